@@ -1,0 +1,39 @@
+package dev.jinn.tensor;
+
+/**
+ * The sink node of a leaf tensor that requires a gradient: the gradient arriving here is added to the
+ * leaf's {@link Tensor#grad()}.
+ */
+final class AccumulateGrad extends Node {
+    final Tensor variable;
+
+    AccumulateGrad(Tensor variable) {
+        super("AccumulateGrad", null);
+        this.variable = variable;
+    }
+
+    @Override
+    Tensor[] apply(Tensor[] gradOutputs) {
+        variable.accumulateGrad(gradOutputs[0]);
+        return new Tensor[0];
+    }
+
+    @Override
+    void release() {
+        // A leaf's sink holds nothing to free and may be reached by any number of backward passes.
+    }
+
+    @Override
+    void releaseSaved() {
+    }
+
+    @Override
+    int[] outputShape(int i) {
+        return variable.shape;
+    }
+
+    @Override
+    DType outputType(int i) {
+        return variable.dtype;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.jinn.tensor;
+
+/**
+ * The backward rule of a single-output operation, written with tensor operations so that it is itself
+ * differentiable (gradients of gradients come for free).
+ */
+@FunctionalInterface
+interface BackwardFn {
+    /**
+     * Computes the gradients of the inputs.
+     *
+     * @param grad the gradient of the output
+     * @param node the node, so the rule can skip inputs that need no gradient ({@link Node#needs(int)})
+     * @return one gradient per input, {@code null} where not needed
+     */
+    Tensor[] apply(Tensor grad, Node node);
+}

@@ -1,0 +1,144 @@
+package dev.jinn.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Elementwise functions of two broadcast tensors (and the ternary {@code where}), each with its backward rule
+ * beside it. Gradients flowing to a broadcast operand are summed back to its shape and type.
+ */
+final class BinaryOps {
+    private BinaryOps() {
+    }
+
+    /**
+     * The result type of an arithmetic operation, following PyTorch: a 0-dim operand does not widen a
+     * higher-dimensional operand of the same category (float32 tensor * float64 scalar stays float32).
+     */
+    static DType resultType(Tensor a, Tensor b) {
+        if (a.dtype == b.dtype) {
+            return a.dtype;
+        }
+        boolean aScalar = a.shape.length == 0;
+        boolean bScalar = b.shape.length == 0;
+        if (aScalar != bScalar && a.dtype.isFloatingPoint() == b.dtype.isFloatingPoint()) {
+            return aScalar ? b.dtype : a.dtype;
+        }
+        return DType.promote(a.dtype, b.dtype);
+    }
+
+    private static DType floatResultType(Tensor a, Tensor b) {
+        DType t = resultType(a, b);
+        return t.isFloatingPoint() ? t : DType.FLOAT32;
+    }
+
+    /** Sums a gradient over broadcast dims so it matches {@code input}'s shape and type. */
+    static Tensor reduceTo(Tensor g, Tensor input) {
+        Tensor r = g;
+        if (!Arrays.equals(g.shape, input.shape)) {
+            int lead = g.shape.length - input.shape.length;
+            int[] dims = new int[g.shape.length];
+            int k = 0;
+            for (int d = 0; d < g.shape.length; d++) {
+                if (d < lead || (input.shape[d - lead] == 1 && g.shape[d] != 1)) {
+                    dims[k++] = d;
+                }
+            }
+            r = k == 0 ? g : g.sum(Arrays.copyOf(dims, k), true);
+            r = r.reshape(input.shape);
+        }
+        return r.dtype == input.dtype ? r : r.to(input.dtype);
+    }
+
+    static Tensor add(Tensor a, Tensor b) {
+        Tensor out = Elementwise.map("add", a, b, resultType(a, b), Double::sum);
+        return Tensor.record("AddBackward", out, (g, n) -> new Tensor[] {
+            n.needs(0) ? reduceTo(g, a) : null,
+            n.needs(1) ? reduceTo(g, b) : null}, a, b);
+    }
+
+    static Tensor sub(Tensor a, Tensor b) {
+        Tensor out = Elementwise.map("sub", a, b, resultType(a, b), (x, y) -> x - y);
+        return Tensor.record("SubBackward", out, (g, n) -> new Tensor[] {
+            n.needs(0) ? reduceTo(g, a) : null,
+            n.needs(1) ? reduceTo(g.neg(), b) : null}, a, b);
+    }
+
+    static Tensor mul(Tensor a, Tensor b) {
+        Tensor out = Elementwise.map("mul", a, b, resultType(a, b), (x, y) -> x * y);
+        return Tensor.record("MulBackward", out, (g, n) -> new Tensor[] {
+            n.needs(0) ? reduceTo(g.mul(b), a) : null,
+            n.needs(1) ? reduceTo(g.mul(a), b) : null}, a, b);
+    }
+
+    static Tensor div(Tensor a, Tensor b) {
+        Tensor out = Elementwise.map("div", a, b, floatResultType(a, b), (x, y) -> x / y);
+        return Tensor.record("DivBackward", out, (g, n) -> new Tensor[] {
+            n.needs(0) ? reduceTo(g.div(b), a) : null,
+            n.needs(1) ? reduceTo(g.mul(a).div(b.square()).neg(), b) : null}, a, b);
+    }
+
+    static Tensor pow(Tensor a, Tensor b) {
+        Tensor out = Elementwise.map("pow", a, b, floatResultType(a, b), Math::pow);
+        return Tensor.record("PowBackward", out, (g, n) -> new Tensor[] {
+            n.needs(0) ? reduceTo(g.mul(b).mul(a.pow(b.sub(1.0))), a) : null,
+            // d/db a^b = a^b ln a; at a = 0 with b >= 0 the limit is 0 (as PyTorch), not NaN.
+            n.needs(1) ? reduceTo(Tensor.where(a.eq(0.0).logicalAnd(b.ge(0.0)), Tensor.zeros(g.dtype),
+                    g.mul(out).mul(a.log())), b) : null}, a, b);
+    }
+
+    static Tensor maximum(Tensor a, Tensor b) {
+        Tensor out = Elementwise.map("maximum", a, b, resultType(a, b), Math::max);
+        return Tensor.record("MaximumBackward", out, (g, n) -> tieSplit(g, n, a, b, a.gt(b)), a, b);
+    }
+
+    static Tensor minimum(Tensor a, Tensor b) {
+        Tensor out = Elementwise.map("minimum", a, b, resultType(a, b), Math::min);
+        return Tensor.record("MinimumBackward", out, (g, n) -> tieSplit(g, n, a, b, a.lt(b)), a, b);
+    }
+
+    /** Gradient of max/min: to the winner, split in half at ties. */
+    private static Tensor[] tieSplit(Tensor g, Node n, Tensor a, Tensor b, Tensor aWins) {
+        Tensor weightA = aWins.to(g.dtype).add(a.eq(b).to(g.dtype).mul(0.5));
+        return new Tensor[] {
+            n.needs(0) ? reduceTo(g.mul(weightA), a) : null,
+            n.needs(1) ? reduceTo(g.mul(UnaryOps.oneMinus(weightA)), b) : null};
+    }
+
+    static Tensor atan2(Tensor a, Tensor b) {
+        Tensor out = Elementwise.map("atan2", a, b, floatResultType(a, b), Math::atan2);
+        return Tensor.record("Atan2Backward", out, (g, n) -> {
+            Tensor scale = g.div(a.square().add(b.square()));
+            return new Tensor[] {
+                n.needs(0) ? reduceTo(scale.mul(b), a) : null,
+                n.needs(1) ? reduceTo(scale.mul(a).neg(), b) : null};
+        }, a, b);
+    }
+
+    /** Comparisons and logical connectives, giving bool masks (never differentiable). */
+    static Tensor compare(String op, Tensor a, Tensor b) {
+        Elementwise.Binary f;
+        switch (op) {
+            case "gt": f = (x, y) -> x > y ? 1 : 0; break;
+            case "ge": f = (x, y) -> x >= y ? 1 : 0; break;
+            case "lt": f = (x, y) -> x < y ? 1 : 0; break;
+            case "le": f = (x, y) -> x <= y ? 1 : 0; break;
+            case "eq": f = (x, y) -> x == y ? 1 : 0; break;
+            case "ne": f = (x, y) -> x != y ? 1 : 0; break;
+            case "logicalAnd": f = (x, y) -> x != 0 && y != 0 ? 1 : 0; break;
+            case "logicalOr": f = (x, y) -> x != 0 || y != 0 ? 1 : 0; break;
+            default: throw new IllegalStateException("unknown comparison " + op);
+        }
+        return Elementwise.map(op, a, b, DType.BOOL, f);
+    }
+
+    static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        Tensor out = Elementwise.select("where", mask, a, b, resultType(a, b));
+        return Tensor.record("WhereBackward", out, (g, n) -> {
+            Tensor zero = Tensor.zeros(g.dtype);
+            return new Tensor[] {
+                null,
+                n.needs(1) ? reduceTo(where(mask, g, zero), a) : null,
+                n.needs(2) ? reduceTo(where(mask, zero, g), b) : null};
+        }, mask, a, b);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.jinn.tensor;
+
+/**
+ * The elementwise loop machinery behind unary, binary and ternary operations: contiguous fast paths over the
+ * primitive arrays, and a strided, broadcasting, mixed-type path for everything else. Floating-point
+ * arithmetic is done in double and rounded once to the result type.
+ */
+final class Elementwise {
+    private Elementwise() {
+    }
+
+    /** A scalar function of one argument. */
+    @FunctionalInterface
+    interface Unary {
+        double apply(double x);
+    }
+
+    /** A scalar function of two arguments. */
+    @FunctionalInterface
+    interface Binary {
+        double apply(double a, double b);
+    }
+
+    /** Applies {@code f} to every element of {@code x}, giving a contiguous tensor of {@code outType}. */
+    static Tensor map(Tensor x, DType outType, Unary f) {
+        Tensor out = Tensor.empty(outType, x.shape);
+        int n = x.numel;
+        if (x.contiguous && x.dtype == outType) {
+            int off = x.offset;
+            if (outType == DType.FLOAT32) {
+                float[] in = (float[]) x.data;
+                float[] o = (float[]) out.data;
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) f.apply(in[off + i]);
+                }
+                return out;
+            }
+            if (outType == DType.FLOAT64) {
+                double[] in = (double[]) x.data;
+                double[] o = (double[]) out.data;
+                for (int i = 0; i < n; i++) {
+                    o[i] = f.apply(in[off + i]);
+                }
+                return out;
+            }
+        }
+        StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset);
+        for (int i = 0; i < n; i++) {
+            ElementAccess.write(out.data, outType, i, f.apply(ElementAccess.read(x.data, x.dtype, w.off0)));
+            w.next();
+        }
+        return out;
+    }
+
+    /**
+     * Applies {@code f} to broadcast pairs of elements of {@code a} and {@code b}, giving a contiguous tensor
+     * of {@code outType} with the broadcast shape.
+     */
+    static Tensor map(String op, Tensor a, Tensor b, DType outType, Binary f) {
+        int[] shape = Shapes.broadcast(op, a.shape, b.shape);
+        Tensor out = Tensor.empty(outType, shape);
+        int n = out.numel;
+        if (a.dtype == outType && b.dtype == outType && a.contiguous && b.contiguous
+                && (outType == DType.FLOAT32 || outType == DType.FLOAT64)) {
+            boolean sameA = a.numel == n;
+            boolean sameB = b.numel == n;
+            if ((sameA || a.numel == 1) && (sameB || b.numel == 1)) {
+                contiguousBinary(a, sameA, b, sameB, out, f);
+                return out;
+            }
+        }
+        StridedWalk w = new StridedWalk(shape, Shapes.broadcastStrides(a.shape, a.strides, shape), a.offset,
+                Shapes.broadcastStrides(b.shape, b.strides, shape), b.offset);
+        for (int i = 0; i < n; i++) {
+            double va = ElementAccess.read(a.data, a.dtype, w.off0);
+            double vb = ElementAccess.read(b.data, b.dtype, w.off1);
+            ElementAccess.write(out.data, outType, i, f.apply(va, vb));
+            w.next();
+        }
+        return out;
+    }
+
+    /** Same-shape or scalar-operand loops over contiguous arrays of one floating type. */
+    private static void contiguousBinary(Tensor a, boolean fullA, Tensor b, boolean fullB, Tensor out,
+            Binary f) {
+        int n = out.numel;
+        int oa = a.offset;
+        int ob = b.offset;
+        int sa = fullA ? 1 : 0;
+        int sb = fullB ? 1 : 0;
+        if (out.dtype == DType.FLOAT32) {
+            float[] x = (float[]) a.data;
+            float[] y = (float[]) b.data;
+            float[] o = (float[]) out.data;
+            for (int i = 0; i < n; i++) {
+                o[i] = (float) f.apply(x[oa + i * sa], y[ob + i * sb]);
+            }
+        } else {
+            double[] x = (double[]) a.data;
+            double[] y = (double[]) b.data;
+            double[] o = (double[]) out.data;
+            for (int i = 0; i < n; i++) {
+                o[i] = f.apply(x[oa + i * sa], y[ob + i * sb]);
+            }
+        }
+    }
+
+    /**
+     * Ternary select over broadcast operands: {@code mask != 0 ? a : b}, giving {@code outType}.
+     */
+    static Tensor select(String op, Tensor mask, Tensor a, Tensor b, DType outType) {
+        int[] shape = Shapes.broadcast(op, Shapes.broadcast(op, mask.shape, a.shape), b.shape);
+        Tensor out = Tensor.empty(outType, shape);
+        int[][] strides = {
+            Shapes.broadcastStrides(mask.shape, mask.strides, shape),
+            Shapes.broadcastStrides(a.shape, a.strides, shape),
+            Shapes.broadcastStrides(b.shape, b.strides, shape)};
+        StridedWalk w = new StridedWalk(shape, strides, new int[] {mask.offset, a.offset, b.offset});
+        for (int i = 0; i < out.numel; i++) {
+            boolean pick = ElementAccess.read(mask.data, mask.dtype, w.off0) != 0.0;
+            if (pick) {
+                ElementAccess.copy(a.data, a.dtype, w.off1, out.data, outType, i);
+            } else {
+                ElementAccess.copy(b.data, b.dtype, w.off2, out.data, outType, i);
+            }
+            w.next();
+        }
+        return out;
+    }
+
+    /** Copies any tensor into a fresh contiguous tensor of {@code outType} (values converted). */
+    static Tensor copy(Tensor x, DType outType) {
+        Tensor out = Tensor.empty(outType, x.shape);
+        if (x.contiguous && x.dtype == outType) {
+            System.arraycopy(x.data, x.offset, out.data, 0, x.numel);
+            return out;
+        }
+        StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset);
+        for (int i = 0; i < x.numel; i++) {
+            ElementAccess.copy(x.data, x.dtype, w.off0, out.data, outType, i);
+            w.next();
+        }
+        return out;
+    }
+
+    /** Writes the values of {@code src} into the view {@code dst} (same shape), converting types. */
+    static void copyInto(Tensor src, Tensor dst) {
+        StridedWalk w = new StridedWalk(src.shape, src.strides, src.offset, dst.strides, dst.offset);
+        for (int i = 0; i < src.numel; i++) {
+            ElementAccess.copy(src.data, src.dtype, w.off0, dst.data, dst.dtype, w.off1);
+            w.next();
+        }
+    }
+
+    /** Adds the values of {@code src} into the view {@code dst} (same shape). */
+    static void addInto(Tensor src, Tensor dst) {
+        StridedWalk w = new StridedWalk(src.shape, src.strides, src.offset, dst.strides, dst.offset);
+        for (int i = 0; i < src.numel; i++) {
+            double v = ElementAccess.read(dst.data, dst.dtype, w.off1) + ElementAccess.read(src.data, src.dtype, w.off0);
+            ElementAccess.write(dst.data, dst.dtype, w.off1, v);
+            w.next();
+        }
+    }
+}

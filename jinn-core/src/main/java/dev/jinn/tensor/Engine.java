@@ -1,0 +1,177 @@
+package dev.jinn.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a backward pass over the recorded graph: visits the nodes reachable from the roots in topological
+ * order, sums the gradients arriving at each output and hands them to the node's rule. In accumulate mode
+ * (plain {@code backward()}) gradients end in the leaves' {@code grad}; in capture mode
+ * ({@link Grad#grad}) they are collected for the requested tensors and no {@code grad} is touched.
+ */
+final class Engine {
+    private Engine() {
+    }
+
+    /**
+     * Runs backward.
+     *
+     * @param roots       tensors to differentiate
+     * @param rootGrads   their incoming gradients (same shapes)
+     * @param targets     edges whose gradient to capture, or {@code null} to accumulate into leaves
+     * @param retainGraph keep saved tensors so the graph can be walked again
+     * @param createGraph record the backward computation so the result is differentiable
+     * @return the captured gradients per target ({@code null} entries where nothing arrived), or null
+     */
+    static Tensor[] run(List<Tensor> roots, List<Tensor> rootGrads, Edge[] targets, boolean retainGraph,
+            boolean createGraph) {
+        boolean previous = GradMode.set(createGraph);
+        try {
+            return execute(roots, rootGrads, targets, retainGraph, createGraph);
+        } finally {
+            GradMode.set(previous);
+        }
+    }
+
+    private static Tensor[] execute(List<Tensor> roots, List<Tensor> rootGrads, Edge[] targets,
+            boolean retainGraph, boolean createGraph) {
+        Map<Node, Tensor[]> buffers = new IdentityHashMap<>();
+        List<Node> starts = new ArrayList<>();
+        for (int i = 0; i < roots.size(); i++) {
+            Edge e = roots.get(i).gradEdge();
+            if (e == null) {
+                continue;
+            }
+            starts.add(e.node());
+            accumulate(buffers, e, rootGrads.get(i));
+        }
+        Map<Node, List<Integer>> targetIndex = new IdentityHashMap<>();
+        if (targets != null) {
+            for (int t = 0; t < targets.length; t++) {
+                if (targets[t] != null) {
+                    targetIndex.computeIfAbsent(targets[t].node(), k -> new ArrayList<>()).add(t);
+                }
+            }
+        }
+        List<Node> order = topologicalOrder(starts);
+        Map<Node, Boolean> needed = neededNodes(order, targets == null ? null : targetIndex);
+        Tensor[] captured = targets == null ? null : new Tensor[targets.length];
+        for (Node node : order) {
+            Tensor[] grads = buffers.remove(node);
+            if (grads == null || !needed.get(node)) {
+                continue;
+            }
+            List<Integer> hits = targetIndex.get(node);
+            if (hits != null) {
+                for (int t : hits) {
+                    captured[t] = grads[targets[t].index()];
+                }
+                if (!leadsFurther(node, needed)) {
+                    continue;
+                }
+            }
+            materializeZeros(node, grads);
+            Tensor[] inputGrads = node.run(grads);
+            if (!retainGraph) {
+                node.release();
+            }
+            for (int i = 0; i < node.next.length; i++) {
+                Edge e = node.next[i];
+                if (e == null || i >= inputGrads.length || inputGrads[i] == null || !needed.get(e.node())) {
+                    continue;
+                }
+                Tensor g = inputGrads[i];
+                checkGradShape(node, i, e, g);
+                accumulate(buffers, e, createGraph ? g : g.detach());
+            }
+        }
+        return captured;
+    }
+
+    /** Whether any producer of the node's inputs still needs a gradient. */
+    private static boolean leadsFurther(Node node, Map<Node, Boolean> needed) {
+        for (Edge e : node.next) {
+            if (e != null && needed.get(e.node())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void checkGradShape(Node node, int input, Edge e, Tensor g) {
+        int[] expected = e.node().outputShape(e.index());
+        if (!java.util.Arrays.equals(expected, g.shape)) {
+            throw new IllegalStateException("backward: " + node.name + " returned a gradient of shape "
+                    + Shapes.str(g.shape) + " for its input " + input + ", which has shape " + Shapes.str(expected));
+        }
+    }
+
+    private static void accumulate(Map<Node, Tensor[]> buffers, Edge e, Tensor g) {
+        Tensor[] slot = buffers.computeIfAbsent(e.node(), n -> new Tensor[n.numOutputs()]);
+        Tensor cur = slot[e.index()];
+        slot[e.index()] = cur == null ? g : cur.add(g);
+    }
+
+    private static void materializeZeros(Node node, Tensor[] grads) {
+        for (int i = 0; i < grads.length; i++) {
+            if (grads[i] == null) {
+                grads[i] = Tensor.zeros(node.outputType(i), node.outputShape(i));
+            }
+        }
+    }
+
+    /** Nodes reachable from the starts, each before every node that produced one of its inputs. */
+    private static List<Node> topologicalOrder(List<Node> starts) {
+        Map<Node, Boolean> visited = new IdentityHashMap<>();
+        List<Node> postOrder = new ArrayList<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        for (Node s : starts) {
+            if (visited.put(s, Boolean.TRUE) != null) {
+                continue;
+            }
+            stack.push(new Object[] {s, new int[] {0}});
+            while (!stack.isEmpty()) {
+                Object[] frame = stack.peek();
+                Node n = (Node) frame[0];
+                int[] pos = (int[]) frame[1];
+                if (pos[0] < n.next.length) {
+                    Edge e = n.next[pos[0]++];
+                    if (e != null && visited.put(e.node(), Boolean.TRUE) == null) {
+                        stack.push(new Object[] {e.node(), new int[] {0}});
+                    }
+                } else {
+                    stack.pop();
+                    postOrder.add(n);
+                }
+            }
+        }
+        List<Node> order = new ArrayList<>(postOrder.size());
+        for (int i = postOrder.size() - 1; i >= 0; i--) {
+            order.add(postOrder.get(i));
+        }
+        return order;
+    }
+
+    /**
+     * A node is needed when it is a target or leads to one. With no targets (accumulate mode), the leaves'
+     * sinks are the targets.
+     */
+    private static Map<Node, Boolean> neededNodes(List<Node> order, Map<Node, List<Integer>> targets) {
+        Map<Node, Boolean> needed = new IdentityHashMap<>();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Node n = order.get(i);
+            boolean need = targets == null ? n instanceof AccumulateGrad : targets.containsKey(n);
+            for (Edge e : n.next) {
+                if (need) {
+                    break;
+                }
+                need = e != null && needed.get(e.node());
+            }
+            needed.put(n, need);
+        }
+        return needed;
+    }
+}

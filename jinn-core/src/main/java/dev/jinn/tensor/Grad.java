@@ -1,0 +1,157 @@
+package dev.jinn.tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Autograd controls: scopes that switch recording off (or back on) and vector-Jacobian products that do not
+ * touch any tensor's {@link Tensor#grad()}.
+ *
+ * <pre>{@code
+ * try (var g = Grad.disabled()) {
+ *     Tensor z = flow.apply(x);            // nothing is recorded
+ * }
+ * Tensor gx = Grad.grad(y, x, true);       // differentiable dy/dx (gradients of gradients)
+ * }</pre>
+ */
+public final class Grad {
+    private Grad() {
+    }
+
+    /** A scope that restores the previous recording mode when closed. */
+    public static final class Scope implements AutoCloseable {
+        private final boolean previous;
+
+        private Scope(boolean enabled) {
+            this.previous = GradMode.set(enabled);
+        }
+
+        /** Restores the recording mode that was active when the scope was opened. */
+        @Override
+        public void close() {
+            GradMode.set(previous);
+        }
+    }
+
+    /**
+     * Tells whether operations on this thread currently record themselves for autograd.
+     *
+     * @return true unless inside a {@link #disabled()} scope
+     */
+    public static boolean isEnabled() {
+        return GradMode.isEnabled();
+    }
+
+    /**
+     * Opens a scope in which no operation is recorded (inference, parameter updates).
+     *
+     * @return the scope, to be closed by try-with-resources
+     */
+    public static Scope disabled() {
+        return new Scope(false);
+    }
+
+    /**
+     * Opens a scope in which recording is on again, e.g. inside a {@link #disabled()} scope.
+     *
+     * @return the scope, to be closed by try-with-resources
+     */
+    public static Scope enabled() {
+        return new Scope(true);
+    }
+
+    /**
+     * Vector-Jacobian products: the gradients of {@code sum_k <gradOutputs[k], outputs[k]>} with respect to
+     * each of {@code inputs}, without accumulating into any {@code grad()}.
+     *
+     * <p>An input that the outputs do not depend on gets a zero gradient. The graph is kept when
+     * {@code createGraph} is true (so the results can be differentiated again) and freed otherwise.
+     *
+     * @param outputs     tensors to differentiate
+     * @param inputs      tensors to differentiate with respect to; each must require a gradient
+     * @param gradOutputs one gradient per output with the output's shape; {@code null} (the list or an entry)
+     *                    means ones, allowed for single-element outputs only
+     * @param createGraph record the backward computation so that the results are differentiable
+     * @return one gradient per input, with the input's shape
+     */
+    public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs,
+            boolean createGraph) {
+        return grad(outputs, inputs, gradOutputs, createGraph, createGraph);
+    }
+
+    /**
+     * As {@link #grad(List, List, List, boolean)}, with explicit control over keeping the graph.
+     *
+     * @param outputs     tensors to differentiate
+     * @param inputs      tensors to differentiate with respect to
+     * @param gradOutputs one gradient per output, or null for ones on single-element outputs
+     * @param createGraph record the backward computation
+     * @param retainGraph keep the graph's saved tensors for a later backward
+     * @return one gradient per input
+     */
+    public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs,
+            boolean createGraph, boolean retainGraph) {
+        List<Tensor> seeds = seeds("grad", outputs, gradOutputs);
+        Edge[] targets = new Edge[inputs.size()];
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor x = inputs.get(i);
+            if (!x.requiresGrad()) {
+                throw new IllegalArgumentException("grad: input " + i + " (shape " + Shapes.str(x.shape)
+                        + ") does not require a gradient");
+            }
+            targets[i] = x.gradEdge();
+        }
+        List<Tensor> roots = new ArrayList<>();
+        List<Tensor> rootGrads = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            if (outputs.get(i).requiresGrad()) {
+                roots.add(outputs.get(i));
+                rootGrads.add(seeds.get(i));
+            }
+        }
+        Tensor[] captured = Engine.run(roots, rootGrads, targets, retainGraph, createGraph);
+        List<Tensor> result = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor g = captured[i];
+            result.add(g != null ? g : Tensor.zeros(inputs.get(i).dtype(), inputs.get(i).shape()));
+        }
+        return result;
+    }
+
+    /**
+     * The gradient of a single-element {@code output} with respect to {@code input}.
+     *
+     * @param output      a tensor with one element
+     * @param input       a tensor that requires a gradient
+     * @param createGraph record the backward computation so that the result is differentiable
+     * @return d output / d input, shaped like {@code input}
+     */
+    public static Tensor grad(Tensor output, Tensor input, boolean createGraph) {
+        return grad(List.of(output), List.of(input), null, createGraph).get(0);
+    }
+
+    /** Checks gradOutputs against outputs, replacing missing ones by ones for single-element outputs. */
+    static List<Tensor> seeds(String op, List<Tensor> outputs, List<Tensor> gradOutputs) {
+        if (gradOutputs != null && gradOutputs.size() != outputs.size()) {
+            throw new IllegalArgumentException(op + ": got " + gradOutputs.size() + " gradOutputs for "
+                    + outputs.size() + " outputs");
+        }
+        List<Tensor> seeds = new ArrayList<>(outputs.size());
+        for (int i = 0; i < outputs.size(); i++) {
+            Tensor out = outputs.get(i);
+            Tensor g = gradOutputs == null ? null : gradOutputs.get(i);
+            if (g == null) {
+                if (out.numel() != 1) {
+                    throw new IllegalArgumentException(op + ": a gradient can be implied only for outputs with "
+                            + "one element, but output " + i + " has shape " + Shapes.str(out.shape));
+                }
+                g = Tensor.ones(out.dtype(), out.shape());
+            } else if (!java.util.Arrays.equals(g.shape, out.shape)) {
+                throw new IllegalArgumentException(op + ": gradOutput " + i + " has shape " + Shapes.str(g.shape)
+                        + " but output " + i + " has shape " + Shapes.str(out.shape));
+            }
+            seeds.add(g);
+        }
+        return seeds;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.jinn.tensor;
+
+import dev.jinn.kernel.Gemm;
+import java.util.Arrays;
+
+/** Matrix products and matrix-structure operations (diagonals, triangles), with their backward rules. */
+final class LinalgOps {
+    private LinalgOps() {
+    }
+
+    static Tensor requireMatrix(String op, Tensor x) {
+        throw new IllegalArgumentException(op + ": expected a 2-D tensor, got shape " + Shapes.str(x.shape));
+    }
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        if (a.shape.length == 0 || b.shape.length == 0) {
+            throw new IllegalArgumentException("matmul: both operands need at least 1 dim, got "
+                    + Shapes.str(a.shape) + " @ " + Shapes.str(b.shape));
+        }
+        if (!a.dtype.isFloatingPoint() || !b.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("matmul: expected floating-point operands, got " + a.dtype + " @ "
+                    + b.dtype);
+        }
+        if (a.shape.length == 1 && b.shape.length == 1) {
+            checkInner(a, b, a.shape[0], b.shape[0]);
+            return matmul(a.unsqueeze(0), b.unsqueeze(1)).reshape();
+        }
+        if (a.shape.length == 1) {
+            return matmul(a.unsqueeze(0), b).squeeze(-2);
+        }
+        if (b.shape.length == 1) {
+            return matmul(a, b.unsqueeze(1)).squeeze(-1);
+        }
+        return batchedMatmul(a, b);
+    }
+
+    private static void checkInner(Tensor a, Tensor b, int ka, int kb) {
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: " + Shapes.str(a.shape) + " @ " + Shapes.str(b.shape)
+                    + ": inner dims " + ka + " and " + kb + " differ");
+        }
+    }
+
+    /** Both operands have at least 2 dims; leading dims broadcast. */
+    private static Tensor batchedMatmul(Tensor a, Tensor b) {
+        int ra = a.shape.length;
+        int rb = b.shape.length;
+        int m = a.shape[ra - 2];
+        int k = a.shape[ra - 1];
+        int n = b.shape[rb - 1];
+        checkInner(a, b, k, b.shape[rb - 2]);
+        int[] batchA = Arrays.copyOf(a.shape, ra - 2);
+        int[] batchB = Arrays.copyOf(b.shape, rb - 2);
+        int[] batch = Shapes.broadcast("matmul", batchA, batchB);
+        int[] outShape = Arrays.copyOf(batch, batch.length + 2);
+        outShape[batch.length] = m;
+        outShape[batch.length + 1] = n;
+        DType type = BinaryOps.resultType(a, b);
+        Tensor x = a.dtype == type ? a : Elementwise.copy(a, type);
+        Tensor y = b.dtype == type ? b : Elementwise.copy(b, type);
+        Tensor out = Tensor.empty(type, outShape);
+        int batches = Shapes.numel(batch);
+        StridedWalk w = new StridedWalk(batch,
+                Shapes.broadcastStrides(batchA, Arrays.copyOf(x.strides, ra - 2), batch), x.offset,
+                Shapes.broadcastStrides(batchB, Arrays.copyOf(y.strides, rb - 2), batch), y.offset);
+        int xr = x.strides[ra - 2];
+        int xc = x.strides[ra - 1];
+        int yr = y.strides[rb - 2];
+        int yc = y.strides[rb - 1];
+        for (int i = 0; i < batches; i++) {
+            if (type == DType.FLOAT32) {
+                Gemm.gemm(m, n, k, (float[]) x.data, w.off0, xr, xc, (float[]) y.data, w.off1, yr, yc,
+                        (float[]) out.data, i * m * n);
+            } else {
+                Gemm.gemm(m, n, k, (double[]) x.data, w.off0, xr, xc, (double[]) y.data, w.off1, yr, yc,
+                        (double[]) out.data, i * m * n);
+            }
+            w.next();
+        }
+        return Tensor.record("MatmulBackward", out, (g, node) -> new Tensor[] {
+            node.needs(0) ? BinaryOps.reduceTo(g.matmul(b.transpose(-1, -2)), a) : null,
+            node.needs(1) ? BinaryOps.reduceTo(a.transpose(-1, -2).matmul(g), b) : null}, a, b);
+    }
+
+    static Tensor outer(Tensor a, Tensor b) {
+        if (a.shape.length != 1 || b.shape.length != 1) {
+            throw new IllegalArgumentException("outer: expected two 1-D tensors, got " + Shapes.str(a.shape)
+                    + " and " + Shapes.str(b.shape));
+        }
+        return a.unsqueeze(1).mul(b.unsqueeze(0));
+    }
+
+    static Tensor diag(Tensor x, int k) {
+        if (x.shape.length == 1) {
+            int size = x.shape[0] + Math.abs(k);
+            return diagEmbed(x, size, size, k);
+        }
+        if (x.shape.length != 2) {
+            throw new IllegalArgumentException("diag: expected a 1-D or 2-D tensor, got shape " + Shapes.str(x.shape));
+        }
+        return diagonal(x, k);
+    }
+
+    /** The k-th diagonal of a matrix as a strided view. */
+    private static Tensor diagonal(Tensor x, int k) {
+        int rows = x.shape[0];
+        int cols = x.shape[1];
+        int r0 = k >= 0 ? 0 : -k;
+        int c0 = k >= 0 ? k : 0;
+        int len = Math.max(0, Math.min(rows - r0, cols - c0));
+        int offset = len == 0 ? x.offset : x.offset + r0 * x.strides[0] + c0 * x.strides[1];
+        Tensor out = new Tensor(x.data, x.dtype, new int[] {len}, new int[] {x.strides[0] + x.strides[1]}, offset);
+        return Tensor.record("DiagonalBackward", out, (g, n) -> new Tensor[] {diagEmbed(g, rows, cols, k)}, x);
+    }
+
+    /** A {@code rows×cols} zero matrix with the 1-D {@code v} on its k-th diagonal. */
+    private static Tensor diagEmbed(Tensor v, int rows, int cols, int k) {
+        Tensor out = Tensor.empty(v.dtype, new int[] {rows, cols});
+        int start = k >= 0 ? k : -k * cols;
+        Elementwise.copyInto(v, new Tensor(out.data, out.dtype, v.shape, new int[] {cols + 1}, start));
+        return Tensor.record("DiagEmbedBackward", out, (g, n) -> new Tensor[] {diagonal(g, k)}, v);
+    }
+
+    static Tensor triangle(Tensor x, int k, boolean lower) {
+        String op = lower ? "tril" : "triu";
+        if (x.shape.length < 2) {
+            throw new IllegalArgumentException(op + ": expected at least 2 dims, got shape " + Shapes.str(x.shape));
+        }
+        int rows = x.shape[x.shape.length - 2];
+        int cols = x.shape[x.shape.length - 1];
+        boolean[] keep = new boolean[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                keep[i * cols + j] = lower ? j - i <= k : j - i >= k;
+            }
+        }
+        Tensor mask = new Tensor(keep, DType.BOOL, new int[] {rows, cols});
+        return Tensor.where(mask, x, Tensor.zeros(x.dtype));
+    }
+}

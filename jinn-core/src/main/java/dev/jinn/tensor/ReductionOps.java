@@ -1,0 +1,354 @@
+package dev.jinn.tensor;
+
+/**
+ * Reductions over sets of dims (sum, prod, amax/amin, logsumexp, norms, ...) and scans (cumsum), with their
+ * backward rules. Each reduction first lays the input out as {@code outer × inner} runs of doubles with the
+ * reduced dims innermost, so one loop per kernel serves every dtype and every choice of dims.
+ */
+final class ReductionOps {
+    private ReductionOps() {
+    }
+
+    /** The input rearranged as {@code outer} contiguous runs of {@code inner} doubles, plus output shapes. */
+    private static final class Runs {
+        final double[] values;
+        final int outer;
+        final int inner;
+        /** Output shape with the reduced dims removed. */
+        final int[] shape;
+        /** Output shape with the reduced dims kept as size 1. */
+        final int[] keptShape;
+
+        Runs(String op, Tensor x, int[] dims) {
+            int nd = x.shape.length;
+            boolean[] reduced = Shapes.dimMask(op, dims, nd);
+            int[] perm = new int[nd];
+            int k = 0;
+            int kept = 0;
+            for (int d = 0; d < nd; d++) {
+                if (!reduced[d]) {
+                    perm[k++] = d;
+                    kept++;
+                }
+            }
+            for (int d = 0; d < nd; d++) {
+                if (reduced[d]) {
+                    perm[k++] = d;
+                }
+            }
+            int[] pShape = new int[nd];
+            int[] pStrides = new int[nd];
+            for (int i = 0; i < nd; i++) {
+                pShape[i] = x.shape[perm[i]];
+                pStrides[i] = x.strides[perm[i]];
+            }
+            Tensor permuted = new Tensor(x.data, x.dtype, pShape, pStrides, x.offset);
+            values = (double[]) Elementwise.copy(permuted, DType.FLOAT64).data;
+            shape = java.util.Arrays.copyOf(pShape, kept);
+            keptShape = x.shape.clone();
+            int in = 1;
+            for (int d = 0; d < nd; d++) {
+                if (reduced[d]) {
+                    keptShape[d] = 1;
+                    in *= x.shape[d];
+                }
+            }
+            inner = in;
+            outer = Shapes.numel(shape);
+        }
+
+        int[] outShape(boolean keepDim) {
+            return keepDim ? keptShape : shape;
+        }
+    }
+
+    /** One reduction kernel: folds a run {@code values[from .. from+len)} into one number. */
+    @FunctionalInterface
+    private interface RunKernel {
+        double reduce(double[] values, int from, int len);
+    }
+
+    private static Tensor reduce(Runs r, DType type, boolean keepDim, RunKernel kernel) {
+        Tensor out = Tensor.empty(type, r.outShape(keepDim));
+        for (int o = 0; o < r.outer; o++) {
+            ElementAccess.write(out.data, type, o, kernel.reduce(r.values, o * r.inner, r.inner));
+        }
+        return out;
+    }
+
+    /** Spreads a reduced gradient back over the input's shape (a broadcast view). */
+    private static Tensor spread(Tensor g, Runs r, int[] inputShape) {
+        return g.reshape(r.keptShape).expand(inputShape);
+    }
+
+    private static DType sumType(Tensor x) {
+        return x.dtype.isFloatingPoint() ? x.dtype : DType.INT64;
+    }
+
+    static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
+        Runs r = new Runs("sum", x, dims);
+        Tensor out = reduce(r, sumType(x), keepDim, (v, from, len) -> {
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                s += v[i];
+            }
+            return s;
+        });
+        return Tensor.record("SumBackward", out, (g, n) -> new Tensor[] {spread(g, r, x.shape)}, x);
+    }
+
+    /** Number of elements folded into each result of a reduction over {@code dims}. */
+    private static int count(String op, Tensor x, int[] dims) {
+        boolean[] reduced = Shapes.dimMask(op, dims, x.shape.length);
+        int n = 1;
+        for (int d = 0; d < reduced.length; d++) {
+            n *= reduced[d] ? x.shape[d] : 1;
+        }
+        return n;
+    }
+
+    static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
+        int n = count("mean", x, dims);
+        return sum(x.dtype.isFloatingPoint() ? x : x.to(DType.FLOAT32), dims, keepDim).div(n);
+    }
+
+    static Tensor prod(Tensor x, int[] dims, boolean keepDim) {
+        Runs r = new Runs("prod", x, dims);
+        Tensor out = reduce(r, sumType(x), keepDim, (v, from, len) -> {
+            double p = 1;
+            for (int i = from; i < from + len; i++) {
+                p *= v[i];
+            }
+            return p;
+        });
+        return Tensor.record("ProdBackward", out, (g, n) -> {
+            boolean anyZero = false;
+            for (double v : r.values) {
+                anyZero |= v == 0.0;
+            }
+            Tensor gx = spread(g, r, x.shape);
+            if (!anyZero) {
+                return new Tensor[] {gx.mul(spread(out, r, x.shape)).div(x)};
+            }
+            if (Grad.isEnabled()) {
+                throw new UnsupportedOperationException("prod: double backward is not supported when the input "
+                        + "contains zeros");
+            }
+            return new Tensor[] {gx.mul(productOfOthers(x, dims, r))};
+        }, x);
+    }
+
+    /** For each element, the product of the other elements of its run (exact with zeros). */
+    private static Tensor productOfOthers(Tensor x, int[] dims, Runs r) {
+        double[] others = new double[r.values.length];
+        for (int o = 0; o < r.outer; o++) {
+            int from = o * r.inner;
+            double left = 1;
+            for (int i = 0; i < r.inner; i++) {
+                others[from + i] = left;
+                left *= r.values[from + i];
+            }
+            double right = 1;
+            for (int i = r.inner - 1; i >= 0; i--) {
+                others[from + i] *= right;
+                right *= r.values[from + i];
+            }
+        }
+        // 'others' is laid out as kept dims then reduced dims; view it back in the input's dim order.
+        int nd = x.shape.length;
+        boolean[] reduced = Shapes.dimMask("prod", dims, nd);
+        int[] perm = new int[nd];
+        int k = 0;
+        for (int d = 0; d < nd; d++) {
+            if (!reduced[d]) {
+                perm[k++] = d;
+            }
+        }
+        for (int d = 0; d < nd; d++) {
+            if (reduced[d]) {
+                perm[k++] = d;
+            }
+        }
+        int[] pShape = new int[nd];
+        for (int i = 0; i < nd; i++) {
+            pShape[i] = x.shape[perm[i]];
+        }
+        int[] inverse = new int[nd];
+        for (int i = 0; i < nd; i++) {
+            inverse[perm[i]] = i;
+        }
+        Tensor t = new Tensor(others, DType.FLOAT64, pShape).permute(inverse);
+        return t.to(x.dtype.isFloatingPoint() ? x.dtype : DType.FLOAT32);
+    }
+
+    /** Largest (or smallest) value over dims; NaN wins; at ties the gradient is split equally. */
+    static Tensor amax(Tensor x, int[] dims, boolean keepDim, boolean max) {
+        Runs r = new Runs(max ? "max" : "min", x, dims);
+        if (r.inner == 0) {
+            throw new IllegalArgumentException((max ? "max" : "min") + ": cannot reduce over an empty dim of shape "
+                    + Shapes.str(x.shape));
+        }
+        Tensor out = reduce(r, x.dtype, keepDim, (v, from, len) -> {
+            double best = v[from];
+            for (int i = from + 1; i < from + len && best == best; i++) {
+                double c = v[i];
+                if (c != c || (max ? c > best : c < best)) {
+                    best = c;
+                }
+            }
+            return best;
+        });
+        return Tensor.record(max ? "AmaxBackward" : "AminBackward", out, (g, n) -> {
+            Tensor hit = x.eq(spread(out, r, x.shape)).to(g.dtype);
+            Tensor count = hit.sum(dims, true);
+            return new Tensor[] {spread(g, r, x.shape).mul(hit).div(count)};
+        }, x);
+    }
+
+    static Tensor extreme(Tensor x, boolean max) {
+        return amax(x, new int[0], false, max);
+    }
+
+    static ValuesIndices extreme(Tensor x, int dim, boolean keepDim, boolean max) {
+        String op = max ? "max" : "min";
+        int d = Shapes.dim(op, dim, Math.max(x.shape.length, 1));
+        if (x.shape.length == 0) {
+            return new ValuesIndices(x, Tensor.zeros(DType.INT64));
+        }
+        Runs r = new Runs(op, x, new int[] {d});
+        if (r.inner == 0) {
+            throw new IllegalArgumentException(op + ": cannot reduce over dim " + dim + " of size 0 (shape "
+                    + Shapes.str(x.shape) + ")");
+        }
+        Tensor idx = reduce(r, DType.INT64, true, (v, from, len) -> {
+            int best = from;
+            for (int i = from + 1; i < from + len && v[best] == v[best]; i++) {
+                double c = v[i];
+                if (c != c || (max ? c > v[best] : c < v[best])) {
+                    best = i;
+                }
+            }
+            return best - from;
+        });
+        Tensor values = Tensor.empty(x.dtype, r.keptShape);
+        for (int o = 0; o < r.outer; o++) {
+            ElementAccess.write(values.data, x.dtype, o, r.values[o * r.inner + (int) ((long[]) idx.data)[o]]);
+        }
+        Tensor kept = Tensor.record(max ? "MaxBackward" : "MinBackward", values,
+                (g, n) -> new Tensor[] {Tensor.zeros(g.dtype, x.shape).scatterAdd(d, idx, g)}, x);
+        if (keepDim) {
+            return new ValuesIndices(kept, idx);
+        }
+        return new ValuesIndices(kept.squeeze(d), new Tensor(idx.data, DType.INT64, r.shape));
+    }
+
+    static Tensor var(Tensor x, int[] dims, boolean unbiased, boolean keepDim) {
+        int n = count("var", x, dims);
+        Tensor centered = x.sub(x.mean(dims, true));
+        return centered.square().sum(dims, keepDim).div(Math.max(n - (unbiased ? 1 : 0), 0));
+    }
+
+    static Tensor logsumexp(Tensor x, int[] dims, boolean keepDim) {
+        Runs r = new Runs("logsumexp", x, dims);
+        Tensor kept = reduce(r, UnaryOps.floatType(x), true, (v, from, len) -> {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int i = from; i < from + len; i++) {
+                m = Math.max(m, v[i]);
+            }
+            if (Double.isInfinite(m) || Double.isNaN(m)) {
+                return m;
+            }
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                s += Math.exp(v[i] - m);
+            }
+            return m + Math.log(s);
+        });
+        Tensor out = Tensor.record("LogsumexpBackward", kept,
+                (g, n) -> new Tensor[] {g.expand(x.shape).mul(x.sub(kept).exp())}, x);
+        return keepDim ? out : out.reshape(r.shape);
+    }
+
+    static Tensor logSoftmax(Tensor x, int dim) {
+        int d = Shapes.dim("logSoftmax", dim, Math.max(x.shape.length, 1));
+        if (x.shape.length == 0) {
+            return x.sub(x);
+        }
+        return x.sub(logsumexp(x, new int[] {d}, true));
+    }
+
+    static Tensor cumsum(Tensor x, int dim) {
+        int nd = x.shape.length;
+        if (nd == 0) {
+            return x.add(0.0);
+        }
+        int d = Shapes.dim("cumsum", dim, nd);
+        Runs r = new Runs("cumsum", x, new int[] {d});
+        double[] run = r.values;
+        for (int o = 0; o < r.outer; o++) {
+            double s = 0;
+            for (int i = o * r.inner; i < (o + 1) * r.inner; i++) {
+                s += run[i];
+                run[i] = s;
+            }
+        }
+        // 'run' holds the dims in the order (others..., d); move d back into place.
+        int[] pShape = new int[nd];
+        int[] inverse = new int[nd];
+        int k = 0;
+        for (int i = 0; i < nd; i++) {
+            if (i != d) {
+                pShape[k] = x.shape[i];
+                inverse[i] = k++;
+            }
+        }
+        pShape[nd - 1] = x.shape[d];
+        inverse[d] = nd - 1;
+        Tensor scanned = new Tensor(run, DType.FLOAT64, pShape);
+        Tensor laidOut = Elementwise.copy(new Tensor(scanned.data, DType.FLOAT64, x.shape,
+                permuteStrides(scanned.strides, inverse), 0), sumType(x));
+        return Tensor.record("CumsumBackward", laidOut,
+                (g, n) -> new Tensor[] {g.flip(d).cumsum(d).flip(d)}, x);
+    }
+
+    private static int[] permuteStrides(int[] strides, int[] order) {
+        int[] s = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            s[i] = strides[order[i]];
+        }
+        return s;
+    }
+
+    static Tensor norm(Tensor x, double p, int[] dims, boolean keepDim) {
+        if (p == 1) {
+            return x.abs().sum(dims, keepDim);
+        }
+        if (p == Double.POSITIVE_INFINITY) {
+            return amax(x.abs(), dims, keepDim, true);
+        }
+        if (p != 2) {
+            throw new IllegalArgumentException("norm: p must be 1, 2 or infinity, got " + p);
+        }
+        Runs r = new Runs("norm", x, dims);
+        Tensor kept = reduce(r, UnaryOps.floatType(x), true, (v, from, len) -> {
+            double scale = 0;
+            for (int i = from; i < from + len; i++) {
+                scale = Math.max(scale, Math.abs(v[i]));
+            }
+            if (scale == 0 || Double.isInfinite(scale) || Double.isNaN(scale)) {
+                return scale;
+            }
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                double q = v[i] / scale;
+                s += q * q;
+            }
+            return scale * Math.sqrt(s);
+        });
+        Tensor out = Tensor.record("NormBackward", kept, (g, n) -> {
+            Tensor safe = Tensor.where(kept.eq(0.0), Tensor.zeros(g.dtype), g.div(kept));
+            return new Tensor[] {x.mul(safe)};
+        }, x);
+        return keepDim ? out : out.reshape(r.shape);
+    }
+}

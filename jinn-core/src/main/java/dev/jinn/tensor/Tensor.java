@@ -1,0 +1,1987 @@
+package dev.jinn.tensor;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An n-dimensional array of {@link DType#FLOAT32} (default), {@link DType#FLOAT64}, {@link DType#INT64} or
+ * {@link DType#BOOL} values, with define-by-run automatic differentiation.
+ *
+ * <p>Tensors are values: every operation returns a new tensor and leaves its operands unchanged. Views
+ * ({@link #reshape}, {@link #transpose}, {@link #permute}, {@link #narrow}, {@link #slice}, {@link #expand},
+ * ...) share storage with their source where that is possible without copying. Binary operations broadcast
+ * under NumPy's rules. Operations on tensors that {@link #requiresGrad() require a gradient} record
+ * themselves (unless inside {@link Grad#disabled()}), so {@link #backward()} and {@link Grad#grad} can compute
+ * gradients; every backward rule is itself written with tensor operations, so gradients of gradients work.
+ *
+ * <p>Invalid arguments throw {@link IllegalArgumentException} with a message that names the operation and the
+ * shapes or dims involved, e.g. {@code add: cannot broadcast [3, 4] with [5]}.
+ *
+ * <pre>{@code
+ * Rng rng = new Rng(42);
+ * Tensor w = Tensor.randn(rng, 2, 3).requiresGrad(true);
+ * Tensor x = Tensor.of(new float[] {1, 2}, 1, 2);
+ * Tensor loss = x.matmul(w).tanh().square().sum();
+ * loss.backward();
+ * Tensor dw = w.grad();
+ * }</pre>
+ */
+public final class Tensor {
+    /** Storage: a {@code float[]}, {@code double[]}, {@code long[]} or {@code boolean[]}, shared by views. */
+    final Object data;
+    final DType dtype;
+    final int[] shape;
+    final int[] strides;
+    final int offset;
+    final int numel;
+    final boolean contiguous;
+
+    private boolean requiresGrad;
+    Node gradFn;
+    int outputIndex;
+    private Tensor grad;
+    private AccumulateGrad sink;
+
+    Tensor(Object data, DType dtype, int[] shape, int[] strides, int offset) {
+        this.data = data;
+        this.dtype = dtype;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        this.numel = Shapes.numel(shape);
+        this.contiguous = isRowMajor(shape, strides);
+    }
+
+    /** A contiguous tensor over the given storage. */
+    Tensor(Object data, DType dtype, int[] shape) {
+        this(data, dtype, shape, Shapes.contiguousStrides(shape), 0);
+    }
+
+    private static boolean isRowMajor(int[] shape, int[] strides) {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** A new zero-filled contiguous tensor (no autograd). */
+    static Tensor empty(DType dtype, int[] shape) {
+        return new Tensor(ElementAccess.allocate(dtype, Shapes.numel(shape)), dtype, shape);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Creation
+
+    /**
+     * A float32 tensor holding a copy of {@code values}.
+     *
+     * @param values row-major values
+     * @param shape  the shape; empty means 1-D of length {@code values.length}
+     * @return the new tensor
+     */
+    public static Tensor of(float[] values, int... shape) {
+        return new Tensor(values.clone(), DType.FLOAT32, fillShape("of", values.length, shape));
+    }
+
+    /**
+     * A float64 tensor holding a copy of {@code values}.
+     *
+     * @param values row-major values
+     * @param shape  the shape; empty means 1-D of length {@code values.length}
+     * @return the new tensor
+     */
+    public static Tensor of(double[] values, int... shape) {
+        return new Tensor(values.clone(), DType.FLOAT64, fillShape("of", values.length, shape));
+    }
+
+    /**
+     * An int64 tensor holding a copy of {@code values}.
+     *
+     * @param values row-major values
+     * @param shape  the shape; empty means 1-D of length {@code values.length}
+     * @return the new tensor
+     */
+    public static Tensor of(long[] values, int... shape) {
+        return new Tensor(values.clone(), DType.INT64, fillShape("of", values.length, shape));
+    }
+
+    /**
+     * A bool tensor holding a copy of {@code values}.
+     *
+     * @param values row-major values
+     * @param shape  the shape; empty means 1-D of length {@code values.length}
+     * @return the new tensor
+     */
+    public static Tensor of(boolean[] values, int... shape) {
+        return new Tensor(values.clone(), DType.BOOL, fillShape("of", values.length, shape));
+    }
+
+    private static int[] fillShape(String op, int n, int[] shape) {
+        if (shape.length == 0) {
+            return new int[] {n};
+        }
+        int[] s = Shapes.checkShape(op, shape);
+        if (Shapes.numel(s) != n) {
+            throw new IllegalArgumentException(op + ": " + n + " values cannot fill shape " + Shapes.str(s)
+                    + " (" + Shapes.numel(s) + " elements)");
+        }
+        return s;
+    }
+
+    /**
+     * A float32 scalar (0-dimensional tensor).
+     *
+     * @param value the value
+     * @return the scalar tensor
+     */
+    public static Tensor scalar(double value) {
+        return scalar(value, DType.FLOAT32);
+    }
+
+    /**
+     * A scalar (0-dimensional tensor) of the given type.
+     *
+     * @param value the value
+     * @param dtype the element type
+     * @return the scalar tensor
+     */
+    public static Tensor scalar(double value, DType dtype) {
+        return full(dtype, value);
+    }
+
+    /**
+     * A float32 tensor of zeros.
+     *
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor zeros(int... shape) {
+        return zeros(DType.FLOAT32, shape);
+    }
+
+    /**
+     * A tensor of zeros of the given type.
+     *
+     * @param dtype the element type
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor zeros(DType dtype, int... shape) {
+        return empty(dtype, Shapes.checkShape("zeros", shape));
+    }
+
+    /**
+     * A float32 tensor of ones.
+     *
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor ones(int... shape) {
+        return full(DType.FLOAT32, 1.0, shape);
+    }
+
+    /**
+     * A tensor of ones of the given type.
+     *
+     * @param dtype the element type
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor ones(DType dtype, int... shape) {
+        return full(dtype, 1.0, shape);
+    }
+
+    /**
+     * A float32 tensor filled with {@code value}.
+     *
+     * @param value the fill value
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor full(double value, int... shape) {
+        return full(DType.FLOAT32, value, shape);
+    }
+
+    /**
+     * A tensor of the given type filled with {@code value}.
+     *
+     * @param dtype the element type
+     * @param value the fill value
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor full(DType dtype, double value, int... shape) {
+        Tensor t = empty(dtype, Shapes.checkShape("full", shape));
+        if (value != 0.0) {
+            for (int i = 0; i < t.numel; i++) {
+                ElementAccess.write(t.data, dtype, i, value);
+            }
+        }
+        return t;
+    }
+
+    /**
+     * A tensor of zeros with the shape and type of {@code other}.
+     *
+     * @param other the template
+     * @return the new tensor
+     */
+    public static Tensor zerosLike(Tensor other) {
+        return zeros(other.dtype, other.shape);
+    }
+
+    /**
+     * A tensor of ones with the shape and type of {@code other}.
+     *
+     * @param other the template
+     * @return the new tensor
+     */
+    public static Tensor onesLike(Tensor other) {
+        return ones(other.dtype, other.shape);
+    }
+
+    /**
+     * A tensor filled with {@code value} with the shape and type of {@code other}.
+     *
+     * @param other the template
+     * @param value the fill value
+     * @return the new tensor
+     */
+    public static Tensor fullLike(Tensor other, double value) {
+        return full(other.dtype, value, other.shape);
+    }
+
+    /**
+     * The float32 {@code n×n} identity matrix.
+     *
+     * @param n the size
+     * @return the identity
+     */
+    public static Tensor eye(int n) {
+        return eye(DType.FLOAT32, n);
+    }
+
+    /**
+     * The {@code n×n} identity matrix of the given type.
+     *
+     * @param dtype the element type
+     * @param n     the size
+     * @return the identity
+     */
+    public static Tensor eye(DType dtype, int n) {
+        Tensor t = zeros(dtype, n, n);
+        for (int i = 0; i < n; i++) {
+            ElementAccess.write(t.data, dtype, i * n + i, 1.0);
+        }
+        return t;
+    }
+
+    /**
+     * The int64 tensor {@code [0, 1, ..., end-1]}, like {@code torch.arange(end)}.
+     *
+     * @param end exclusive upper bound
+     * @return the new 1-D tensor
+     */
+    public static Tensor arange(long end) {
+        return arange(DType.INT64, 0, end, 1);
+    }
+
+    /**
+     * The float32 tensor {@code start, start+step, ...} below {@code end} (above it for negative steps).
+     *
+     * @param start first value
+     * @param end   exclusive bound
+     * @param step  increment, nonzero
+     * @return the new 1-D tensor
+     */
+    public static Tensor arange(double start, double end, double step) {
+        return arange(DType.FLOAT32, start, end, step);
+    }
+
+    /**
+     * As {@link #arange(double, double, double)} with an explicit type.
+     *
+     * @param dtype the element type
+     * @param start first value
+     * @param end   exclusive bound
+     * @param step  increment, nonzero
+     * @return the new 1-D tensor
+     */
+    public static Tensor arange(DType dtype, double start, double end, double step) {
+        if (step == 0 || !Double.isFinite(start) || !Double.isFinite(end) || !Double.isFinite(step)) {
+            throw new IllegalArgumentException("arange: need finite start, end and a nonzero finite step, got start="
+                    + start + " end=" + end + " step=" + step);
+        }
+        long n = Math.max(0, (long) Math.ceil((end - start) / step));
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("arange: " + n + " elements are too many");
+        }
+        Tensor t = empty(dtype, new int[] {(int) n});
+        for (int i = 0; i < n; i++) {
+            ElementAccess.write(t.data, dtype, i, start + i * step);
+        }
+        return t;
+    }
+
+    /**
+     * A float32 tensor of {@code steps} evenly spaced values from {@code start} to {@code end} inclusive.
+     *
+     * @param start first value
+     * @param end   last value
+     * @param steps number of values, at least 0
+     * @return the new 1-D tensor
+     */
+    public static Tensor linspace(double start, double end, int steps) {
+        return linspace(DType.FLOAT32, start, end, steps);
+    }
+
+    /**
+     * As {@link #linspace(double, double, int)} with an explicit type.
+     *
+     * @param dtype the element type
+     * @param start first value
+     * @param end   last value
+     * @param steps number of values, at least 0
+     * @return the new 1-D tensor
+     */
+    public static Tensor linspace(DType dtype, double start, double end, int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("linspace: steps must be >= 0, got " + steps);
+        }
+        Tensor t = empty(dtype, new int[] {steps});
+        double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
+        int half = steps / 2;
+        for (int i = 0; i < steps; i++) {
+            // Like PyTorch, fill the second half from the end so that both end points are exact.
+            double v = i < half ? start + i * delta : end - (steps - 1 - i) * delta;
+            ElementAccess.write(t.data, dtype, i, v);
+        }
+        return t;
+    }
+
+    /**
+     * A float32 tensor of independent standard normal samples.
+     *
+     * @param rng   the random source
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor randn(Rng rng, int... shape) {
+        return randn(rng, DType.FLOAT32, shape);
+    }
+
+    /**
+     * A tensor of independent standard normal samples of the given floating-point type.
+     *
+     * @param rng   the random source
+     * @param dtype FLOAT32 or FLOAT64
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor randn(Rng rng, DType dtype, int... shape) {
+        Tensor t = empty(floating("randn", dtype), Shapes.checkShape("randn", shape));
+        for (int i = 0; i < t.numel; i++) {
+            ElementAccess.write(t.data, dtype, i, rng.nextGaussian());
+        }
+        return t;
+    }
+
+    /**
+     * A float32 tensor of independent uniform samples from [0, 1).
+     *
+     * @param rng   the random source
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor rand(Rng rng, int... shape) {
+        return rand(rng, DType.FLOAT32, shape);
+    }
+
+    /**
+     * A tensor of independent uniform samples from [0, 1) of the given floating-point type.
+     *
+     * @param rng   the random source
+     * @param dtype FLOAT32 or FLOAT64
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor rand(Rng rng, DType dtype, int... shape) {
+        Tensor t = empty(floating("rand", dtype), Shapes.checkShape("rand", shape));
+        boolean single = dtype == DType.FLOAT32;
+        for (int i = 0; i < t.numel; i++) {
+            ElementAccess.write(t.data, dtype, i, single ? rng.nextFloat() : rng.nextDouble());
+        }
+        return t;
+    }
+
+    /**
+     * An int64 tensor of independent uniform integers from {@code [lo, hi)}.
+     *
+     * @param rng   the random source
+     * @param lo    inclusive lower bound
+     * @param hi    exclusive upper bound, greater than {@code lo}
+     * @param shape the shape
+     * @return the new tensor
+     */
+    public static Tensor randint(Rng rng, long lo, long hi, int... shape) {
+        if (hi <= lo) {
+            throw new IllegalArgumentException("randint: need lo < hi, got lo=" + lo + " hi=" + hi);
+        }
+        Tensor t = empty(DType.INT64, Shapes.checkShape("randint", shape));
+        long[] out = (long[]) t.data;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = lo + rng.nextLong(hi - lo);
+        }
+        return t;
+    }
+
+    /**
+     * A uniformly random permutation of {@code 0..n-1} as an int64 tensor.
+     *
+     * @param rng the random source
+     * @param n   the length
+     * @return the permutation
+     */
+    public static Tensor randperm(Rng rng, int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("randperm: n must be >= 0, got " + n);
+        }
+        long[] p = new long[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = (int) rng.nextLong(i + 1);
+            long tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return new Tensor(p, DType.INT64, new int[] {n});
+    }
+
+    private static DType floating(String op, DType dtype) {
+        if (!dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": expected a floating-point dtype, got " + dtype);
+        }
+        return dtype;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Properties and conversion
+
+    /**
+     * The shape (a copy).
+     *
+     * @return the sizes of all dims
+     */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /**
+     * The size of one dim.
+     *
+     * @param dim the dim, negative counts from the end
+     * @return its size
+     */
+    public int size(int dim) {
+        return shape[Shapes.dim("size", dim, shape.length)];
+    }
+
+    /**
+     * The strides in elements (a copy).
+     *
+     * @return the strides of all dims
+     */
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    /**
+     * The number of dims.
+     *
+     * @return 0 for a scalar
+     */
+    public int dim() {
+        return shape.length;
+    }
+
+    /**
+     * The number of elements.
+     *
+     * @return the product of the sizes
+     */
+    public int numel() {
+        return numel;
+    }
+
+    /**
+     * The element type.
+     *
+     * @return the dtype
+     */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /**
+     * Whether the elements lie in row-major order without gaps.
+     *
+     * @return true when the tensor is contiguous
+     */
+    public boolean isContiguous() {
+        return contiguous;
+    }
+
+    /**
+     * The single value of a one-element tensor.
+     *
+     * @return the value as a double
+     */
+    public double item() {
+        if (numel != 1) {
+            throw new IllegalArgumentException("item: expected a tensor with one element, got shape "
+                    + Shapes.str(shape));
+        }
+        return ElementAccess.read(data, dtype, offset);
+    }
+
+    /**
+     * The values in row-major order as floats (a copy).
+     *
+     * @return the values
+     */
+    public float[] toFloatArray() {
+        return (float[]) to(DType.FLOAT32).contiguousData();
+    }
+
+    /**
+     * The values in row-major order as doubles (a copy).
+     *
+     * @return the values
+     */
+    public double[] toDoubleArray() {
+        return (double[]) to(DType.FLOAT64).contiguousData();
+    }
+
+    /**
+     * The values in row-major order as longs (a copy; floating values are truncated toward zero).
+     *
+     * @return the values
+     */
+    public long[] toLongArray() {
+        return (long[]) to(DType.INT64).contiguousData();
+    }
+
+    /**
+     * The values in row-major order as booleans (a copy; nonzero is true).
+     *
+     * @return the values
+     */
+    public boolean[] toBooleanArray() {
+        return (boolean[]) to(DType.BOOL).contiguousData();
+    }
+
+    /** A fresh row-major copy of the storage this tensor views. */
+    private Object contiguousData() {
+        Tensor c = ViewOps.copy(this);
+        return c.data;
+    }
+
+    /**
+     * This tensor converted to another element type. Conversions between floating-point types are
+     * differentiable.
+     *
+     * @param target the element type
+     * @return this tensor if it already has that type, otherwise a converted copy
+     */
+    public Tensor to(DType target) {
+        return ViewOps.to(this, target);
+    }
+
+    /**
+     * A contiguous tensor with the same values: this one when already contiguous, else a copy.
+     *
+     * @return a contiguous tensor
+     */
+    public Tensor contiguous() {
+        return ViewOps.contiguous(this);
+    }
+
+    /**
+     * A copy with its own storage (differentiable).
+     *
+     * @return the copy
+     */
+    public Tensor copy() {
+        return ViewOps.cloneTensor(this);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Autograd
+
+    /**
+     * Whether gradients are tracked for this tensor.
+     *
+     * @return true for leaves marked with {@code requiresGrad(true)} and results computed from them
+     */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /**
+     * Marks this leaf tensor as a variable whose gradient is wanted (or unmarks it).
+     *
+     * @param requires whether to track gradients
+     * @return this tensor
+     */
+    public Tensor requiresGrad(boolean requires) {
+        if (gradFn != null) {
+            throw new IllegalStateException("requiresGrad: can only be changed on leaf tensors; this one was "
+                    + "computed by " + gradFn.name + " (use detach() first)");
+        }
+        if (requires && !dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("requiresGrad: only floating-point tensors can require gradients, "
+                    + "this one is " + dtype);
+        }
+        requiresGrad = requires;
+        return this;
+    }
+
+    /**
+     * Whether this tensor is a leaf of the graph (not computed by a recorded operation).
+     *
+     * @return true for leaves
+     */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /**
+     * The gradient accumulated by {@link #backward()} calls, or null if none reached this leaf yet.
+     *
+     * @return the accumulated gradient
+     */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Forgets the accumulated gradient. */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /**
+     * The name of the operation that computed this tensor, like PyTorch's {@code grad_fn}.
+     *
+     * @return e.g. {@code "MulBackward"}, or null for leaves
+     */
+    public String gradFnName() {
+        return gradFn == null ? null : gradFn.name;
+    }
+
+    /**
+     * A tensor sharing this one's storage but cut off from the graph.
+     *
+     * @return the detached tensor
+     */
+    public Tensor detach() {
+        return new Tensor(data, dtype, shape, strides, offset);
+    }
+
+    /**
+     * Back-propagates from this single-element tensor, accumulating into the leaves' {@link #grad()}. The
+     * graph is freed afterwards.
+     */
+    public void backward() {
+        backward(null, false);
+    }
+
+    /**
+     * Back-propagates {@code gradOutput} (shaped like this tensor), accumulating into the leaves' grads.
+     *
+     * @param gradOutput the gradient of some scalar with respect to this tensor
+     */
+    public void backward(Tensor gradOutput) {
+        backward(gradOutput, false);
+    }
+
+    /**
+     * Back-propagates, optionally keeping the graph so that backward can run through it again.
+     *
+     * @param gradOutput  the gradient with respect to this tensor, or null for 1 (single-element tensors)
+     * @param retainGraph keep the saved tensors for another backward
+     */
+    public void backward(Tensor gradOutput, boolean retainGraph) {
+        if (!requiresGrad) {
+            throw new IllegalStateException("backward: this tensor (shape " + Shapes.str(shape)
+                    + ") does not require a gradient; nothing upstream of it was marked requiresGrad(true)");
+        }
+        List<Tensor> roots = List.of(this);
+        List<Tensor> seeds = Grad.seeds("backward", roots,
+                gradOutput == null ? null : java.util.Collections.singletonList(gradOutput));
+        Engine.run(roots, seeds, null, retainGraph, false);
+    }
+
+    /** The edge through which a gradient for this tensor enters the graph, or null without grad. */
+    Edge gradEdge() {
+        if (!requiresGrad) {
+            return null;
+        }
+        if (gradFn != null) {
+            return new Edge(gradFn, outputIndex);
+        }
+        if (sink == null) {
+            sink = new AccumulateGrad(this);
+        }
+        return new Edge(sink, 0);
+    }
+
+    /** Adds a gradient to this leaf's {@link #grad()}. */
+    void accumulateGrad(Tensor g) {
+        Tensor fitted = g.dtype == dtype ? g : g.to(dtype);
+        grad = grad == null ? fitted : grad.add(fitted);
+    }
+
+    /** Marks this fresh result as produced by {@code node}. */
+    void attach(Node node, int index) {
+        this.gradFn = node;
+        this.outputIndex = index;
+        this.requiresGrad = true;
+    }
+
+    /**
+     * Records {@code out} as computed from {@code inputs} by a single-output operation, when recording is on
+     * and any input requires a gradient. Returns {@code out}.
+     */
+    static Tensor record(String name, Tensor out, BackwardFn rule, Tensor... inputs) {
+        if (!GradMode.isEnabled()) {
+            return out;
+        }
+        Edge[] edges = null;
+        for (int i = 0; i < inputs.length; i++) {
+            Edge e = inputs[i].gradEdge();
+            if (e != null) {
+                if (edges == null) {
+                    edges = new Edge[inputs.length];
+                }
+                edges[i] = e;
+            }
+        }
+        if (edges != null && out.dtype.isFloatingPoint()) {
+            out.attach(new OpNode(name, edges, rule, out.shape, out.dtype), 0);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Elementwise binary operations (broadcasting)
+
+    /**
+     * Elementwise sum with broadcasting.
+     *
+     * @param other the other operand
+     * @return {@code this + other}
+     */
+    public Tensor add(Tensor other) {
+        return BinaryOps.add(this, other);
+    }
+
+    /**
+     * Adds a constant.
+     *
+     * @param value the constant
+     * @return {@code this + value}
+     */
+    public Tensor add(double value) {
+        return BinaryOps.add(this, constant(value));
+    }
+
+    /**
+     * Elementwise difference with broadcasting.
+     *
+     * @param other the other operand
+     * @return {@code this - other}
+     */
+    public Tensor sub(Tensor other) {
+        return BinaryOps.sub(this, other);
+    }
+
+    /**
+     * Subtracts a constant.
+     *
+     * @param value the constant
+     * @return {@code this - value}
+     */
+    public Tensor sub(double value) {
+        return BinaryOps.sub(this, constant(value));
+    }
+
+    /**
+     * Elementwise product with broadcasting.
+     *
+     * @param other the other operand
+     * @return {@code this * other}
+     */
+    public Tensor mul(Tensor other) {
+        return BinaryOps.mul(this, other);
+    }
+
+    /**
+     * Multiplies by a constant.
+     *
+     * @param value the constant
+     * @return {@code this * value}
+     */
+    public Tensor mul(double value) {
+        return BinaryOps.mul(this, constant(value));
+    }
+
+    /**
+     * Elementwise true division with broadcasting (integer operands give a float32 result).
+     *
+     * @param other the divisor
+     * @return {@code this / other}
+     */
+    public Tensor div(Tensor other) {
+        return BinaryOps.div(this, other);
+    }
+
+    /**
+     * Divides by a constant.
+     *
+     * @param value the divisor
+     * @return {@code this / value}
+     */
+    public Tensor div(double value) {
+        return BinaryOps.div(this, constant(value));
+    }
+
+    /**
+     * Elementwise power with broadcasting.
+     *
+     * @param exponent the exponent
+     * @return {@code this ^ exponent}
+     */
+    public Tensor pow(Tensor exponent) {
+        return BinaryOps.pow(this, exponent);
+    }
+
+    /**
+     * Raises every element to a constant power.
+     *
+     * @param exponent the exponent
+     * @return {@code this ^ exponent}
+     */
+    public Tensor pow(double exponent) {
+        return UnaryOps.pow(this, exponent);
+    }
+
+    /**
+     * Elementwise maximum with broadcasting; at ties the gradient is split equally.
+     *
+     * @param other the other operand
+     * @return {@code max(this, other)}
+     */
+    public Tensor maximum(Tensor other) {
+        return BinaryOps.maximum(this, other);
+    }
+
+    /**
+     * Elementwise minimum with broadcasting; at ties the gradient is split equally.
+     *
+     * @param other the other operand
+     * @return {@code min(this, other)}
+     */
+    public Tensor minimum(Tensor other) {
+        return BinaryOps.minimum(this, other);
+    }
+
+    /**
+     * Elementwise four-quadrant arctangent of {@code this / other}.
+     *
+     * @param other the x coordinate (this is y)
+     * @return {@code atan2(this, other)} in (-π, π]
+     */
+    public Tensor atan2(Tensor other) {
+        return BinaryOps.atan2(this, other);
+    }
+
+    /**
+     * Elementwise {@code this > other} as a bool mask.
+     *
+     * @param other the other operand
+     * @return the mask
+     */
+    public Tensor gt(Tensor other) {
+        return BinaryOps.compare("gt", this, other);
+    }
+
+    /**
+     * Elementwise {@code this > value} as a bool mask.
+     *
+     * @param value the constant
+     * @return the mask
+     */
+    public Tensor gt(double value) {
+        return BinaryOps.compare("gt", this, constant(value));
+    }
+
+    /**
+     * Elementwise {@code this >= other} as a bool mask.
+     *
+     * @param other the other operand
+     * @return the mask
+     */
+    public Tensor ge(Tensor other) {
+        return BinaryOps.compare("ge", this, other);
+    }
+
+    /**
+     * Elementwise {@code this >= value} as a bool mask.
+     *
+     * @param value the constant
+     * @return the mask
+     */
+    public Tensor ge(double value) {
+        return BinaryOps.compare("ge", this, constant(value));
+    }
+
+    /**
+     * Elementwise {@code this < other} as a bool mask.
+     *
+     * @param other the other operand
+     * @return the mask
+     */
+    public Tensor lt(Tensor other) {
+        return BinaryOps.compare("lt", this, other);
+    }
+
+    /**
+     * Elementwise {@code this < value} as a bool mask.
+     *
+     * @param value the constant
+     * @return the mask
+     */
+    public Tensor lt(double value) {
+        return BinaryOps.compare("lt", this, constant(value));
+    }
+
+    /**
+     * Elementwise {@code this <= other} as a bool mask.
+     *
+     * @param other the other operand
+     * @return the mask
+     */
+    public Tensor le(Tensor other) {
+        return BinaryOps.compare("le", this, other);
+    }
+
+    /**
+     * Elementwise {@code this <= value} as a bool mask.
+     *
+     * @param value the constant
+     * @return the mask
+     */
+    public Tensor le(double value) {
+        return BinaryOps.compare("le", this, constant(value));
+    }
+
+    /**
+     * Elementwise {@code this == other} as a bool mask.
+     *
+     * @param other the other operand
+     * @return the mask
+     */
+    public Tensor eq(Tensor other) {
+        return BinaryOps.compare("eq", this, other);
+    }
+
+    /**
+     * Elementwise {@code this == value} as a bool mask.
+     *
+     * @param value the constant
+     * @return the mask
+     */
+    public Tensor eq(double value) {
+        return BinaryOps.compare("eq", this, constant(value));
+    }
+
+    /**
+     * Elementwise {@code this != other} as a bool mask.
+     *
+     * @param other the other operand
+     * @return the mask
+     */
+    public Tensor ne(Tensor other) {
+        return BinaryOps.compare("ne", this, other);
+    }
+
+    /**
+     * Elementwise {@code this != value} as a bool mask.
+     *
+     * @param value the constant
+     * @return the mask
+     */
+    public Tensor ne(double value) {
+        return BinaryOps.compare("ne", this, constant(value));
+    }
+
+    /**
+     * Elementwise logical and of two masks (any nonzero value counts as true).
+     *
+     * @param other the other mask
+     * @return the bool mask
+     */
+    public Tensor logicalAnd(Tensor other) {
+        return BinaryOps.compare("logicalAnd", this, other);
+    }
+
+    /**
+     * Elementwise logical or of two masks (any nonzero value counts as true).
+     *
+     * @param other the other mask
+     * @return the bool mask
+     */
+    public Tensor logicalOr(Tensor other) {
+        return BinaryOps.compare("logicalOr", this, other);
+    }
+
+    /**
+     * Elementwise logical negation (zero becomes true).
+     *
+     * @return the bool mask
+     */
+    public Tensor logicalNot() {
+        return BinaryOps.compare("eq", this, constant(0));
+    }
+
+    /**
+     * Picks {@code a} where {@code mask} is true and {@code b} elsewhere, broadcasting all three.
+     *
+     * @param mask a bool (or 0/1) tensor
+     * @param a    values where the mask holds
+     * @param b    values elsewhere
+     * @return the selection
+     */
+    public static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        return BinaryOps.where(mask, a, b);
+    }
+
+    /** A scalar of this tensor's type (float32 for integer/bool tensors), so constants do not promote. */
+    private Tensor constant(double value) {
+        return full(dtype.isFloatingPoint() ? dtype : (value == Math.rint(value) && dtype == DType.INT64
+                ? DType.INT64 : DType.FLOAT32), value);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Elementwise unary operations
+
+    /**
+     * Negation.
+     *
+     * @return {@code -this}
+     */
+    public Tensor neg() {
+        return UnaryOps.neg(this);
+    }
+
+    /**
+     * Absolute value; the gradient at 0 is 0.
+     *
+     * @return {@code |this|}
+     */
+    public Tensor abs() {
+        return UnaryOps.abs(this);
+    }
+
+    /**
+     * Sign (-1, 0 or 1); its gradient is zero.
+     *
+     * @return {@code sign(this)}
+     */
+    public Tensor sign() {
+        return UnaryOps.sign(this);
+    }
+
+    /**
+     * Exponential.
+     *
+     * @return {@code e^this}
+     */
+    public Tensor exp() {
+        return UnaryOps.exp(this);
+    }
+
+    /**
+     * {@code e^x - 1}, accurate for small x.
+     *
+     * @return {@code expm1(this)}
+     */
+    public Tensor expm1() {
+        return UnaryOps.expm1(this);
+    }
+
+    /**
+     * Natural logarithm.
+     *
+     * @return {@code ln(this)}
+     */
+    public Tensor log() {
+        return UnaryOps.log(this);
+    }
+
+    /**
+     * {@code ln(1 + x)}, accurate for small x.
+     *
+     * @return {@code log1p(this)}
+     */
+    public Tensor log1p() {
+        return UnaryOps.log1p(this);
+    }
+
+    /**
+     * Square root.
+     *
+     * @return {@code sqrt(this)}
+     */
+    public Tensor sqrt() {
+        return UnaryOps.sqrt(this);
+    }
+
+    /**
+     * Reciprocal square root.
+     *
+     * @return {@code 1 / sqrt(this)}
+     */
+    public Tensor rsqrt() {
+        return UnaryOps.rsqrt(this);
+    }
+
+    /**
+     * Square.
+     *
+     * @return {@code this * this}
+     */
+    public Tensor square() {
+        return UnaryOps.square(this);
+    }
+
+    /**
+     * Reciprocal.
+     *
+     * @return {@code 1 / this}
+     */
+    public Tensor reciprocal() {
+        return UnaryOps.reciprocal(this);
+    }
+
+    /**
+     * Sine.
+     *
+     * @return {@code sin(this)}
+     */
+    public Tensor sin() {
+        return UnaryOps.sin(this);
+    }
+
+    /**
+     * Cosine.
+     *
+     * @return {@code cos(this)}
+     */
+    public Tensor cos() {
+        return UnaryOps.cos(this);
+    }
+
+    /**
+     * Hyperbolic tangent.
+     *
+     * @return {@code tanh(this)}
+     */
+    public Tensor tanh() {
+        return UnaryOps.tanh(this);
+    }
+
+    /**
+     * Logistic sigmoid {@code 1 / (1 + e^-x)}.
+     *
+     * @return {@code sigmoid(this)}
+     */
+    public Tensor sigmoid() {
+        return UnaryOps.sigmoid(this);
+    }
+
+    /**
+     * {@code log(sigmoid(x)) = -softplus(-x)}, computed without overflow.
+     *
+     * @return {@code logSigmoid(this)}
+     */
+    public Tensor logSigmoid() {
+        return UnaryOps.logSigmoid(this);
+    }
+
+    /**
+     * Softplus with PyTorch's defaults (beta 1, threshold 20).
+     *
+     * @return {@code log(1 + e^this)}
+     */
+    public Tensor softplus() {
+        return UnaryOps.softplus(this, 1.0, 20.0);
+    }
+
+    /**
+     * Softplus {@code log(1 + e^(beta x)) / beta}, which is {@code x} where {@code beta x > threshold}.
+     *
+     * @param beta      the sharpness, nonzero
+     * @param threshold above which the identity is used
+     * @return the softplus
+     */
+    public Tensor softplus(double beta, double threshold) {
+        return UnaryOps.softplus(this, beta, threshold);
+    }
+
+    /**
+     * Arctangent.
+     *
+     * @return {@code atan(this)}
+     */
+    public Tensor atan() {
+        return UnaryOps.atan(this);
+    }
+
+    /**
+     * The Gauss error function.
+     *
+     * @return {@code erf(this)}
+     */
+    public Tensor erf() {
+        return UnaryOps.erf(this);
+    }
+
+    /**
+     * Rectified linear unit; the gradient at 0 is 0.
+     *
+     * @return {@code max(this, 0)}
+     */
+    public Tensor relu() {
+        return UnaryOps.relu(this);
+    }
+
+    /**
+     * Leaky ReLU: {@code x} for {@code x > 0}, {@code slope * x} otherwise.
+     *
+     * @param negativeSlope the slope for negative inputs (PyTorch's default is 0.01)
+     * @return the activation
+     */
+    public Tensor leakyRelu(double negativeSlope) {
+        return UnaryOps.leakyRelu(this, negativeSlope);
+    }
+
+    /**
+     * ELU: {@code x} for {@code x > 0}, {@code alpha (e^x - 1)} otherwise.
+     *
+     * @param alpha the saturation value for negative inputs (PyTorch's default is 1)
+     * @return the activation
+     */
+    public Tensor elu(double alpha) {
+        return UnaryOps.elu(this, alpha);
+    }
+
+    /**
+     * GELU with the exact error function, {@code x Φ(x)} (PyTorch's default).
+     *
+     * @return the activation
+     */
+    public Tensor gelu() {
+        return UnaryOps.gelu(this, false);
+    }
+
+    /**
+     * GELU, exact or with the tanh approximation ({@code approximate='tanh'} in PyTorch).
+     *
+     * @param tanhApproximation use {@code 0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))}
+     * @return the activation
+     */
+    public Tensor gelu(boolean tanhApproximation) {
+        return UnaryOps.gelu(this, tanhApproximation);
+    }
+
+    /**
+     * SiLU (swish): {@code x sigmoid(x)}.
+     *
+     * @return the activation
+     */
+    public Tensor silu() {
+        return UnaryOps.silu(this);
+    }
+
+    /**
+     * Clamps every element to {@code [min, max]}; the gradient passes where {@code min <= x <= max}. Use
+     * infinities for one-sided clamps.
+     *
+     * @param min the lower bound
+     * @param max the upper bound, not below {@code min}
+     * @return the clamped tensor
+     */
+    public Tensor clamp(double min, double max) {
+        return UnaryOps.clamp(this, min, max);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Reductions
+
+    /**
+     * Sum of all elements.
+     *
+     * @return a scalar
+     */
+    public Tensor sum() {
+        return ReductionOps.sum(this, new int[0], false);
+    }
+
+    /**
+     * Sum over one dim.
+     *
+     * @param dim the dim to reduce
+     * @return the sums, without that dim
+     */
+    public Tensor sum(int dim) {
+        return ReductionOps.sum(this, new int[] {dim}, false);
+    }
+
+    /**
+     * Sum over some dims.
+     *
+     * @param dims    the dims to reduce (empty: all)
+     * @param keepDim keep the reduced dims with size 1
+     * @return the sums
+     */
+    public Tensor sum(int[] dims, boolean keepDim) {
+        return ReductionOps.sum(this, dims, keepDim);
+    }
+
+    /**
+     * Mean of all elements.
+     *
+     * @return a scalar
+     */
+    public Tensor mean() {
+        return ReductionOps.mean(this, new int[0], false);
+    }
+
+    /**
+     * Mean over one dim.
+     *
+     * @param dim the dim to reduce
+     * @return the means, without that dim
+     */
+    public Tensor mean(int dim) {
+        return ReductionOps.mean(this, new int[] {dim}, false);
+    }
+
+    /**
+     * Mean over some dims.
+     *
+     * @param dims    the dims to reduce (empty: all)
+     * @param keepDim keep the reduced dims with size 1
+     * @return the means
+     */
+    public Tensor mean(int[] dims, boolean keepDim) {
+        return ReductionOps.mean(this, dims, keepDim);
+    }
+
+    /**
+     * Product of all elements.
+     *
+     * @return a scalar
+     */
+    public Tensor prod() {
+        return ReductionOps.prod(this, new int[0], false);
+    }
+
+    /**
+     * Product over some dims.
+     *
+     * @param dims    the dims to reduce (empty: all)
+     * @param keepDim keep the reduced dims with size 1
+     * @return the products
+     */
+    public Tensor prod(int[] dims, boolean keepDim) {
+        return ReductionOps.prod(this, dims, keepDim);
+    }
+
+    /**
+     * Largest element; at ties the gradient is split equally.
+     *
+     * @return a scalar
+     */
+    public Tensor max() {
+        return ReductionOps.extreme(this, true);
+    }
+
+    /**
+     * Largest elements along a dim, with their positions (the first at ties).
+     *
+     * @param dim     the dim to reduce
+     * @param keepDim keep the reduced dim with size 1
+     * @return values and int64 indices
+     */
+    public ValuesIndices max(int dim, boolean keepDim) {
+        return ReductionOps.extreme(this, dim, keepDim, true);
+    }
+
+    /**
+     * Smallest element; at ties the gradient is split equally.
+     *
+     * @return a scalar
+     */
+    public Tensor min() {
+        return ReductionOps.extreme(this, false);
+    }
+
+    /**
+     * Smallest elements along a dim, with their positions (the first at ties).
+     *
+     * @param dim     the dim to reduce
+     * @param keepDim keep the reduced dim with size 1
+     * @return values and int64 indices
+     */
+    public ValuesIndices min(int dim, boolean keepDim) {
+        return ReductionOps.extreme(this, dim, keepDim, false);
+    }
+
+    /**
+     * Position of the largest element along a dim.
+     *
+     * @param dim     the dim to reduce
+     * @param keepDim keep the reduced dim with size 1
+     * @return int64 indices
+     */
+    public Tensor argmax(int dim, boolean keepDim) {
+        return max(dim, keepDim).indices();
+    }
+
+    /**
+     * Position of the smallest element along a dim.
+     *
+     * @param dim     the dim to reduce
+     * @param keepDim keep the reduced dim with size 1
+     * @return int64 indices
+     */
+    public Tensor argmin(int dim, boolean keepDim) {
+        return min(dim, keepDim).indices();
+    }
+
+    /**
+     * Variance over some dims.
+     *
+     * @param dims     the dims to reduce (empty: all)
+     * @param unbiased divide by {@code n - 1} (Bessel's correction) instead of {@code n}
+     * @param keepDim  keep the reduced dims with size 1
+     * @return the variances
+     */
+    public Tensor var(int[] dims, boolean unbiased, boolean keepDim) {
+        return ReductionOps.var(this, dims, unbiased, keepDim);
+    }
+
+    /**
+     * Standard deviation over some dims.
+     *
+     * @param dims     the dims to reduce (empty: all)
+     * @param unbiased divide by {@code n - 1} (Bessel's correction) instead of {@code n}
+     * @param keepDim  keep the reduced dims with size 1
+     * @return the standard deviations
+     */
+    public Tensor std(int[] dims, boolean unbiased, boolean keepDim) {
+        return ReductionOps.var(this, dims, unbiased, keepDim).sqrt();
+    }
+
+    /**
+     * {@code log(sum(exp(x)))} over some dims, computed without overflow.
+     *
+     * @param dims    the dims to reduce (empty: all)
+     * @param keepDim keep the reduced dims with size 1
+     * @return the log-sum-exp
+     */
+    public Tensor logsumexp(int[] dims, boolean keepDim) {
+        return ReductionOps.logsumexp(this, dims, keepDim);
+    }
+
+    /**
+     * Softmax along a dim.
+     *
+     * @param dim the dim to normalise
+     * @return non-negative values summing to 1 along {@code dim}
+     */
+    public Tensor softmax(int dim) {
+        return ReductionOps.logSoftmax(this, dim).exp();
+    }
+
+    /**
+     * Log of the softmax along a dim, computed stably.
+     *
+     * @param dim the dim to normalise
+     * @return {@code x - logsumexp(x, dim)}
+     */
+    public Tensor logSoftmax(int dim) {
+        return ReductionOps.logSoftmax(this, dim);
+    }
+
+    /**
+     * Cumulative sum along a dim.
+     *
+     * @param dim the dim
+     * @return running sums, same shape
+     */
+    public Tensor cumsum(int dim) {
+        return ReductionOps.cumsum(this, dim);
+    }
+
+    /**
+     * Vector p-norm over some dims, for p = 1, 2 or {@code Double.POSITIVE_INFINITY}.
+     *
+     * @param p       1, 2 or infinity
+     * @param dims    the dims to reduce (empty: all)
+     * @param keepDim keep the reduced dims with size 1
+     * @return the norms; the gradient at a zero vector is 0
+     */
+    public Tensor norm(double p, int[] dims, boolean keepDim) {
+        return ReductionOps.norm(this, p, dims, keepDim);
+    }
+
+    /**
+     * Euclidean norm of all elements.
+     *
+     * @return a scalar
+     */
+    public Tensor norm() {
+        return ReductionOps.norm(this, 2, new int[0], false);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Shape and view operations
+
+    /**
+     * The same elements in a new shape; one size may be -1 (inferred). A view when the layout allows.
+     *
+     * @param newShape the new shape
+     * @return the reshaped tensor
+     */
+    public Tensor reshape(int... newShape) {
+        return ViewOps.reshape(this, newShape);
+    }
+
+    /**
+     * Same as {@link #reshape}, named as in PyTorch.
+     *
+     * @param newShape the new shape
+     * @return the reshaped tensor
+     */
+    public Tensor view(int... newShape) {
+        return ViewOps.reshape(this, newShape);
+    }
+
+    /**
+     * Merges dims {@code startDim..endDim} into one.
+     *
+     * @param startDim first dim to merge
+     * @param endDim   last dim to merge (inclusive, negative counts from the end)
+     * @return the flattened tensor
+     */
+    public Tensor flatten(int startDim, int endDim) {
+        return ViewOps.flatten(this, startDim, endDim);
+    }
+
+    /**
+     * All elements as a 1-D tensor.
+     *
+     * @return the flattened tensor
+     */
+    public Tensor flatten() {
+        return ViewOps.flatten(this, 0, -1);
+    }
+
+    /**
+     * Removes all dims of size 1.
+     *
+     * @return the squeezed view
+     */
+    public Tensor squeeze() {
+        return ViewOps.squeeze(this);
+    }
+
+    /**
+     * Removes one dim if its size is 1 (otherwise returns the tensor unchanged, like PyTorch).
+     *
+     * @param dim the dim
+     * @return the squeezed view
+     */
+    public Tensor squeeze(int dim) {
+        return ViewOps.squeeze(this, dim);
+    }
+
+    /**
+     * Inserts a dim of size 1 at {@code dim} (0..dim(), negative counts from the end).
+     *
+     * @param dim where to insert
+     * @return the view
+     */
+    public Tensor unsqueeze(int dim) {
+        return ViewOps.unsqueeze(this, dim);
+    }
+
+    /**
+     * Swaps two dims (a view).
+     *
+     * @param dim0 first dim
+     * @param dim1 second dim
+     * @return the view
+     */
+    public Tensor transpose(int dim0, int dim1) {
+        return ViewOps.transpose(this, dim0, dim1);
+    }
+
+    /**
+     * The transpose of a matrix (or a 1-D tensor unchanged).
+     *
+     * @return the view
+     */
+    public Tensor t() {
+        if (shape.length > 2) {
+            throw new IllegalArgumentException("t: expected a tensor with at most 2 dims, got shape "
+                    + Shapes.str(shape));
+        }
+        return shape.length < 2 ? this : transpose(0, 1);
+    }
+
+    /**
+     * Reorders the dims (a view): result dim i is input dim {@code dims[i]}.
+     *
+     * @param dims a permutation of the dims
+     * @return the view
+     */
+    public Tensor permute(int... dims) {
+        return ViewOps.permute(this, dims);
+    }
+
+    /**
+     * Broadcasts to a larger shape without copying (stride 0); -1 keeps a size.
+     *
+     * @param newShape the target shape
+     * @return the view
+     */
+    public Tensor expand(int... newShape) {
+        return ViewOps.expand(this, newShape);
+    }
+
+    /**
+     * Broadcasts to a shape under NumPy's rules, without copying.
+     *
+     * @param newShape the target shape
+     * @return the view
+     */
+    public Tensor broadcastTo(int... newShape) {
+        return ViewOps.expand(this, newShape);
+    }
+
+    /**
+     * The elements {@code start..start+length-1} along a dim (a view).
+     *
+     * @param dim    the dim
+     * @param start  first index (negative counts from the end)
+     * @param length how many
+     * @return the view
+     */
+    public Tensor narrow(int dim, int start, int length) {
+        return ViewOps.narrow(this, dim, start, length);
+    }
+
+    /**
+     * Python-style slice {@code [start:end:step]} along a dim (a view). Negative start/end count from the
+     * end and are clipped like Python's; a negative step walks backwards.
+     *
+     * @param dim   the dim
+     * @param start first index
+     * @param end   exclusive end index
+     * @param step  nonzero step
+     * @return the view
+     */
+    public Tensor slice(int dim, int start, int end, int step) {
+        return ViewOps.slice(this, dim, start, end, step);
+    }
+
+    /**
+     * The sub-tensor at {@code index} along a dim, with that dim removed (a view).
+     *
+     * @param dim   the dim
+     * @param index the position (negative counts from the end)
+     * @return the view
+     */
+    public Tensor select(int dim, int index) {
+        return ViewOps.select(this, dim, index);
+    }
+
+    /**
+     * Splits into pieces of {@code size} along a dim (the last may be smaller).
+     *
+     * @param size piece size, positive
+     * @param dim  the dim
+     * @return the views
+     */
+    public List<Tensor> split(int size, int dim) {
+        return JoinOps.split(this, size, dim);
+    }
+
+    /**
+     * Splits into pieces of the given sizes along a dim; the sizes must add up to the dim's size.
+     *
+     * @param sizes the piece sizes
+     * @param dim   the dim
+     * @return the views
+     */
+    public List<Tensor> split(int[] sizes, int dim) {
+        return JoinOps.split(this, sizes, dim);
+    }
+
+    /**
+     * Splits into {@code chunks} nearly equal pieces along a dim, like {@code torch.chunk}.
+     *
+     * @param chunks the number of pieces wanted
+     * @param dim    the dim
+     * @return the views (fewer when the dim is small)
+     */
+    public List<Tensor> chunk(int chunks, int dim) {
+        return JoinOps.chunk(this, chunks, dim);
+    }
+
+    /**
+     * Concatenates tensors along an existing dim.
+     *
+     * @param tensors tensors with equal shapes except along {@code dim}
+     * @param dim     the dim
+     * @return the concatenation
+     */
+    public static Tensor cat(List<Tensor> tensors, int dim) {
+        return JoinOps.cat(tensors, dim);
+    }
+
+    /**
+     * Stacks equally shaped tensors along a new dim.
+     *
+     * @param tensors the tensors
+     * @param dim     where the new dim goes
+     * @return the stack
+     */
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        return JoinOps.stack(tensors, dim);
+    }
+
+    /**
+     * Reverses the order of elements along the given dims.
+     *
+     * @param dims the dims to flip
+     * @return the flipped copy
+     */
+    public Tensor flip(int... dims) {
+        return JoinOps.flip(this, dims);
+    }
+
+    /**
+     * Tiles the tensor, like {@code torch.Tensor.repeat}: dim i is repeated {@code repeats[i]} times.
+     * Extra leading repeats add new dims.
+     *
+     * @param repeats repetitions per dim, at least {@code dim()} of them
+     * @return the tiled copy
+     */
+    public Tensor repeat(int... repeats) {
+        return JoinOps.repeat(this, repeats);
+    }
+
+    /**
+     * Pads with a constant, like {@code torch.nn.functional.pad}: {@code padding} holds (before, after)
+     * pairs starting from the last dim.
+     *
+     * @param padding (before, after) pairs, last dim first; non-negative
+     * @param value   the fill value
+     * @return the padded tensor
+     */
+    public Tensor pad(int[] padding, double value) {
+        return JoinOps.pad(this, padding, value);
+    }
+
+    /**
+     * Picks the slices at {@code index} along a dim.
+     *
+     * @param dim   the dim
+     * @param index a 1-D int64 tensor of positions
+     * @return a tensor whose {@code dim} has {@code index.numel()} entries
+     */
+    public Tensor indexSelect(int dim, Tensor index) {
+        return IndexOps.indexSelect(this, dim, index);
+    }
+
+    /**
+     * Adds the slices of {@code source} into the positions {@code index} along a dim; repeated indices
+     * accumulate.
+     *
+     * @param dim    the dim
+     * @param index  a 1-D int64 tensor of positions
+     * @param source values; {@code source.size(dim) == index.numel()}, other dims as this tensor
+     * @return this tensor plus the scattered source
+     */
+    public Tensor indexAdd(int dim, Tensor index, Tensor source) {
+        return IndexOps.indexAdd(this, dim, index, source);
+    }
+
+    /**
+     * Gathers values along a dim: {@code out[i][j] = this[index[i][j]][j]} for dim 0, and so on.
+     *
+     * @param dim   the dim
+     * @param index int64 tensor with as many dims as this one
+     * @return a tensor shaped like {@code index}
+     */
+    public Tensor gather(int dim, Tensor index) {
+        return IndexOps.gather(this, dim, index);
+    }
+
+    /**
+     * Scatters {@code src} along a dim and adds: {@code out[index[i][j]][j] += src[i][j]} for dim 0, and so
+     * on; repeated indices accumulate.
+     *
+     * @param dim   the dim
+     * @param index int64 tensor with as many dims as this one
+     * @param src   values, at least as large as {@code index} in every dim
+     * @return this tensor plus the scattered values
+     */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        return IndexOps.scatterAdd(this, dim, index, src);
+    }
+
+    /**
+     * For each value, the insertion position into the sorted last dim of {@code sorted}, like
+     * {@code torch.searchsorted}.
+     *
+     * @param sorted sorted along the last dim; 1-D, or with the same leading dims as {@code values}
+     * @param values values to place
+     * @param right  false: first position {@code i} with {@code values <= sorted[i]}; true: first with
+     *               {@code values < sorted[i]}
+     * @return int64 positions shaped like {@code values}
+     */
+    public static Tensor searchsorted(Tensor sorted, Tensor values, boolean right) {
+        return IndexOps.searchsorted(sorted, values, right);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Linear algebra
+
+    /**
+     * Matrix product with PyTorch's rules: 1-D operands are promoted to matrices, leading (batch) dims
+     * broadcast.
+     *
+     * @param other the right operand
+     * @return {@code this @ other}
+     */
+    public Tensor matmul(Tensor other) {
+        return LinalgOps.matmul(this, other);
+    }
+
+    /**
+     * Outer product of two 1-D tensors.
+     *
+     * @param other the second vector
+     * @return the matrix {@code this[i] * other[j]}
+     */
+    public Tensor outer(Tensor other) {
+        return LinalgOps.outer(this, other);
+    }
+
+    /**
+     * The k-th diagonal of a matrix as a 1-D tensor, or a matrix with a 1-D tensor on its k-th diagonal.
+     *
+     * @param k diagonal offset: 0 main, positive above, negative below
+     * @return the diagonal or the diagonal matrix
+     */
+    public Tensor diag(int k) {
+        return LinalgOps.diag(this, k);
+    }
+
+    /**
+     * The main diagonal of a matrix, or the diagonal matrix of a vector.
+     *
+     * @return the diagonal or the diagonal matrix
+     */
+    public Tensor diag() {
+        return LinalgOps.diag(this, 0);
+    }
+
+    /**
+     * Sum of the main diagonal of a matrix.
+     *
+     * @return a scalar
+     */
+    public Tensor trace() {
+        return LinalgOps.diag(this.dim() == 2 ? this : LinalgOps.requireMatrix("trace", this), 0).sum();
+    }
+
+    /**
+     * Lower triangle of the last two dims: elements with {@code col - row <= k}, zero elsewhere.
+     *
+     * @param k diagonal offset
+     * @return the masked tensor
+     */
+    public Tensor tril(int k) {
+        return LinalgOps.triangle(this, k, true);
+    }
+
+    /**
+     * Upper triangle of the last two dims: elements with {@code col - row >= k}, zero elsewhere.
+     *
+     * @param k diagonal offset
+     * @return the masked tensor
+     */
+    public Tensor triu(int k) {
+        return LinalgOps.triangle(this, k, false);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Printing and comparison
+
+    /**
+     * The values printed like PyTorch, e.g. {@code tensor([[1.0000, 2.5000]], requires_grad=True)}; large
+     * tensors are summarised with {@code ...}.
+     *
+     * @return the text
+     */
+    @Override
+    public String toString() {
+        return TensorFormatter.format(this);
+    }
+
+    /**
+     * Whether another tensor has the same shape and all values within {@code atol + rtol * |other|}.
+     * NaNs are never close.
+     *
+     * @param other the tensor to compare with
+     * @param rtol  relative tolerance
+     * @param atol  absolute tolerance
+     * @return true when all elements are close
+     */
+    public boolean allClose(Tensor other, double rtol, double atol) {
+        if (!Arrays.equals(shape, other.shape)) {
+            return false;
+        }
+        double[] a = toDoubleArray();
+        double[] b = other.toDoubleArray();
+        for (int i = 0; i < a.length; i++) {
+            if (!(Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i])) && a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.jinn.tensor;
+
+import dev.jinn.kernel.SpecialMath;
+
+/**
+ * Elementwise functions of one tensor, each with its backward rule beside it. Rules are written with tensor
+ * operations, so they can be differentiated again. Integer and bool inputs give float32 results, except for
+ * the sign-like operations (neg, abs, sign, square, clamp) which keep int64.
+ */
+final class UnaryOps {
+    private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
+    private static final double INV_SQRT_2 = 1.0 / Math.sqrt(2.0);
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
+
+    private UnaryOps() {
+    }
+
+    /** Result type of a floating-point function: the input's floating type, float32 for int/bool. */
+    static DType floatType(Tensor x) {
+        return x.dtype.isFloatingPoint() ? x.dtype : DType.FLOAT32;
+    }
+
+    /** Result type of a sign-like function: int64 stays int64. */
+    private static DType keepIntType(Tensor x) {
+        return x.dtype == DType.INT64 ? DType.INT64 : floatType(x);
+    }
+
+    /** {@code 1 - t}. */
+    static Tensor oneMinus(Tensor t) {
+        return t.neg().add(1.0);
+    }
+
+    static Tensor neg(Tensor x) {
+        Tensor out = Elementwise.map(x, keepIntType(x), v -> -v);
+        return Tensor.record("NegBackward", out, (g, n) -> new Tensor[] {g.neg()}, x);
+    }
+
+    static Tensor abs(Tensor x) {
+        Tensor out = Elementwise.map(x, keepIntType(x), Math::abs);
+        return Tensor.record("AbsBackward", out, (g, n) -> new Tensor[] {g.mul(x.sign())}, x);
+    }
+
+    static Tensor sign(Tensor x) {
+        Tensor out = Elementwise.map(x, keepIntType(x), Math::signum);
+        return Tensor.record("SignBackward", out, (g, n) -> new Tensor[] {Tensor.zerosLike(g)}, x);
+    }
+
+    static Tensor exp(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), Math::exp);
+        return Tensor.record("ExpBackward", out, (g, n) -> new Tensor[] {g.mul(out)}, x);
+    }
+
+    static Tensor expm1(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), Math::expm1);
+        return Tensor.record("Expm1Backward", out, (g, n) -> new Tensor[] {g.mul(out.add(1.0))}, x);
+    }
+
+    static Tensor log(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), Math::log);
+        return Tensor.record("LogBackward", out, (g, n) -> new Tensor[] {g.div(x)}, x);
+    }
+
+    static Tensor log1p(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), Math::log1p);
+        return Tensor.record("Log1pBackward", out, (g, n) -> new Tensor[] {g.div(x.add(1.0))}, x);
+    }
+
+    static Tensor sqrt(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), Math::sqrt);
+        return Tensor.record("SqrtBackward", out, (g, n) -> new Tensor[] {g.div(out.mul(2.0))}, x);
+    }
+
+    static Tensor rsqrt(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), v -> 1.0 / Math.sqrt(v));
+        return Tensor.record("RsqrtBackward", out, (g, n) -> new Tensor[] {g.mul(out.pow(3.0)).mul(-0.5)}, x);
+    }
+
+    static Tensor square(Tensor x) {
+        Tensor out = Elementwise.map(x, keepIntType(x), v -> v * v);
+        return Tensor.record("SquareBackward", out, (g, n) -> new Tensor[] {g.mul(x).mul(2.0)}, x);
+    }
+
+    static Tensor pow(Tensor x, double p) {
+        if (p == 2.0) {
+            return square(x);
+        }
+        Tensor out = Elementwise.map(x, floatType(x), v -> Math.pow(v, p));
+        return Tensor.record("PowBackward", out,
+                (g, n) -> new Tensor[] {p == 0.0 ? Tensor.zerosLike(g) : g.mul(x.pow(p - 1.0)).mul(p)}, x);
+    }
+
+    static Tensor reciprocal(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), v -> 1.0 / v);
+        return Tensor.record("ReciprocalBackward", out, (g, n) -> new Tensor[] {g.mul(out.square()).neg()}, x);
+    }
+
+    static Tensor sin(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), Math::sin);
+        return Tensor.record("SinBackward", out, (g, n) -> new Tensor[] {g.mul(x.cos())}, x);
+    }
+
+    static Tensor cos(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), Math::cos);
+        return Tensor.record("CosBackward", out, (g, n) -> new Tensor[] {g.mul(x.sin()).neg()}, x);
+    }
+
+    static Tensor tanh(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), Math::tanh);
+        return Tensor.record("TanhBackward", out, (g, n) -> new Tensor[] {g.mul(oneMinus(out.square()))}, x);
+    }
+
+    static Tensor sigmoid(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), SpecialMath::sigmoid);
+        return Tensor.record("SigmoidBackward", out,
+                (g, n) -> new Tensor[] {g.mul(out.mul(oneMinus(out)))}, x);
+    }
+
+    static Tensor logSigmoid(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), SpecialMath::logSigmoid);
+        return Tensor.record("LogSigmoidBackward", out, (g, n) -> new Tensor[] {g.mul(x.neg().sigmoid())}, x);
+    }
+
+    static Tensor softplus(Tensor x, double beta, double threshold) {
+        if (beta == 0 || Double.isNaN(beta)) {
+            throw new IllegalArgumentException("softplus: beta must be nonzero, got " + beta);
+        }
+        Tensor out = Elementwise.map(x, floatType(x), v -> SpecialMath.softplus(v, beta, threshold));
+        return Tensor.record("SoftplusBackward", out, (g, n) -> {
+            Tensor bx = x.mul(beta);
+            return new Tensor[] {Tensor.where(bx.gt(threshold), g, g.mul(bx.sigmoid()))};
+        }, x);
+    }
+
+    static Tensor atan(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), Math::atan);
+        return Tensor.record("AtanBackward", out, (g, n) -> new Tensor[] {g.div(x.square().add(1.0))}, x);
+    }
+
+    static Tensor erf(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), SpecialMath::erf);
+        return Tensor.record("ErfBackward", out,
+                (g, n) -> new Tensor[] {g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI))}, x);
+    }
+
+    static Tensor relu(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), v -> v > 0 ? v : (v == v ? 0.0 : v));
+        return Tensor.record("ReluBackward", out, (g, n) -> new Tensor[] {g.mul(x.gt(0.0))}, x);
+    }
+
+    static Tensor leakyRelu(Tensor x, double slope) {
+        Tensor out = Elementwise.map(x, floatType(x), v -> v > 0 ? v : v * slope);
+        return Tensor.record("LeakyReluBackward", out,
+                (g, n) -> new Tensor[] {Tensor.where(x.gt(0.0), g, g.mul(slope))}, x);
+    }
+
+    static Tensor elu(Tensor x, double alpha) {
+        Tensor out = Elementwise.map(x, floatType(x), v -> v > 0 ? v : alpha * Math.expm1(v));
+        return Tensor.record("EluBackward", out,
+                (g, n) -> new Tensor[] {Tensor.where(x.gt(0.0), g, g.mul(x.exp()).mul(alpha))}, x);
+    }
+
+    static Tensor gelu(Tensor x, boolean tanhApproximation) {
+        if (tanhApproximation) {
+            // 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))), composed so autograd follows by itself.
+            Tensor inner = x.add(x.pow(3.0).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI));
+            return x.mul(inner.tanh().add(1.0)).mul(0.5);
+        }
+        Tensor out = Elementwise.map(x, floatType(x), v -> v * SpecialMath.normalCdf(v));
+        return Tensor.record("GeluBackward", out, (g, n) -> {
+            Tensor cdf = x.mul(INV_SQRT_2).erf().add(1.0).mul(0.5);
+            Tensor pdf = x.square().mul(-0.5).exp().mul(INV_SQRT_2PI);
+            return new Tensor[] {g.mul(cdf.add(x.mul(pdf)))};
+        }, x);
+    }
+
+    static Tensor silu(Tensor x) {
+        Tensor out = Elementwise.map(x, floatType(x), v -> v * SpecialMath.sigmoid(v));
+        return Tensor.record("SiluBackward", out, (g, n) -> {
+            Tensor s = x.sigmoid();
+            return new Tensor[] {g.mul(s.mul(x.mul(oneMinus(s)).add(1.0)))};
+        }, x);
+    }
+
+    static Tensor clamp(Tensor x, double min, double max) {
+        if (min > max || Double.isNaN(min) || Double.isNaN(max)) {
+            throw new IllegalArgumentException("clamp: need min <= max, got min=" + min + " max=" + max);
+        }
+        Tensor out = Elementwise.map(x, keepIntType(x), v -> v < min ? min : (v > max ? max : v));
+        return Tensor.record("ClampBackward", out,
+                (g, n) -> new Tensor[] {g.mul(x.ge(min).logicalAnd(x.le(max)))}, x);
+    }
+}
