@@ -213,7 +213,7 @@ public final class GradCheck {
                     wrt.add(x);
                 }
             }
-            List<Tensor> grads = Grad.grad(List.of(y), wrt, List.of(args[n]), true);
+            List<Tensor> grads = y.requiresGrad() ? Grad.grad(List.of(y), wrt, List.of(args[n]), true) : zeros(wrt);
             List<Tensor> flat = new ArrayList<>();
             for (Tensor g : grads) {
                 flat.add(g.reshape(-1));
