@@ -64,7 +64,9 @@ public final class FunctionContext {
     }
 
     /**
-     * Whether the gradient of input {@code i} is needed (its backward result may be null otherwise).
+     * Whether the gradient of input {@code i} is needed (its backward result may be null otherwise). Known
+     * already in forward, so that forward can skip saving what only an unneeded gradient would use; always false
+     * when the function is applied with recording off.
      *
      * @param i the input position
      * @return true when input {@code i} requires a gradient
