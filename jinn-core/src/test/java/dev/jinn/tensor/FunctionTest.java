@@ -325,6 +325,34 @@ class FunctionTest {
                 .hasMessageContaining("2");
     }
 
+    /** Doubles a float32 input but hands back a float64 gradient. */
+    static final class WideGrad extends Function {
+        DType received;
+
+        @Override
+        protected Tensor[] forward(FunctionContext ctx, Tensor... in) {
+            return new Tensor[] {in[0].mul(2.0)};
+        }
+
+        @Override
+        protected Tensor[] backward(FunctionContext ctx, Tensor... grad) {
+            received = grad[0].dtype();
+            return new Tensor[] {grad[0].to(DType.FLOAT64).mul(2.0)};
+        }
+    }
+
+    @Test
+    void gradientsTakeTheDtypeOfWhatTheyFlowInto() {
+        Tensor x = Tensor.of(new float[] {1f, 2f}).requiresGrad(true);
+        WideGrad f = new WideGrad();
+        Tensor y = f.applyOne(x.exp());
+        assertThat(y.dtype()).isEqualTo(DType.FLOAT32);
+        Tensor g = Grad.grad(List.of(y), List.of(x), List.of(Tensor.ones(DType.FLOAT64, 2)), false).get(0);
+        assertThat(f.received).as("a float64 seed for a float32 output arrives as float32").isEqualTo(DType.FLOAT32);
+        assertThat(g.dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(g.toFloatArray()).containsExactly((float) (2 * Math.E), (float) (2 * Math.exp(2)));
+    }
+
     /** (max over the last dim, its index): the index output is an integer tensor and carries no gradient. */
     static final class MaxWithIndex extends Function {
         @Override
