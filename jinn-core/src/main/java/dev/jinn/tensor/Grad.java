@@ -21,15 +21,22 @@ public final class Grad {
     /** A scope that restores the previous recording mode when closed. */
     public static final class Scope implements AutoCloseable {
         private final boolean previous;
+        private boolean closed;
 
         private Scope(boolean enabled) {
             this.previous = GradMode.set(enabled);
         }
 
-        /** Restores the recording mode that was active when the scope was opened. */
+        /**
+         * Restores the recording mode that was active when the scope was opened. Closing again does nothing, so a
+         * stray second close cannot flip the mode of a scope opened since.
+         */
         @Override
         public void close() {
-            GradMode.set(previous);
+            if (!closed) {
+                closed = true;
+                GradMode.set(previous);
+            }
         }
     }
 

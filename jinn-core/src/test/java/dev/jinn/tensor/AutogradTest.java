@@ -369,6 +369,21 @@ class AutogradTest {
         }
     }
 
+    @Test
+    void secondDerivativesAreBitIdenticalToo() {
+        double[] first = hessianDiagonalOfSoftplusNet();
+        double[] second = hessianDiagonalOfSoftplusNet();
+        assertThat(second).containsExactly(first);
+    }
+
+    private static double[] hessianDiagonalOfSoftplusNet() {
+        Rng rng = new Rng(99);
+        Tensor x = Tensor.randn(rng, DType.FLOAT64, 5, 3).requiresGrad(true);
+        Tensor w = Tensor.randn(rng, DType.FLOAT64, 3, 3);
+        Tensor g = Grad.grad(x.matmul(w).softplus().matmul(w).tanh().sum(), x, true);
+        return Grad.grad(g.sum(), x, false).toDoubleArray();
+    }
+
     private static double[][] mlpGrads() {
         Rng rng = new Rng(2024);
         Tensor x = Tensor.randn(rng, DType.FLOAT64, 16, 8);

@@ -176,6 +176,56 @@ class GradApiTest {
         assertThat(g.get(0).toDoubleArray()).containsExactly(new double[] {Math.E, Math.exp(2)}, within(1e-12));
     }
 
+    /** Identity that counts how often its backward runs. */
+    private static final class Counting extends Function {
+        int backwardCalls;
+
+        @Override
+        protected Tensor[] forward(FunctionContext ctx, Tensor... in) {
+            return new Tensor[] {in[0].copy()};
+        }
+
+        @Override
+        protected Tensor[] backward(FunctionContext ctx, Tensor... grad) {
+            backwardCalls++;
+            return new Tensor[] {grad[0]};
+        }
+    }
+
+    @Test
+    void gradRunsOnlyThePartOfTheGraphThatLeadsToTheInputs() {
+        Tensor x = leaf(1.0, 2.0);
+        Tensor w = leaf(3.0, 4.0);
+        Counting towardW = new Counting();
+        Counting towardX = new Counting();
+        Tensor y = towardX.applyOne(x).mul(towardW.applyOne(w)).sum();
+        Tensor gx = Grad.grad(List.of(y), List.of(x), null, false, true).get(0);
+        assertThat(gx.toDoubleArray()).containsExactly(3.0, 4.0);
+        assertThat(towardX.backwardCalls).isEqualTo(1);
+        assertThat(towardW.backwardCalls).as("the branch toward w is pruned").isZero();
+        assertThat(w.grad()).isNull();
+        // an intermediate target stops the walk: nothing below it runs
+        Tensor h = towardX.applyOne(x);
+        Grad.grad(h.square().sum(), h, false);
+        assertThat(towardX.backwardCalls).isEqualTo(1);
+        // the retained graph still backpropagates everywhere
+        y.backward();
+        assertThat(towardW.backwardCalls).isEqualTo(1);
+        assertThat(w.grad().toDoubleArray()).containsExactly(1.0, 2.0);
+        assertThat(x.grad().toDoubleArray()).containsExactly(3.0, 4.0);
+    }
+
+    @Test
+    void closingAScopeTwiceChangesNothing() {
+        Grad.Scope off = Grad.disabled();
+        off.close();
+        try (var alsoOff = Grad.disabled()) {
+            off.close(); // a stray second close must not switch recording back on inside another scope
+            assertThat(Grad.isEnabled()).isFalse();
+        }
+        assertThat(Grad.isEnabled()).isTrue();
+    }
+
     @Test
     void gradWithRespectToAnIntermediateTensor() {
         // h = 2x, y = sum(h^2): dy/dh = 2h = 4x, and the leaf is not reached
