@@ -325,6 +325,60 @@ class FunctionTest {
                 .hasMessageContaining("2");
     }
 
+    /**
+     * Gradient checkpointing: forward keeps only the inputs, backward re-runs the wrapped computation with
+     * recording on and differentiates it with a nested {@link Grad#grad}.
+     */
+    static final class Checkpoint extends Function {
+        private final GradCheck.TensorFn body;
+        int recomputations;
+
+        Checkpoint(GradCheck.TensorFn body) {
+            this.body = body;
+        }
+
+        @Override
+        protected Tensor[] forward(FunctionContext ctx, Tensor... in) {
+            ctx.saveForBackward(in);
+            return new Tensor[] {body.apply(in)};
+        }
+
+        @Override
+        protected Tensor[] backward(FunctionContext ctx, Tensor... grad) {
+            recomputations++;
+            List<Tensor> saved = ctx.savedTensors();
+            Tensor[] fresh = new Tensor[saved.size()];
+            for (int i = 0; i < fresh.length; i++) {
+                fresh[i] = saved.get(i).detach().requiresGrad(true);
+            }
+            Tensor out;
+            try (var on = Grad.enabled()) {
+                out = body.apply(fresh);
+            }
+            return Grad.grad(List.of(out), List.of(fresh), List.of(grad[0]), false).toArray(new Tensor[0]);
+        }
+    }
+
+    @Test
+    void checkpointingWithANestedGradMatchesDirectBackward() {
+        Rng rng = new Rng(30);
+        Tensor x = Tensor.randn(rng, DType.FLOAT64, 4, 3).requiresGrad(true);
+        Tensor w = Tensor.randn(rng, DType.FLOAT64, 3, 3).requiresGrad(true);
+        GradCheck.TensorFn block = in -> in[0].matmul(in[1]).tanh().matmul(in[1]).sin();
+        Checkpoint cp = new Checkpoint(block);
+        Tensor viaCheckpoint = cp.applyOne(x, w).square().sum();
+        viaCheckpoint.backward();
+        assertThat(cp.recomputations).isEqualTo(1);
+        assertThat(Grad.isEnabled()).isTrue();
+        double[] gx = x.grad().toDoubleArray();
+        double[] gw = w.grad().toDoubleArray();
+        x.zeroGrad();
+        w.zeroGrad();
+        block.apply(new Tensor[] {x, w}).square().sum().backward();
+        assertThat(gx).containsExactly(x.grad().toDoubleArray(), within(1e-14));
+        assertThat(gw).containsExactly(w.grad().toDoubleArray(), within(1e-14));
+    }
+
     /** Doubles a float32 input but hands back a float64 gradient. */
     static final class WideGrad extends Function {
         DType received;
