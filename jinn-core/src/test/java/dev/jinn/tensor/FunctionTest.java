@@ -164,6 +164,37 @@ class FunctionTest {
         }
     }
 
+    /** x * w (+ b when given): saves an optional tensor that may be null. */
+    static final class OptionalBias extends Function {
+        @Override
+        protected Tensor[] forward(FunctionContext ctx, Tensor... in) {
+            Tensor b = in.length > 2 ? in[2] : null;
+            ctx.saveForBackward(in[0], in[1], b);
+            Tensor y = in[0].mul(in[1]);
+            return new Tensor[] {b == null ? y : y.add(b)};
+        }
+
+        @Override
+        protected Tensor[] backward(FunctionContext ctx, Tensor... grad) {
+            List<Tensor> s = ctx.savedTensors();
+            Tensor gx = grad[0].mul(s.get(1));
+            Tensor gw = grad[0].mul(s.get(0));
+            return s.get(2) == null ? new Tensor[] {gx, gw} : new Tensor[] {gx, gw, grad[0]};
+        }
+    }
+
+    @Test
+    void savedTensorsMayIncludeNull() {
+        Tensor x = leaf(2.0);
+        Tensor w = leaf(5.0);
+        new OptionalBias().applyOne(x, w).backward();
+        assertThat(x.grad().item()).isEqualTo(5.0);
+        Tensor b = leaf(1.0);
+        new OptionalBias().applyOne(x, w, b).backward();
+        assertThat(b.grad().item()).isEqualTo(1.0);
+        assertThat(w.grad().item()).isEqualTo(4.0);
+    }
+
     @Test
     void needsInputGradTellsWhichInputsWantAGradient() {
         Tensor x = leaf(2.0, 3.0);
@@ -171,6 +202,7 @@ class FunctionTest {
         Scale f = new Scale();
         f.applyOne(x, c).sum().backward();
         assertThat(f.needs).containsExactly(true, false, false);
+        assertThat(new FunctionContext("probe").needsInputGrad(-1)).isFalse();
         assertThat(x.grad().toDoubleArray()).containsExactly(5.0, 7.0);
         assertThat(c.grad()).isNull();
 
