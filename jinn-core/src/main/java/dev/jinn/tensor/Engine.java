@@ -109,7 +109,16 @@ final class Engine {
         }
     }
 
+    /**
+     * Adds {@code g} to the gradient buffered for output {@code e.index()} of {@code e.node()}, first casting it to
+     * that output's dtype: seeds and hand-written {@link Function} backward rules may hand in a wider type, and
+     * a gradient must have the type of the tensor it belongs to (as in PyTorch).
+     */
     private static void accumulate(Map<Node, Tensor[]> buffers, Edge e, Tensor g) {
+        DType type = e.node().outputType(e.index());
+        if (g.dtype != type && type.isFloatingPoint()) {
+            g = g.to(type);
+        }
         Tensor[] slot = buffers.computeIfAbsent(e.node(), n -> new Tensor[n.numOutputs()]);
         Tensor cur = slot[e.index()];
         slot[e.index()] = cur == null ? g : cur.add(g);

@@ -65,6 +65,17 @@ public abstract class Function {
      */
     public final Tensor[] apply(Tensor... inputs) {
         FunctionContext ctx = new FunctionContext(name());
+        // Which inputs need a gradient is known before forward runs, so forward can save only what is needed.
+        boolean recording = Grad.isEnabled();
+        Edge[] edges = new Edge[inputs.length];
+        boolean[] needs = new boolean[inputs.length];
+        boolean any = false;
+        for (int i = 0; i < inputs.length && recording; i++) {
+            edges[i] = inputs[i].gradEdge();
+            needs[i] = edges[i] != null;
+            any |= needs[i];
+        }
+        ctx.setNeedsInputGrad(needs);
         Tensor[] outputs;
         try (Grad.Scope s = Grad.disabled()) {
             outputs = forward(ctx, inputs);
@@ -73,21 +84,9 @@ public abstract class Function {
             throw new IllegalStateException(name() + ": forward must return at least one tensor");
         }
         outputs = distinct(outputs, inputs);
-        if (!Grad.isEnabled()) {
-            return outputs;
-        }
-        Edge[] edges = new Edge[inputs.length];
-        boolean[] needs = new boolean[inputs.length];
-        boolean any = false;
-        for (int i = 0; i < inputs.length; i++) {
-            edges[i] = inputs[i].gradEdge();
-            needs[i] = edges[i] != null;
-            any |= needs[i];
-        }
         if (!any) {
             return outputs;
         }
-        ctx.setNeedsInputGrad(needs);
         FunctionNode node = new FunctionNode(this, ctx, edges, inputs.length, outputs);
         for (int i = 0; i < outputs.length; i++) {
             if (outputs[i].dtype.isFloatingPoint()) {

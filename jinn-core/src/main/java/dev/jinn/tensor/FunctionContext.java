@@ -1,5 +1,7 @@
 package dev.jinn.tensor;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +22,13 @@ public final class FunctionContext {
     }
 
     /**
-     * Keeps tensors for the backward pass (inputs or outputs of the forward).
+     * Keeps tensors for the backward pass (inputs or outputs of the forward). Entries may be null, e.g. for an
+     * optional bias, and come back as null.
      *
      * @param tensors the tensors to keep
      */
     public void saveForBackward(Tensor... tensors) {
-        saved = List.of(tensors);
+        saved = Collections.unmodifiableList(Arrays.asList(tensors.clone()));
     }
 
     /**
@@ -64,13 +67,15 @@ public final class FunctionContext {
     }
 
     /**
-     * Whether the gradient of input {@code i} is needed (its backward result may be null otherwise).
+     * Whether the gradient of input {@code i} is needed (its backward result may be null otherwise). Known
+     * already in forward, so that forward can skip saving what only an unneeded gradient would use; always false
+     * when the function is applied with recording off.
      *
      * @param i the input position
      * @return true when input {@code i} requires a gradient
      */
     public boolean needsInputGrad(int i) {
-        return i < needsInputGrad.length && needsInputGrad[i];
+        return i >= 0 && i < needsInputGrad.length && needsInputGrad[i];
     }
 
     void setNeedsInputGrad(boolean[] needs) {

@@ -21,15 +21,22 @@ public final class Grad {
     /** A scope that restores the previous recording mode when closed. */
     public static final class Scope implements AutoCloseable {
         private final boolean previous;
+        private boolean closed;
 
         private Scope(boolean enabled) {
             this.previous = GradMode.set(enabled);
         }
 
-        /** Restores the recording mode that was active when the scope was opened. */
+        /**
+         * Restores the recording mode that was active when the scope was opened. Closing again does nothing, so a
+         * stray second close cannot flip the mode of a scope opened since.
+         */
         @Override
         public void close() {
-            GradMode.set(previous);
+            if (!closed) {
+                closed = true;
+                GradMode.set(previous);
+            }
         }
     }
 
@@ -64,7 +71,9 @@ public final class Grad {
      * Vector-Jacobian products: the gradients of {@code sum_k <gradOutputs[k], outputs[k]>} with respect to
      * each of {@code inputs}, without accumulating into any {@code grad()}.
      *
-     * <p>An input that the outputs do not depend on gets a zero gradient. The graph is kept when
+     * <p>An input that the outputs do not depend on gets a zero gradient, but at least one output must require a
+     * gradient: differentiating only untracked outputs (typically computed inside {@link #disabled()}) is an
+     * error rather than a silent zero. The graph is kept when
      * {@code createGraph} is true (so the results can be differentiated again) and freed otherwise.
      *
      * @param outputs     tensors to differentiate
@@ -73,6 +82,8 @@ public final class Grad {
      *                    means ones, allowed for single-element outputs only
      * @param createGraph record the backward computation so that the results are differentiable
      * @return one gradient per input, with the input's shape
+     * @throws IllegalArgumentException when an input does not require a gradient, no output requires one, or a
+     *                                  gradOutput does not match its output's shape
      */
     public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs,
             boolean createGraph) {
@@ -108,6 +119,10 @@ public final class Grad {
                 roots.add(outputs.get(i));
                 rootGrads.add(seeds.get(i));
             }
+        }
+        if (roots.isEmpty()) {
+            throw new IllegalArgumentException("grad: no output requires a gradient, so none depends on the inputs "
+                    + "through recorded operations (were the outputs computed inside Grad.disabled()?)");
         }
         Tensor[] captured = Engine.run(roots, rootGrads, targets, retainGraph, createGraph);
         List<Tensor> result = new ArrayList<>(inputs.size());

@@ -103,13 +103,16 @@ public final class GradCheck {
      * @throws AssertionError naming the input, element and both values at the first mismatch
      */
     public void verify(TensorFn fn, Tensor... inputs) {
-        checkFirstOrder(fn, inputs, "", false);
-        if (secondOrder) {
-            checkSecondOrder(fn, inputs);
+        // The check records whatever the caller's mode, e.g. when called inside Grad.disabled().
+        try (Grad.Scope s = Grad.enabled()) {
+            checkFirstOrder(fn, inputs, "");
+            if (secondOrder) {
+                checkSecondOrder(fn, inputs);
+            }
         }
     }
 
-    private void checkFirstOrder(TensorFn fn, Tensor[] inputs, String label, boolean recordPerturbed) {
+    private void checkFirstOrder(TensorFn fn, Tensor[] inputs, String label) {
         List<Integer> checked = new ArrayList<>();
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i].dtype != DType.FLOAT64) {
@@ -149,8 +152,8 @@ public final class GradCheck {
             int which = checked.get(c);
             double[] base = inputs[which].toDoubleArray();
             for (int j = 0; j < base.length; j++) {
-                double[] plus = perturbed(fn, inputs, which, base, j, eps, recordPerturbed);
-                double[] minus = perturbed(fn, inputs, which, base, j, -eps, recordPerturbed);
+                double[] plus = perturbed(fn, inputs, which, base, j, eps);
+                double[] minus = perturbed(fn, inputs, which, base, j, -eps);
                 for (int k = 0; k < outs; k++) {
                     double numeric = (plus[k] - minus[k]) / (2 * eps);
                     double a = analytic[c][k][j];
@@ -176,16 +179,16 @@ public final class GradCheck {
     }
 
     /**
-     * f(inputs with element j of input {@code which} moved by {@code delta}), flattened. Recording stays on
-     * when f itself differentiates (the second-order check), and is switched off otherwise to save time.
+     * f(inputs with element j of input {@code which} moved by {@code delta}), flattened. Recording is on and the
+     * moved input requires a gradient, exactly as in the analytic pass: f may differentiate internally (a
+     * gradient penalty, the second-order check's vector-Jacobian product), which needs a recorded graph.
      */
-    private static double[] perturbed(TensorFn fn, Tensor[] inputs, int which, double[] base, int j, double delta,
-            boolean record) {
+    private static double[] perturbed(TensorFn fn, Tensor[] inputs, int which, double[] base, int j, double delta) {
         double[] moved = base.clone();
         moved[j] += delta;
         Tensor[] args = inputs.clone();
         args[which] = Tensor.of(moved).reshape(inputs[which].shape()).requiresGrad(true);
-        try (Grad.Scope s = record ? Grad.enabled() : Grad.disabled()) {
+        try (Grad.Scope s = Grad.enabled()) {
             return fn.apply(args).toDoubleArray();
         }
     }
@@ -213,13 +216,13 @@ public final class GradCheck {
                     wrt.add(x);
                 }
             }
-            List<Tensor> grads = Grad.grad(List.of(y), wrt, List.of(args[n]), true);
+            List<Tensor> grads = y.requiresGrad() ? Grad.grad(List.of(y), wrt, List.of(args[n]), true) : zeros(wrt);
             List<Tensor> flat = new ArrayList<>();
             for (Tensor g : grads) {
                 flat.add(g.reshape(-1));
             }
             return Tensor.cat(flat, 0);
         };
-        checkFirstOrder(vjp, all, " (second order)", true);
+        checkFirstOrder(vjp, all, " (second order)");
     }
 }

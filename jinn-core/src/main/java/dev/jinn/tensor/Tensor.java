@@ -741,10 +741,13 @@ public final class Tensor {
         return new Edge(sink, 0);
     }
 
-    /** Adds a gradient to this leaf's {@link #grad()}. */
+    /**
+     * Adds a gradient to this leaf's {@link #grad()}, converted to the leaf's dtype. The first gradient is
+     * copied into fresh contiguous storage: the incoming tensor may be the caller's seed or a broadcast view
+     * of it, and a leaf's grad must be its own (optimizers update grads in place).
+     */
     void accumulateGrad(Tensor g) {
-        Tensor fitted = g.dtype == dtype ? g : g.to(dtype);
-        grad = grad == null ? fitted : grad.add(fitted);
+        grad = grad == null ? Elementwise.copy(g, dtype) : grad.add(g.dtype == dtype ? g : g.to(dtype));
     }
 
     /** Marks this fresh result as produced by {@code node}. */
