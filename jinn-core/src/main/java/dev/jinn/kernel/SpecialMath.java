@@ -9,6 +9,11 @@ public final class SpecialMath {
     private static final double ONE_OVER_SQRT_PI = 1.0 / Math.sqrt(Math.PI);
     /** Below this |x| the power series of erf is used, above it the continued fraction of erfc. */
     private static final double SERIES_LIMIT = 2.0;
+    /**
+     * From this x on erfc comes from its continued fraction: below it {@code 1 - erf(x)} loses no more than
+     * three bits to cancellation, while above it (up to {@link #SERIES_LIMIT}) it would lose up to six.
+     */
+    private static final double ERFC_FRACTION_LIMIT = 1.0;
 
     private SpecialMath() {
     }
@@ -41,7 +46,7 @@ public final class SpecialMath {
         if (x < 0) {
             return 2.0 - erfc(-x);
         }
-        return x < SERIES_LIMIT ? 1.0 - erfSeries(x) : erfcContinuedFraction(x);
+        return x < ERFC_FRACTION_LIMIT ? 1.0 - erfSeries(x) : erfcContinuedFraction(x);
     }
 
     /**
@@ -63,31 +68,24 @@ public final class SpecialMath {
     }
 
     /**
-     * erfc for x ≥ 2 from the continued fraction
-     * {@code erfc(x) = e^(-x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))}, evaluated with Lentz's method.
+     * erfc for x ≥ 1 from the continued fraction
+     * {@code erfc(x) = e^(-x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))}, evaluated from the bottom up,
+     * which is numerically stable, with enough terms for double precision: about 200/x², measured against
+     * reference values over [1, 27]. {@code e^(-x²)} is corrected for the rounding of x², which would
+     * otherwise cost a relative error of x² ulps in the far tail.
      */
     private static double erfcContinuedFraction(double x) {
         if (x > 27) {
             return 0.0;
         }
-        final double tiny = 1e-300;
-        double f = x;
-        double c = x;
-        double d = 0;
-        for (int n = 1; n < 500; n++) {
-            double a = n * 0.5;
-            d = x + a * d;
-            d = d == 0 ? tiny : d;
-            c = x + a / c;
-            c = c == 0 ? tiny : c;
-            d = 1 / d;
-            double delta = c * d;
-            f *= delta;
-            if (Math.abs(delta - 1) < 1e-16) {
-                break;
-            }
+        int terms = (int) Math.ceil(200 / (x * x)) + 8;
+        double t = x;
+        for (int n = terms; n >= 1; n--) {
+            t = x + (n * 0.5) / t;
         }
-        return ONE_OVER_SQRT_PI * Math.exp(-x * x) / f;
+        double x2 = x * x;
+        double x2Error = Math.fma(x, x, -x2);
+        return ONE_OVER_SQRT_PI * Math.exp(-x2) * (1 - x2Error) / t;
     }
 
     /**
@@ -125,6 +123,21 @@ public final class SpecialMath {
     public static double softplus(double x, double beta, double threshold) {
         double bx = beta * x;
         return bx > threshold ? x : Math.log1p(Math.exp(bx)) / beta;
+    }
+
+    /**
+     * {@code x} to the power {@code y} with C99's (and so PyTorch's) special cases where they differ from
+     * {@link Math#pow}: {@code pow(1, y) = 1} for every y, NaN included, and {@code pow(-1, ±∞) = 1}.
+     *
+     * @param x the base
+     * @param y the exponent
+     * @return x<sup>y</sup>
+     */
+    public static double pow(double x, double y) {
+        if (x == 1.0 || (x == -1.0 && Double.isInfinite(y))) {
+            return 1.0;
+        }
+        return Math.pow(x, y);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.kernel.SpecialMath;
 import java.util.Arrays;
 
 /**
@@ -49,22 +50,31 @@ final class BinaryOps {
         return r.dtype == input.dtype ? r : r.to(input.dtype);
     }
 
+    /**
+     * An arithmetic kernel: exact long arithmetic when the result is int64 (doubles would round beyond 2^53),
+     * the double kernel otherwise.
+     */
+    private static Tensor arith(String op, Tensor a, Tensor b, DType type, Elementwise.Binary f,
+            Elementwise.LongBinary exact) {
+        return type == DType.INT64 ? Elementwise.mapLong(op, a, b, type, exact) : Elementwise.map(op, a, b, type, f);
+    }
+
     static Tensor add(Tensor a, Tensor b) {
-        Tensor out = Elementwise.map("add", a, b, resultType(a, b), Double::sum);
+        Tensor out = arith("add", a, b, resultType(a, b), Double::sum, Long::sum);
         return Tensor.record("AddBackward", out, (g, n) -> new Tensor[] {
             n.needs(0) ? reduceTo(g, a) : null,
             n.needs(1) ? reduceTo(g, b) : null}, a, b);
     }
 
     static Tensor sub(Tensor a, Tensor b) {
-        Tensor out = Elementwise.map("sub", a, b, resultType(a, b), (x, y) -> x - y);
+        Tensor out = arith("sub", a, b, resultType(a, b), (x, y) -> x - y, (x, y) -> x - y);
         return Tensor.record("SubBackward", out, (g, n) -> new Tensor[] {
             n.needs(0) ? reduceTo(g, a) : null,
             n.needs(1) ? reduceTo(g.neg(), b) : null}, a, b);
     }
 
     static Tensor mul(Tensor a, Tensor b) {
-        Tensor out = Elementwise.map("mul", a, b, resultType(a, b), (x, y) -> x * y);
+        Tensor out = arith("mul", a, b, resultType(a, b), (x, y) -> x * y, (x, y) -> x * y);
         return Tensor.record("MulBackward", out, (g, n) -> new Tensor[] {
             n.needs(0) ? reduceTo(g.mul(b), a) : null,
             n.needs(1) ? reduceTo(g.mul(a), b) : null}, a, b);
@@ -78,21 +88,23 @@ final class BinaryOps {
     }
 
     static Tensor pow(Tensor a, Tensor b) {
-        Tensor out = Elementwise.map("pow", a, b, floatResultType(a, b), Math::pow);
+        Tensor out = Elementwise.map("pow", a, b, floatResultType(a, b), SpecialMath::pow);
         return Tensor.record("PowBackward", out, (g, n) -> new Tensor[] {
-            n.needs(0) ? reduceTo(g.mul(b).mul(a.pow(b.sub(1.0))), a) : null,
+            // d/da a^b = b a^(b-1); where b = 0 it is 0 (as PyTorch), not 0 * 0^-1 = NaN at a = 0
+            n.needs(0) ? reduceTo(Tensor.where(b.eq(0.0), Tensor.zeros(g.dtype),
+                    g.mul(b).mul(a.pow(b.sub(1.0)))), a) : null,
             // d/db a^b = a^b ln a; at a = 0 with b >= 0 the limit is 0 (as PyTorch), not NaN.
             n.needs(1) ? reduceTo(Tensor.where(a.eq(0.0).logicalAnd(b.ge(0.0)), Tensor.zeros(g.dtype),
                     g.mul(out).mul(a.log())), b) : null}, a, b);
     }
 
     static Tensor maximum(Tensor a, Tensor b) {
-        Tensor out = Elementwise.map("maximum", a, b, resultType(a, b), Math::max);
+        Tensor out = arith("maximum", a, b, resultType(a, b), Math::max, Math::max);
         return Tensor.record("MaximumBackward", out, (g, n) -> tieSplit(g, n, a, b, a.gt(b)), a, b);
     }
 
     static Tensor minimum(Tensor a, Tensor b) {
-        Tensor out = Elementwise.map("minimum", a, b, resultType(a, b), Math::min);
+        Tensor out = arith("minimum", a, b, resultType(a, b), Math::min, Math::min);
         return Tensor.record("MinimumBackward", out, (g, n) -> tieSplit(g, n, a, b, a.lt(b)), a, b);
     }
 
@@ -127,6 +139,11 @@ final class BinaryOps {
             case "logicalAnd": f = (x, y) -> x != 0 && y != 0 ? 1 : 0; break;
             case "logicalOr": f = (x, y) -> x != 0 || y != 0 ? 1 : 0; break;
             default: throw new IllegalStateException("unknown comparison " + op);
+        }
+        if (!op.startsWith("logical") && !a.dtype.isFloatingPoint() && !b.dtype.isFloatingPoint()) {
+            // integers compare exactly, not through doubles that merge values beyond 2^53: the sign of
+            // Long.compare(x, y) against 0 orders like x against y
+            return Elementwise.mapLong(op, a, b, DType.BOOL, (x, y) -> (long) f.apply(Long.compare(x, y), 0));
         }
         return Elementwise.map(op, a, b, DType.BOOL, f);
     }

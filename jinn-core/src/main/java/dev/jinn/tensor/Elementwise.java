@@ -21,6 +21,56 @@ final class Elementwise {
         double apply(double a, double b);
     }
 
+    /** A function of one int64 value, for the exact integer paths. */
+    @FunctionalInterface
+    interface LongUnary {
+        long apply(long x);
+    }
+
+    /** A function of two int64 values, for the exact integer paths. */
+    @FunctionalInterface
+    interface LongBinary {
+        long apply(long a, long b);
+    }
+
+    /**
+     * Applies {@code f} to every element of the int64 tensor {@code x} in exact integer arithmetic (the double
+     * path would round values beyond 2^53), giving a contiguous int64 tensor.
+     */
+    static Tensor mapLong(Tensor x, LongUnary f) {
+        Tensor out = Tensor.empty(DType.INT64, x.shape);
+        long[] in = (long[]) x.data;
+        long[] o = (long[]) out.data;
+        StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset);
+        for (int i = 0; i < x.numel; i++) {
+            o[i] = f.apply(in[w.off0]);
+            w.next();
+        }
+        return out;
+    }
+
+    /**
+     * Applies {@code f} to broadcast pairs of elements of integer (int64 or bool) tensors in exact integer
+     * arithmetic, giving a contiguous tensor of {@code outType} (int64, or bool for nonzero results).
+     */
+    static Tensor mapLong(String op, Tensor a, Tensor b, DType outType, LongBinary f) {
+        int[] shape = Shapes.broadcast(op, a.shape, b.shape);
+        Tensor out = Tensor.empty(outType, shape);
+        StridedWalk w = new StridedWalk(shape, Shapes.broadcastStrides(a.shape, a.strides, shape), a.offset,
+                Shapes.broadcastStrides(b.shape, b.strides, shape), b.offset);
+        for (int i = 0; i < out.numel; i++) {
+            long r = f.apply(ElementAccess.readLong(a.data, a.dtype, w.off0),
+                    ElementAccess.readLong(b.data, b.dtype, w.off1));
+            if (outType == DType.INT64) {
+                ((long[]) out.data)[i] = r;
+            } else {
+                ElementAccess.write(out.data, outType, i, r);
+            }
+            w.next();
+        }
+        return out;
+    }
+
     /** Applies {@code f} to every element of {@code x}, giving a contiguous tensor of {@code outType}. */
     static Tensor map(Tensor x, DType outType, Unary f) {
         Tensor out = Tensor.empty(outType, x.shape);

@@ -356,8 +356,9 @@ public final class Tensor {
         double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
         int half = steps / 2;
         for (int i = 0; i < steps; i++) {
-            // Like PyTorch, fill the second half from the end so that both end points are exact.
-            double v = i < half ? start + i * delta : end - (steps - 1 - i) * delta;
+            // Like PyTorch, fill the second half from the end so that both end points are exact; a single
+            // point is the start.
+            double v = i < half || steps == 1 ? start + i * delta : end - (steps - 1 - i) * delta;
             ElementAccess.write(t.data, dtype, i, v);
         }
         return t;
@@ -433,8 +434,18 @@ public final class Tensor {
         }
         Tensor t = empty(DType.INT64, Shapes.checkShape("randint", shape));
         long[] out = (long[]) t.data;
+        long range = hi - lo;
         for (int i = 0; i < out.length; i++) {
-            out[i] = lo + rng.nextLong(hi - lo);
+            if (range > 0) {
+                out[i] = lo + rng.nextLong(range);
+            } else {
+                // the range is wider than Long.MAX_VALUE: draw whole longs until one falls inside
+                long r;
+                do {
+                    r = rng.nextLong();
+                } while (r < lo || r >= hi);
+                out[i] = r;
+            }
         }
         return t;
     }

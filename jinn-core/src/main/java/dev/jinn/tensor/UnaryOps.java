@@ -5,7 +5,8 @@ import dev.jinn.kernel.SpecialMath;
 /**
  * Elementwise functions of one tensor, each with its backward rule beside it. Rules are written with tensor
  * operations, so they can be differentiated again. Integer and bool inputs give float32 results, except for
- * the sign-like operations (neg, abs, sign, square, clamp) which keep int64.
+ * the sign-like operations (neg, abs, sign, square, clamp) which keep int64 and compute it exactly. A float
+ * exponent makes {@code pow} a floating-point function for every exponent, 2 included.
  */
 final class UnaryOps {
     private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
@@ -31,17 +32,20 @@ final class UnaryOps {
     }
 
     static Tensor neg(Tensor x) {
-        Tensor out = Elementwise.map(x, keepIntType(x), v -> -v);
+        Tensor out = x.dtype == DType.INT64 ? Elementwise.mapLong(x, v -> -v)
+                : Elementwise.map(x, keepIntType(x), v -> -v);
         return Tensor.record("NegBackward", out, (g, n) -> new Tensor[] {g.neg()}, x);
     }
 
     static Tensor abs(Tensor x) {
-        Tensor out = Elementwise.map(x, keepIntType(x), Math::abs);
+        Tensor out = x.dtype == DType.INT64 ? Elementwise.mapLong(x, Math::abs)
+                : Elementwise.map(x, keepIntType(x), Math::abs);
         return Tensor.record("AbsBackward", out, (g, n) -> new Tensor[] {g.mul(x.sign())}, x);
     }
 
     static Tensor sign(Tensor x) {
-        Tensor out = Elementwise.map(x, keepIntType(x), Math::signum);
+        Tensor out = x.dtype == DType.INT64 ? Elementwise.mapLong(x, Long::signum)
+                : Elementwise.map(x, keepIntType(x), Math::signum);
         return Tensor.record("SignBackward", out, (g, n) -> new Tensor[] {Tensor.zerosLike(g)}, x);
     }
 
@@ -76,15 +80,16 @@ final class UnaryOps {
     }
 
     static Tensor square(Tensor x) {
-        Tensor out = Elementwise.map(x, keepIntType(x), v -> v * v);
+        Tensor out = x.dtype == DType.INT64 ? Elementwise.mapLong(x, v -> v * v)
+                : Elementwise.map(x, keepIntType(x), v -> v * v);
         return Tensor.record("SquareBackward", out, (g, n) -> new Tensor[] {g.mul(x).mul(2.0)}, x);
     }
 
     static Tensor pow(Tensor x, double p) {
-        if (p == 2.0) {
+        if (p == 2.0 && x.dtype.isFloatingPoint()) {
             return square(x);
         }
-        Tensor out = Elementwise.map(x, floatType(x), v -> Math.pow(v, p));
+        Tensor out = Elementwise.map(x, floatType(x), v -> SpecialMath.pow(v, p));
         return Tensor.record("PowBackward", out,
                 (g, n) -> new Tensor[] {p == 0.0 ? Tensor.zerosLike(g) : g.mul(x.pow(p - 1.0)).mul(p)}, x);
     }
@@ -185,7 +190,9 @@ final class UnaryOps {
         if (min > max || Double.isNaN(min) || Double.isNaN(max)) {
             throw new IllegalArgumentException("clamp: need min <= max, got min=" + min + " max=" + max);
         }
-        Tensor out = Elementwise.map(x, keepIntType(x), v -> v < min ? min : (v > max ? max : v));
+        Tensor out = x.dtype == DType.INT64
+                ? Elementwise.mapLong(x, v -> v < min ? (long) Math.ceil(min) : (v > max ? (long) Math.floor(max) : v))
+                : Elementwise.map(x, keepIntType(x), v -> v < min ? min : (v > max ? max : v));
         return Tensor.record("ClampBackward", out,
                 (g, n) -> new Tensor[] {g.mul(x.ge(min).logicalAnd(x.le(max)))}, x);
     }
