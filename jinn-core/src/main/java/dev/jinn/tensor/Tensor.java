@@ -1463,7 +1463,7 @@ public final class Tensor {
      * @return int64 indices
      */
     public Tensor argmax(int dim, boolean keepDim) {
-        return max(dim, keepDim).indices();
+        return ReductionOps.argExtreme(this, dim, keepDim, true);
     }
 
     /**
@@ -1474,7 +1474,7 @@ public final class Tensor {
      * @return int64 indices
      */
     public Tensor argmin(int dim, boolean keepDim) {
-        return min(dim, keepDim).indices();
+        return ReductionOps.argExtreme(this, dim, keepDim, false);
     }
 
     /**
@@ -1498,7 +1498,7 @@ public final class Tensor {
      * @return the standard deviations
      */
     public Tensor std(int[] dims, boolean unbiased, boolean keepDim) {
-        return ReductionOps.var(this, dims, unbiased, keepDim).sqrt();
+        return ReductionOps.std(this, dims, unbiased, keepDim);
     }
 
     /**
@@ -1519,7 +1519,7 @@ public final class Tensor {
      * @return non-negative values summing to 1 along {@code dim}
      */
     public Tensor softmax(int dim) {
-        return ReductionOps.logSoftmax(this, dim).exp();
+        return ReductionOps.softmax(this, dim);
     }
 
     /**
