@@ -219,7 +219,7 @@ final class ReductionOps {
     }
 
     private static ValuesIndices extreme(String op, Tensor x, int dim, boolean keepDim, boolean max) {
-        int d = Shapes.dim(op, dim, Math.max(x.shape.length, 1));
+        int d = Shapes.reductionDim(op, dim, x.shape.length);
         if (x.shape.length == 0) {
             return new ValuesIndices(x, Tensor.zeros(DType.INT64));
         }
@@ -294,7 +294,7 @@ final class ReductionOps {
     }
 
     private static Tensor logSoftmax(String op, Tensor x, int dim) {
-        int d = Shapes.dim(op, dim, Math.max(x.shape.length, 1));
+        int d = Shapes.reductionDim(op, dim, x.shape.length);
         if (x.shape.length == 0) {
             return x.sub(x);
         }
@@ -304,6 +304,7 @@ final class ReductionOps {
     static Tensor cumsum(Tensor x, int dim) {
         int nd = x.shape.length;
         if (nd == 0) {
+            Shapes.reductionDim("cumsum", dim, 0);
             return x.add(0.0);
         }
         int d = Shapes.dim("cumsum", dim, nd);
@@ -353,6 +354,10 @@ final class ReductionOps {
             return x.abs().sum(dims, keepDim);
         }
         if (p == Double.POSITIVE_INFINITY) {
+            if (count("norm", x, dims) == 0) {
+                // The largest |x| over no elements: 0, as the 1- and 2-norms give for empty input.
+                return x.abs().sum(dims, keepDim);
+            }
             return amax(x.abs(), dims, keepDim, true);
         }
         Runs r = new Runs("norm", x, dims);

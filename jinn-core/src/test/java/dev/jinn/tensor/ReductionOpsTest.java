@@ -562,6 +562,63 @@ class ReductionOpsTest {
                 .hasMessageContaining("3.0");
     }
 
+    // ------------------------------------------------------------------------------ scalars, empty, NaN
+
+    @Test
+    void reductionsOfAScalarAcceptDimZeroOrMinusOne() {
+        Tensor s = Tensor.scalar(3, DType.FLOAT64).requiresGrad(true);
+        assertThat(s.sum(0).shape()).isEmpty();
+        assertThat(s.sum(0).item()).isEqualTo(3);
+        assertThat(s.mean(new int[] {-1}, true).item()).isEqualTo(3);
+        assertThat(s.prod(new int[] {0}, false).item()).isEqualTo(3);
+        assertThat(s.logsumexp(new int[] {0}, false).item()).isEqualTo(3);
+        assertThat(s.norm(2, new int[] {-1}, false).item()).isEqualTo(3);
+        assertThat(s.max(0, false).values().item()).isEqualTo(3);
+        assertThat(s.argmin(-1, false).item()).isZero();
+        assertThat(s.cumsum(0).item()).isEqualTo(3);
+        assertThat(s.softmax(-1).item()).isEqualTo(1);
+        CHECK.verify(in -> in[0].sum(0).mul(in[0].logsumexp(new int[] {-1}, true)), s);
+        assertThatThrownBy(() -> s.sum(1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sum: dim 1 is out of range for a 0-dim tensor (expected -1..0)");
+        assertThatThrownBy(() -> s.sum(new int[] {0, -1}, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("sum: dims [0, -1]");
+        assertThatThrownBy(() -> s.cumsum(2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cumsum: dim 2 is out of range for a 0-dim tensor (expected -1..0)");
+        assertThatThrownBy(() -> s.max(-2, true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("max: dim -2 is out of range for a 0-dim tensor (expected -1..0)");
+    }
+
+    @Test
+    void reductionsOverNoElementsGiveTheirIdentities() {
+        Tensor e = Tensor.zeros(DType.FLOAT64, 0, 3);
+        assertThat(e.sum().item()).isZero();
+        assertThat(e.sum(0).toDoubleArray()).containsExactly(0, 0, 0);
+        assertThat(e.prod(new int[] {0}, false).toDoubleArray()).containsExactly(1, 1, 1);
+        assertThat(e.mean().item()).isNaN();
+        assertThat(e.logsumexp(new int[] {0}, false).toDoubleArray()).containsOnly(NEG_INF);
+        for (double p : new double[] {1, 2, Double.POSITIVE_INFINITY}) {
+            assertThat(e.norm(p, new int[0], false).item()).as("p=%s", p).isZero();
+            assertThat(e.norm(p, new int[] {0}, true).shape()).containsExactly(1, 3);
+        }
+        assertThat(e.cumsum(0).shape()).containsExactly(0, 3);
+        assertThat(e.max(1, false).values().shape()).containsExactly(0);
+    }
+
+    @Test
+    void maxAndMinPropagateNaN() {
+        Tensor x = Tensor.of(new double[] {1, Double.NaN, 3, 0, 2, 1}, 2, 3);
+        assertThat(x.max().item()).isNaN();
+        assertThat(x.min().item()).isNaN();
+        ValuesIndices r = x.max(1, false);
+        assertThat(r.values().toDoubleArray()[0]).isNaN();
+        assertThat(r.indices().toLongArray()).containsExactly(1, 1);
+        assertThat(x.argmin(1, false).toLongArray()).containsExactly(1, 0);
+    }
+
     // -------------------------------------------------------------------------------------------- errors
 
     @Test
