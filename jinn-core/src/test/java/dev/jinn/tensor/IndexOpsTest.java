@@ -302,6 +302,17 @@ class IndexOpsTest {
     }
 
     @Test
+    void searchsortedPutsNaNValuesAfterEveryNumber() {
+        Tensor sorted = Tensor.of(new double[] {1, 2, 3});
+        Tensor values = Tensor.of(new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+        assertThat(Tensor.searchsorted(sorted, values, false).toLongArray()).containsExactly(3, 3, 0);
+        assertThat(Tensor.searchsorted(sorted, values, true).toLongArray()).containsExactly(3, 3, 0);
+        Tensor withNaN = Tensor.of(new double[] {1, 2, Double.NaN});
+        assertThat(Tensor.searchsorted(withNaN, values, false).toLongArray()).containsExactly(2, 2, 0);
+        assertThat(Tensor.searchsorted(withNaN, values, true).toLongArray()).containsExactly(3, 2, 0);
+    }
+
+    @Test
     void searchsortedErrors() {
         assertThatThrownBy(() -> Tensor.searchsorted(iota(2, 3), iota(3, 2), false))
                 .isInstanceOf(IllegalArgumentException.class)
