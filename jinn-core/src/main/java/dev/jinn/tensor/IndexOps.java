@@ -173,14 +173,17 @@ final class IndexOps {
         return new Tensor(out, DType.INT64, values.shape.clone());
     }
 
-    /** First position p in [0, m] with v <= seq[p] (or v < seq[p] when {@code right}). */
+    /**
+     * First position p in [0, m] with v <= seq[p] (or v < seq[p] when {@code right}), ordering NaN after every
+     * number as sorting does (so a NaN value goes after all numbers), like PyTorch.
+     */
     private static int lowerBound(double[] seq, int base, int m, double v, boolean right) {
         int lo = 0;
         int hi = m;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             double s = seq[base + mid];
-            boolean goRight = right ? s <= v : s < v;
+            boolean goRight = right ? !before(v, s) : before(s, v);
             if (goRight) {
                 lo = mid + 1;
             } else {
@@ -188,5 +191,10 @@ final class IndexOps {
             }
         }
         return lo;
+    }
+
+    /** {@code a < b} in the order that puts NaN after every number. */
+    private static boolean before(double a, double b) {
+        return a < b || (a == a && b != b);
     }
 }

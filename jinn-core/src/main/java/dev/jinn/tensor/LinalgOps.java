@@ -21,8 +21,9 @@ final class LinalgOps {
             throw new IllegalArgumentException("matmul: expected floating-point operands, got " + a.dtype + " @ "
                     + b.dtype);
         }
+        // Check the inner dims before promoting 1-D operands, so that the message shows the shapes as given.
+        checkInner(a, b, a.shape[a.shape.length - 1], b.shape[Math.max(b.shape.length - 2, 0)]);
         if (a.shape.length == 1 && b.shape.length == 1) {
-            checkInner(a, b, a.shape[0], b.shape[0]);
             return matmul(a.unsqueeze(0), b.unsqueeze(1)).reshape();
         }
         if (a.shape.length == 1) {
@@ -51,7 +52,13 @@ final class LinalgOps {
         checkInner(a, b, k, b.shape[rb - 2]);
         int[] batchA = Arrays.copyOf(a.shape, ra - 2);
         int[] batchB = Arrays.copyOf(b.shape, rb - 2);
-        int[] batch = Shapes.broadcast("matmul", batchA, batchB);
+        int[] batch;
+        try {
+            batch = Shapes.broadcast("matmul", batchA, batchB);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: " + Shapes.str(a.shape) + " @ " + Shapes.str(b.shape)
+                    + ": batch dims " + Shapes.str(batchA) + " and " + Shapes.str(batchB) + " do not broadcast", e);
+        }
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;

@@ -210,8 +210,16 @@ final class ReductionOps {
     }
 
     static ValuesIndices extreme(Tensor x, int dim, boolean keepDim, boolean max) {
-        String op = max ? "max" : "min";
-        int d = Shapes.dim(op, dim, Math.max(x.shape.length, 1));
+        return extreme(max ? "max" : "min", x, dim, keepDim, max);
+    }
+
+    /** Positions of the largest (or smallest) elements along a dim; errors name argmax/argmin. */
+    static Tensor argExtreme(Tensor x, int dim, boolean keepDim, boolean max) {
+        return extreme(max ? "argmax" : "argmin", x, dim, keepDim, max).indices();
+    }
+
+    private static ValuesIndices extreme(String op, Tensor x, int dim, boolean keepDim, boolean max) {
+        int d = Shapes.reductionDim(op, dim, x.shape.length);
         if (x.shape.length == 0) {
             return new ValuesIndices(x, Tensor.zeros(DType.INT64));
         }
@@ -243,7 +251,15 @@ final class ReductionOps {
     }
 
     static Tensor var(Tensor x, int[] dims, boolean unbiased, boolean keepDim) {
-        int n = count("var", x, dims);
+        return var("var", x, dims, unbiased, keepDim);
+    }
+
+    static Tensor std(Tensor x, int[] dims, boolean unbiased, boolean keepDim) {
+        return var("std", x, dims, unbiased, keepDim).sqrt();
+    }
+
+    private static Tensor var(String op, Tensor x, int[] dims, boolean unbiased, boolean keepDim) {
+        int n = count(op, x, dims);
         Tensor centered = x.sub(x.mean(dims, true));
         return centered.square().sum(dims, keepDim).div(Math.max(n - (unbiased ? 1 : 0), 0));
     }
@@ -269,8 +285,16 @@ final class ReductionOps {
         return keepDim ? out : out.reshape(r.shape);
     }
 
+    static Tensor softmax(Tensor x, int dim) {
+        return logSoftmax("softmax", x, dim).exp();
+    }
+
     static Tensor logSoftmax(Tensor x, int dim) {
-        int d = Shapes.dim("logSoftmax", dim, Math.max(x.shape.length, 1));
+        return logSoftmax("logSoftmax", x, dim);
+    }
+
+    private static Tensor logSoftmax(String op, Tensor x, int dim) {
+        int d = Shapes.reductionDim(op, dim, x.shape.length);
         if (x.shape.length == 0) {
             return x.sub(x);
         }
@@ -280,6 +304,7 @@ final class ReductionOps {
     static Tensor cumsum(Tensor x, int dim) {
         int nd = x.shape.length;
         if (nd == 0) {
+            Shapes.reductionDim("cumsum", dim, 0);
             return x.add(0.0);
         }
         int d = Shapes.dim("cumsum", dim, nd);
@@ -320,14 +345,20 @@ final class ReductionOps {
     }
 
     static Tensor norm(Tensor x, double p, int[] dims, boolean keepDim) {
+        if (p != 1 && p != 2 && p != Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("norm: p must be 1, 2 or infinity, got " + p);
+        }
+        // Validate here so that errors name norm rather than the sum/max it is built from.
+        Shapes.dimMask("norm", dims, x.shape.length);
         if (p == 1) {
             return x.abs().sum(dims, keepDim);
         }
         if (p == Double.POSITIVE_INFINITY) {
+            if (count("norm", x, dims) == 0) {
+                // The largest |x| over no elements: 0, as the 1- and 2-norms give for empty input.
+                return x.abs().sum(dims, keepDim);
+            }
             return amax(x.abs(), dims, keepDim, true);
-        }
-        if (p != 2) {
-            throw new IllegalArgumentException("norm: p must be 1, 2 or infinity, got " + p);
         }
         Runs r = new Runs("norm", x, dims);
         Tensor kept = reduce(r, UnaryOps.floatType(x), true, (v, from, len) -> {

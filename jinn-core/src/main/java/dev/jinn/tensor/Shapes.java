@@ -81,16 +81,43 @@ final class Shapes {
         int d = dim < 0 ? dim + ndim : dim;
         if (d < 0 || d >= ndim) {
             throw new IllegalArgumentException(op + ": dim " + dim + " is out of range for a tensor with "
-                    + ndim + " dims (expected " + (-Math.max(ndim, 1)) + ".." + (Math.max(ndim, 1) - 1) + ")");
+                    + ndim + " dims " + (ndim == 0 ? "(a 0-dim tensor has no dim to index)"
+                            : "(expected " + -ndim + ".." + (ndim - 1) + ")"));
         }
         return d;
     }
 
-    /** Normalises a list of dims (empty means all), rejecting repeats. Returns a mask of reduced dims. */
+    /**
+     * As {@link #dim}, for reductions and scans, which (like PyTorch's) also accept dim 0 or -1 of a 0-dim
+     * tensor; then 0 is returned.
+     */
+    static int reductionDim(String op, int dim, int ndim) {
+        if (ndim == 0) {
+            if (dim != 0 && dim != -1) {
+                throw new IllegalArgumentException(op + ": dim " + dim
+                        + " is out of range for a 0-dim tensor (expected -1..0)");
+            }
+            return 0;
+        }
+        return dim(op, dim, ndim);
+    }
+
+    /**
+     * Normalises a list of dims (empty means all), rejecting repeats. Returns a mask of reduced dims. Like
+     * PyTorch, a 0-dim tensor accepts dim 0 or -1 (once), which selects nothing.
+     */
     static boolean[] dimMask(String op, int[] dims, int ndim) {
         boolean[] mask = new boolean[ndim];
         if (dims.length == 0) {
             Arrays.fill(mask, true);
+            return mask;
+        }
+        if (ndim == 0) {
+            if (dims.length > 1) {
+                throw new IllegalArgumentException(op + ": dims " + Arrays.toString(dims)
+                        + " name a 0-dim tensor's only allowed dim (0 or -1) more than once");
+            }
+            reductionDim(op, dims[0], 0);
             return mask;
         }
         for (int dim : dims) {

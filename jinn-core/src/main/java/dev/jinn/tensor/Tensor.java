@@ -1477,7 +1477,7 @@ public final class Tensor {
      * @return int64 indices
      */
     public Tensor argmax(int dim, boolean keepDim) {
-        return max(dim, keepDim).indices();
+        return ReductionOps.argExtreme(this, dim, keepDim, true);
     }
 
     /**
@@ -1488,7 +1488,7 @@ public final class Tensor {
      * @return int64 indices
      */
     public Tensor argmin(int dim, boolean keepDim) {
-        return min(dim, keepDim).indices();
+        return ReductionOps.argExtreme(this, dim, keepDim, false);
     }
 
     /**
@@ -1512,7 +1512,7 @@ public final class Tensor {
      * @return the standard deviations
      */
     public Tensor std(int[] dims, boolean unbiased, boolean keepDim) {
-        return ReductionOps.var(this, dims, unbiased, keepDim).sqrt();
+        return ReductionOps.std(this, dims, unbiased, keepDim);
     }
 
     /**
@@ -1533,7 +1533,7 @@ public final class Tensor {
      * @return non-negative values summing to 1 along {@code dim}
      */
     public Tensor softmax(int dim) {
-        return ReductionOps.logSoftmax(this, dim).exp();
+        return ReductionOps.softmax(this, dim);
     }
 
     /**
@@ -1719,6 +1719,12 @@ public final class Tensor {
      * Python-style slice {@code [start:end:step]} along a dim (a view). Negative start/end count from the
      * end and are clipped like Python's; a negative step walks backwards.
      *
+     * <p>There are no omitted bounds, so pass values that clip to the ends: {@code x[::-1]} along dim 0 is
+     * {@code x.slice(0, Integer.MAX_VALUE, Integer.MIN_VALUE, -1)}. With a negative step, {@code end = -1}
+     * means the last element (as in Python), so an end of {@code Integer.MIN_VALUE} (or any value below
+     * {@code -size}) is needed to run through index 0; {@code x[2:]} is
+     * {@code x.slice(0, 2, Integer.MAX_VALUE, 1)}.
+     *
      * @param dim   the dim
      * @param start first index
      * @param end   exclusive end index
@@ -1796,10 +1802,10 @@ public final class Tensor {
     }
 
     /**
-     * Reverses the order of elements along the given dims.
+     * Reverses the order of elements along the given dims (a view with negated strides, no copy).
      *
-     * @param dims the dims to flip
-     * @return the flipped copy
+     * @param dims the dims to flip (negative counts from the end; none: the tensor itself)
+     * @return the flipped view
      */
     public Tensor flip(int... dims) {
         return JoinOps.flip(this, dims);
