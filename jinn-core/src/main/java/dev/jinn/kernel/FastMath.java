@@ -11,6 +11,7 @@ public final class FastMath {
     private static final double LN2_HI = 6.93147180369123816490e-01;
     private static final double LN2_LO = 1.90821492927058770002e-10;
     private static final double INV_LN2 = 1.44269504088896338700e+00;
+    private static final double ROUNDER = 0x1.8p52;
     private static final double EXP_OVERFLOW = 709.782712893384;
     private static final double EXP_UNDERFLOW = -745.1332191019412;
     /** Beyond this |x|, tanh(x) rounds to ±1 in double. */
@@ -35,7 +36,8 @@ public final class FastMath {
             return 0.0;
         }
         // x = k ln2 + r with |r| <= ln2/2, then e^x = 2^k e^r.
-        double kd = Math.rint(x * INV_LN2);
+        // Adding and subtracting 1.5·2^52 rounds to the nearest integer (ties to even) without a call.
+        double kd = (x * INV_LN2 + ROUNDER) - ROUNDER;
         int k = (int) kd;
         double r = (x - kd * LN2_HI) - kd * LN2_LO;
         double p = expTaylor(r);
@@ -50,22 +52,23 @@ public final class FastMath {
         return p * Double.longBitsToDouble((long) (k + 1023 + 64) << 52) * 0x1.0p-64;
     }
 
-    /** e^r for |r| <= ln2/2 by its Taylor series to degree 13 (truncation error < 1e-17). */
+    /**
+     * e^r for |r| <= ln2/2 by its Taylor series to degree 13 (truncation error < 1e-17), evaluated in
+     * Estrin's scheme: independent sub-polynomials in r² and r⁴ keep the dependency chain short.
+     */
     private static double expTaylor(double r) {
-        double p = 1.0 / 6227020800.0;
-        p = p * r + 1.0 / 479001600.0;
-        p = p * r + 1.0 / 39916800.0;
-        p = p * r + 1.0 / 3628800.0;
-        p = p * r + 1.0 / 362880.0;
-        p = p * r + 1.0 / 40320.0;
-        p = p * r + 1.0 / 5040.0;
-        p = p * r + 1.0 / 720.0;
-        p = p * r + 1.0 / 120.0;
-        p = p * r + 1.0 / 24.0;
-        p = p * r + 1.0 / 6.0;
-        p = p * r + 0.5;
-        p = p * r + 1.0;
-        return p * r + 1.0;
+        double r2 = r * r;
+        double r4 = r2 * r2;
+        double r8 = r4 * r4;
+        double p23 = 1.0 / 2 + r * (1.0 / 6);
+        double p45 = 1.0 / 24 + r * (1.0 / 120);
+        double p67 = 1.0 / 720 + r * (1.0 / 5040);
+        double p89 = 1.0 / 40320 + r * (1.0 / 362880);
+        double p1011 = 1.0 / 3628800 + r * (1.0 / 39916800);
+        double p1213 = 1.0 / 479001600 + r * (1.0 / 6227020800.0);
+        double tail = (p23 + r2 * p45) + r4 * (p67 + r2 * p89) + r8 * (p1011 + r2 * p1213);
+        // Sum the small terms first and add the leading 1 last, so rounding stays below an ulp of the result.
+        return 1.0 + (r + r2 * tail);
     }
 
     /**
@@ -126,5 +129,65 @@ public final class FastMath {
         }
         double e = exp(x);
         return e / (1.0 + e);
+    }
+
+    /**
+     * {@code out[oo + i] = (float) exp(x[xo + i])} for {@code i < n}: one monomorphic loop the JIT inlines.
+     *
+     * @param x  input storage
+     * @param xo input start
+     * @param out output storage
+     * @param oo output start
+     * @param n  number of elements
+     */
+    public static void exp(float[] x, int xo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = (float) exp(x[xo + i]);
+        }
+    }
+
+    /**
+     * {@code out[oo + i] = (float) expm1(x[xo + i])} for {@code i < n}.
+     *
+     * @param x  input storage
+     * @param xo input start
+     * @param out output storage
+     * @param oo output start
+     * @param n  number of elements
+     */
+    public static void expm1(float[] x, int xo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = (float) expm1(x[xo + i]);
+        }
+    }
+
+    /**
+     * {@code out[oo + i] = (float) tanh(x[xo + i])} for {@code i < n}.
+     *
+     * @param x  input storage
+     * @param xo input start
+     * @param out output storage
+     * @param oo output start
+     * @param n  number of elements
+     */
+    public static void tanh(float[] x, int xo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = (float) tanh(x[xo + i]);
+        }
+    }
+
+    /**
+     * {@code out[oo + i] = (float) sigmoid(x[xo + i])} for {@code i < n}.
+     *
+     * @param x  input storage
+     * @param xo input start
+     * @param out output storage
+     * @param oo output start
+     * @param n  number of elements
+     */
+    public static void sigmoid(float[] x, int xo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = (float) sigmoid(x[xo + i]);
+        }
     }
 }

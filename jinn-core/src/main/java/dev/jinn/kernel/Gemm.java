@@ -5,9 +5,15 @@ package dev.jinn.kernel;
  * {@code B} is {@code k×n}, {@code C} is a contiguous {@code m×n} output. Each operand is described by its
  * array, start offset, row stride and column stride, so transposed views need no copy. The loop order
  * (i, p, j) streams rows of B and C; accumulation is in the array's own precision for float64 and in double
- * for float32 rows. A faster kernel (native BLAS) can replace this behind the same signatures.
+ * for float32 rows. Narrow outputs (fewer than {@value #NARROW} columns, such as the 512→2 layers of small
+ * flows) use dot products instead, which keep the long loop innermost; both orders add the terms in the same
+ * order, so results do not depend on the choice. A faster kernel (native BLAS) can replace this behind the same
+ * signatures.
  */
 public final class Gemm {
+    /** Below this many output columns the (i, j, p) dot-product order is used. */
+    static final int NARROW = 8;
+
     private Gemm() {
     }
 
@@ -30,6 +36,20 @@ public final class Gemm {
      */
     public static void gemm(int m, int n, int k, double[] a, int ao, int ar, int ac, double[] b, int bo, int br,
             int bc, double[] c, int co) {
+        if (n < NARROW) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0.0;
+                    int pa = ao + i * ar;
+                    int pb = bo + j * bc;
+                    for (int p = 0; p < k; p++) {
+                        s += a[pa + p * ac] * b[pb + p * br];
+                    }
+                    c[co + i * n + j] = s;
+                }
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int crow = co + i * n;
             for (int j = 0; j < n; j++) {
@@ -38,8 +58,14 @@ public final class Gemm {
             for (int p = 0; p < k; p++) {
                 double aip = a[ao + i * ar + p * ac];
                 int brow = bo + p * br;
-                for (int j = 0; j < n; j++) {
-                    c[crow + j] += aip * b[brow + j * bc];
+                if (bc == 1) {
+                    for (int j = 0; j < n; j++) {
+                        c[crow + j] += aip * b[brow + j];
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        c[crow + j] += aip * b[brow + j * bc];
+                    }
                 }
             }
         }
@@ -64,14 +90,35 @@ public final class Gemm {
      */
     public static void gemm(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br,
             int bc, float[] c, int co) {
+        if (n < NARROW) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0.0;
+                    int pa = ao + i * ar;
+                    int pb = bo + j * bc;
+                    for (int p = 0; p < k; p++) {
+                        s += (double) a[pa + p * ac] * b[pb + p * br];
+                    }
+                    c[co + i * n + j] = (float) s;
+                }
+            }
+            return;
+        }
         double[] acc = new double[n];
         for (int i = 0; i < m; i++) {
             java.util.Arrays.fill(acc, 0.0);
             for (int p = 0; p < k; p++) {
                 double aip = a[ao + i * ar + p * ac];
                 int brow = bo + p * br;
-                for (int j = 0; j < n; j++) {
-                    acc[j] += aip * b[brow + j * bc];
+                if (bc == 1) {
+                    // Unit stride lets the JIT vectorise the row update.
+                    for (int j = 0; j < n; j++) {
+                        acc[j] += aip * b[brow + j];
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        acc[j] += aip * b[brow + j * bc];
+                    }
                 }
             }
             int crow = co + i * n;

@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.kernel.ArithKernel;
 import dev.jinn.kernel.SpecialMath;
 import java.util.Arrays;
 
@@ -54,34 +55,35 @@ final class BinaryOps {
      * An arithmetic kernel: exact long arithmetic when the result is int64 (doubles would round beyond 2^53),
      * the double kernel otherwise.
      */
-    private static Tensor arith(String op, Tensor a, Tensor b, DType type, Elementwise.Binary f,
+    private static Tensor arith(String op, Tensor a, Tensor b, DType type, ArithKernel kernel, Elementwise.Binary f,
             Elementwise.LongBinary exact) {
-        return type == DType.INT64 ? Elementwise.mapLong(op, a, b, type, exact) : Elementwise.map(op, a, b, type, f);
+        return type == DType.INT64 ? Elementwise.mapLong(op, a, b, type, exact)
+                : Elementwise.map(op, a, b, type, f, kernel);
     }
 
     static Tensor add(Tensor a, Tensor b) {
-        Tensor out = arith("add", a, b, resultType(a, b), Double::sum, Long::sum);
+        Tensor out = arith("add", a, b, resultType(a, b), ArithKernel.ADD, Double::sum, Long::sum);
         return Tensor.record("AddBackward", out, (g, n) -> new Tensor[] {
             n.needs(0) ? reduceTo(g, a) : null,
             n.needs(1) ? reduceTo(g, b) : null}, a, b);
     }
 
     static Tensor sub(Tensor a, Tensor b) {
-        Tensor out = arith("sub", a, b, resultType(a, b), (x, y) -> x - y, (x, y) -> x - y);
+        Tensor out = arith("sub", a, b, resultType(a, b), ArithKernel.SUB, (x, y) -> x - y, (x, y) -> x - y);
         return Tensor.record("SubBackward", out, (g, n) -> new Tensor[] {
             n.needs(0) ? reduceTo(g, a) : null,
             n.needs(1) ? reduceTo(g.neg(), b) : null}, a, b);
     }
 
     static Tensor mul(Tensor a, Tensor b) {
-        Tensor out = arith("mul", a, b, resultType(a, b), (x, y) -> x * y, (x, y) -> x * y);
+        Tensor out = arith("mul", a, b, resultType(a, b), ArithKernel.MUL, (x, y) -> x * y, (x, y) -> x * y);
         return Tensor.record("MulBackward", out, (g, n) -> new Tensor[] {
             n.needs(0) ? reduceTo(g.mul(b), a) : null,
             n.needs(1) ? reduceTo(g.mul(a), b) : null}, a, b);
     }
 
     static Tensor div(Tensor a, Tensor b) {
-        Tensor out = Elementwise.map("div", a, b, floatResultType(a, b), (x, y) -> x / y);
+        Tensor out = Elementwise.map("div", a, b, floatResultType(a, b), (x, y) -> x / y, ArithKernel.DIV);
         return Tensor.record("DivBackward", out, (g, n) -> new Tensor[] {
             n.needs(0) ? reduceTo(g.div(b), a) : null,
             n.needs(1) ? reduceTo(g.mul(a).div(b.square()).neg(), b) : null}, a, b);
@@ -99,12 +101,12 @@ final class BinaryOps {
     }
 
     static Tensor maximum(Tensor a, Tensor b) {
-        Tensor out = arith("maximum", a, b, resultType(a, b), Math::max, Math::max);
+        Tensor out = arith("maximum", a, b, resultType(a, b), null, Math::max, Math::max);
         return Tensor.record("MaximumBackward", out, (g, n) -> tieSplit(g, n, a, b, a.gt(b)), a, b);
     }
 
     static Tensor minimum(Tensor a, Tensor b) {
-        Tensor out = arith("minimum", a, b, resultType(a, b), Math::min, Math::min);
+        Tensor out = arith("minimum", a, b, resultType(a, b), null, Math::min, Math::min);
         return Tensor.record("MinimumBackward", out, (g, n) -> tieSplit(g, n, a, b, a.lt(b)), a, b);
     }
 

@@ -1,5 +1,7 @@
 package dev.jinn.tensor;
 
+import dev.jinn.kernel.ArithKernel;
+
 /**
  * The elementwise loop machinery behind unary, binary and ternary operations: contiguous fast paths over the
  * primitive arrays, and a strided, broadcasting, mixed-type path for everything else. Floating-point
@@ -19,6 +21,12 @@ final class Elementwise {
     @FunctionalInterface
     interface Binary {
         double apply(double a, double b);
+    }
+
+    /** A whole-run float32 kernel: {@code out[oo + i] = f(x[xo + i])} for {@code i < n}. */
+    @FunctionalInterface
+    interface FloatRun {
+        void apply(float[] x, int xo, float[] out, int oo, int n);
     }
 
     /** A function of one int64 value, for the exact integer paths. */
@@ -71,6 +79,17 @@ final class Elementwise {
         return out;
     }
 
+    /**
+     * Applies a float32 run kernel to a float32 tensor (made contiguous first if needed): one call per tensor
+     * instead of one per element.
+     */
+    static Tensor mapFloat(Tensor x, FloatRun kernel) {
+        Tensor src = x.contiguous ? x : copy(x, DType.FLOAT32);
+        Tensor out = Tensor.empty(DType.FLOAT32, x.shape);
+        kernel.apply((float[]) src.data, src.offset, (float[]) out.data, 0, x.numel);
+        return out;
+    }
+
     /** Applies {@code f} to every element of {@code x}, giving a contiguous tensor of {@code outType}. */
     static Tensor map(Tensor x, DType outType, Unary f) {
         Tensor out = Tensor.empty(outType, x.shape);
@@ -107,18 +126,21 @@ final class Elementwise {
      * of {@code outType} with the broadcast shape.
      */
     static Tensor map(String op, Tensor a, Tensor b, DType outType, Binary f) {
+        return map(op, a, b, outType, f, null);
+    }
+
+    /**
+     * As {@link #map(String, Tensor, Tensor, DType, Binary)}; when {@code kernel} is given, same-type floating
+     * operands run through it instead of calling {@code f} per element.
+     */
+    static Tensor map(String op, Tensor a, Tensor b, DType outType, Binary f, ArithKernel kernel) {
         int[] shape = Shapes.broadcast(op, a.shape, b.shape);
         Tensor out = Tensor.empty(outType, shape);
-        int n = out.numel;
-        if (a.dtype == outType && b.dtype == outType && a.contiguous && b.contiguous
-                && (outType == DType.FLOAT32 || outType == DType.FLOAT64)) {
-            boolean sameA = a.numel == n;
-            boolean sameB = b.numel == n;
-            if ((sameA || a.numel == 1) && (sameB || b.numel == 1)) {
-                contiguousBinary(a, sameA, b, sameB, out, f);
-                return out;
-            }
+        if (a.dtype == outType && b.dtype == outType && outType.isFloatingPoint()) {
+            floatingRuns(a, b, out, f, kernel);
+            return out;
         }
+        int n = out.numel;
         StridedWalk w = new StridedWalk(shape, Shapes.broadcastStrides(a.shape, a.strides, shape), a.offset,
                 Shapes.broadcastStrides(b.shape, b.strides, shape), b.offset);
         for (int i = 0; i < n; i++) {
@@ -130,27 +152,82 @@ final class Elementwise {
         return out;
     }
 
-    /** Same-shape or scalar-operand loops over contiguous arrays of one floating type. */
-    private static void contiguousBinary(Tensor a, boolean fullA, Tensor b, boolean fullB, Tensor out,
-            Binary f) {
-        int n = out.numel;
-        int oa = a.offset;
-        int ob = b.offset;
-        int sa = fullA ? 1 : 0;
-        int sb = fullB ? 1 : 0;
-        if (out.dtype == DType.FLOAT32) {
-            float[] x = (float[]) a.data;
-            float[] y = (float[]) b.data;
-            float[] o = (float[]) out.data;
+    /**
+     * Same-type floating operands: the broadcast index space is coalesced into as few dims as the strides
+     * allow (a contiguous or scalar operand folds into one run), and each innermost run is one tight loop.
+     */
+    private static void floatingRuns(Tensor a, Tensor b, Tensor out, Binary f, ArithKernel kernel) {
+        if (out.numel == 0) {
+            return;
+        }
+        int[] shape = out.shape;
+        int[] sa = Shapes.broadcastStrides(a.shape, a.strides, shape);
+        int[] sb = Shapes.broadcastStrides(b.shape, b.strides, shape);
+        int nd = shape.length;
+        // Coalesced dims, innermost first.
+        int[] size = new int[nd + 1];
+        int[] strideA = new int[nd + 1];
+        int[] strideB = new int[nd + 1];
+        int m = 0;
+        for (int d = nd - 1; d >= 0; d--) {
+            if (shape[d] == 1) {
+                continue;
+            }
+            if (m > 0 && sa[d] == strideA[m - 1] * size[m - 1] && sb[d] == strideB[m - 1] * size[m - 1]) {
+                size[m - 1] *= shape[d];
+            } else {
+                size[m] = shape[d];
+                strideA[m] = sa[d];
+                strideB[m] = sb[d];
+                m++;
+            }
+        }
+        if (m == 0) {
+            size[0] = 1;
+            m = 1;
+        }
+        int inner = size[0];
+        int[] outerShape = new int[m - 1];
+        int[] outerA = new int[m - 1];
+        int[] outerB = new int[m - 1];
+        for (int i = 0; i < m - 1; i++) {
+            outerShape[i] = size[m - 1 - i];
+            outerA[i] = strideA[m - 1 - i];
+            outerB[i] = strideB[m - 1 - i];
+        }
+        int runs = out.numel / inner;
+        StridedWalk w = new StridedWalk(outerShape, outerA, a.offset, outerB, b.offset);
+        for (int r = 0; r < runs; r++) {
+            run(inner, a.data, w.off0, strideA[0], b.data, w.off1, strideB[0], out.data, r * inner, out.dtype, f,
+                    kernel);
+            w.next();
+        }
+    }
+
+    /** One strided run {@code o[po + i] = f(x[px + i·sx], y[py + i·sy])}. */
+    private static void run(int n, Object x, int px, int sx, Object y, int py, int sy, Object o, int po, DType type,
+            Binary f, ArithKernel kernel) {
+        if (type == DType.FLOAT32) {
+            float[] xs = (float[]) x;
+            float[] ys = (float[]) y;
+            float[] os = (float[]) o;
+            if (kernel != null) {
+                kernel.run(n, xs, px, sx, ys, py, sy, os, po);
+                return;
+            }
             for (int i = 0; i < n; i++) {
-                o[i] = (float) f.apply(x[oa + i * sa], y[ob + i * sb]);
+                os[po + i] = (float) f.apply(xs[px + i * sx], ys[py + i * sy]);
             }
         } else {
-            double[] x = (double[]) a.data;
-            double[] y = (double[]) b.data;
-            double[] o = (double[]) out.data;
+            double[] xs = (double[]) x;
+            double[] ys = (double[]) y;
+            double[] os = (double[]) o;
+            if (kernel != null) {
+                kernel.run(n, xs, px, sx, ys, py, sy, os, po);
+                return;
+            }
             for (int i = 0; i < n; i++) {
-                o[i] = f.apply(x[oa + i * sa], y[ob + i * sb]);
+                os[po + i] = f.apply(xs[px + i * sx], ys[py + i * sy]);
             }
         }
     }

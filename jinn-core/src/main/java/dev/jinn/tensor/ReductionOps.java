@@ -11,7 +11,10 @@ final class ReductionOps {
 
     /** The input rearranged as {@code outer} contiguous runs of {@code inner} doubles, plus output shapes. */
     private static final class Runs {
-        final double[] values;
+        private final Tensor source;
+        private double[] values;
+        /** Which dims of the input are reduced. */
+        final boolean[] reduced;
         final int outer;
         final int inner;
         /** Output shape with the reduced dims removed. */
@@ -42,8 +45,8 @@ final class ReductionOps {
                 pShape[i] = x.shape[perm[i]];
                 pStrides[i] = x.strides[perm[i]];
             }
-            Tensor permuted = new Tensor(x.data, x.dtype, pShape, pStrides, x.offset);
-            values = (double[]) Elementwise.copy(permuted, DType.FLOAT64).data;
+            this.reduced = reduced;
+            source = new Tensor(x.data, x.dtype, pShape, pStrides, x.offset);
             shape = java.util.Arrays.copyOf(pShape, kept);
             keptShape = x.shape.clone();
             int in = 1;
@@ -60,6 +63,14 @@ final class ReductionOps {
         int[] outShape(boolean keepDim) {
             return keepDim ? keptShape : shape;
         }
+
+        /** The values as {@code outer} runs of {@code inner} doubles (copied on first use). */
+        double[] values() {
+            if (values == null) {
+                values = (double[]) Elementwise.copy(source, DType.FLOAT64).data;
+            }
+            return values;
+        }
     }
 
     /** One reduction kernel: folds a run {@code values[from .. from+len)} into one number. */
@@ -71,7 +82,7 @@ final class ReductionOps {
     private static Tensor reduce(Runs r, DType type, boolean keepDim, RunKernel kernel) {
         Tensor out = Tensor.empty(type, r.outShape(keepDim));
         for (int o = 0; o < r.outer; o++) {
-            ElementAccess.write(out.data, type, o, kernel.reduce(r.values, o * r.inner, r.inner));
+            ElementAccess.write(out.data, type, o, kernel.reduce(r.values(), o * r.inner, r.inner));
         }
         return out;
     }
@@ -87,7 +98,8 @@ final class ReductionOps {
 
     static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
         Runs r = new Runs("sum", x, dims);
-        Tensor out = reduce(r, sumType(x), keepDim, (v, from, len) -> {
+        Tensor block = blockSum(x, r, keepDim);
+        Tensor out = block != null ? block : reduce(r, sumType(x), keepDim, (v, from, len) -> {
             double s = 0;
             for (int i = from; i < from + len; i++) {
                 s += v[i];
@@ -95,6 +107,69 @@ final class ReductionOps {
             return s;
         });
         return Tensor.record("SumBackward", out, (g, n) -> new Tensor[] {spread(g, r, x.shape)}, x);
+    }
+
+    /**
+     * The sum of a contiguous floating tensor whose reduced dims form one consecutive block, read in place as
+     * {@code [outer, block, inner]} (no copy): the common cases of summing leading dims (bias gradients) or
+     * trailing dims (per-sample sums). Null when the layout does not fit.
+     */
+    private static Tensor blockSum(Tensor x, Runs r, boolean keepDim) {
+        if (!x.contiguous || !x.dtype.isFloatingPoint()) {
+            return null;
+        }
+        int first = -1;
+        int last = -1;
+        for (int d = 0; d < r.reduced.length; d++) {
+            if (r.reduced[d] && x.shape[d] != 1) {
+                first = first < 0 ? d : first;
+                last = d;
+            }
+        }
+        if (first < 0) {
+            return null;
+        }
+        int outer = 1;
+        int block = 1;
+        int inner = 1;
+        for (int d = 0; d < x.shape.length; d++) {
+            if (d < first) {
+                outer *= x.shape[d];
+            } else if (d > last) {
+                inner *= x.shape[d];
+            } else if (r.reduced[d] || x.shape[d] == 1) {
+                block *= x.shape[d];
+            } else {
+                return null;
+            }
+        }
+        Tensor out = Tensor.empty(x.dtype, r.outShape(keepDim));
+        double[] acc = new double[inner];
+        for (int o = 0; o < outer; o++) {
+            java.util.Arrays.fill(acc, 0.0);
+            int base = x.offset + o * block * inner;
+            if (x.dtype == DType.FLOAT32) {
+                float[] v = (float[]) x.data;
+                for (int b = 0; b < block; b++, base += inner) {
+                    for (int i = 0; i < inner; i++) {
+                        acc[i] += v[base + i];
+                    }
+                }
+                float[] res = (float[]) out.data;
+                for (int i = 0; i < inner; i++) {
+                    res[o * inner + i] = (float) acc[i];
+                }
+            } else {
+                double[] v = (double[]) x.data;
+                for (int b = 0; b < block; b++, base += inner) {
+                    for (int i = 0; i < inner; i++) {
+                        acc[i] += v[base + i];
+                    }
+                }
+                System.arraycopy(acc, 0, out.data, o * inner, inner);
+            }
+        }
+        return out;
     }
 
     /** Number of elements folded into each result of a reduction over {@code dims}. */
@@ -123,7 +198,7 @@ final class ReductionOps {
         });
         return Tensor.record("ProdBackward", out, (g, n) -> {
             boolean anyZero = false;
-            for (double v : r.values) {
+            for (double v : r.values()) {
                 anyZero |= v == 0.0;
             }
             Tensor gx = spread(g, r, x.shape);
@@ -140,18 +215,19 @@ final class ReductionOps {
 
     /** For each element, the product of the other elements of its run (exact with zeros). */
     private static Tensor productOfOthers(Tensor x, int[] dims, Runs r) {
-        double[] others = new double[r.values.length];
+        double[] values = r.values();
+        double[] others = new double[values.length];
         for (int o = 0; o < r.outer; o++) {
             int from = o * r.inner;
             double left = 1;
             for (int i = 0; i < r.inner; i++) {
                 others[from + i] = left;
-                left *= r.values[from + i];
+                left *= values[from + i];
             }
             double right = 1;
             for (int i = r.inner - 1; i >= 0; i--) {
                 others[from + i] *= right;
-                right *= r.values[from + i];
+                right *= values[from + i];
             }
         }
         // 'others' is laid out as kept dims then reduced dims; view it back in the input's dim order.
@@ -240,7 +316,7 @@ final class ReductionOps {
         });
         Tensor values = Tensor.empty(x.dtype, r.keptShape);
         for (int o = 0; o < r.outer; o++) {
-            ElementAccess.write(values.data, x.dtype, o, r.values[o * r.inner + (int) ((long[]) idx.data)[o]]);
+            ElementAccess.write(values.data, x.dtype, o, r.values()[o * r.inner + (int) ((long[]) idx.data)[o]]);
         }
         Tensor kept = Tensor.record(max ? "MaxBackward" : "MinBackward", values,
                 (g, n) -> new Tensor[] {Tensor.zeros(g.dtype, x.shape).scatterAdd(d, idx, g)}, x);
@@ -309,7 +385,7 @@ final class ReductionOps {
         }
         int d = Shapes.dim("cumsum", dim, nd);
         Runs r = new Runs("cumsum", x, new int[] {d});
-        double[] run = r.values;
+        double[] run = r.values();
         for (int o = 0; o < r.outer; o++) {
             double s = 0;
             for (int i = o * r.inner; i < (o + 1) * r.inner; i++) {

@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.kernel.FastMath;
 import dev.jinn.kernel.SpecialMath;
 
 /**
@@ -31,6 +32,30 @@ final class UnaryOps {
         return t.neg().add(1.0);
     }
 
+    /**
+     * A function with a fast float32 kernel: {@code single} for float32 inputs (accurate far below float32's
+     * rounding), {@code exact} (the JDK's ≤ 1 ulp functions) for everything else.
+     */
+    private static Tensor map(Tensor x, Elementwise.Unary exact, Elementwise.FloatRun single) {
+        if (x.dtype == DType.FLOAT32) {
+            return Elementwise.mapFloat(x, single);
+        }
+        return Elementwise.map(x, floatType(x), exact);
+    }
+
+    /**
+     * The gradient {@code g ∘ t} of a pointwise rule: when the backward pass is itself recorded (create-graph),
+     * the composite tensor expression, so it can be differentiated again; otherwise one fused pass of
+     * {@code kernel(g, t)} instead of several temporaries.
+     */
+    private static Tensor pointwiseGrad(Tensor g, Tensor t, Elementwise.Binary kernel,
+            java.util.function.Supplier<Tensor> composite) {
+        if (GradMode.isEnabled()) {
+            return composite.get();
+        }
+        return Elementwise.map("backward", g, t, BinaryOps.resultType(g, t), kernel);
+    }
+
     static Tensor neg(Tensor x) {
         Tensor out = x.dtype == DType.INT64 ? Elementwise.mapLong(x, v -> -v)
                 : Elementwise.map(x, keepIntType(x), v -> -v);
@@ -50,12 +75,12 @@ final class UnaryOps {
     }
 
     static Tensor exp(Tensor x) {
-        Tensor out = Elementwise.map(x, floatType(x), Math::exp);
+        Tensor out = map(x, Math::exp, FastMath::exp);
         return Tensor.record("ExpBackward", out, (g, n) -> new Tensor[] {g.mul(out)}, x);
     }
 
     static Tensor expm1(Tensor x) {
-        Tensor out = Elementwise.map(x, floatType(x), Math::expm1);
+        Tensor out = map(x, Math::expm1, FastMath::expm1);
         return Tensor.record("Expm1Backward", out, (g, n) -> new Tensor[] {g.mul(out.add(1.0))}, x);
     }
 
@@ -110,14 +135,15 @@ final class UnaryOps {
     }
 
     static Tensor tanh(Tensor x) {
-        Tensor out = Elementwise.map(x, floatType(x), Math::tanh);
-        return Tensor.record("TanhBackward", out, (g, n) -> new Tensor[] {g.mul(oneMinus(out.square()))}, x);
+        Tensor out = map(x, Math::tanh, FastMath::tanh);
+        return Tensor.record("TanhBackward", out, (g, n) -> new Tensor[] {
+            pointwiseGrad(g, out, (gv, y) -> gv * (1 - y * y), () -> g.mul(oneMinus(out.square())))}, x);
     }
 
     static Tensor sigmoid(Tensor x) {
-        Tensor out = Elementwise.map(x, floatType(x), SpecialMath::sigmoid);
-        return Tensor.record("SigmoidBackward", out,
-                (g, n) -> new Tensor[] {g.mul(out.mul(oneMinus(out)))}, x);
+        Tensor out = map(x, SpecialMath::sigmoid, FastMath::sigmoid);
+        return Tensor.record("SigmoidBackward", out, (g, n) -> new Tensor[] {
+            pointwiseGrad(g, out, (gv, y) -> gv * y * (1 - y), () -> g.mul(out.mul(oneMinus(out))))}, x);
     }
 
     static Tensor logSigmoid(Tensor x) {
@@ -149,7 +175,8 @@ final class UnaryOps {
 
     static Tensor relu(Tensor x) {
         Tensor out = Elementwise.map(x, floatType(x), v -> v > 0 ? v : (v == v ? 0.0 : v));
-        return Tensor.record("ReluBackward", out, (g, n) -> new Tensor[] {g.mul(x.gt(0.0))}, x);
+        return Tensor.record("ReluBackward", out, (g, n) -> new Tensor[] {
+            pointwiseGrad(g, x, (gv, v) -> v > 0 ? gv : 0.0, () -> g.mul(x.gt(0.0)))}, x);
     }
 
     static Tensor leakyRelu(Tensor x, double slope) {
