@@ -1969,6 +1969,49 @@ public final class Tensor {
     }
 
     // ------------------------------------------------------------------------------------------------
+    // In-place updates (optimizers, state loading)
+
+    /**
+     * Overwrites this tensor's elements (through any view) with {@code src}, broadcast to this shape and
+     * converted to this dtype. Meant for optimizers and for loading weights: tensors are otherwise values.
+     * Not recorded by autograd; a tensor that requires a gradient may only be updated inside
+     * {@link Grad#disabled()}, and one still saved in a live graph must not be updated at all (its backward
+     * would read the new values).
+     *
+     * @param src the new values
+     * @return this tensor
+     */
+    public Tensor copyFrom(Tensor src) {
+        checkWritable("copyFrom");
+        Tensor source = src.expand(shape);
+        Elementwise.copyInto(source, this);
+        return this;
+    }
+
+    /**
+     * Sets every element to {@code value}, under the same rules as {@link #copyFrom}.
+     *
+     * @param value the new value of every element
+     * @return this tensor
+     */
+    public Tensor fill(double value) {
+        return copyFrom(full(dtype, value));
+    }
+
+    private void checkWritable(String op) {
+        if (requiresGrad && GradMode.isEnabled()) {
+            throw new IllegalStateException(op + ": in-place update of a tensor that requires a gradient (shape "
+                    + Shapes.str(shape) + "); do it inside Grad.disabled()");
+        }
+        for (int d = 0; d < shape.length; d++) {
+            if (strides[d] == 0 && shape[d] > 1) {
+                throw new IllegalStateException(op + ": cannot write into a broadcast view (shape "
+                        + Shapes.str(shape) + ", stride 0 in dim " + d + "): several elements share one memory slot");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
     // Printing and comparison
 
     /**
