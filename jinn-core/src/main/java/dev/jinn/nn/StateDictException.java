@@ -9,8 +9,11 @@ import java.util.List;
 public final class StateDictException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** Keys the module has and the dict lacks. */
     private final List<String> missing;
+    /** Keys the dict has and the module lacks. */
     private final List<String> unexpected;
+    /** Keys whose shapes differ, with both shapes. */
     private final List<String> mismatched;
 
     /**
