@@ -197,6 +197,21 @@ class BatchNormTest {
     }
 
     @Test
+    void aStateDictRoundTripReproducesEvalOutputs() {
+        BatchNorm2d source = new BatchNorm2d(2, 1e-5, 0.3, true, true);
+        Init.uniform(source.weight(), 0.5, 2, new Rng(50));
+        source.forward(batch(51, 3, 2, 2, 2).to(DType.FLOAT32));
+        source.forward(batch(52, 3, 2, 2, 2).to(DType.FLOAT32));
+        BatchNorm2d target = new BatchNorm2d(2, 1e-5, 0.3, true, true);
+        target.loadStateDict(source.stateDict(), true);
+        assertThat(target.numBatchesTracked()).isEqualTo(2);
+        source.eval();
+        target.eval();
+        Tensor x = batch(53, 2, 2, 2, 2).to(DType.FLOAT32);
+        assertThat(target.forward(x).toFloatArray()).containsExactly(source.forward(x).toFloatArray());
+    }
+
+    @Test
     void withoutRunningStatisticsEvalStillUsesTheBatch() {
         BatchNorm1d bn = new BatchNorm1d(2, 1e-5, 0.1, false, false);
         bn.to(DType.FLOAT64);
