@@ -6,7 +6,8 @@ package dev.jinn.kernel;
  * array, start offset, row stride and column stride, so transposed views need no copy. The loop order
  * (i, p, j) streams rows of B and C; accumulation is in the array's own precision for float64 and in double
  * for float32 rows. Narrow outputs (fewer than {@value #NARROW} columns, such as the 512→2 layers of small
- * flows) use dot products instead, which keep the long loop innermost; both orders add the terms in the same
+ * flows) and products with a transposed right operand ({@code x·Wᵀ}) use dot products instead, which keep the
+ * long loop innermost and read both operands with unit stride; both orders add the terms in the same
  * order, so results do not depend on the choice. A faster kernel (native BLAS) can replace this behind the same
  * signatures.
  */
@@ -15,6 +16,15 @@ public final class Gemm {
     static final int NARROW = 8;
 
     private Gemm() {
+    }
+
+    /**
+     * Whether the (i, j, p) dot-product order suits the operands better: for narrow outputs, and when A's rows
+     * and B's columns are both contiguous (B is a transposed view, as in {@code x·Wᵀ} of a linear layer), so
+     * both operands of every dot product are read with unit stride.
+     */
+    private static boolean useDotProducts(int n, int ac, int br, int bc) {
+        return n < NARROW || (ac == 1 && br == 1 && bc != 1);
     }
 
     /**
@@ -36,7 +46,7 @@ public final class Gemm {
      */
     public static void gemm(int m, int n, int k, double[] a, int ao, int ar, int ac, double[] b, int bo, int br,
             int bc, double[] c, int co) {
-        if (n < NARROW) {
+        if (useDotProducts(n, ac, br, bc)) {
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     double s = 0.0;
@@ -90,7 +100,7 @@ public final class Gemm {
      */
     public static void gemm(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br,
             int bc, float[] c, int co) {
-        if (n < NARROW) {
+        if (useDotProducts(n, ac, br, bc)) {
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     double s = 0.0;
