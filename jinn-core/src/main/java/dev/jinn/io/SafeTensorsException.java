@@ -16,8 +16,11 @@ import java.nio.file.Path;
 public final class SafeTensorsException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The file (not serialized: {@link Path} is not serializable). */
     private final transient Path file;
+    /** The tensor concerned, or null. */
     private final String tensor;
+    /** What is wrong. */
     private final String problem;
 
     /**
