@@ -1,8 +1,12 @@
 package dev.jinn.nn;
 
+import dev.jinn.io.SafeTensors;
+import dev.jinn.io.SafeTensorsFile;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -463,6 +467,61 @@ public abstract class Module {
         long count = parameterCount();
         if (count > 0) {
             sb.append("  # ").append(String.format(java.util.Locale.ROOT, "%,d", count)).append(" parameters");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Files
+
+    /**
+     * Saves the {@link #stateDict()} as a safetensors file, with the metadata {@code format=jinn} and
+     * {@code module=}<i>class name</i>. The file is written to a temporary file and atomically moved into place,
+     * so an existing file is replaced completely or not at all.
+     *
+     * @param path the file to create or replace
+     * @throws IOException when the file cannot be written
+     */
+    public final void save(Path path) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "jinn");
+        metadata.put("module", getClass().getName());
+        SafeTensors.write(path, stateDict(), metadata);
+    }
+
+    /**
+     * Loads a safetensors file into this module, requiring exactly the module's keys; see
+     * {@link #load(Path, boolean)}.
+     *
+     * @param path the file
+     * @throws IOException when the file cannot be read or is not a valid safetensors file
+     *                     ({@link dev.jinn.io.SafeTensorsException})
+     * @throws StateDictException when the file's tensors do not fit the module
+     */
+    public final void load(Path path) throws IOException {
+        load(path, true);
+    }
+
+    /**
+     * Loads a safetensors file (written by {@link #save} or by any other safetensors writer) into this module.
+     * The file is read and validated completely first, then handed to {@link #loadStateDict(Map, boolean)},
+     * which checks every key and shape before writing anything: a bad file or a dict that does not fit leaves
+     * the module unchanged. Values are converted to the dtypes of the module's tensors.
+     *
+     * @param path   the file
+     * @param strict require exactly the module's keys
+     * @throws IOException when the file cannot be read or is not a valid safetensors file
+     *                     ({@link dev.jinn.io.SafeTensorsException})
+     * @throws StateDictException when the file's tensors do not fit the module (the message names the file)
+     */
+    public final void load(Path path, boolean strict) throws IOException {
+        SafeTensorsFile file = SafeTensors.read(path);
+        try {
+            loadStateDict(file.tensors(), strict);
+        } catch (StateDictException e) {
+            StateDictException named = new StateDictException(getClass().getSimpleName() + " from " + path,
+                    e.missing(), e.unexpected(), e.mismatched());
+            named.initCause(e);
+            throw named;
         }
     }
 }

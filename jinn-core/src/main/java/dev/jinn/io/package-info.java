@@ -1,0 +1,8 @@
+/**
+ * Weights on disk: the safetensors format ({@link dev.jinn.io.SafeTensors}), read with full validation before
+ * any tensor is created and written atomically (temporary file, fsync, atomic move).
+ *
+ * <p>Problems with a file's contents are reported as {@link dev.jinn.io.SafeTensorsException}, an
+ * {@link java.io.IOException} whose message names the file, the tensor and what is wrong.
+ */
+package dev.jinn.io;
