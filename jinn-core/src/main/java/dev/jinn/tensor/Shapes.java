@@ -11,11 +11,15 @@ final class Shapes {
     static int numel(int[] shape) {
         long n = 1;
         for (int s : shape) {
-            n *= s;
+            if (s == 0) {
+                return 0;
+            }
+            // Stop multiplying once past the int range: a long could itself wrap for shapes like [2^16]*4.
+            n = n > Integer.MAX_VALUE ? n : n * s;
         }
         if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("tensor of shape " + str(shape) + " has " + n
-                    + " elements, more than the supported " + Integer.MAX_VALUE);
+            throw new IllegalArgumentException("tensor of shape " + str(shape) + " has more elements than the "
+                    + "supported " + Integer.MAX_VALUE);
         }
         return (int) n;
     }

@@ -1,0 +1,23 @@
+package dev.jinn.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ShapeLimitsTest {
+    @Test
+    void hugeShapesAreRejectedEvenWhenTheProductWouldWrapALong() {
+        assertThatThrownBy(() -> Tensor.zeros(65536, 65536, 65536, 65536))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tensor of shape [65536, 65536, 65536, 65536] has more elements than the supported");
+        assertThatThrownBy(() -> Tensor.zeros(46341, 46341))
+                .hasMessageContaining("more elements than the supported 2147483647");
+    }
+
+    @Test
+    void aZeroSizeMakesAnEmptyTensorWhateverTheOtherSizes() {
+        assertThat(Tensor.zeros(65536, 65536, 65536, 0).numel()).isZero();
+        assertThat(Tensor.zeros(2, 0, 3).numel()).isZero();
+    }
+}
