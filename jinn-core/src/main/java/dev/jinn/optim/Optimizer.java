@@ -392,8 +392,9 @@ public abstract class Optimizer {
         List<Map<String, Tensor>> newState = new ArrayList<>();
         k = 0;
         for (int g = 0; g < groups.size(); g++) {
-            Set<String> expected = newOptions.get(g).keySet().containsAll(defaults.keySet())
-                    ? stateNames(newOptions.get(g)) : null;
+            // With incomplete options in the dict, check the state against the group's current options.
+            Set<String> expected = stateNames(newOptions.get(g).keySet().containsAll(defaults.keySet())
+                    ? newOptions.get(g) : groups.get(g).options());
             for (Tensor param : groups.get(g).params()) {
                 String prefix = "state." + k + ".";
                 Map<String, Tensor> st = new LinkedHashMap<>();
@@ -403,7 +404,7 @@ public abstract class Optimizer {
                     }
                 }
                 Map<String, Tensor> converted = new LinkedHashMap<>();
-                if (!st.isEmpty() && expected != null) {
+                if (!st.isEmpty()) {
                     for (String s : expected) {
                         if (!st.containsKey(s)) {
                             missing.add(prefix + s);
@@ -434,10 +435,6 @@ public abstract class Optimizer {
                             converted.put(e.getKey(), isStep ? t.to(DType.FLOAT64).copy()
                                     : t.detach().to(param.dtype()).copy());
                         }
-                    }
-                } else if (!st.isEmpty()) {
-                    for (String s : st.keySet()) {
-                        used.add(prefix + s);
                     }
                 }
                 newState.add(converted);
