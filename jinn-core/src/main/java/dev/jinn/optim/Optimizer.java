@@ -1,0 +1,469 @@
+package dev.jinn.optim;
+
+import dev.jinn.nn.StateDictException;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Grad;
+import dev.jinn.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The base of all optimizers, as PyTorch's {@code torch.optim.Optimizer}: parameter groups with their own
+ * hyper-parameters, per-parameter state, {@link #step()}, {@link #zeroGrad()} and state dicts made of tensors.
+ *
+ * <p>Parameters are numbered across all groups in order (0, 1, … as in PyTorch's state dicts). A parameter
+ * whose {@link Tensor#grad()} is null is skipped by {@link #step()} and its state left as it is. Updates are
+ * written into the parameter tensors in place inside {@link Grad#disabled()}, computed in the parameter's dtype
+ * with the operation order of PyTorch 2.x's single-tensor implementation; state tensors are never aliased with
+ * gradients, so in-place gradient clipping cannot corrupt them.
+ *
+ * <p>{@link #stateDict()} holds only tensors, so it can be written to a safetensors file:
+ * {@code state.<i>.<name>} for each parameter's state (e.g. {@code state.0.exp_avg}, {@code state.0.step} as a
+ * 0-dim float64 tensor), {@code param_groups.<g>.<option>} for each hyper-parameter (0-dim float64, flags as
+ * 0/1) and {@code param_groups.<g>.params} (int64 indices of the group's parameters). Restoring it into an
+ * optimizer built over the same parameters continues training bit for bit.
+ */
+public abstract class Optimizer {
+    private final String name;
+    private final Map<String, Double> defaults;
+    private final List<ParamGroup> groups = new ArrayList<>();
+    private final List<Map<String, Tensor>> state = new ArrayList<>();
+    private final IdentityHashMap<Tensor, Integer> indices = new IdentityHashMap<>();
+
+    /**
+     * Creates an optimizer over parameter groups.
+     *
+     * @param name     the optimizer's name, for messages
+     * @param groups   the groups; options they do not set are taken from {@code defaults}
+     * @param defaults every hyper-parameter the optimizer understands with its default value (must include
+     *                 {@code lr} and {@code weight_decay})
+     * @throws IllegalArgumentException when there are no groups, a parameter is not a floating-point leaf or
+     *                                  appears twice, or an option is unknown or out of range
+     */
+    protected Optimizer(String name, List<ParamGroup> groups, Map<String, Double> defaults) {
+        this.name = name;
+        this.defaults = Collections.unmodifiableMap(new LinkedHashMap<>(defaults));
+        if (!defaults.containsKey(ParamGroup.LR) || !defaults.containsKey(ParamGroup.WEIGHT_DECAY)) {
+            throw new IllegalArgumentException(name + ": the defaults must include lr and weight_decay");
+        }
+        if (groups == null || groups.isEmpty()) {
+            throw new IllegalArgumentException(name + ": got an empty list of parameter groups");
+        }
+        for (ParamGroup g : groups) {
+            addParamGroup(g);
+        }
+        if (indices.isEmpty()) {
+            throw new IllegalArgumentException(name + ": got an empty parameter list");
+        }
+    }
+
+    /**
+     * Wraps a parameter list as a single group.
+     *
+     * @param params the parameters
+     * @return a one-element list of groups
+     */
+    protected static List<ParamGroup> single(List<Tensor> params) {
+        return List.of(ParamGroup.of(params));
+    }
+
+    /**
+     * Adds a group (e.g. layers unfrozen during fine-tuning), as PyTorch's {@code add_param_group}. Options
+     * the group does not set take the optimizer's defaults.
+     *
+     * @param group the new group; it is copied, so later changes go through {@link #paramGroups()}
+     * @throws IllegalArgumentException when a parameter is already optimized or invalid, or an option is
+     *                                  unknown or out of range (nothing is added then)
+     */
+    public final void addParamGroup(ParamGroup group) {
+        if (group == null) {
+            throw new IllegalArgumentException(name + ": a parameter group is null");
+        }
+        ParamGroup g = group.copy();
+        for (String key : g.options().keySet()) {
+            if (!defaults.containsKey(key) && !ParamGroup.INITIAL_LR.equals(key)) {
+                throw new IllegalArgumentException(name + ": unknown option '" + key + "' in parameter group "
+                        + groups.size() + " (known: " + defaults.keySet() + ")");
+            }
+        }
+        for (Map.Entry<String, Double> d : defaults.entrySet()) {
+            if (!g.has(d.getKey())) {
+                if (d.getValue().isNaN()) {
+                    throw new IllegalArgumentException(name + ": parameter group " + groups.size()
+                            + " does not set '" + d.getKey() + "', which has no default");
+                }
+                g.set(d.getKey(), d.getValue());
+            }
+        }
+        validateOptions("parameter group " + groups.size(), g.options());
+        IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
+        for (int i = 0; i < g.params().size(); i++) {
+            Tensor p = g.params().get(i);
+            if (!p.dtype().isFloatingPoint()) {
+                throw new IllegalArgumentException(name + ": parameter " + i + " of group " + groups.size()
+                        + " has dtype " + p.dtype() + "; only floating-point tensors can be optimized");
+            }
+            if (!p.isLeaf()) {
+                throw new IllegalArgumentException(name + ": parameter " + i + " of group " + groups.size()
+                        + " is not a leaf tensor (computed by " + p.gradFnName() + "); can't optimize it");
+            }
+            if (indices.containsKey(p) || seen.put(p, Boolean.TRUE) != null) {
+                throw new IllegalArgumentException(name + ": parameter " + i + " of group " + groups.size()
+                        + " (shape " + Arrays.toString(p.shape()) + ") appears more than once");
+            }
+        }
+        groups.add(g);
+        for (Tensor p : g.params()) {
+            indices.put(p, state.size());
+            state.add(new LinkedHashMap<>());
+        }
+    }
+
+    /**
+     * Checks the hyper-parameters of a group, throwing {@link IllegalArgumentException} naming {@code where}
+     * and the offending option. The base checks {@code lr} and {@code weight_decay} (finite, &ge; 0).
+     *
+     * @param where   e.g. {@code parameter group 1}, for the message
+     * @param options all options of the group
+     */
+    protected void validateOptions(String where, Map<String, Double> options) {
+        requireRange(where, options, ParamGroup.LR, 0, Double.MAX_VALUE);
+        requireRange(where, options, ParamGroup.WEIGHT_DECAY, 0, Double.MAX_VALUE);
+    }
+
+    /**
+     * Throws unless {@code lo <= options[key] <= hi}.
+     *
+     * @param where   where the options come from, for the message
+     * @param options the options
+     * @param key     the option to check
+     * @param lo      the smallest allowed value
+     * @param hi      the largest allowed value
+     */
+    protected final void requireRange(String where, Map<String, Double> options, String key, double lo, double hi) {
+        double v = options.get(key);
+        if (!(v >= lo && v <= hi)) {
+            throw new IllegalArgumentException(name + ": invalid " + key + " " + v + " in " + where
+                    + " (allowed: " + lo + " to " + hi + ")");
+        }
+    }
+
+    /**
+     * The names of the state an optimizer keeps for a parameter of a group with these options once the
+     * parameter has been stepped (before that, the state is empty).
+     *
+     * @param options the group's options
+     * @return e.g. {@code step, exp_avg, exp_avg_sq}
+     */
+    protected abstract Set<String> stateNames(Map<String, Double> options);
+
+    /**
+     * Updates one parameter; called by {@link #step()} inside {@link Grad#disabled()} for each parameter with a
+     * gradient.
+     *
+     * @param group the parameter's group (its hyper-parameters)
+     * @param param the parameter, to be updated in place with {@link #assign}
+     * @param grad  its gradient (do not modify it)
+     * @param state its state, empty before the first update; replace entries rather than writing into them
+     */
+    protected abstract void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Tensor> state);
+
+    /**
+     * Writes new values into a parameter.
+     *
+     * @param param the parameter
+     * @param value its new values (same shape)
+     */
+    protected static void assign(Tensor param, Tensor value) {
+        param.copyFrom(value);
+    }
+
+    /**
+     * Performs one optimization step: updates every parameter that has a gradient.
+     */
+    public void step() {
+        try (Grad.Scope s = Grad.disabled()) {
+            int k = 0;
+            for (ParamGroup g : groups) {
+                for (Tensor p : g.params()) {
+                    Tensor grad = p.grad();
+                    if (grad != null) {
+                        update(g, p, grad.detach(), state.get(k));
+                    }
+                    k++;
+                }
+            }
+        }
+    }
+
+    /** Forgets the gradients of all parameters (sets them to null, as PyTorch's default {@code set_to_none}). */
+    public void zeroGrad() {
+        for (ParamGroup g : groups) {
+            for (Tensor p : g.params()) {
+                p.zeroGrad();
+            }
+        }
+    }
+
+    /**
+     * The optimizer's own parameter groups; change hyper-parameters through them.
+     *
+     * @return an unmodifiable list
+     */
+    public final List<ParamGroup> paramGroups() {
+        return Collections.unmodifiableList(groups);
+    }
+
+    /**
+     * The default hyper-parameters (those of groups that do not set their own).
+     *
+     * @return an unmodifiable map
+     */
+    public final Map<String, Double> defaults() {
+        return defaults;
+    }
+
+    /**
+     * The learning rate of a group.
+     *
+     * @param group the group index
+     * @return its {@code lr}
+     */
+    public final double lr(int group) {
+        return groups.get(group).lr();
+    }
+
+    /**
+     * Sets the learning rate of a group.
+     *
+     * @param group the group index
+     * @param lr    the new learning rate, finite and &ge; 0
+     */
+    public final void setLr(int group, double lr) {
+        if (!(lr >= 0 && lr <= Double.MAX_VALUE)) {
+            throw new IllegalArgumentException(name + ": invalid lr " + lr + " for parameter group " + group);
+        }
+        groups.get(group).lr(lr);
+    }
+
+    /**
+     * Sets the learning rate of every group.
+     *
+     * @param lr the new learning rate
+     */
+    public final void setLr(double lr) {
+        for (int g = 0; g < groups.size(); g++) {
+            setLr(g, lr);
+        }
+    }
+
+    /**
+     * The state of one parameter (e.g. its {@code exp_avg}), empty before its first update.
+     *
+     * @param param a parameter of this optimizer
+     * @return an unmodifiable view of its state
+     */
+    public final Map<String, Tensor> state(Tensor param) {
+        Integer i = indices.get(param);
+        if (i == null) {
+            throw new IllegalArgumentException(name + ": the tensor (shape " + Arrays.toString(param.shape())
+                    + ") is not one of this optimizer's parameters");
+        }
+        return Collections.unmodifiableMap(state.get(i));
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // State dicts
+
+    /**
+     * The optimizer's state as tensors (copies): per-parameter state, then the groups' hyper-parameters and
+     * parameter indices. See the class comment for the keys.
+     *
+     * @return key → tensor, in a fixed order
+     */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        try (Grad.Scope s = Grad.disabled()) {
+            for (int i = 0; i < state.size(); i++) {
+                for (Map.Entry<String, Tensor> e : state.get(i).entrySet()) {
+                    out.put("state." + i + "." + e.getKey(), e.getValue().copy());
+                }
+            }
+        }
+        int k = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            ParamGroup group = groups.get(g);
+            for (Map.Entry<String, Double> e : group.options().entrySet()) {
+                out.put("param_groups." + g + "." + e.getKey(), Tensor.scalar(e.getValue(), DType.FLOAT64));
+            }
+            long[] idx = new long[group.params().size()];
+            for (int j = 0; j < idx.length; j++) {
+                idx[j] = k++;
+            }
+            out.put("param_groups." + g + ".params", Tensor.of(idx));
+        }
+        return out;
+    }
+
+    /**
+     * Restores a state dict saved from an optimizer of the same kind over parameters of the same shapes, in
+     * the same groups. Hyper-parameters (learning rates included) are restored too; state tensors are copied
+     * and converted to their parameter's dtype ({@code step} stays float64).
+     *
+     * <p>Everything is checked first: missing and unexpected keys, group layout, shapes, dtypes, non-numeric or
+     * out-of-range values, and incomplete per-parameter state are all reported in one exception, and nothing
+     * changes unless everything fits.
+     *
+     * @param dict a dict from {@link #stateDict()} (or read back from a file)
+     * @throws StateDictException listing every problem
+     */
+    public void loadStateDict(Map<String, Tensor> dict) {
+        List<String> missing = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        Set<String> used = new LinkedHashSet<>();
+
+        // Group hyper-parameters and layout.
+        List<Map<String, Double>> newOptions = new ArrayList<>();
+        int k = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            String prefix = "param_groups." + g + ".";
+            Map<String, Double> opts = new LinkedHashMap<>();
+            List<String> names = new ArrayList<>(defaults.keySet());
+            names.add(ParamGroup.INITIAL_LR);
+            for (String opt : names) {
+                String key = prefix + opt;
+                Tensor t = dict.get(key);
+                if (t == null) {
+                    if (!ParamGroup.INITIAL_LR.equals(opt)) {
+                        missing.add(key);
+                    }
+                    continue;
+                }
+                used.add(key);
+                if (t.dim() != 0 || !t.dtype().isFloatingPoint()) {
+                    mismatched.add(key + ": expected a 0-dim floating-point tensor, got " + t.dtype() + " "
+                            + Arrays.toString(t.shape()));
+                    continue;
+                }
+                double v = t.item();
+                if (Double.isNaN(v)) {
+                    mismatched.add(key + ": is NaN");
+                    continue;
+                }
+                opts.put(opt, v);
+            }
+            int n = groups.get(g).params().size();
+            String pkey = prefix + "params";
+            Tensor p = dict.get(pkey);
+            if (p == null) {
+                missing.add(pkey);
+            } else {
+                used.add(pkey);
+                long[] expect = new long[n];
+                for (int j = 0; j < n; j++) {
+                    expect[j] = k + j;
+                }
+                long[] got = p.dim() == 1 && p.dtype() == DType.INT64 ? p.toLongArray() : null;
+                if (!Arrays.equals(expect, got)) {
+                    mismatched.add(pkey + ": expected int64 indices " + Arrays.toString(expect) + ", got "
+                            + (got != null ? Arrays.toString(got) : p.dtype() + " " + Arrays.toString(p.shape())));
+                }
+            }
+            k += n;
+            if (opts.keySet().containsAll(defaults.keySet())) {
+                try {
+                    validateOptions("param_groups." + g, opts);
+                } catch (IllegalArgumentException ex) {
+                    mismatched.add(ex.getMessage());
+                }
+            }
+            newOptions.add(opts);
+        }
+
+        // Per-parameter state.
+        List<Map<String, Tensor>> newState = new ArrayList<>();
+        k = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            // With incomplete options in the dict, check the state against the group's current options.
+            Set<String> expected = stateNames(newOptions.get(g).keySet().containsAll(defaults.keySet())
+                    ? newOptions.get(g) : groups.get(g).options());
+            for (Tensor param : groups.get(g).params()) {
+                String prefix = "state." + k + ".";
+                Map<String, Tensor> st = new LinkedHashMap<>();
+                for (Map.Entry<String, Tensor> e : dict.entrySet()) {
+                    if (e.getKey().startsWith(prefix) && e.getValue() != null) {
+                        st.put(e.getKey().substring(prefix.length()), e.getValue());
+                    }
+                }
+                Map<String, Tensor> converted = new LinkedHashMap<>();
+                if (!st.isEmpty()) {
+                    for (String s : expected) {
+                        if (!st.containsKey(s)) {
+                            missing.add(prefix + s);
+                        }
+                    }
+                    for (Map.Entry<String, Tensor> e : st.entrySet()) {
+                        String key = prefix + e.getKey();
+                        Tensor t = e.getValue();
+                        if (!expected.contains(e.getKey())) {
+                            continue;
+                        }
+                        used.add(key);
+                        boolean isStep = "step".equals(e.getKey());
+                        int[] shape = isStep ? new int[0] : param.shape();
+                        if (!t.dtype().isFloatingPoint() || !Arrays.equals(shape, t.shape())) {
+                            mismatched.add(key + ": expected a floating-point tensor of shape "
+                                    + Arrays.toString(shape) + ", got " + t.dtype() + " " + Arrays.toString(t.shape()));
+                            continue;
+                        }
+                        if (isStep) {
+                            double v = t.item();
+                            if (!(v >= 0 && v == Math.rint(v) && v <= 1L << 53)) {
+                                mismatched.add(key + ": expected a non-negative whole number, got " + v);
+                                continue;
+                            }
+                        }
+                        try (Grad.Scope s = Grad.disabled()) {
+                            converted.put(e.getKey(), isStep ? t.to(DType.FLOAT64).copy()
+                                    : t.detach().to(param.dtype()).copy());
+                        }
+                    }
+                }
+                newState.add(converted);
+                k++;
+            }
+        }
+        for (String key : dict.keySet()) {
+            if (!used.contains(key)) {
+                unexpected.add(key);
+            }
+        }
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
+            throw new StateDictException(name, missing, unexpected, mismatched);
+        }
+        for (int g = 0; g < groups.size(); g++) {
+            groups.get(g).replaceOptions(newOptions.get(g));
+        }
+        for (int i = 0; i < state.size(); i++) {
+            state.set(i, newState.get(i));
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(name).append(" (");
+        for (int g = 0; g < groups.size(); g++) {
+            sb.append("\n  group ").append(g).append(": ").append(groups.get(g).params().size())
+                    .append(" params, ").append(groups.get(g).options());
+        }
+        return sb.append("\n)").toString();
+    }
+}
