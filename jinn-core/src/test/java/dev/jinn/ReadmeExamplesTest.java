@@ -1,0 +1,55 @@
+package dev.jinn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jinn.nn.Linear;
+import dev.jinn.nn.ReLU;
+import dev.jinn.nn.Sequential;
+import dev.jinn.optim.Adam;
+import dev.jinn.optim.GradClip;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Grad;
+import dev.jinn.tensor.GradCheck;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's code, as written there, so the examples stay true. */
+class ReadmeExamplesTest {
+    @Test
+    void firstTaste() {
+        Rng rng = new Rng(42);
+        Tensor w = Tensor.randn(rng, 2, 3).requiresGrad(true);
+        Tensor x = Tensor.randn(rng, 100, 2);
+        Tensor loss = x.matmul(w).tanh().square().mean();
+        loss.backward();
+        assertThat(w.grad().shape()).containsExactly(2, 3);
+
+        try (var g = Grad.disabled()) {
+            Tensor y = x.matmul(w).softmax(1);
+            assertThat(y.requiresGrad()).isFalse();
+        }
+
+        Tensor v = Tensor.randn(rng, DType.FLOAT64, 3).requiresGrad(true);
+        Tensor dv = Grad.grad(v.pow(3).sum(), v, true);
+        assertThat(dv.allClose(v.square().mul(3.0), 1e-12, 0)).isTrue();
+        GradCheck.withTolerances(1e-7, 1e-6).secondOrder(true).verify(in -> in[0].sin().prod(), v);
+    }
+
+    @Test
+    void networksOptimizersAndFiles(@TempDir Path dir) throws Exception {
+        Tensor x = Tensor.randn(new Rng(1), 100, 2);
+        var net = new Sequential(new Linear(2, 512), new ReLU(), new Linear(512, 2));
+        var opt = new Adam(net.parameters(), 1e-3);
+        Tensor loss = net.forward(x).square().mean();
+        opt.zeroGrad();
+        loss.backward();
+        GradClip.clipGradNorm(net.parameters(), 1.0, 2.0, true);
+        opt.step();
+        net.save(dir.resolve("net.safetensors"));
+        assertThat(net.stateDict().keySet()).containsExactly("0.weight", "0.bias", "2.weight", "2.bias");
+        assertThat(dir.resolve("net.safetensors")).exists();
+    }
+}
