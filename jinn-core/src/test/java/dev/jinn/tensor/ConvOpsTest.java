@@ -305,6 +305,18 @@ class ConvOpsTest {
     }
 
     @Test
+    void anEmptyBatchGivesAnEmptyOutputAndZeroWeightGradient() {
+        Tensor x = Tensor.zeros(DType.FLOAT64, 0, 2, 5, 5).requiresGrad(true);
+        Tensor w = randn(70, DType.FLOAT64, 3, 2, 3, 3).requiresGrad(true);
+        Tensor y = Tensor.conv2d(x, w, null, 2, 1);
+        assertThat(y.shape()).containsExactly(0, 3, 3, 3);
+        y.sum().backward();
+        assertThat(w.grad().shape()).containsExactly(3, 2, 3, 3);
+        assertThat(w.grad().toDoubleArray()).containsOnly(0.0);
+        assertThat(Tensor.convTranspose2d(y.detach(), w.detach(), null, 2, 1, 0).shape()).containsExactly(0, 2, 5, 5);
+    }
+
+    @Test
     void conv1dMatchesTheDirectSum() {
         // [n=2, cin=4, L=9], weight [6, 2, 3], stride 2, padding 2, dilation 2, groups 2
         Tensor x = randn(29, DType.FLOAT64, 2, 4, 9);
