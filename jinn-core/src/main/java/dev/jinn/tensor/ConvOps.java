@@ -343,32 +343,58 @@ final class ConvOps {
         Tensor xs = pointwise ? dense(x) : x;
         Tensor out = Tensor.empty(x.dtype, geo.weightShape());
         Object col = pointwise ? null : ElementAccess.allocate(x.dtype, rows * cols);
+        // colᵀ laid out cols × rows, so that the GEMM streams unit-stride rows of it.
+        Object colT = ElementAccess.allocate(x.dtype, rows * cols);
         Object part = n > 1 ? ElementAccess.allocate(x.dtype, og * rows) : null;
         for (int k = 0; k < geo.groups; k++) {
             int wo = k * og * rows;
             for (int b = 0; b < n; b++) {
                 int xo = xs.offset + b * xs.strides[0] + k * g.channels() * xs.strides[1];
-                Object src;
-                int so;
                 if (pointwise) {
-                    src = xs.data;
-                    so = xo;
+                    transposeInto(single, xs.data, xo, rows, cols, colT);
                 } else {
                     im2col(single, g, xs.data, xo, xs.strides[1], xs.strides[2], xs.strides[3], col);
-                    src = col;
-                    so = 0;
+                    transposeInto(single, col, 0, rows, cols, colT);
                 }
                 int yo = yd.offset + (b * geo.cout + k * og) * cols;
                 // y_bk (og × cols) · colᵀ (cols × rows); the first image writes, later ones add.
                 if (b == 0) {
-                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, src, so, 1, cols, out.data, wo);
+                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, colT, 0, rows, 1, out.data, wo);
                 } else {
-                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, src, so, 1, cols, part, 0);
+                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, colT, 0, rows, 1, part, 0);
                     addInto(single, part, out.data, wo, og * rows);
                 }
             }
         }
         return out;
+    }
+
+    /** Writes the transpose of the contiguous {@code rows × cols} matrix at {@code src[so]} into {@code dst}. */
+    private static void transposeInto(boolean single, Object src, int so, int rows, int cols, Object dst) {
+        final int block = 32;
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int r1 = Math.min(rows, r0 + block);
+            for (int c0 = 0; c0 < cols; c0 += block) {
+                int c1 = Math.min(cols, c0 + block);
+                if (single) {
+                    float[] s = (float[]) src;
+                    float[] d = (float[]) dst;
+                    for (int r = r0; r < r1; r++) {
+                        for (int c = c0; c < c1; c++) {
+                            d[c * rows + r] = s[so + r * cols + c];
+                        }
+                    }
+                } else {
+                    double[] s = (double[]) src;
+                    double[] d = (double[]) dst;
+                    for (int r = r0; r < r1; r++) {
+                        for (int c = c0; c < c1; c++) {
+                            d[c * rows + r] = s[so + r * cols + c];
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static void gemm(boolean single, int m, int n, int k, Object a, int ao, int ar, int ac, Object b, int bo,
