@@ -1969,6 +1969,222 @@ public final class Tensor {
     }
 
     // ------------------------------------------------------------------------------------------------
+    // Convolutions and resampling
+    //
+    // Static, like torch.nn.functional: conv1d/conv2d/convTranspose1d/convTranspose2d take the input, the
+    // weight and an optional bias (null for none), then the options in PyTorch's order. 2-D options are
+    // {height, width} pairs; the short overloads use stride 1, padding 0, dilation 1, groups 1 and output
+    // padding 0. Inputs may be batched (N, C, ...) or unbatched (C, ...). Padding is zero padding.
+
+    /**
+     * 1-D convolution (cross-correlation, as in PyTorch) with stride 1, no padding, dilation 1, one group.
+     *
+     * @param input  {@code [N, Cin, L]} or {@code [Cin, L]}
+     * @param weight {@code [Cout, Cin, K]}
+     * @param bias   {@code [Cout]}, or null
+     * @return {@code [N, Cout, L - K + 1]}
+     */
+    public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias) {
+        return conv1d(input, weight, bias, 1, 0, 1, 1);
+    }
+
+    /**
+     * 1-D convolution, like {@code torch.nn.functional.conv1d}: output length
+     * {@code ⌊(L + 2·padding − dilation·(K − 1) − 1) / stride⌋ + 1}.
+     *
+     * @param input    {@code [N, Cin, L]} or {@code [Cin, L]}
+     * @param weight   {@code [Cout, Cin/groups, K]}
+     * @param bias     {@code [Cout]}, or null
+     * @param stride   step between output positions, at least 1
+     * @param padding  zeros added at both ends, at least 0
+     * @param dilation spacing of kernel taps, at least 1
+     * @param groups   number of channel groups; divides Cin and Cout
+     * @return {@code [N, Cout, Lout]} (or {@code [Cout, Lout]} for an unbatched input)
+     */
+    public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias, int stride, int padding, int dilation,
+            int groups) {
+        return ConvOps.conv("conv1d", 1, input, weight, bias, new int[] {stride}, new int[] {padding},
+                new int[] {dilation}, groups);
+    }
+
+    /**
+     * 2-D convolution (cross-correlation, as in PyTorch) with stride 1, no padding, dilation 1, one group.
+     *
+     * @param input  {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
+     * @param weight {@code [Cout, Cin, KH, KW]}
+     * @param bias   {@code [Cout]}, or null
+     * @return {@code [N, Cout, H - KH + 1, W - KW + 1]}
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias) {
+        return conv2d(input, weight, bias, 1, 0);
+    }
+
+    /**
+     * 2-D convolution with the same stride and padding in both dims, dilation 1 and one group.
+     *
+     * @param input   {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
+     * @param weight  {@code [Cout, Cin, KH, KW]}
+     * @param bias    {@code [Cout]}, or null
+     * @param stride  step between output positions, at least 1
+     * @param padding zeros added on every side, at least 0
+     * @return {@code [N, Cout, Hout, Wout]}
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int stride, int padding) {
+        return conv2d(input, weight, bias, new int[] {stride, stride}, new int[] {padding, padding},
+                new int[] {1, 1}, 1);
+    }
+
+    /**
+     * 2-D convolution, like {@code torch.nn.functional.conv2d}: in each dim,
+     * {@code out = ⌊(in + 2·padding − dilation·(K − 1) − 1) / stride⌋ + 1}.
+     *
+     * @param input    {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
+     * @param weight   {@code [Cout, Cin/groups, KH, KW]}
+     * @param bias     {@code [Cout]}, or null
+     * @param stride   {@code {sH, sW}}, at least 1
+     * @param padding  {@code {pH, pW}}, at least 0
+     * @param dilation {@code {dH, dW}}, at least 1
+     * @param groups   number of channel groups; divides Cin and Cout ({@code groups == Cin} is depthwise)
+     * @return {@code [N, Cout, Hout, Wout]} (or {@code [Cout, Hout, Wout]} for an unbatched input)
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
+            int[] dilation, int groups) {
+        return ConvOps.conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /**
+     * 1-D transposed convolution (the adjoint of {@link #conv1d}) with stride 1, no padding, one group.
+     *
+     * @param input  {@code [N, Cin, L]} or {@code [Cin, L]}
+     * @param weight {@code [Cin, Cout, K]}
+     * @param bias   {@code [Cout]}, or null
+     * @return {@code [N, Cout, L + K - 1]}
+     */
+    public static Tensor convTranspose1d(Tensor input, Tensor weight, Tensor bias) {
+        return convTranspose1d(input, weight, bias, 1, 0, 0, 1, 1);
+    }
+
+    /**
+     * 1-D transposed convolution, like {@code torch.nn.functional.conv_transpose1d}: output length
+     * {@code (L − 1)·stride − 2·padding + dilation·(K − 1) + outputPadding + 1}.
+     *
+     * @param input         {@code [N, Cin, L]} or {@code [Cin, L]}
+     * @param weight        {@code [Cin, Cout/groups, K]}
+     * @param bias          {@code [Cout]}, or null
+     * @param stride        at least 1
+     * @param padding       implicit zero padding of the matching convolution, at least 0
+     * @param outputPadding extra length added at the end, smaller than stride or dilation
+     * @param groups        number of channel groups; divides Cin and Cout
+     * @param dilation      spacing of kernel taps, at least 1
+     * @return {@code [N, Cout, Lout]} (or {@code [Cout, Lout]} for an unbatched input)
+     */
+    public static Tensor convTranspose1d(Tensor input, Tensor weight, Tensor bias, int stride, int padding,
+            int outputPadding, int groups, int dilation) {
+        return ConvOps.convTranspose("convTranspose1d", 1, input, weight, bias, new int[] {stride},
+                new int[] {padding}, new int[] {outputPadding}, groups, new int[] {dilation});
+    }
+
+    /**
+     * 2-D transposed convolution (the adjoint of {@link #conv2d}) with stride 1, no padding, one group.
+     *
+     * @param input  {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
+     * @param weight {@code [Cin, Cout, KH, KW]}
+     * @param bias   {@code [Cout]}, or null
+     * @return {@code [N, Cout, H + KH - 1, W + KW - 1]}
+     */
+    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias) {
+        return convTranspose2d(input, weight, bias, 1, 0, 0);
+    }
+
+    /**
+     * 2-D transposed convolution with the same stride, padding and output padding in both dims, dilation 1
+     * and one group.
+     *
+     * @param input         {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
+     * @param weight        {@code [Cin, Cout, KH, KW]}
+     * @param bias          {@code [Cout]}, or null
+     * @param stride        at least 1
+     * @param padding       at least 0
+     * @param outputPadding smaller than stride
+     * @return {@code [N, Cout, Hout, Wout]}
+     */
+    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int stride, int padding,
+            int outputPadding) {
+        return convTranspose2d(input, weight, bias, new int[] {stride, stride}, new int[] {padding, padding},
+                new int[] {outputPadding, outputPadding}, 1, new int[] {1, 1});
+    }
+
+    /**
+     * 2-D transposed convolution, like {@code torch.nn.functional.conv_transpose2d}: in each dim,
+     * {@code out = (in − 1)·stride − 2·padding + dilation·(K − 1) + outputPadding + 1}. It is the adjoint of
+     * {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int)} with the same weight and options
+     * ({@code ⟨conv2d(x, w), y⟩ = ⟨x, convTranspose2d(y, w)⟩}), i.e. the gradient of a convolution with
+     * respect to its input.
+     *
+     * @param input         {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
+     * @param weight        {@code [Cin, Cout/groups, KH, KW]}
+     * @param bias          {@code [Cout]}, or null
+     * @param stride        {@code {sH, sW}}, at least 1
+     * @param padding       {@code {pH, pW}}, at least 0
+     * @param outputPadding {@code {opH, opW}}, each smaller than the stride or the dilation in its dim
+     * @param groups        number of channel groups; divides Cin and Cout
+     * @param dilation      {@code {dH, dW}}, at least 1
+     * @return {@code [N, Cout, Hout, Wout]} (or {@code [Cout, Hout, Wout]} for an unbatched input)
+     */
+    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
+            int[] outputPadding, int groups, int[] dilation) {
+        return ConvOps.convTranspose("convTranspose2d", 2, input, weight, bias, stride, padding, outputPadding,
+                groups, dilation);
+    }
+
+    /**
+     * Rearranges {@code (..., C·r², H, W)} into {@code (..., C, H·r, W·r)}, like
+     * {@code torch.nn.functional.pixel_shuffle}: {@code out[c][h·r + i][w·r + j] = x[c·r² + i·r + j][h][w]}.
+     *
+     * @param x      at least 3 dims; channels divisible by {@code r²}
+     * @param factor the upscale factor r, at least 1
+     * @return the rearranged tensor (differentiable)
+     */
+    public static Tensor pixelShuffle2d(Tensor x, int factor) {
+        return ConvOps.pixelShuffle2d(x, factor);
+    }
+
+    /**
+     * The inverse of {@link #pixelShuffle2d}: {@code (..., C, H·r, W·r)} to {@code (..., C·r², H, W)}, like
+     * {@code torch.nn.functional.pixel_unshuffle}.
+     *
+     * @param x      at least 3 dims; height and width divisible by {@code r}
+     * @param factor the downscale factor r, at least 1
+     * @return the rearranged tensor (differentiable)
+     */
+    public static Tensor pixelUnshuffle2d(Tensor x, int factor) {
+        return ConvOps.pixelUnshuffle2d(x, factor);
+    }
+
+    /**
+     * The 1-D analogue of {@link #pixelShuffle2d}: {@code (..., C·r, L)} to {@code (..., C, L·r)} with
+     * {@code out[c][l·r + i] = x[c·r + i][l]}.
+     *
+     * @param x      at least 2 dims; channels divisible by {@code r}
+     * @param factor the upscale factor r, at least 1
+     * @return the rearranged tensor (differentiable)
+     */
+    public static Tensor pixelShuffle1d(Tensor x, int factor) {
+        return ConvOps.pixelShuffle1d(x, factor);
+    }
+
+    /**
+     * The inverse of {@link #pixelShuffle1d}: {@code (..., C, L·r)} to {@code (..., C·r, L)}.
+     *
+     * @param x      at least 2 dims; length divisible by {@code r}
+     * @param factor the downscale factor r, at least 1
+     * @return the rearranged tensor (differentiable)
+     */
+    public static Tensor pixelUnshuffle1d(Tensor x, int factor) {
+        return ConvOps.pixelUnshuffle1d(x, factor);
+    }
+
+    // ------------------------------------------------------------------------------------------------
     // In-place updates (optimizers, state loading)
 
     /**

@@ -1,0 +1,533 @@
+package dev.jinn.tensor;
+
+import dev.jinn.kernel.Gemm;
+import dev.jinn.kernel.Im2col;
+import java.util.Arrays;
+
+/**
+ * Convolutions, transposed convolutions and pixel (un)shuffles, with their backward rules.
+ *
+ * <p>Every convolution is a 2-D one underneath (the 1-D ops add a unit height). One geometry defines three
+ * linear maps, all computed with im2col/col2im and GEMM:
+ * <ul>
+ *   <li>{@code C(x, w)}: the convolution, {@code x [N, Cin, H, W] → [N, Cout, OH, OW]};
+ *   <li>{@code T(y, w)}: its adjoint in {@code x}, the transposed convolution {@code [N, Cout, OH, OW] →
+ *       [N, Cin, H, W]};
+ *   <li>{@code W(x, y)}: its adjoint in {@code w}, {@code → [Cout, Cin/groups, KH, KW]}.
+ * </ul>
+ * They are the three partial derivatives of the trilinear form
+ * {@code B(x, w, y) = ⟨C(x, w), y⟩ = ⟨x, T(y, w)⟩ = ⟨w, W(x, y)⟩}, so each map's backward rule is made of the
+ * other two (as PyTorch does), and gradients of any order stay within this closed set of recorded ops.
+ */
+final class ConvOps {
+    private ConvOps() {
+    }
+
+    /**
+     * A convolution geometry seen from the forward convolution {@code C}: input {@code [N, cin, H, W]},
+     * weight {@code [cout, cin/groups, KH, KW]}, output {@code [N, cout, OH, OW]}; {@code group} describes the
+     * im2col of one channel group.
+     */
+    record Geom(int cin, int cout, int groups, Im2col.Geometry group) {
+        int[] inShape(int n) {
+            return new int[] {n, cin, group.height(), group.width()};
+        }
+
+        int[] outShape(int n) {
+            return new int[] {n, cout, group.outH(), group.outW()};
+        }
+
+        int[] weightShape() {
+            return new int[] {cout, cin / groups, group.kernelH(), group.kernelW()};
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Public entry points: validation, lifting 1-D and unbatched inputs to 4-D, bias
+
+    static Tensor conv(String op, int nd, Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
+            int[] dilation, int groups) {
+        checkTensors(op, nd, input, weight, bias, "[out_channels, in_channels/groups, " + kernelDims(nd) + "]");
+        checkValues(op, "stride", stride, nd, 1);
+        checkValues(op, "padding", padding, nd, 0);
+        checkValues(op, "dilation", dilation, nd, 1);
+        checkGroups(op, groups);
+        int cin = input.shape[input.shape.length - nd - 1];
+        int cout = weight.shape[0];
+        if (cout % groups != 0) {
+            throw new IllegalArgumentException(op + ": weight " + Shapes.str(weight.shape) + " has " + cout
+                    + " output channels, not divisible by groups=" + groups);
+        }
+        if ((long) weight.shape[1] * groups != cin) {
+            throw new IllegalArgumentException(op + ": input " + Shapes.str(input.shape) + " has " + cin
+                    + " channels but weight " + Shapes.str(weight.shape) + " with groups=" + groups + " expects "
+                    + (long) weight.shape[1] * groups);
+        }
+        checkBias(op, bias, cout);
+        int[] in = spatial(input, nd);
+        int[] k = spatial(weight, nd);
+        int[] span = new int[nd];
+        int[] padded = new int[nd];
+        int[] out = new int[nd];
+        boolean fits = true;
+        for (int d = 0; d < nd; d++) {
+            span[d] = dilation[d] * (k[d] - 1) + 1;
+            padded[d] = in[d] + 2 * padding[d];
+            out[d] = span[d] <= padded[d] ? (padded[d] - span[d]) / stride[d] + 1 : 0;
+            fits &= span[d] <= padded[d];
+        }
+        if (!fits) {
+            throw new IllegalArgumentException(op + ": kernel " + tuple(k) + " with dilation " + tuple(dilation)
+                    + " spans " + tuple(span) + ", more than the padded input " + tuple(padded) + " (input "
+                    + Shapes.str(input.shape) + ", weight " + Shapes.str(weight.shape) + ", padding " + tuple(padding)
+                    + ")");
+        }
+        Geom geo = geometry(cin, cout, groups, lift(in, 1), lift(k, 1), lift(stride, 1), lift(padding, 0),
+                lift(dilation, 1), lift(out, 1));
+        return finish(nd, input, bias, conv(geo, toBatched4d(nd, input), toWeight4d(nd, weight)));
+    }
+
+    static Tensor convTranspose(String op, int nd, Tensor input, Tensor weight, Tensor bias, int[] stride,
+            int[] padding, int[] outputPadding, int groups, int[] dilation) {
+        checkTensors(op, nd, input, weight, bias, "[in_channels, out_channels/groups, " + kernelDims(nd) + "]");
+        checkValues(op, "stride", stride, nd, 1);
+        checkValues(op, "padding", padding, nd, 0);
+        checkValues(op, "output padding", outputPadding, nd, 0);
+        checkValues(op, "dilation", dilation, nd, 1);
+        checkGroups(op, groups);
+        int cin = input.shape[input.shape.length - nd - 1];
+        if (weight.shape[0] != cin) {
+            throw new IllegalArgumentException(op + ": input " + Shapes.str(input.shape) + " has " + cin
+                    + " channels but weight " + Shapes.str(weight.shape) + " expects " + weight.shape[0]
+                    + " (weight dim 0 is in_channels)");
+        }
+        if (cin % groups != 0) {
+            throw new IllegalArgumentException(op + ": weight " + Shapes.str(weight.shape) + " has " + cin
+                    + " input channels, not divisible by groups=" + groups);
+        }
+        int cout = weight.shape[1] * groups;
+        checkBias(op, bias, cout);
+        int[] in = spatial(input, nd);
+        int[] k = spatial(weight, nd);
+        int[] out = new int[nd];
+        boolean positive = true;
+        for (int d = 0; d < nd; d++) {
+            if (outputPadding[d] >= Math.max(stride[d], dilation[d])) {
+                throw new IllegalArgumentException(op + ": output padding " + tuple(outputPadding)
+                        + " must be smaller than either stride " + tuple(stride) + " or dilation " + tuple(dilation)
+                        + " in every dim");
+            }
+            out[d] = (in[d] - 1) * stride[d] - 2 * padding[d] + dilation[d] * (k[d] - 1) + outputPadding[d] + 1;
+            positive &= out[d] > 0;
+        }
+        if (!positive) {
+            throw new IllegalArgumentException(op + ": output size " + tuple(out) + " is not positive (input "
+                    + Shapes.str(input.shape) + ", weight " + Shapes.str(weight.shape) + ", stride " + tuple(stride)
+                    + ", padding " + tuple(padding) + ", output padding " + tuple(outputPadding) + ", dilation "
+                    + tuple(dilation) + ")");
+        }
+        // Seen from the convolution it transposes: that conv maps the output [N, cout, out] to the input
+        // [N, cin, in], and its weight layout [cin, cout/groups, k] is exactly this weight's.
+        Geom geo = geometry(cout, cin, groups, lift(out, 1), lift(k, 1), lift(stride, 1), lift(padding, 0),
+                lift(dilation, 1), lift(in, 1));
+        return finish(nd, input, bias, transpose(geo, toBatched4d(nd, input), toWeight4d(nd, weight)));
+    }
+
+    private static Geom geometry(int cin, int cout, int groups, int[] in, int[] k, int[] stride, int[] pad,
+            int[] dil, int[] out) {
+        return new Geom(cin, cout, groups, new Im2col.Geometry(cin / groups, in[0], in[1], k[0], k[1], stride[0],
+                stride[1], pad[0], pad[1], dil[0], dil[1], out[0], out[1]));
+    }
+
+    private static void checkTensors(String op, int nd, Tensor input, Tensor weight, Tensor bias, String layout) {
+        if (input.shape.length != nd + 1 && input.shape.length != nd + 2) {
+            throw new IllegalArgumentException(op + ": expected input with " + (nd + 1) + " (unbatched) or "
+                    + (nd + 2) + " (batched) dims, got shape " + Shapes.str(input.shape));
+        }
+        if (weight.shape.length != nd + 2) {
+            throw new IllegalArgumentException(op + ": expected weight with " + (nd + 2) + " dims " + layout
+                    + ", got shape " + Shapes.str(weight.shape));
+        }
+        if (!input.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": expected a floating-point input, got " + input.dtype);
+        }
+        if (weight.dtype != input.dtype || (bias != null && bias.dtype != input.dtype)) {
+            throw new IllegalArgumentException(op + ": input, weight and bias must have one dtype, got input "
+                    + input.dtype + ", weight " + weight.dtype + (bias == null ? "" : ", bias " + bias.dtype));
+        }
+        for (int d = 0; d < nd; d++) {
+            if (weight.shape[2 + d] == 0) {
+                throw new IllegalArgumentException(op + ": weight " + Shapes.str(weight.shape)
+                        + " has an empty kernel");
+            }
+        }
+    }
+
+    private static void checkValues(String op, String what, int[] values, int nd, int min) {
+        boolean ok = values != null && values.length == nd;
+        for (int i = 0; ok && i < nd; i++) {
+            ok = values[i] >= min;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(op + ": " + what + " must hold " + nd + (nd == 1 ? " value" : " values")
+                    + (min == 0 ? " >= 0" : " >= 1") + ", got " + (values == null ? "null" : Arrays.toString(values)));
+        }
+    }
+
+    private static void checkGroups(String op, int groups) {
+        if (groups < 1) {
+            throw new IllegalArgumentException(op + ": groups must be positive, got " + groups);
+        }
+    }
+
+    private static void checkBias(String op, Tensor bias, int cout) {
+        if (bias != null && (bias.shape.length != 1 || bias.shape[0] != cout)) {
+            throw new IllegalArgumentException(op + ": bias must have shape [" + cout
+                    + "] (one value per output channel), got " + Shapes.str(bias.shape));
+        }
+    }
+
+    private static String kernelDims(int nd) {
+        return nd == 1 ? "kernel_size" : "kernel_h, kernel_w";
+    }
+
+    private static int[] spatial(Tensor t, int nd) {
+        return Arrays.copyOfRange(t.shape, t.shape.length - nd, t.shape.length);
+    }
+
+    /** A 1-D size array as (fill, v); a 2-D one unchanged. */
+    private static int[] lift(int[] v, int fill) {
+        return v.length == 2 ? v : new int[] {fill, v[0]};
+    }
+
+    /** {@code (a, b)} as in PyTorch's reprs; {@code (a)} for one value. */
+    static String tuple(int... v) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < v.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(v[i]);
+        }
+        return sb.append(')').toString();
+    }
+
+    private static Tensor toBatched4d(int nd, Tensor input) {
+        Tensor x = input.shape.length == nd + 1 ? input.unsqueeze(0) : input;
+        return nd == 1 ? x.unsqueeze(2) : x;
+    }
+
+    private static Tensor toWeight4d(int nd, Tensor weight) {
+        return nd == 1 ? weight.unsqueeze(2) : weight;
+    }
+
+    /** Adds the bias and drops the dims that {@link #toBatched4d} added. */
+    private static Tensor finish(int nd, Tensor input, Tensor bias, Tensor out) {
+        Tensor y = bias == null ? out : out.add(bias.reshape(1, bias.shape[0], 1, 1));
+        if (nd == 1) {
+            y = y.squeeze(2);
+        }
+        return input.shape.length == nd + 1 ? y.squeeze(0) : y;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The three recorded maps; each backward is made of the other two
+
+    /** {@code C(x, w)}: x {@code [N, cin, H, W]}, w {@code [cout, cin/groups, KH, KW]}. */
+    static Tensor conv(Geom geo, Tensor x, Tensor w) {
+        Tensor wt = like(w, x);
+        Tensor out = convKernel(geo, x, wt);
+        return Tensor.record("ConvolutionBackward", out, (g, node) -> new Tensor[] {
+            node.needs(0) ? transpose(geo, g, wt) : null,
+            node.needs(1) ? weightGrad(geo, x, g) : null}, x, wt);
+    }
+
+    /** {@code T(y, w)}: y {@code [N, cout, OH, OW]} → {@code [N, cin, H, W]}. */
+    static Tensor transpose(Geom geo, Tensor y, Tensor w) {
+        Tensor wt = like(w, y);
+        Tensor out = transposeKernel(geo, y, wt);
+        return Tensor.record("ConvolutionTransposeBackward", out, (g, node) -> new Tensor[] {
+            node.needs(0) ? conv(geo, g, wt) : null,
+            node.needs(1) ? weightGrad(geo, g, y) : null}, y, wt);
+    }
+
+    /** {@code W(x, y)}: x {@code [N, cin, H, W]}, y {@code [N, cout, OH, OW]} → the weight's shape. */
+    static Tensor weightGrad(Geom geo, Tensor x, Tensor y) {
+        Tensor yt = like(y, x);
+        Tensor out = weightKernel(geo, x, yt);
+        return Tensor.record("ConvolutionWeightBackward", out, (g, node) -> new Tensor[] {
+            node.needs(0) ? transpose(geo, yt, g) : null,
+            node.needs(1) ? conv(geo, x, g) : null}, x, yt);
+    }
+
+    private static Tensor like(Tensor t, Tensor model) {
+        return t.dtype == model.dtype ? t : t.to(model.dtype);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Kernels (no autograd)
+
+    private static Tensor dense(Tensor t) {
+        return t.contiguous ? t : Elementwise.copy(t, t.dtype);
+    }
+
+    private static Tensor convKernel(Geom geo, Tensor x, Tensor w) {
+        Im2col.Geometry g = geo.group;
+        int n = x.shape[0];
+        int og = geo.cout / geo.groups;
+        int rows = g.rows();
+        int cols = g.cols();
+        boolean single = x.dtype == DType.FLOAT32;
+        boolean pointwise = g.pointwise();
+        Tensor wd = dense(w);
+        Tensor xs = pointwise ? dense(x) : x;
+        Tensor out = Tensor.empty(x.dtype, geo.outShape(n));
+        Object col = pointwise ? null : ElementAccess.allocate(x.dtype, rows * cols);
+        for (int b = 0; b < n; b++) {
+            for (int k = 0; k < geo.groups; k++) {
+                int xo = xs.offset + b * xs.strides[0] + k * g.channels() * xs.strides[1];
+                Object src;
+                int so;
+                if (pointwise) {
+                    src = xs.data;
+                    so = xo;
+                } else {
+                    im2col(single, g, xs.data, xo, xs.strides[1], xs.strides[2], xs.strides[3], col);
+                    src = col;
+                    so = 0;
+                }
+                gemm(single, og, cols, rows, wd.data, wd.offset + k * og * rows, rows, 1, src, so, cols, 1, out.data,
+                        (b * geo.cout + k * og) * cols);
+            }
+        }
+        return out;
+    }
+
+    private static Tensor transposeKernel(Geom geo, Tensor y, Tensor w) {
+        Im2col.Geometry g = geo.group;
+        int n = y.shape[0];
+        int og = geo.cout / geo.groups;
+        int rows = g.rows();
+        int cols = g.cols();
+        int plane = g.height() * g.width();
+        boolean single = y.dtype == DType.FLOAT32;
+        boolean pointwise = g.pointwise();
+        Tensor wd = dense(w);
+        Tensor yd = dense(y);
+        Tensor out = Tensor.empty(y.dtype, geo.inShape(n));
+        Object col = pointwise ? null : ElementAccess.allocate(y.dtype, rows * cols);
+        for (int b = 0; b < n; b++) {
+            for (int k = 0; k < geo.groups; k++) {
+                int yo = yd.offset + (b * geo.cout + k * og) * cols;
+                int xo = (b * geo.cin + k * g.channels()) * plane;
+                // col = W_kᵀ · y: W_k is og × rows, read transposed.
+                if (pointwise) {
+                    gemm(single, rows, cols, og, wd.data, wd.offset + k * og * rows, 1, rows, yd.data, yo, cols, 1,
+                            out.data, xo);
+                } else {
+                    gemm(single, rows, cols, og, wd.data, wd.offset + k * og * rows, 1, rows, yd.data, yo, cols, 1,
+                            col, 0);
+                    col2im(single, g, col, out.data, xo, plane, g.width(), 1);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Tensor weightKernel(Geom geo, Tensor x, Tensor y) {
+        Im2col.Geometry g = geo.group;
+        int n = x.shape[0];
+        int og = geo.cout / geo.groups;
+        int rows = g.rows();
+        int cols = g.cols();
+        boolean single = x.dtype == DType.FLOAT32;
+        boolean pointwise = g.pointwise();
+        Tensor yd = dense(y);
+        Tensor xs = pointwise ? dense(x) : x;
+        Tensor out = Tensor.empty(x.dtype, geo.weightShape());
+        Object col = pointwise ? null : ElementAccess.allocate(x.dtype, rows * cols);
+        // colᵀ laid out cols × rows, so that the GEMM streams unit-stride rows of it.
+        Object colT = ElementAccess.allocate(x.dtype, rows * cols);
+        Object part = n > 1 ? ElementAccess.allocate(x.dtype, og * rows) : null;
+        for (int k = 0; k < geo.groups; k++) {
+            int wo = k * og * rows;
+            for (int b = 0; b < n; b++) {
+                int xo = xs.offset + b * xs.strides[0] + k * g.channels() * xs.strides[1];
+                if (pointwise) {
+                    transposeInto(single, xs.data, xo, rows, cols, colT);
+                } else {
+                    im2col(single, g, xs.data, xo, xs.strides[1], xs.strides[2], xs.strides[3], col);
+                    transposeInto(single, col, 0, rows, cols, colT);
+                }
+                int yo = yd.offset + (b * geo.cout + k * og) * cols;
+                // y_bk (og × cols) · colᵀ (cols × rows); the first image writes, later ones add.
+                if (b == 0) {
+                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, colT, 0, rows, 1, out.data, wo);
+                } else {
+                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, colT, 0, rows, 1, part, 0);
+                    addInto(single, part, out.data, wo, og * rows);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Writes the transpose of the contiguous {@code rows × cols} matrix at {@code src[so]} into {@code dst}. */
+    private static void transposeInto(boolean single, Object src, int so, int rows, int cols, Object dst) {
+        final int block = 32;
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int r1 = Math.min(rows, r0 + block);
+            for (int c0 = 0; c0 < cols; c0 += block) {
+                int c1 = Math.min(cols, c0 + block);
+                if (single) {
+                    float[] s = (float[]) src;
+                    float[] d = (float[]) dst;
+                    for (int r = r0; r < r1; r++) {
+                        for (int c = c0; c < c1; c++) {
+                            d[c * rows + r] = s[so + r * cols + c];
+                        }
+                    }
+                } else {
+                    double[] s = (double[]) src;
+                    double[] d = (double[]) dst;
+                    for (int r = r0; r < r1; r++) {
+                        for (int c = c0; c < c1; c++) {
+                            d[c * rows + r] = s[so + r * cols + c];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void gemm(boolean single, int m, int n, int k, Object a, int ao, int ar, int ac, Object b, int bo,
+            int br, int bc, Object c, int co) {
+        if (single) {
+            Gemm.gemm(m, n, k, (float[]) a, ao, ar, ac, (float[]) b, bo, br, bc, (float[]) c, co);
+        } else {
+            Gemm.gemm(m, n, k, (double[]) a, ao, ar, ac, (double[]) b, bo, br, bc, (double[]) c, co);
+        }
+    }
+
+    private static void im2col(boolean single, Im2col.Geometry g, Object x, int xo, int cs, int hs, int ws,
+            Object col) {
+        if (single) {
+            Im2col.im2col(g, (float[]) x, xo, cs, hs, ws, (float[]) col);
+        } else {
+            Im2col.im2col(g, (double[]) x, xo, cs, hs, ws, (double[]) col);
+        }
+    }
+
+    private static void col2im(boolean single, Im2col.Geometry g, Object col, Object x, int xo, int cs, int hs,
+            int ws) {
+        if (single) {
+            Im2col.col2im(g, (float[]) col, (float[]) x, xo, cs, hs, ws);
+        } else {
+            Im2col.col2im(g, (double[]) col, (double[]) x, xo, cs, hs, ws);
+        }
+    }
+
+    private static void addInto(boolean single, Object src, Object dst, int dstOffset, int count) {
+        if (single) {
+            float[] s = (float[]) src;
+            float[] d = (float[]) dst;
+            for (int i = 0; i < count; i++) {
+                d[dstOffset + i] += s[i];
+            }
+        } else {
+            double[] s = (double[]) src;
+            double[] d = (double[]) dst;
+            for (int i = 0; i < count; i++) {
+                d[dstOffset + i] += s[i];
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Pixel shuffles: reshape → permute → reshape, so autograd comes from the view ops
+
+    static Tensor pixelShuffle2d(Tensor x, int r) {
+        int[] s = checkShuffle("pixelShuffle2d", x, r, 2);
+        int lead = s.length - 3;
+        int c = s[lead];
+        if (c % (r * r) != 0) {
+            throw new IllegalArgumentException("pixelShuffle2d: input " + Shapes.str(s) + " has " + c
+                    + " channels, not divisible by factor² = " + r * r);
+        }
+        int h = s[lead + 1];
+        int w = s[lead + 2];
+        return x.reshape(withLead(s, lead, c / (r * r), r, r, h, w))
+                .permute(leadPerm(lead, 0, 3, 1, 4, 2))
+                .reshape(withLead(s, lead, c / (r * r), h * r, w * r));
+    }
+
+    static Tensor pixelUnshuffle2d(Tensor x, int r) {
+        int[] s = checkShuffle("pixelUnshuffle2d", x, r, 2);
+        int lead = s.length - 3;
+        int c = s[lead];
+        int h = s[lead + 1];
+        int w = s[lead + 2];
+        if (h % r != 0 || w % r != 0) {
+            throw new IllegalArgumentException("pixelUnshuffle2d: height " + h + " and width " + w + " of input "
+                    + Shapes.str(s) + " must both be divisible by factor " + r);
+        }
+        return x.reshape(withLead(s, lead, c, h / r, r, w / r, r))
+                .permute(leadPerm(lead, 0, 2, 4, 1, 3))
+                .reshape(withLead(s, lead, c * r * r, h / r, w / r));
+    }
+
+    static Tensor pixelShuffle1d(Tensor x, int r) {
+        int[] s = checkShuffle("pixelShuffle1d", x, r, 1);
+        int lead = s.length - 2;
+        int c = s[lead];
+        if (c % r != 0) {
+            throw new IllegalArgumentException("pixelShuffle1d: input " + Shapes.str(s) + " has " + c
+                    + " channels, not divisible by factor " + r);
+        }
+        int len = s[lead + 1];
+        return x.reshape(withLead(s, lead, c / r, r, len))
+                .permute(leadPerm(lead, 0, 2, 1))
+                .reshape(withLead(s, lead, c / r, len * r));
+    }
+
+    static Tensor pixelUnshuffle1d(Tensor x, int r) {
+        int[] s = checkShuffle("pixelUnshuffle1d", x, r, 1);
+        int lead = s.length - 2;
+        int c = s[lead];
+        int len = s[lead + 1];
+        if (len % r != 0) {
+            throw new IllegalArgumentException("pixelUnshuffle1d: length " + len + " of input " + Shapes.str(s)
+                    + " is not divisible by factor " + r);
+        }
+        return x.reshape(withLead(s, lead, c, len / r, r))
+                .permute(leadPerm(lead, 0, 2, 1))
+                .reshape(withLead(s, lead, c * r, len / r));
+    }
+
+    private static int[] checkShuffle(String op, Tensor x, int r, int nd) {
+        if (r < 1) {
+            throw new IllegalArgumentException(op + ": factor must be positive, got " + r);
+        }
+        if (x.shape.length < nd + 1) {
+            throw new IllegalArgumentException(op + ": expected at least " + (nd + 1) + " dims (..., C, "
+                    + (nd == 1 ? "L" : "H, W") + "), got shape " + Shapes.str(x.shape));
+        }
+        return x.shape;
+    }
+
+    /** The first {@code lead} sizes of {@code s} followed by {@code tail}. */
+    private static int[] withLead(int[] s, int lead, int... tail) {
+        int[] out = Arrays.copyOf(s, lead + tail.length);
+        System.arraycopy(tail, 0, out, lead, tail.length);
+        return out;
+    }
+
+    /** The identity on the leading dims followed by {@code tail} shifted past them. */
+    private static int[] leadPerm(int lead, int... tail) {
+        int[] out = new int[lead + tail.length];
+        for (int i = 0; i < lead; i++) {
+            out[i] = i;
+        }
+        for (int i = 0; i < tail.length; i++) {
+            out[lead + i] = lead + tail[i];
+        }
+        return out;
+    }
+}
