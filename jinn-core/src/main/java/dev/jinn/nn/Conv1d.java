@@ -39,7 +39,7 @@ public final class Conv1d extends ConvNd {
 
     private Conv1d(Builder b) {
         super(false, b.inChannels, b.outChannels, new int[] {b.kernel}, new int[] {b.stride}, new int[] {b.padding},
-                new int[] {b.dilation}, new int[1], b.groups, b.bias, b.rng == null ? ConvInit.defaultRng() : b.rng);
+                new int[] {b.dilation}, new int[1], b.groups, b.bias, b.rng == null ? Init.defaultRng() : b.rng);
     }
 
     /**

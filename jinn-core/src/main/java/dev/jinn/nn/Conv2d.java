@@ -44,7 +44,7 @@ public final class Conv2d extends ConvNd {
 
     private Conv2d(Builder b) {
         super(false, b.inChannels, b.outChannels, b.kernel, b.stride, b.padding, b.dilation, new int[2], b.groups,
-                b.bias, b.rng == null ? ConvInit.defaultRng() : b.rng);
+                b.bias, b.rng == null ? Init.defaultRng() : b.rng);
     }
 
     /**

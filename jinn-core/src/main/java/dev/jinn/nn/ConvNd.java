@@ -1,12 +1,13 @@
 package dev.jinn.nn;
 
 import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
 import java.util.Arrays;
 
 /**
  * What {@link Conv1d}, {@link Conv2d}, {@link ConvTranspose1d} and {@link ConvTranspose2d} share, as PyTorch's
  * {@code _ConvNd}: the options, their validation, the parameters {@code weight} and {@code bias} with PyTorch's
- * default initialisation ({@link ConvInit}), the getters and the printed form.
+ * default initialisation (PyTorch's, drawn through {@link Init}), the getters and the printed form.
  */
 abstract class ConvNd extends Layer {
     final int inChannels;
@@ -69,9 +70,10 @@ abstract class ConvNd extends Layer {
             shape[2 + d] = kernelSize[d];
             fanIn *= kernelSize[d];
         }
-        double bound = ConvInit.bound(fanIn);
-        registerParameter("weight", ConvInit.uniform(rng, bound, shape));
-        registerParameter("bias", bias ? ConvInit.uniform(rng, bound, outChannels) : null);
+        // PyTorch's default: kaiming_uniform(a=√5) on the weight, i.e. U(±1/√fan_in), and the same bound for the bias.
+        double bound = fanIn > 0 ? 1.0 / Math.sqrt(fanIn) : 0.0;
+        registerParameter("weight", Init.uniform(Tensor.zeros(shape), -bound, bound, rng));
+        registerParameter("bias", bias ? Init.uniform(Tensor.zeros(outChannels), -bound, bound, rng) : null);
     }
 
     private static void check(String name, String what, int[] values, int min) {

@@ -40,7 +40,7 @@ public final class ConvTranspose1d extends ConvNd {
 
     private ConvTranspose1d(Builder b) {
         super(true, b.inChannels, b.outChannels, new int[] {b.kernel}, new int[] {b.stride}, new int[] {b.padding},
-                new int[] {b.dilation}, new int[] {b.outputPadding}, b.groups, b.bias, b.rng == null ? ConvInit.defaultRng() : b.rng);
+                new int[] {b.dilation}, new int[] {b.outputPadding}, b.groups, b.bias, b.rng == null ? Init.defaultRng() : b.rng);
     }
 
     /**

@@ -46,7 +46,7 @@ public final class ConvTranspose2d extends ConvNd {
 
     private ConvTranspose2d(Builder b) {
         super(true, b.inChannels, b.outChannels, b.kernel, b.stride, b.padding, b.dilation, b.outputPadding,
-                b.groups, b.bias, b.rng == null ? ConvInit.defaultRng() : b.rng);
+                b.groups, b.bias, b.rng == null ? Init.defaultRng() : b.rng);
     }
 
     /**
