@@ -49,7 +49,7 @@ public final class Tensor {
         this.strides = strides;
         this.offset = offset;
         this.numel = Shapes.numel(shape);
-        this.contiguous = isRowMajor(shape, strides);
+        this.contiguous = numel == 0 || isRowMajor(shape, strides);
     }
 
     /** A contiguous tensor over the given storage. */

@@ -20,4 +20,11 @@ class ShapeLimitsTest {
         assertThat(Tensor.zeros(65536, 65536, 65536, 0).numel()).isZero();
         assertThat(Tensor.zeros(2, 0, 3).numel()).isZero();
     }
+
+    @Test
+    void emptyTensorsAreContiguousLikeInPyTorch() {
+        assertThat(Tensor.of(new double[0], 2, 0, 3).isContiguous()).isTrue();
+        assertThat(Tensor.zeros(2, 0, 3).transpose(0, 2).isContiguous()).isTrue();
+        assertThat(Tensor.zeros(2, 3).transpose(0, 1).isContiguous()).isFalse();
+    }
 }
