@@ -22,7 +22,7 @@ import dev.jinn.tensor.Tensor;
 public final class ConvTranspose2d extends ConvTransposeNd {
     /**
      * A square-kernel transposed convolution with stride 1, no padding, dilation 1, one group and a bias,
-     * initialised from the default generator (see {@link #builder(int, int, int)} for the other options).
+     * initialised from the default generator (see {@link #builder(int, int, int...)} for the other options).
      *
      * @param inChannels  input channels
      * @param outChannels output channels
@@ -49,30 +49,17 @@ public final class ConvTranspose2d extends ConvTransposeNd {
     }
 
     /**
-     * A builder for a square kernel.
+     * A builder: {@code builder(in, out, k)} for a square kernel, as PyTorch's {@code kernel_size=k}, or
+     * {@code builder(in, out, kH, kW)} for {@code kernel_size=(kH, kW)}.
      *
      * @param inChannels  input channels
      * @param outChannels output channels
-     * @param kernelSize  kernel height and width
-     * @return the builder (stride 1, padding 0, output padding 0, dilation 1, groups 1, bias on, default
-     *         generator)
+     * @param kernelSize  kernel height and width: one value for both, or height then width
+     * @return the builder (stride 1, padding 0, output padding 0, dilation 1, groups 1, bias on, default generator)
+     * @throws IllegalArgumentException for a kernel size of other than 1 or 2 values
      */
-    public static Builder builder(int inChannels, int outChannels, int kernelSize) {
+    public static Builder builder(int inChannels, int outChannels, int... kernelSize) {
         return new Builder(inChannels, outChannels, kernelSize);
-    }
-
-    /**
-     * A builder for a {@code kernelH × kernelW} kernel.
-     *
-     * @param inChannels  input channels
-     * @param outChannels output channels
-     * @param kernelH     kernel height
-     * @param kernelW     kernel width
-     * @return the builder (stride 1, padding 0, output padding 0, dilation 1, groups 1, bias on, default
-     *         generator)
-     */
-    public static Builder builder(int inChannels, int outChannels, int kernelH, int kernelW) {
-        return new Builder(inChannels, outChannels, kernelH, kernelW);
     }
 
     @Override

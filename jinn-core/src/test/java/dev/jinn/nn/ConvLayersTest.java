@@ -388,6 +388,10 @@ class ConvLayersTest {
                 .hasMessage("ConvTranspose1d: stride takes 1 value, got null");
         assertThatThrownBy(() -> ConvTranspose2d.builder(2, 4, 3).outputPadding(1, 0, 0))
                 .hasMessage("ConvTranspose2d: output_padding takes 1 value or 2, got (1, 0, 0)");
+        assertThatThrownBy(() -> Conv2d.builder(2, 4, 3, 3, 3))
+                .hasMessage("Conv2d: kernel_size takes 1 value or 2, got (3, 3, 3)");
+        assertThatThrownBy(() -> ConvTranspose2d.builder(2, 4))
+                .hasMessage("ConvTranspose2d: kernel_size takes 1 value or 2, got ()");
         assertThatThrownBy(() -> ConvTranspose2d.builder(2, 4, 3).rng(null))
                 .hasMessage("ConvTranspose2d: rng is null");
 
