@@ -38,8 +38,7 @@ public final class Conv1d extends ConvNd {
     }
 
     private Conv1d(Builder b) {
-        super(false, b.inChannels, b.outChannels, new int[] {b.kernel}, new int[] {b.stride}, new int[] {b.padding},
-                new int[] {b.dilation}, new int[1], b.groups, b.bias, b.rng == null ? Init.defaultRng() : b.rng);
+        super(b);
     }
 
     /**
@@ -59,101 +58,10 @@ public final class Conv1d extends ConvNd {
         return Tensor.conv1d(x, parameter("weight"), parameter("bias"), stride[0], padding[0], dilation[0], groups);
     }
 
-    /** Options of a {@link Conv1d}; every setter returns this builder. */
-    public static final class Builder {
-        private final int inChannels;
-        private final int outChannels;
-        private final int kernel;
-        private int stride = 1;
-        private int padding;
-        private int dilation = 1;
-        private int groups = 1;
-        private boolean bias = true;
-        private Rng rng;
-
-        private Builder(int inChannels, int outChannels, int kernel) {
-            this.inChannels = inChannels;
-            this.outChannels = outChannels;
-            this.kernel = kernel;
-        }
-
-        /**
-         * The stride.
-         *
-         * @param s step between output positions, at least 1
-         * @return this builder
-         */
-        public Builder stride(int s) {
-            stride = s;
-            return this;
-        }
-
-        /**
-         * Zero padding at both ends.
-         *
-         * @param p the padding, at least 0
-         * @return this builder
-         */
-        public Builder padding(int p) {
-            padding = p;
-            return this;
-        }
-
-        /**
-         * The dilation.
-         *
-         * @param d the spacing of kernel taps, at least 1
-         * @return this builder
-         */
-        public Builder dilation(int d) {
-            dilation = d;
-            return this;
-        }
-
-        /**
-         * Channel groups.
-         *
-         * @param g the number of groups; divides both channel counts
-         * @return this builder
-         */
-        public Builder groups(int g) {
-            groups = g;
-            return this;
-        }
-
-        /**
-         * Whether the layer has a bias.
-         *
-         * @param enabled true (default) for a bias
-         * @return this builder
-         */
-        public Builder bias(boolean enabled) {
-            bias = enabled;
-            return this;
-        }
-
-        /**
-         * The random source of the initial weights (default: a split of the shared default generator).
-         *
-         * @param r the generator
-         * @return this builder
-         */
-        public Builder rng(Rng r) {
-            if (r == null) {
-                throw new IllegalArgumentException("Conv1d: rng is null");
-            }
-            rng = r;
-            return this;
-        }
-
-        /**
-         * Builds the layer.
-         *
-         * @return the initialised layer
-         * @throws IllegalArgumentException for inconsistent options (naming them)
-         */
-        public Conv1d build() {
-            return new Conv1d(this);
+    /** The options of a {@link Conv1d}, set as {@link ConvBuilder} describes; every setter returns this builder. */
+    public static final class Builder extends ConvBuilder<Conv1d, Builder> {
+        private Builder(int inChannels, int outChannels, int... kernelSize) {
+            super("Conv1d", 1, Conv1d::new, inChannels, outChannels, kernelSize);
         }
     }
 }

@@ -20,7 +20,7 @@ import dev.jinn.tensor.Tensor;
 public final class Conv2d extends ConvNd {
     /**
      * A square-kernel convolution with stride 1, no padding, dilation 1, one group and a bias, initialised from
-     * the default generator (see {@link #builder(int, int, int)} for the other options).
+     * the default generator (see {@link #builder(int, int, int...)} for the other options).
      *
      * @param inChannels  input channels
      * @param outChannels output channels
@@ -43,33 +43,21 @@ public final class Conv2d extends ConvNd {
     }
 
     private Conv2d(Builder b) {
-        super(false, b.inChannels, b.outChannels, b.kernel, b.stride, b.padding, b.dilation, new int[2], b.groups,
-                b.bias, b.rng == null ? Init.defaultRng() : b.rng);
+        super(b);
     }
 
     /**
-     * A builder for a square kernel.
+     * A builder: {@code builder(in, out, k)} for a square kernel, as PyTorch's {@code kernel_size=k}, or
+     * {@code builder(in, out, kH, kW)} for {@code kernel_size=(kH, kW)}.
      *
      * @param inChannels  input channels
      * @param outChannels output channels
-     * @param kernelSize  kernel height and width
+     * @param kernelSize  kernel height and width: one value for both, or height then width
      * @return the builder (stride 1, padding 0, dilation 1, groups 1, bias on, default generator)
+     * @throws IllegalArgumentException for a kernel size of other than 1 or 2 values
      */
-    public static Builder builder(int inChannels, int outChannels, int kernelSize) {
-        return new Builder(inChannels, outChannels, kernelSize, kernelSize);
-    }
-
-    /**
-     * A builder for a {@code kernelH × kernelW} kernel.
-     *
-     * @param inChannels  input channels
-     * @param outChannels output channels
-     * @param kernelH     kernel height
-     * @param kernelW     kernel width
-     * @return the builder (stride 1, padding 0, dilation 1, groups 1, bias on, default generator)
-     */
-    public static Builder builder(int inChannels, int outChannels, int kernelH, int kernelW) {
-        return new Builder(inChannels, outChannels, kernelH, kernelW);
+    public static Builder builder(int inChannels, int outChannels, int... kernelSize) {
+        return new Builder(inChannels, outChannels, kernelSize);
     }
 
     @Override
@@ -77,134 +65,10 @@ public final class Conv2d extends ConvNd {
         return Tensor.conv2d(x, parameter("weight"), parameter("bias"), stride, padding, dilation, groups);
     }
 
-    /** Options of a {@link Conv2d}; every setter returns this builder. */
-    public static final class Builder {
-        private final int inChannels;
-        private final int outChannels;
-        private final int[] kernel;
-        private int[] stride = {1, 1};
-        private int[] padding = {0, 0};
-        private int[] dilation = {1, 1};
-        private int groups = 1;
-        private boolean bias = true;
-        private Rng rng;
-
-        private Builder(int inChannels, int outChannels, int kernelH, int kernelW) {
-            this.inChannels = inChannels;
-            this.outChannels = outChannels;
-            this.kernel = new int[] {kernelH, kernelW};
-        }
-
-        /**
-         * The same stride in both dims.
-         *
-         * @param s the stride, at least 1
-         * @return this builder
-         */
-        public Builder stride(int s) {
-            return stride(s, s);
-        }
-
-        /**
-         * Vertical and horizontal strides.
-         *
-         * @param sh vertical stride
-         * @param sw horizontal stride
-         * @return this builder
-         */
-        public Builder stride(int sh, int sw) {
-            stride = new int[] {sh, sw};
-            return this;
-        }
-
-        /**
-         * The same zero padding on every side.
-         *
-         * @param p the padding, at least 0
-         * @return this builder
-         */
-        public Builder padding(int p) {
-            return padding(p, p);
-        }
-
-        /**
-         * Zero rows added above and below, zero columns added left and right.
-         *
-         * @param ph vertical padding
-         * @param pw horizontal padding
-         * @return this builder
-         */
-        public Builder padding(int ph, int pw) {
-            padding = new int[] {ph, pw};
-            return this;
-        }
-
-        /**
-         * The same dilation in both dims.
-         *
-         * @param d the spacing of kernel taps, at least 1
-         * @return this builder
-         */
-        public Builder dilation(int d) {
-            return dilation(d, d);
-        }
-
-        /**
-         * Vertical and horizontal dilation.
-         *
-         * @param dh vertical spacing of kernel taps
-         * @param dw horizontal spacing of kernel taps
-         * @return this builder
-         */
-        public Builder dilation(int dh, int dw) {
-            dilation = new int[] {dh, dw};
-            return this;
-        }
-
-        /**
-         * Channel groups ({@code groups == in_channels} is a depthwise convolution).
-         *
-         * @param g the number of groups; divides both channel counts
-         * @return this builder
-         */
-        public Builder groups(int g) {
-            groups = g;
-            return this;
-        }
-
-        /**
-         * Whether the layer has a bias.
-         *
-         * @param enabled true (default) for a bias
-         * @return this builder
-         */
-        public Builder bias(boolean enabled) {
-            bias = enabled;
-            return this;
-        }
-
-        /**
-         * The random source of the initial weights (default: a split of the shared default generator).
-         *
-         * @param r the generator
-         * @return this builder
-         */
-        public Builder rng(Rng r) {
-            if (r == null) {
-                throw new IllegalArgumentException("Conv2d: rng is null");
-            }
-            rng = r;
-            return this;
-        }
-
-        /**
-         * Builds the layer.
-         *
-         * @return the initialised layer
-         * @throws IllegalArgumentException for inconsistent options (naming them)
-         */
-        public Conv2d build() {
-            return new Conv2d(this);
+    /** The options of a {@link Conv2d}, set as {@link ConvBuilder} describes; every setter returns this builder. */
+    public static final class Builder extends ConvBuilder<Conv2d, Builder> {
+        private Builder(int inChannels, int outChannels, int... kernelSize) {
+            super("Conv2d", 2, Conv2d::new, inChannels, outChannels, kernelSize);
         }
     }
 }

@@ -7,7 +7,8 @@ import java.util.Arrays;
 /**
  * What {@link Conv1d}, {@link Conv2d}, {@link ConvTranspose1d} and {@link ConvTranspose2d} share, as PyTorch's
  * {@code _ConvNd}: the options, their validation, the parameters {@code weight} and {@code bias} with PyTorch's
- * default initialisation (PyTorch's, drawn through {@link Init}), the getters and the printed form.
+ * default initialisation (PyTorch's, drawn through {@link Init}), the getters and the printed form. The options
+ * come from a {@link ConvBuilder}, the one builder of all four layers.
  */
 abstract class ConvNd extends Layer {
     final int inChannels;
@@ -20,9 +21,39 @@ abstract class ConvNd extends Layer {
     final int groups;
     final boolean transposed;
 
-    ConvNd(boolean transposed, int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding,
-            int[] dilation, int[] outputPadding, int groups, boolean bias, Rng rng) {
-        String name = getClass().getSimpleName();
+    /**
+     * The layer the builder describes, checking the options.
+     *
+     * @param b the finished builder ({@link ConvBuilder.Transposed} for a transposed layer)
+     */
+    ConvNd(ConvBuilder<?, ?> b) {
+        Rng rng = b.rng == null ? Init.defaultRng() : b.rng;
+        transposed = b instanceof ConvBuilder.Transposed;
+        inChannels = b.inChannels;
+        outChannels = b.outChannels;
+        kernelSize = b.kernelSize.clone();
+        stride = b.stride.clone();
+        padding = b.padding.clone();
+        dilation = b.dilation.clone();
+        outputPadding = b.outputPadding.clone();
+        groups = b.groups;
+        validate(b.layer);
+        int[] shape = new int[2 + kernelSize.length];
+        shape[0] = transposed ? inChannels : outChannels;
+        shape[1] = transposed ? outChannels / groups : inChannels / groups;
+        long fanIn = shape[1];
+        for (int d = 0; d < kernelSize.length; d++) {
+            shape[2 + d] = kernelSize[d];
+            fanIn *= kernelSize[d];
+        }
+        // PyTorch's default: kaiming_uniform(a=√5) on the weight, i.e. U(±1/√fan_in), and the same bound for the bias.
+        double bound = fanIn > 0 ? 1.0 / Math.sqrt(fanIn) : 0.0;
+        registerParameter("weight", Init.uniform(Tensor.zeros(shape), -bound, bound, rng));
+        registerParameter("bias", b.bias ? Init.uniform(Tensor.zeros(outChannels), -bound, bound, rng) : null);
+    }
+
+    /** Rejects options PyTorch rejects, naming the layer, the option and its value. */
+    private void validate(String name) {
         if (inChannels <= 0 || outChannels <= 0) {
             throw new IllegalArgumentException(name + ": in_channels and out_channels must be positive, got "
                     + inChannels + " and " + outChannels);
@@ -50,30 +81,6 @@ abstract class ConvNd extends Layer {
                         + " in every dim");
             }
         }
-        if (rng == null) {
-            throw new IllegalArgumentException(name + ": rng is null (use a constructor without one for the default)");
-        }
-        this.transposed = transposed;
-        this.inChannels = inChannels;
-        this.outChannels = outChannels;
-        this.kernelSize = kernelSize.clone();
-        this.stride = stride.clone();
-        this.padding = padding.clone();
-        this.dilation = dilation.clone();
-        this.outputPadding = outputPadding.clone();
-        this.groups = groups;
-        int[] shape = new int[2 + kernelSize.length];
-        shape[0] = transposed ? inChannels : outChannels;
-        shape[1] = transposed ? outChannels / groups : inChannels / groups;
-        long fanIn = shape[1];
-        for (int d = 0; d < kernelSize.length; d++) {
-            shape[2 + d] = kernelSize[d];
-            fanIn *= kernelSize[d];
-        }
-        // PyTorch's default: kaiming_uniform(a=√5) on the weight, i.e. U(±1/√fan_in), and the same bound for the bias.
-        double bound = fanIn > 0 ? 1.0 / Math.sqrt(fanIn) : 0.0;
-        registerParameter("weight", Init.uniform(Tensor.zeros(shape), -bound, bound, rng));
-        registerParameter("bias", bias ? Init.uniform(Tensor.zeros(outChannels), -bound, bound, rng) : null);
     }
 
     private static void check(String name, String what, int[] values, int min) {

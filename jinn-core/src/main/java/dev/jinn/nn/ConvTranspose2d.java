@@ -19,10 +19,10 @@ import dev.jinn.tensor.Tensor;
  * Tensor y = up.forward(x);      // [N, 3, 2H, 2W]
  * }</pre>
  */
-public final class ConvTranspose2d extends ConvNd {
+public final class ConvTranspose2d extends ConvTransposeNd {
     /**
      * A square-kernel transposed convolution with stride 1, no padding, dilation 1, one group and a bias,
-     * initialised from the default generator (see {@link #builder(int, int, int)} for the other options).
+     * initialised from the default generator (see {@link #builder(int, int, int...)} for the other options).
      *
      * @param inChannels  input channels
      * @param outChannels output channels
@@ -45,44 +45,21 @@ public final class ConvTranspose2d extends ConvNd {
     }
 
     private ConvTranspose2d(Builder b) {
-        super(true, b.inChannels, b.outChannels, b.kernel, b.stride, b.padding, b.dilation, b.outputPadding,
-                b.groups, b.bias, b.rng == null ? Init.defaultRng() : b.rng);
+        super(b);
     }
 
     /**
-     * A builder for a square kernel.
+     * A builder: {@code builder(in, out, k)} for a square kernel, as PyTorch's {@code kernel_size=k}, or
+     * {@code builder(in, out, kH, kW)} for {@code kernel_size=(kH, kW)}.
      *
      * @param inChannels  input channels
      * @param outChannels output channels
-     * @param kernelSize  kernel height and width
-     * @return the builder (stride 1, padding 0, output padding 0, dilation 1, groups 1, bias on, default
-     *         generator)
+     * @param kernelSize  kernel height and width: one value for both, or height then width
+     * @return the builder (stride 1, padding 0, output padding 0, dilation 1, groups 1, bias on, default generator)
+     * @throws IllegalArgumentException for a kernel size of other than 1 or 2 values
      */
-    public static Builder builder(int inChannels, int outChannels, int kernelSize) {
-        return new Builder(inChannels, outChannels, kernelSize, kernelSize);
-    }
-
-    /**
-     * A builder for a {@code kernelH × kernelW} kernel.
-     *
-     * @param inChannels  input channels
-     * @param outChannels output channels
-     * @param kernelH     kernel height
-     * @param kernelW     kernel width
-     * @return the builder (stride 1, padding 0, output padding 0, dilation 1, groups 1, bias on, default
-     *         generator)
-     */
-    public static Builder builder(int inChannels, int outChannels, int kernelH, int kernelW) {
-        return new Builder(inChannels, outChannels, kernelH, kernelW);
-    }
-
-    /**
-     * Extra rows and columns added at the bottom and right of the output.
-     *
-     * @return a copy of {@code output_padding}
-     */
-    public int[] outputPadding() {
-        return outputPadding.clone();
+    public static Builder builder(int inChannels, int outChannels, int... kernelSize) {
+        return new Builder(inChannels, outChannels, kernelSize);
     }
 
     @Override
@@ -91,157 +68,13 @@ public final class ConvTranspose2d extends ConvNd {
                 groups, dilation);
     }
 
-    /** Options of a {@link ConvTranspose2d}; every setter returns this builder. */
-    public static final class Builder {
-        private final int inChannels;
-        private final int outChannels;
-        private final int[] kernel;
-        private int[] stride = {1, 1};
-        private int[] padding = {0, 0};
-        private int[] outputPadding = {0, 0};
-        private int[] dilation = {1, 1};
-        private int groups = 1;
-        private boolean bias = true;
-        private Rng rng;
-
-        private Builder(int inChannels, int outChannels, int kernelH, int kernelW) {
-            this.inChannels = inChannels;
-            this.outChannels = outChannels;
-            this.kernel = new int[] {kernelH, kernelW};
-        }
-
-        /**
-         * The same stride in both dims.
-         *
-         * @param s the stride, at least 1
-         * @return this builder
-         */
-        public Builder stride(int s) {
-            return stride(s, s);
-        }
-
-        /**
-         * Vertical and horizontal strides.
-         *
-         * @param sh vertical stride
-         * @param sw horizontal stride
-         * @return this builder
-         */
-        public Builder stride(int sh, int sw) {
-            stride = new int[] {sh, sw};
-            return this;
-        }
-
-        /**
-         * The same padding on every side (removed from the output's border).
-         *
-         * @param p the padding, at least 0
-         * @return this builder
-         */
-        public Builder padding(int p) {
-            return padding(p, p);
-        }
-
-        /**
-         * Vertical and horizontal padding.
-         *
-         * @param ph vertical padding
-         * @param pw horizontal padding
-         * @return this builder
-         */
-        public Builder padding(int ph, int pw) {
-            padding = new int[] {ph, pw};
-            return this;
-        }
-
-        /**
-         * The same output padding in both dims.
-         *
-         * @param p extra size at the end, smaller than the stride or the dilation
-         * @return this builder
-         */
-        public Builder outputPadding(int p) {
-            return outputPadding(p, p);
-        }
-
-        /**
-         * Extra rows at the bottom and columns at the right of the output.
-         *
-         * @param ph extra rows
-         * @param pw extra columns
-         * @return this builder
-         */
-        public Builder outputPadding(int ph, int pw) {
-            outputPadding = new int[] {ph, pw};
-            return this;
-        }
-
-        /**
-         * The same dilation in both dims.
-         *
-         * @param d the spacing of kernel taps, at least 1
-         * @return this builder
-         */
-        public Builder dilation(int d) {
-            return dilation(d, d);
-        }
-
-        /**
-         * Vertical and horizontal dilation.
-         *
-         * @param dh vertical spacing of kernel taps
-         * @param dw horizontal spacing of kernel taps
-         * @return this builder
-         */
-        public Builder dilation(int dh, int dw) {
-            dilation = new int[] {dh, dw};
-            return this;
-        }
-
-        /**
-         * Channel groups.
-         *
-         * @param g the number of groups; divides both channel counts
-         * @return this builder
-         */
-        public Builder groups(int g) {
-            groups = g;
-            return this;
-        }
-
-        /**
-         * Whether the layer has a bias.
-         *
-         * @param enabled true (default) for a bias
-         * @return this builder
-         */
-        public Builder bias(boolean enabled) {
-            bias = enabled;
-            return this;
-        }
-
-        /**
-         * The random source of the initial weights (default: a split of the shared default generator).
-         *
-         * @param r the generator
-         * @return this builder
-         */
-        public Builder rng(Rng r) {
-            if (r == null) {
-                throw new IllegalArgumentException("ConvTranspose2d: rng is null");
-            }
-            rng = r;
-            return this;
-        }
-
-        /**
-         * Builds the layer.
-         *
-         * @return the initialised layer
-         * @throws IllegalArgumentException for inconsistent options (naming them)
-         */
-        public ConvTranspose2d build() {
-            return new ConvTranspose2d(this);
+    /**
+     * The options of a {@link ConvTranspose2d}, set as {@link ConvBuilder.Transposed} describes; every setter returns
+     * this builder.
+     */
+    public static final class Builder extends ConvBuilder.Transposed<ConvTranspose2d, Builder> {
+        private Builder(int inChannels, int outChannels, int... kernelSize) {
+            super("ConvTranspose2d", 2, ConvTranspose2d::new, inChannels, outChannels, kernelSize);
         }
     }
 }

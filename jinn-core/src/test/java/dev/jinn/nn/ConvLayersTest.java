@@ -321,4 +321,84 @@ class ConvLayersTest {
                 .hasMessage("convTranspose1d: input [2, 4, 8] has 4 channels but weight [3, 4, 3] expects 3"
                         + " (weight dim 0 is in_channels)");
     }
+
+    // ------------------------------------------------------------------------------------------------
+    // The shared builder
+
+    /** Same printed form, same parameter names and values. */
+    private static void assertSameModule(Module actual, Module expected) {
+        assertThat(actual.toString()).isEqualTo(expected.toString());
+        assertThat(actual.stateDict().keySet()).containsExactlyElementsOf(expected.stateDict().keySet());
+        for (String name : expected.stateDict().keySet()) {
+            assertThat(actual.parameter(name).shape()).containsExactly(expected.parameter(name).shape());
+            assertThat(values(actual, name)).containsExactly(values(expected, name));
+        }
+    }
+
+    @Test
+    void buildersMatchThePyTorchStyleCalls() {
+        // nn.Conv2d(4, 6, 3, stride=2, padding=1, dilation=2, groups=2, bias=False)
+        Conv2d c2 = Conv2d.builder(4, 6, 3).stride(2).padding(1).dilation(2).groups(2).bias(false).rng(new Rng(30))
+                .build();
+        assertThat(c2.toString()).startsWith("Conv2d(4, 6, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1),"
+                + " dilation=(2, 2), groups=2, bias=False)");
+        assertSameModule(c2, Conv2d.builder(4, 6, 3, 3).stride(2, 2).padding(1, 1).dilation(2, 2).groups(2)
+                .bias(false).rng(new Rng(30)).build());
+        // nn.Conv2d(2, 3, 3): the constructors are the builder with its defaults
+        assertSameModule(new Conv2d(2, 3, 3, new Rng(31)), Conv2d.builder(2, 3, 3).rng(new Rng(31)).build());
+
+        // nn.Conv1d(2, 4, 5, stride=3, padding=2, dilation=2)
+        Conv1d c1 = Conv1d.builder(2, 4, 5).stride(3).padding(2).dilation(2).rng(new Rng(32)).build();
+        assertThat(c1.toString()).startsWith("Conv1d(2, 4, kernel_size=(5,), stride=(3,), padding=(2,),"
+                + " dilation=(2,))");
+        assertThat(c1.stride()).containsExactly(3);
+        assertSameModule(new Conv1d(2, 4, 5, new Rng(33)), Conv1d.builder(2, 4, 5).rng(new Rng(33)).build());
+
+        // nn.ConvTranspose2d(4, 2, (3, 2), stride=(2, 1), padding=1, output_padding=(1, 0), dilation=2, groups=2)
+        ConvTranspose2d t2 = ConvTranspose2d.builder(4, 2, 3, 2).stride(2, 1).padding(1).outputPadding(1, 0)
+                .dilation(2).groups(2).rng(new Rng(34)).build();
+        assertThat(t2.toString()).startsWith("ConvTranspose2d(4, 2, kernel_size=(3, 2), stride=(2, 1),"
+                + " padding=(1, 1), dilation=(2, 2), output_padding=(1, 0), groups=2)");
+        assertSameModule(t2, ConvTranspose2d.builder(4, 2, 3, 2).stride(2, 1).padding(1, 1).outputPadding(1, 0)
+                .dilation(2, 2).groups(2).rng(new Rng(34)).build());
+        assertSameModule(new ConvTranspose2d(4, 2, 3, new Rng(35)),
+                ConvTranspose2d.builder(4, 2, 3).rng(new Rng(35)).build());
+
+        // nn.ConvTranspose1d(3, 6, 4, stride=2, padding=1, output_padding=1, groups=3, bias=False)
+        ConvTranspose1d t1 = ConvTranspose1d.builder(3, 6, 4).stride(2).padding(1).outputPadding(1).groups(3)
+                .bias(false).rng(new Rng(36)).build();
+        assertThat(t1.toString()).startsWith("ConvTranspose1d(3, 6, kernel_size=(4,), stride=(2,), padding=(1,),"
+                + " output_padding=(1,), groups=3, bias=False)");
+        assertThat(t1.outputPadding()).containsExactly(1);
+        assertThat(t1.forward(Tensor.zeros(1, 3, 5)).shape()).containsExactly(1, 6, 11); // (5-1)·2 − 2 + 3 + 1 + 1
+        assertSameModule(new ConvTranspose1d(3, 6, 4, new Rng(37)),
+                ConvTranspose1d.builder(3, 6, 4).rng(new Rng(37)).build());
+    }
+
+    @Test
+    void perDimSettersTakeOneValueOrOnePerDim() {
+        assertThatThrownBy(() -> Conv2d.builder(2, 4, 3).stride(1, 2, 3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Conv2d: stride takes 1 value or 2, got (1, 2, 3)");
+        assertThatThrownBy(() -> Conv2d.builder(2, 4, 3).dilation())
+                .hasMessage("Conv2d: dilation takes 1 value or 2, got ()");
+        assertThatThrownBy(() -> Conv1d.builder(2, 4, 3).padding(1, 1))
+                .hasMessage("Conv1d: padding takes 1 value, got (1, 1)");
+        assertThatThrownBy(() -> ConvTranspose1d.builder(2, 4, 3).stride((int[]) null))
+                .hasMessage("ConvTranspose1d: stride takes 1 value, got null");
+        assertThatThrownBy(() -> ConvTranspose2d.builder(2, 4, 3).outputPadding(1, 0, 0))
+                .hasMessage("ConvTranspose2d: output_padding takes 1 value or 2, got (1, 0, 0)");
+        assertThatThrownBy(() -> Conv2d.builder(2, 4, 3, 3, 3))
+                .hasMessage("Conv2d: kernel_size takes 1 value or 2, got (3, 3, 3)");
+        assertThatThrownBy(() -> ConvTranspose2d.builder(2, 4))
+                .hasMessage("ConvTranspose2d: kernel_size takes 1 value or 2, got ()");
+        assertThatThrownBy(() -> ConvTranspose2d.builder(2, 4, 3).rng(null))
+                .hasMessage("ConvTranspose2d: rng is null");
+
+        // the builder keeps its own copy of an array it is given
+        int[] stride = {2, 1};
+        Conv2d.Builder b = Conv2d.builder(2, 4, 3).stride(stride);
+        stride[0] = 0;
+        assertThat(b.build().stride()).containsExactly(2, 1);
+    }
 }
