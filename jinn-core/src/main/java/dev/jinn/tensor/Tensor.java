@@ -2228,6 +2228,146 @@ public final class Tensor {
     }
 
     // ------------------------------------------------------------------------------------------------
+    // Dense linear algebra
+    //
+    // For batches of small matrices: every method takes [..., m, n] and works on each matrix of the leading
+    // (batch) dims. Computation is in double precision; float32 inputs give float32 results. Singular
+    // matrices where a solve needs an invertible one throw ArithmeticException naming the operation and the
+    // matrix's index in the batch; slogdet reports them as sign 0 and log|det| = -inf instead.
+
+    /**
+     * Solves {@code A·X = B} by LU with partial pivoting. {@code B} is a batch of matrices {@code [..., n, k]}
+     * or of vectors: a 1-D {@code [n]}, or {@code [..., n]} with exactly {@code A}'s batch dims (PyTorch's
+     * rule); batch dims broadcast. Differentiable in both operands ({@code gB = A⁻ᵀ·g}, {@code gA = -gB·Xᵀ}),
+     * twice too.
+     *
+     * @param a the square matrices {@code [..., n, n]}
+     * @param b the right-hand sides
+     * @return {@code X}, shaped like the broadcast {@code B}
+     * @throws IllegalArgumentException for non-square {@code A} or a {@code B} whose rows do not match
+     * @throws ArithmeticException when a matrix of {@code A} is singular
+     */
+    public static Tensor solve(Tensor a, Tensor b) {
+        return DecompOps.solve(a, b);
+    }
+
+    /**
+     * Solves {@code A·X = B} for triangular {@code A} by substitution, reading only the named triangle of
+     * {@code A} (with {@code unitriangular}, not even its diagonal). Batch dims broadcast. Differentiable in
+     * both operands; {@code A}'s gradient is confined to the triangle that was read.
+     *
+     * @param a             the matrices {@code [..., n, n]}
+     * @param b             the right-hand sides {@code [..., n, k]}
+     * @param upper         whether {@code A} is upper (else lower) triangular
+     * @param unitriangular whether {@code A}'s diagonal is taken as all ones
+     * @return {@code X = A⁻¹·B}
+     * @throws IllegalArgumentException for non-square {@code A} or a {@code B} whose rows do not match
+     * @throws ArithmeticException when a diagonal element of {@code A} is zero (and not {@code unitriangular})
+     */
+    public static Tensor solveTriangular(Tensor a, Tensor b, boolean upper, boolean unitriangular) {
+        return DecompOps.solveTriangular(a, b, upper, unitriangular);
+    }
+
+    /**
+     * The inverse of each square matrix. Differentiable ({@code gA = -A⁻ᵀ·g·A⁻ᵀ}), twice too.
+     *
+     * @return {@code A⁻¹}, shaped like this
+     * @throws IllegalArgumentException when this is not {@code [..., n, n]}
+     * @throws ArithmeticException when a matrix is singular
+     */
+    public Tensor inverse() {
+        return DecompOps.inverse(this);
+    }
+
+    /**
+     * The determinant of each square matrix, from its LU factorization. Differentiable: the gradient is the
+     * cofactor matrix, {@code det(A)·A⁻ᵀ}; when a matrix of the batch is exactly singular it is computed from
+     * the adjugate instead (valid there too), and then that gradient is not differentiable again.
+     *
+     * @return the determinants, shaped like the batch dims
+     * @throws IllegalArgumentException when this is not {@code [..., n, n]}
+     */
+    public Tensor det() {
+        return DecompOps.det(this);
+    }
+
+    /**
+     * The sign and the logarithm of the absolute value of each square matrix's determinant, which stays finite
+     * where the determinant itself would overflow or underflow. A singular matrix gives sign 0 and
+     * {@code -inf} (no exception). {@code logAbsDet} is differentiable ({@code A⁻ᵀ}), twice too; at a singular
+     * matrix its gradient is undefined and backward throws {@link ArithmeticException}.
+     *
+     * @return the sign and log|det|, each shaped like the batch dims
+     * @throws IllegalArgumentException when this is not {@code [..., n, n]}
+     */
+    public SignLogAbsDet slogdet() {
+        return DecompOps.slogdet(this);
+    }
+
+    /**
+     * The LU factorization with partial pivoting {@code P·A = L·U} of each square matrix, packed as LAPACK
+     * packs it (see {@link LU}). Singular matrices are factorized too (a zero on {@code U}'s diagonal). Not
+     * differentiable.
+     *
+     * @return the packed factors and the 0-based pivots
+     * @throws IllegalArgumentException when this is not {@code [..., n, n]}
+     */
+    public LU lu() {
+        return DecompOps.lu(this);
+    }
+
+    /**
+     * The reduced QR factorization by Householder reflections: {@code A = Q·R} with {@code Q} {@code [..., m, k]}
+     * having orthonormal columns and {@code R} {@code [..., k, n]} upper triangular, {@code k = min(m, n)}. As in
+     * LAPACK and PyTorch, {@code R}'s diagonal may be negative. Differentiable (in {@code Q} and {@code R},
+     * twice too) for square and tall matrices ({@code m >= n}) of full rank; backward through a wide one throws
+     * {@link UnsupportedOperationException}.
+     *
+     * @return {@code Q} and {@code R}
+     * @throws IllegalArgumentException when this has fewer than 2 dims
+     */
+    public QR qr() {
+        return DecompOps.qr(this);
+    }
+
+    /**
+     * The Cholesky factor of each symmetric positive-definite matrix: lower triangular {@code L} with a positive
+     * diagonal and {@code A = L·Lᵀ}. Only the lower triangle of {@code A} is read. Differentiable, twice too;
+     * the gradient is symmetric (the gradient for symmetric perturbations of {@code A}).
+     *
+     * @return {@code L}, shaped like this
+     * @throws IllegalArgumentException when this is not {@code [..., n, n]}
+     * @throws ArithmeticException naming the matrix and the failing pivot when one is not positive definite
+     */
+    public Tensor cholesky() {
+        return DecompOps.cholesky(this);
+    }
+
+    /**
+     * The eigendecomposition {@code A = V·diag(λ)·Vᵀ} of each symmetric matrix (cyclic Jacobi; only the lower
+     * triangle is read), eigenvalues ascending as in {@code torch.linalg.eigh}. Not differentiable: the results
+     * carry no gradient.
+     *
+     * @return eigenvalues {@code [..., n]} and eigenvectors as columns {@code [..., n, n]}
+     * @throws IllegalArgumentException when this is not {@code [..., n, n]}
+     */
+    public Eigh eigh() {
+        return DecompOps.eigh(this);
+    }
+
+    /**
+     * The reduced singular value decomposition {@code A = U·diag(S)·Vᴴ} (one-sided Jacobi), singular values
+     * descending. Not differentiable: the results carry no gradient.
+     *
+     * @return {@code U} {@code [..., m, k]}, {@code S} {@code [..., k]} and {@code Vᴴ} {@code [..., k, n]},
+     *     {@code k = min(m, n)}
+     * @throws IllegalArgumentException when this has fewer than 2 dims
+     */
+    public SVD svd() {
+        return DecompOps.svd(this);
+    }
+
+    // ------------------------------------------------------------------------------------------------
     // Printing and comparison
 
     /**
