@@ -11,6 +11,8 @@ package dev.jinn.kernel;
 public final class DenseLinalg {
     /** Sweeps of the Jacobi methods before giving up on convergence (they converge quadratically). */
     private static final int MAX_SWEEPS = 100;
+    /** The unit roundoff's double, the spacing of doubles at 1. */
+    private static final double EPS = 0x1p-52;
 
     private DenseLinalg() {
     }
@@ -258,29 +260,18 @@ public final class DenseLinalg {
             e[i * n + i] = 1.0;
         }
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-            double off = 0.0;
-            double total = 0.0;
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    double x = s[i * n + j] * s[i * n + j];
-                    total += x;
-                    if (i != j) {
-                        off += x;
-                    }
-                }
-            }
-            if (off == 0.0 || off <= 1e-30 * total) {
-                break;
-            }
+            boolean rotated = false;
             for (int p = 0; p < n - 1; p++) {
                 for (int q = p + 1; q < n; q++) {
                     double apq = s[p * n + q];
-                    if (apq == 0.0) {
+                    // negligible next to the diagonal (Demmel and Veselić's criterion): no rotation
+                    if (Math.abs(apq) <= EPS * Math.sqrt(Math.abs(s[p * n + p] * s[q * n + q]))) {
                         continue;
                     }
+                    rotated = true;
                     // rotation that zeroes s[p][q] (Golub and Van Loan, algorithm 8.5.1)
                     double theta = (s[q * n + q] - s[p * n + p]) / (2.0 * apq);
-                    double t = Math.copySign(1.0, theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1.0));
+                    double t = tangent(theta);
                     double c = 1.0 / Math.sqrt(t * t + 1.0);
                     double sn = t * c;
                     for (int k = 0; k < n; k++) {
@@ -303,6 +294,9 @@ public final class DenseLinalg {
                     }
                 }
             }
+            if (!rotated) {
+                break;
+            }
         }
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -316,6 +310,17 @@ public final class DenseLinalg {
                 v[vo + r * n + c] = e[r * n + src];
             }
         }
+    }
+
+    /**
+     * The smaller root {@code t = tan(φ)} of {@code t² + 2θt - 1 = 0}, the tangent of a Jacobi rotation; for
+     * huge {@code θ} (where {@code θ²} would overflow) its limit {@code 1/(2θ)}.
+     */
+    private static double tangent(double theta) {
+        if (Math.abs(theta) > 1e150) {
+            return 0.5 / theta;
+        }
+        return Math.copySign(1.0, theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1.0));
     }
 
     /**
@@ -372,6 +377,7 @@ public final class DenseLinalg {
         for (int i = 0; i < n; i++) {
             v[i * n + i] = 1.0;
         }
+        double orthogonal = Math.sqrt(m) * EPS;
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
             boolean rotated = false;
             for (int p = 0; p < n - 1; p++) {
@@ -386,12 +392,13 @@ public final class DenseLinalg {
                         beta += wq * wq;
                         gamma += wp * wq;
                     }
-                    if (gamma == 0.0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) {
+                    // columns orthogonal to working precision: cos(angle) below √m·ε
+                    if (Math.abs(gamma) <= orthogonal * Math.sqrt(alpha * beta)) {
                         continue;
                     }
                     rotated = true;
                     double zeta = (beta - alpha) / (2.0 * gamma);
-                    double t = Math.copySign(1.0, zeta) / (Math.abs(zeta) + Math.sqrt(1.0 + zeta * zeta));
+                    double t = tangent(zeta);
                     double c = 1.0 / Math.sqrt(1.0 + t * t);
                     double sn = c * t;
                     for (int i = 0; i < m; i++) {
@@ -425,7 +432,7 @@ public final class DenseLinalg {
         java.util.Arrays.sort(order, (x, y) -> Double.compare(norms[y], norms[x]));
         // columns at the level of rounding noise (numerical rank, as in LAPACK's rcond = m·ε) give no reliable
         // direction: their U columns are completed to an orthonormal set instead
-        double tiny = norms[order[0]] * m * 0x1p-52;
+        double tiny = norms[order[0]] * m * EPS;
         boolean[] missing = new boolean[n];
         for (int c = 0; c < n; c++) {
             int src = order[c];

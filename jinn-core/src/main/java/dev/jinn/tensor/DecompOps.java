@@ -237,7 +237,7 @@ final class DecompOps {
             d[i] = f.firstZero[i] >= 0 ? 0.0 : p;
             anySingular |= f.firstZero[i] >= 0;
         }
-        Tensor out = wrap(d, a.dtype, batch);
+        Tensor out = wrap(d, a.dtype, batch.clone());
         boolean singularInBatch = anySingular;
         return Tensor.record("DetBackward", out, (g, node) -> {
             Tensor scale = asMatrixScale(g);
@@ -282,10 +282,20 @@ final class DecompOps {
             sign[i] = s;
             logAbs[i] = l;
         }
-        Tensor out = wrap(logAbs, a.dtype, batch);
-        Tensor recorded = Tensor.record("SlogdetBackward", out, (g, node) -> new Tensor[] {
-            // d log|det A| / dA = A⁻ᵀ (undefined, and an error from inverse, at singular A)
-            asMatrixScale(g).mul(mT(inverse(a)))}, a);
+        int firstSingular = -1;
+        for (int i = count - 1; i >= 0; i--) {
+            firstSingular = f.firstZero[i] >= 0 ? i : firstSingular;
+        }
+        int singularIndex = firstSingular;
+        Tensor out = wrap(logAbs, a.dtype, batch.clone());
+        Tensor recorded = Tensor.record("SlogdetBackward", out, (g, node) -> {
+            if (singularIndex >= 0) {
+                throw new ArithmeticException("slogdet: the gradient of log|det| is undefined at a singular matrix ("
+                        + which(batch, singularIndex) + ")");
+            }
+            // d log|det A| / dA = A⁻ᵀ
+            return new Tensor[] {asMatrixScale(g).mul(mT(inverse(a)))};
+        }, a);
         return new SignLogAbsDet(wrap(sign, a.dtype, batch.clone()), recorded);
     }
 
