@@ -8,8 +8,11 @@ final class LinalgOps {
     private LinalgOps() {
     }
 
-    static Tensor requireMatrix(String op, Tensor x) {
-        throw new IllegalArgumentException(op + ": expected a 2-D tensor, got shape " + Shapes.str(x.shape));
+    static Tensor trace(Tensor x) {
+        if (x.shape.length != 2) {
+            throw new IllegalArgumentException("trace: expected a 2-D tensor, got shape " + Shapes.str(x.shape));
+        }
+        return diag(x, 0).sum();
     }
 
     static Tensor matmul(Tensor a, Tensor b) {

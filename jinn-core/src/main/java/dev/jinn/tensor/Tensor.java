@@ -1945,7 +1945,7 @@ public final class Tensor {
      * @return a scalar
      */
     public Tensor trace() {
-        return LinalgOps.diag(this.dim() == 2 ? this : LinalgOps.requireMatrix("trace", this), 0).sum();
+        return LinalgOps.trace(this);
     }
 
     /**
