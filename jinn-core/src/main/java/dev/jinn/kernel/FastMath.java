@@ -159,7 +159,8 @@ public final class FastMath {
         if (x < EXPM1_MINUS_ONE) {
             return -1.0;
         }
-        return expm1Core(x);
+        // ±0 returns itself: the core's sum would turn -0 into +0.
+        return x == 0 ? x : expm1Core(x);
     }
 
     /** expm1 for -38 ≤ x &lt; 700, where 2^m is a normal double. */
@@ -257,7 +258,8 @@ public final class FastMath {
     public static void expm1(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xo + i];
-            out[oo + i] = v > EXPM1_MINUS_ONE && v < EXP_FLOAT_HIGH ? (float) expm1Core(v) : (float) expm1(v);
+            out[oo + i] = v > EXPM1_MINUS_ONE && v < EXP_FLOAT_HIGH && v != 0f ? (float) expm1Core(v)
+                    : (float) expm1(v);
         }
     }
 
