@@ -1,11 +1,14 @@
 package dev.jinn.tensor;
 
 import dev.jinn.kernel.ArithKernel;
+import dev.jinn.kernel.Parallel;
 
 /**
  * The elementwise loop machinery behind unary, binary and ternary operations: contiguous fast paths over the
  * primitive arrays, and a strided, broadcasting, mixed-type path for everything else. Floating-point
- * arithmetic is done in double and rounded once to the result type.
+ * arithmetic is done in double and rounded once to the result type. Loops over more than
+ * {@link Parallel#threshold()} elements are split into ranges over the shared pool; every element is computed
+ * the same way on any thread, so results do not depend on the split.
  */
 final class Elementwise {
     private Elementwise() {
@@ -49,11 +52,13 @@ final class Elementwise {
         Tensor out = Tensor.empty(DType.INT64, x.shape);
         long[] in = (long[]) x.data;
         long[] o = (long[]) out.data;
-        StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset);
-        for (int i = 0; i < x.numel; i++) {
-            o[i] = f.apply(in[w.off0]);
-            w.next();
-        }
+        Parallel.forRange(x.numel, 1, (from, to) -> {
+            StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset).seek(from);
+            for (int i = from; i < to; i++) {
+                o[i] = f.apply(in[w.off0]);
+                w.next();
+            }
+        });
         return out;
     }
 
@@ -86,7 +91,10 @@ final class Elementwise {
     static Tensor mapFloat(Tensor x, FloatRun kernel) {
         Tensor src = x.contiguous ? x : copy(x, DType.FLOAT32);
         Tensor out = Tensor.empty(DType.FLOAT32, x.shape);
-        kernel.apply((float[]) src.data, src.offset, (float[]) out.data, 0, x.numel);
+        float[] in = (float[]) src.data;
+        float[] o = (float[]) out.data;
+        int off = src.offset;
+        Parallel.forRange(x.numel, 1, (from, to) -> kernel.apply(in, off + from, o, from, to - from));
         return out;
     }
 
@@ -99,25 +107,31 @@ final class Elementwise {
             if (outType == DType.FLOAT32) {
                 float[] in = (float[]) x.data;
                 float[] o = (float[]) out.data;
-                for (int i = 0; i < n; i++) {
-                    o[i] = (float) f.apply(in[off + i]);
-                }
+                Parallel.forRange(n, 1, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        o[i] = (float) f.apply(in[off + i]);
+                    }
+                });
                 return out;
             }
             if (outType == DType.FLOAT64) {
                 double[] in = (double[]) x.data;
                 double[] o = (double[]) out.data;
-                for (int i = 0; i < n; i++) {
-                    o[i] = f.apply(in[off + i]);
-                }
+                Parallel.forRange(n, 1, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        o[i] = f.apply(in[off + i]);
+                    }
+                });
                 return out;
             }
         }
-        StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset);
-        for (int i = 0; i < n; i++) {
-            ElementAccess.write(out.data, outType, i, f.apply(ElementAccess.read(x.data, x.dtype, w.off0)));
-            w.next();
-        }
+        Parallel.forRange(n, 1, (from, to) -> {
+            StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset).seek(from);
+            for (int i = from; i < to; i++) {
+                ElementAccess.write(out.data, outType, i, f.apply(ElementAccess.read(x.data, x.dtype, w.off0)));
+                w.next();
+            }
+        });
         return out;
     }
 
@@ -140,15 +154,17 @@ final class Elementwise {
             floatingRuns(a, b, out, f, kernel);
             return out;
         }
-        int n = out.numel;
-        StridedWalk w = new StridedWalk(shape, Shapes.broadcastStrides(a.shape, a.strides, shape), a.offset,
-                Shapes.broadcastStrides(b.shape, b.strides, shape), b.offset);
-        for (int i = 0; i < n; i++) {
-            double va = ElementAccess.read(a.data, a.dtype, w.off0);
-            double vb = ElementAccess.read(b.data, b.dtype, w.off1);
-            ElementAccess.write(out.data, outType, i, f.apply(va, vb));
-            w.next();
-        }
+        int[] sa = Shapes.broadcastStrides(a.shape, a.strides, shape);
+        int[] sb = Shapes.broadcastStrides(b.shape, b.strides, shape);
+        Parallel.forRange(out.numel, 1, (from, to) -> {
+            StridedWalk w = new StridedWalk(shape, sa, a.offset, sb, b.offset).seek(from);
+            for (int i = from; i < to; i++) {
+                double va = ElementAccess.read(a.data, a.dtype, w.off0);
+                double vb = ElementAccess.read(b.data, b.dtype, w.off1);
+                ElementAccess.write(out.data, outType, i, f.apply(va, vb));
+                w.next();
+            }
+        });
         return out;
     }
 
@@ -196,12 +212,21 @@ final class Elementwise {
             outerB[i] = strideB[m - 1 - i];
         }
         int runs = out.numel / inner;
-        StridedWalk w = new StridedWalk(outerShape, outerA, a.offset, outerB, b.offset);
-        for (int r = 0; r < runs; r++) {
-            run(inner, a.data, w.off0, strideA[0], b.data, w.off1, strideB[0], out.data, r * inner, out.dtype, f,
-                    kernel);
-            w.next();
+        int sa0 = strideA[0];
+        int sb0 = strideB[0];
+        if (runs == 1) {
+            // One long run: split it into pieces.
+            Parallel.forRange(inner, 1, (from, to) -> run(to - from, a.data, a.offset + from * sa0, sa0, b.data,
+                    b.offset + from * sb0, sb0, out.data, from, out.dtype, f, kernel));
+            return;
         }
+        Parallel.forRange(runs, inner, (from, to) -> {
+            StridedWalk w = new StridedWalk(outerShape, outerA, a.offset, outerB, b.offset).seek(from);
+            for (int r = from; r < to; r++) {
+                run(inner, a.data, w.off0, sa0, b.data, w.off1, sb0, out.data, r * inner, out.dtype, f, kernel);
+                w.next();
+            }
+        });
     }
 
     /** One strided run {@code o[po + i] = f(x[px + i·sx], y[py + i·sy])}. */
@@ -259,14 +284,29 @@ final class Elementwise {
     static Tensor copy(Tensor x, DType outType) {
         Tensor out = Tensor.empty(outType, x.shape);
         if (x.contiguous && x.dtype == outType) {
-            System.arraycopy(x.data, x.offset, out.data, 0, x.numel);
+            Parallel.forRange(x.numel, 1, (from, to) ->
+                    System.arraycopy(x.data, x.offset + from, out.data, from, to - from));
             return out;
         }
-        StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset);
-        for (int i = 0; i < x.numel; i++) {
-            ElementAccess.copy(x.data, x.dtype, w.off0, out.data, outType, i);
-            w.next();
+        if (x.contiguous && x.dtype == DType.FLOAT32 && outType == DType.FLOAT64) {
+            // The widening every reduction does first: one tight loop instead of a per-element type switch.
+            float[] in = (float[]) x.data;
+            double[] o = (double[]) out.data;
+            int off = x.offset;
+            Parallel.forRange(x.numel, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = in[off + i];
+                }
+            });
+            return out;
         }
+        Parallel.forRange(x.numel, 1, (from, to) -> {
+            StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset).seek(from);
+            for (int i = from; i < to; i++) {
+                ElementAccess.copy(x.data, x.dtype, w.off0, out.data, outType, i);
+                w.next();
+            }
+        });
         return out;
     }
 

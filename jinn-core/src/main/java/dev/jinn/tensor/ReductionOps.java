@@ -1,9 +1,16 @@
 package dev.jinn.tensor;
 
+import dev.jinn.kernel.Parallel;
+
 /**
  * Reductions over sets of dims (sum, prod, amax/amin, logsumexp, norms, ...) and scans (cumsum), with their
  * backward rules. Each reduction first lays the input out as {@code outer × inner} runs of doubles with the
  * reduced dims innermost, so one loop per kernel serves every dtype and every choice of dims.
+ *
+ * <p>Large reductions are split over the shared pool. Sums of long runs are folded in fixed chunks of
+ * {@link Parallel#CHUNK} elements (or rows) whose partial sums are added in chunk order; the chunk boundaries
+ * depend only on the shape, so a sum gives the same bits on any number of threads. Runs of at most one chunk are
+ * summed left to right, as a plain loop would.
  */
 final class ReductionOps {
     private ReductionOps() {
@@ -81,8 +88,45 @@ final class ReductionOps {
 
     private static Tensor reduce(Runs r, DType type, boolean keepDim, RunKernel kernel) {
         Tensor out = Tensor.empty(type, r.outShape(keepDim));
+        double[] values = r.values();
+        int inner = r.inner;
+        Parallel.forRange(r.outer, inner, (from, to) -> {
+            for (int o = from; o < to; o++) {
+                ElementAccess.write(out.data, type, o, kernel.reduce(values, o * inner, inner));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Sums each run of {@code r}: runs of up to {@link Parallel#CHUNK} values left to right, longer ones as fixed
+     * chunks whose partial sums are added in order. Chunks of all runs are spread over the pool together.
+     */
+    private static Tensor sumRuns(Runs r, DType type, boolean keepDim) {
+        Tensor out = Tensor.empty(type, r.outShape(keepDim));
+        double[] v = r.values();
+        int inner = r.inner;
+        int perRun = Math.max(1, (inner + Parallel.CHUNK - 1) / Parallel.CHUNK);
+        double[] partial = new double[r.outer * perRun];
+        Parallel.forRange(partial.length, Math.min(inner, Parallel.CHUNK), (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int o = t / perRun;
+                int c = t - o * perRun;
+                int start = o * inner + c * Parallel.CHUNK;
+                int end = o * inner + Math.min(inner, (c + 1) * Parallel.CHUNK);
+                double s = 0;
+                for (int i = start; i < end; i++) {
+                    s += v[i];
+                }
+                partial[t] = s;
+            }
+        });
         for (int o = 0; o < r.outer; o++) {
-            ElementAccess.write(out.data, type, o, kernel.reduce(r.values(), o * r.inner, r.inner));
+            double s = 0;
+            for (int c = 0; c < perRun; c++) {
+                s += partial[o * perRun + c];
+            }
+            ElementAccess.write(out.data, type, o, s);
         }
         return out;
     }
@@ -99,13 +143,7 @@ final class ReductionOps {
     static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
         Runs r = new Runs("sum", x, dims);
         Tensor block = blockSum(x, r, keepDim);
-        Tensor out = block != null ? block : reduce(r, sumType(x), keepDim, (v, from, len) -> {
-            double s = 0;
-            for (int i = from; i < from + len; i++) {
-                s += v[i];
-            }
-            return s;
-        });
+        Tensor out = block != null ? block : sumRuns(r, sumType(x), keepDim);
         return Tensor.record("SumBackward", out, (g, n) -> new Tensor[] {spread(g, r, x.shape)}, x);
     }
 
@@ -144,32 +182,111 @@ final class ReductionOps {
             }
         }
         Tensor out = Tensor.empty(x.dtype, r.outShape(keepDim));
-        double[] acc = new double[inner];
-        for (int o = 0; o < outer; o++) {
-            java.util.Arrays.fill(acc, 0.0);
-            int base = x.offset + o * block * inner;
-            if (x.dtype == DType.FLOAT32) {
-                float[] v = (float[]) x.data;
-                for (int b = 0; b < block; b++, base += inner) {
-                    for (int i = 0; i < inner; i++) {
-                        acc[i] += v[base + i];
-                    }
+        if (outer == 0 || block == 0 || inner == 0) {
+            return out;
+        }
+        int outerN = outer;
+        int blockN = block;
+        int innerN = inner;
+        if (inner >= WIDE_INNER) {
+            // Each column is summed down the block in order; columns are independent, so split over them.
+            int width = Math.max(COLUMN_GRAIN, Math.min(inner, Parallel.CHUNK / Math.max(1, block)));
+            int perOuter = (inner + width - 1) / width;
+            Parallel.forRange(outer * perOuter, (long) block * width, (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    int o = t / perOuter;
+                    int c0 = (t - o * perOuter) * width;
+                    int c1 = Math.min(innerN, c0 + width);
+                    double[] acc = new double[c1 - c0];
+                    addRows(x, x.offset + o * blockN * innerN, 0, blockN, innerN, c0, acc);
+                    store(out, o * innerN + c0, acc);
                 }
-                float[] res = (float[]) out.data;
-                for (int i = 0; i < inner; i++) {
-                    res[o * inner + i] = (float) acc[i];
-                }
-            } else {
-                double[] v = (double[]) x.data;
-                for (int b = 0; b < block; b++, base += inner) {
-                    for (int i = 0; i < inner; i++) {
-                        acc[i] += v[base + i];
-                    }
-                }
-                System.arraycopy(acc, 0, out.data, o * inner, inner);
+            });
+            return out;
+        }
+        // Narrow rows: fixed chunks of rows, each summed left to right, partial sums added in chunk order.
+        int rowsPerChunk = Math.max(1, Parallel.CHUNK / inner);
+        int perOuter = (block + rowsPerChunk - 1) / rowsPerChunk;
+        double[] partial = new double[outer * perOuter * inner];
+        Parallel.forRange(outer * perOuter, (long) Math.min(block, rowsPerChunk) * inner, (from, to) -> {
+            double[] acc = new double[innerN];
+            for (int t = from; t < to; t++) {
+                int o = t / perOuter;
+                int b0 = (t - o * perOuter) * rowsPerChunk;
+                java.util.Arrays.fill(acc, 0.0);
+                addRows(x, x.offset + o * blockN * innerN, b0, Math.min(blockN, b0 + rowsPerChunk), innerN, 0, acc);
+                System.arraycopy(acc, 0, partial, t * innerN, innerN);
             }
+        });
+        double[] acc = new double[inner];
+        for (int o = 0; o < outerN; o++) {
+            java.util.Arrays.fill(acc, 0.0);
+            for (int c = 0; c < perOuter; c++) {
+                int p = (o * perOuter + c) * inner;
+                for (int i = 0; i < inner; i++) {
+                    acc[i] += partial[p + i];
+                }
+            }
+            store(out, o * inner, acc);
         }
         return out;
+    }
+
+    /** Writes {@code acc} into the floating tensor {@code out} from position {@code at}, rounding to its type. */
+    private static void store(Tensor out, int at, double[] acc) {
+        if (out.dtype == DType.FLOAT32) {
+            float[] res = (float[]) out.data;
+            for (int i = 0; i < acc.length; i++) {
+                res[at + i] = (float) acc[i];
+            }
+        } else {
+            System.arraycopy(acc, 0, out.data, at, acc.length);
+        }
+    }
+
+    /** Rows of at least this many elements are summed column by column, without row chunks. */
+    private static final int WIDE_INNER = 64;
+    /** Fewest columns one task of a column-split sum takes. */
+    private static final int COLUMN_GRAIN = 16;
+
+    /**
+     * Adds rows {@code [b0, b1)} of the {@code [block, inner]} slab of the contiguous tensor {@code x} that
+     * starts at {@code start}, columns {@code [c0, c0 + acc.length)}, into {@code acc} in row order.
+     */
+    private static void addRows(Tensor x, int start, int b0, int b1, int inner, int c0, double[] acc) {
+        int w = acc.length;
+        int base = start + b0 * inner + c0;
+        if (x.dtype == DType.FLOAT32) {
+            float[] v = (float[]) x.data;
+            if (w == 1) {
+                double s = acc[0];
+                for (int b = b0; b < b1; b++, base += inner) {
+                    s += v[base];
+                }
+                acc[0] = s;
+                return;
+            }
+            for (int b = b0; b < b1; b++, base += inner) {
+                for (int i = 0; i < w; i++) {
+                    acc[i] += v[base + i];
+                }
+            }
+        } else {
+            double[] v = (double[]) x.data;
+            if (w == 1) {
+                double s = acc[0];
+                for (int b = b0; b < b1; b++, base += inner) {
+                    s += v[base];
+                }
+                acc[0] = s;
+                return;
+            }
+            for (int b = b0; b < b1; b++, base += inner) {
+                for (int i = 0; i < w; i++) {
+                    acc[i] += v[base + i];
+                }
+            }
+        }
     }
 
     /** Number of elements folded into each result of a reduction over {@code dims}. */

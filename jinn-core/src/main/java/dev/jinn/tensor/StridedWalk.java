@@ -9,6 +9,7 @@ final class StridedWalk {
     private final int[] shape;
     private final int[][] strides;
     private final int[] counter;
+    private final int[] starts;
     /** Current storage offsets of operands 0, 1 and 2. */
     int off0;
     int off1;
@@ -26,9 +27,40 @@ final class StridedWalk {
         this.shape = shape;
         this.strides = strides;
         this.counter = new int[shape.length];
+        this.starts = starts;
         off0 = starts[0];
         off1 = starts.length > 1 ? starts[1] : 0;
         off2 = starts.length > 2 ? starts[2] : 0;
+    }
+
+    /**
+     * Moves to the row-major linear {@code index}, so a range of the index space can be walked on its own.
+     *
+     * @param index the linear index to move to
+     * @return this walk
+     */
+    StridedWalk seek(int index) {
+        int nOps = strides.length;
+        int o0 = starts[0];
+        int o1 = nOps > 1 ? starts[1] : 0;
+        int o2 = nOps > 2 ? starts[2] : 0;
+        int rest = index;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            int c = shape[d] == 0 ? 0 : rest % shape[d];
+            rest = shape[d] == 0 ? 0 : rest / shape[d];
+            counter[d] = c;
+            o0 += c * strides[0][d];
+            if (nOps > 1) {
+                o1 += c * strides[1][d];
+                if (nOps > 2) {
+                    o2 += c * strides[2][d];
+                }
+            }
+        }
+        off0 = o0;
+        off1 = o1;
+        off2 = o2;
+        return this;
     }
 
     /** Advances to the next index in row-major order. */

@@ -85,7 +85,7 @@ final class UnaryOps {
     }
 
     static Tensor log(Tensor x) {
-        Tensor out = Elementwise.map(x, floatType(x), Math::log);
+        Tensor out = map(x, Math::log, FastMath::log);
         return Tensor.record("LogBackward", out, (g, n) -> new Tensor[] {g.div(x)}, x);
     }
 
