@@ -1,30 +1,81 @@
 package dev.jinn.kernel;
 
 /**
- * Reference matrix multiply {@code C = A·B} on strided primitive arrays: {@code A} is {@code m×k},
- * {@code B} is {@code k×n}, {@code C} is a contiguous {@code m×n} output. Each operand is described by its
- * array, start offset, row stride and column stride, so transposed views need no copy. The loop order
- * (i, p, j) streams rows of B and C; accumulation is in the array's own precision for float64 and in double
- * for float32 rows. Narrow outputs (fewer than {@value #NARROW} columns, such as the 512→2 layers of small
- * flows) and products with a transposed right operand ({@code x·Wᵀ}) use dot products instead, which keep the
- * long loop innermost and read both operands with unit stride; both orders add the terms in the same
- * order, so results do not depend on the choice. A faster kernel (native BLAS) can replace this behind the same
- * signatures.
+ * Matrix multiply {@code C = A·B} on strided primitive arrays: {@code A} is {@code m×k}, {@code B} is
+ * {@code k×n}, {@code C} is a contiguous {@code m×n} output that is overwritten. Each operand is described by its
+ * array, start offset, row stride and column stride, so transposed and sliced views need no copy.
+ *
+ * <p>Two backends sit behind this entry point. A native BLAS (OpenBLAS, from the bytedeco preset) is loaded at
+ * start-up when its library is on the class path and loads on this platform; any failure leaves the pure-Java
+ * kernel in charge, silently. Products with fewer than {@value #NATIVE_WORK} multiply-adds run in Java, where
+ * the native call would cost more than the arithmetic. Measured with two threads, OpenBLAS already wins from
+ * {@code 16×16×16} up and on the thin layers of small flows ({@code [100,1]×[1,512]} about 0.03 ms against
+ * 0.04 ms, {@code [100,512]×[512,2]} on par), so the threshold is low.
+ *
+ * <p>The system property {@code jinn.blas} overrides the choice: {@code java} never loads the native library;
+ * {@code native} sends every product to it and fails at start-up when it cannot load. The Java kernel adds each
+ * element's terms in order, so its results do not depend on the thread count; OpenBLAS's results may differ from
+ * it in the last bits.
  */
 public final class Gemm {
-    /** Below this many output columns the (i, j, p) dot-product order is used. */
-    static final int NARROW = 8;
+    /** Multiply-adds below which products stay in Java (measured: about where OpenBLAS's call cost is repaid). */
+    static final long NATIVE_WORK = 1L << 10;
+
+    private static final String MODE = mode(System.getProperty("jinn.blas"));
+    private static final GemmBackend NATIVE = loadNative(MODE);
 
     private Gemm() {
     }
 
+    private static String mode(String value) {
+        if (value == null || value.isBlank()) {
+            return "auto";
+        }
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!v.equals("java") && !v.equals("native") && !v.equals("auto")) {
+            throw new IllegalArgumentException("jinn.blas: expected java, native or auto, got '" + value + "'");
+        }
+        return v;
+    }
+
+    private static GemmBackend loadNative(String mode) {
+        if (mode.equals("java")) {
+            return null;
+        }
+        try {
+            return (GemmBackend) Class.forName("dev.jinn.kernel.OpenBlasGemm").getDeclaredConstructor().newInstance();
+        } catch (Throwable t) {
+            if (mode.equals("native")) {
+                throw new IllegalStateException("jinn.blas=native, but the native BLAS did not load", t);
+            }
+            return null;
+        }
+    }
+
     /**
-     * Whether the (i, j, p) dot-product order suits the operands better: for narrow outputs, and when A's rows
-     * and B's columns are both contiguous (B is a transposed view, as in {@code x·Wᵀ} of a linear layer), so
-     * both operands of every dot product are read with unit stride.
+     * The backend that runs large products: {@code "openblas"} when the native library loaded, else
+     * {@code "java"}. Small products run in Java either way unless {@code jinn.blas=native}.
+     *
+     * @return the backend's name
      */
-    private static boolean useDotProducts(int n, int ac, int br, int bc) {
-        return n < NARROW || (ac == 1 && br == 1 && bc != 1);
+    public static String backendName() {
+        return NATIVE != null ? NATIVE.name() : JavaGemm.INSTANCE.name();
+    }
+
+    /** The native backend, or null when it is not loaded. */
+    static GemmBackend nativeBackend() {
+        return NATIVE;
+    }
+
+    /** The backend that runs an {@code m×k · k×n} product. */
+    static GemmBackend backendFor(int m, int n, int k) {
+        if (NATIVE == null) {
+            return JavaGemm.INSTANCE;
+        }
+        if (MODE.equals("native")) {
+            return NATIVE;
+        }
+        return (long) m * n * k >= NATIVE_WORK ? NATIVE : JavaGemm.INSTANCE;
     }
 
     /**
@@ -46,43 +97,11 @@ public final class Gemm {
      */
     public static void gemm(int m, int n, int k, double[] a, int ao, int ar, int ac, double[] b, int bo, int br,
             int bc, double[] c, int co) {
-        if (useDotProducts(n, ac, br, bc)) {
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double s = 0.0;
-                    int pa = ao + i * ar;
-                    int pb = bo + j * bc;
-                    for (int p = 0; p < k; p++) {
-                        s += a[pa + p * ac] * b[pb + p * br];
-                    }
-                    c[co + i * n + j] = s;
-                }
-            }
-            return;
-        }
-        for (int i = 0; i < m; i++) {
-            int crow = co + i * n;
-            for (int j = 0; j < n; j++) {
-                c[crow + j] = 0.0;
-            }
-            for (int p = 0; p < k; p++) {
-                double aip = a[ao + i * ar + p * ac];
-                int brow = bo + p * br;
-                if (bc == 1) {
-                    for (int j = 0; j < n; j++) {
-                        c[crow + j] += aip * b[brow + j];
-                    }
-                } else {
-                    for (int j = 0; j < n; j++) {
-                        c[crow + j] += aip * b[brow + j * bc];
-                    }
-                }
-            }
-        }
+        backendFor(m, n, k).dgemm(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co);
     }
 
     /**
-     * Single-precision product, accumulated in double per output row and rounded once.
+     * Single-precision product.
      *
      * @param m  rows of A and C
      * @param n  columns of B and C
@@ -100,41 +119,6 @@ public final class Gemm {
      */
     public static void gemm(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br,
             int bc, float[] c, int co) {
-        if (useDotProducts(n, ac, br, bc)) {
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double s = 0.0;
-                    int pa = ao + i * ar;
-                    int pb = bo + j * bc;
-                    for (int p = 0; p < k; p++) {
-                        s += (double) a[pa + p * ac] * b[pb + p * br];
-                    }
-                    c[co + i * n + j] = (float) s;
-                }
-            }
-            return;
-        }
-        double[] acc = new double[n];
-        for (int i = 0; i < m; i++) {
-            java.util.Arrays.fill(acc, 0.0);
-            for (int p = 0; p < k; p++) {
-                double aip = a[ao + i * ar + p * ac];
-                int brow = bo + p * br;
-                if (bc == 1) {
-                    // Unit stride lets the JIT vectorise the row update.
-                    for (int j = 0; j < n; j++) {
-                        acc[j] += aip * b[brow + j];
-                    }
-                } else {
-                    for (int j = 0; j < n; j++) {
-                        acc[j] += aip * b[brow + j * bc];
-                    }
-                }
-            }
-            int crow = co + i * n;
-            for (int j = 0; j < n; j++) {
-                c[crow + j] = (float) acc[j];
-            }
-        }
+        backendFor(m, n, k).sgemm(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co);
     }
 }

@@ -1,0 +1,207 @@
+package dev.jinn.kernel;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
+import java.util.Arrays;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * The native GEMM backend: OpenBLAS's {@code cblas_sgemm}/{@code cblas_dgemm} from the bytedeco preset, whose
+ * jars carry the binaries for Linux, macOS and Windows on x86-64 and arm64. This is the only class that names
+ * the preset, and {@link Gemm} loads it by name inside a catch-all, so a missing jar or a library that fails to
+ * load leaves jinn on {@link JavaGemm}.
+ *
+ * <p>An operand whose rows or columns are contiguous is passed as it lies, with the transpose flag and leading
+ * dimension describing the view; any other layout (broadcast, negative or doubly strided, or a sparse slice of a
+ * much larger array) is first packed contiguously. Operands are copied into per-thread native buffers, which
+ * costs {@code O(mk + kn + mn)} next to the {@code O(mnk)} product; {@link Gemm} sends small products to the
+ * Java kernel, where that copy and the call would dominate. OpenBLAS's thread count is set once to
+ * {@link Threads#count()}.
+ */
+final class OpenBlasGemm implements GemmBackend {
+    /** A view spanning more than this many times its element count is packed rather than copied whole. */
+    private static final int MAX_SPAN_RATIO = 4;
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** Per-thread native memory, grown on demand and reused. */
+    private static final class Buffers {
+        private FloatPointer fa;
+        private FloatPointer fb;
+        private FloatPointer fc;
+        private DoublePointer da;
+        private DoublePointer db;
+        private DoublePointer dc;
+    }
+
+    /**
+     * Loads the native library, sets its thread count and checks one small product.
+     *
+     * @throws IllegalStateException when the library computes a wrong product
+     */
+    OpenBlasGemm() {
+        Loader.load(openblas_nolapack.class);
+        blas_set_num_threads(Threads.count());
+        float[] c = new float[4];
+        sgemm(2, 2, 2, new float[] {1, 2, 3, 4}, 0, 2, 1, new float[] {5, 6, 7, 8}, 0, 1, 2, c, 0);
+        if (!Arrays.equals(c, new float[] {17, 23, 39, 53})) {
+            throw new IllegalStateException("OpenBLAS self-check failed: " + Arrays.toString(c));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "openblas";
+    }
+
+    private static FloatPointer grow(FloatPointer p, long size) {
+        if (p != null && p.capacity() >= size) {
+            return p;
+        }
+        if (p != null) {
+            p.close();
+        }
+        return new FloatPointer(Math.max(size, p == null ? 0 : 2 * p.capacity()));
+    }
+
+    private static DoublePointer grow(DoublePointer p, long size) {
+        if (p != null && p.capacity() >= size) {
+            return p;
+        }
+        if (p != null) {
+            p.close();
+        }
+        return new DoublePointer(Math.max(size, p == null ? 0 : 2 * p.capacity()));
+    }
+
+    /**
+     * How a {@code rows×cols} view with the given strides can be handed to BLAS: {@code ld > 0} means row-major
+     * as it lies with leading dimension ld, {@code -ld} means transposed with leading dimension ld, 0 means the
+     * view must be packed. Strides of size-1 dims are irrelevant and ignored.
+     */
+    static int layout(int rows, int cols, int rs, int cs) {
+        int er = rows == 1 ? 0 : rs;
+        int ec = cols == 1 ? 0 : cs;
+        if (er < 0 || ec < 0 || span(rows, cols, rs, cs) > (long) MAX_SPAN_RATIO * rows * cols) {
+            return 0;
+        }
+        if ((ec == 0 || ec == 1) && (rows == 1 || er >= cols)) {
+            return rows == 1 ? cols : er;
+        }
+        if ((er == 0 || er == 1) && (cols == 1 || ec >= rows)) {
+            return -(cols == 1 ? rows : ec);
+        }
+        return 0;
+    }
+
+    /** Elements from a view's first to its last, inclusive, for non-negative strides. */
+    static long span(int rows, int cols, int rs, int cs) {
+        return (rows == 1 ? 0L : (long) (rows - 1) * rs) + (cols == 1 ? 0L : (long) (cols - 1) * cs) + 1;
+    }
+
+    private static float[] pack(int rows, int cols, float[] x, int xo, int rs, int cs) {
+        float[] out = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[i * cols + j] = x[xo + i * rs + j * cs];
+            }
+        }
+        return out;
+    }
+
+    private static double[] pack(int rows, int cols, double[] x, int xo, int rs, int cs) {
+        double[] out = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[i * cols + j] = x[xo + i * rs + j * cs];
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void sgemm(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br, int bc,
+            float[] c, int co) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            Arrays.fill(c, co, co + m * n, 0f);
+            return;
+        }
+        Buffers buf = BUFFERS.get();
+        int la = layout(m, k, ar, ac);
+        if (la == 0) {
+            a = pack(m, k, a, ao, ar, ac);
+            ao = 0;
+            ar = k;
+            ac = 1;
+            la = k;
+        }
+        int lb = layout(k, n, br, bc);
+        if (lb == 0) {
+            b = pack(k, n, b, bo, br, bc);
+            bo = 0;
+            br = n;
+            bc = 1;
+            lb = n;
+        }
+        int sa = (int) span(m, k, ar, ac);
+        int sb = (int) span(k, n, br, bc);
+        buf.fa = grow(buf.fa, sa);
+        buf.fb = grow(buf.fb, sb);
+        buf.fc = grow(buf.fc, (long) m * n);
+        buf.fa.put(a, ao, sa);
+        buf.fb.put(b, bo, sb);
+        cblas_sgemm(CblasRowMajor, la > 0 ? CblasNoTrans : CblasTrans, lb > 0 ? CblasNoTrans : CblasTrans, m, n, k,
+                1f, buf.fa, Math.abs(la), buf.fb, Math.abs(lb), 0f, buf.fc, n);
+        buf.fc.get(c, co, m * n);
+    }
+
+    @Override
+    public void dgemm(int m, int n, int k, double[] a, int ao, int ar, int ac, double[] b, int bo, int br, int bc,
+            double[] c, int co) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            Arrays.fill(c, co, co + m * n, 0.0);
+            return;
+        }
+        Buffers buf = BUFFERS.get();
+        int la = layout(m, k, ar, ac);
+        if (la == 0) {
+            a = pack(m, k, a, ao, ar, ac);
+            ao = 0;
+            ar = k;
+            ac = 1;
+            la = k;
+        }
+        int lb = layout(k, n, br, bc);
+        if (lb == 0) {
+            b = pack(k, n, b, bo, br, bc);
+            bo = 0;
+            br = n;
+            bc = 1;
+            lb = n;
+        }
+        int sa = (int) span(m, k, ar, ac);
+        int sb = (int) span(k, n, br, bc);
+        buf.da = grow(buf.da, sa);
+        buf.db = grow(buf.db, sb);
+        buf.dc = grow(buf.dc, (long) m * n);
+        buf.da.put(a, ao, sa);
+        buf.db.put(b, bo, sb);
+        cblas_dgemm(CblasRowMajor, la > 0 ? CblasNoTrans : CblasTrans, lb > 0 ? CblasNoTrans : CblasTrans, m, n, k,
+                1.0, buf.da, Math.abs(la), buf.db, Math.abs(lb), 0.0, buf.dc, n);
+        buf.dc.get(c, co, m * n);
+    }
+}
