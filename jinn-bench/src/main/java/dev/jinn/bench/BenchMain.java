@@ -34,7 +34,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>Each forked JVM gets {@code -Djinn.threads=N}, {@code -Dai.djl.pytorch.num_threads=N},
  * {@code -Dai.djl.pytorch.num_interop_threads=N} (N from {@code --threads}, default: the available processors)
  * and {@code -Dai.djl.offline=true}, so DJL loads the libtorch binaries bundled in the jar and downloads nothing;
- * DJL's log lines go to the fork's standard output, hence into the log file.
+ * DJL logs errors only.
  * JMH's human-readable report goes to the {@code --log} file (default {@code bench-<suite>.log}), so standard
  * output carries only the result lines.
  */
@@ -133,8 +133,10 @@ public final class BenchMain {
                 .include("^" + java.util.regex.Pattern.quote(benchmarkClass) + "\\.")
                 .jvmArgsAppend("-Djinn.threads=" + n, "-Dai.djl.pytorch.num_threads=" + n,
                         "-Dai.djl.pytorch.num_interop_threads=" + n, "-Dai.djl.offline=true",
-                        // DJL's log lines go to the fork's stdout, which JMH writes into the log file.
-                        "-Dorg.slf4j.simpleLogger.logFile=System.out")
+                        // JMH passes a fork's own output to the console, not to the log: keep DJL's start-up
+                        // chatter (no GPU found, threads set) out of it; its failures still reach the log as
+                        // exceptions.
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error")
                 .output(log)
                 .shouldFailOnError(failOnError);
         if (json != null) {

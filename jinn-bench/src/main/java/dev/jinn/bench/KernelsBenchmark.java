@@ -46,8 +46,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <li>{@code exp_1M}: elementwise exp of 1,048,576 values.</li>
  * </ul>
  *
- * <p>Each case runs in its own fork per library; a jinn fork never loads libtorch. Every call is timed on its
- * own ({@link Mode#SampleTime}); {@code ./bench kernels} reports the median.
+ * <p>Each case runs in its own fork per library; a jinn fork never loads libtorch. Before a libtorch fork
+ * measures, it computes the case once in both libraries and fails unless the results (and for conv2d the
+ * gradients) agree, so both sides do the same work. Every call is timed on its own ({@link Mode#SampleTime});
+ * {@code ./bench kernels} reports the median.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -143,6 +145,61 @@ public class KernelsBenchmark {
         if (op == Op.CONV) {
             ta.setRequiresGradient(true);
             tb.setRequiresGradient(true);
+        }
+        checkAgreement();
+    }
+
+    /** Computes the case once in each library and fails unless the results agree to float32 rounding. */
+    private void checkAgreement() {
+        switch (op) {
+            case GEMM:
+                try (NDArray c = ta.matMul(tb)) {
+                    agree("product", ja.matmul(jb), c.toFloatArray());
+                }
+                break;
+            case EXP:
+                try (NDArray e = ta.exp()) {
+                    agree("exp", ja.exp(), e.toFloatArray());
+                }
+                break;
+            case CONV: {
+                Tensor x = ja.copy().requiresGrad(true);
+                Tensor w = jb.copy().requiresGrad(true);
+                Tensor y = Tensor.conv2d(x, w, null, ONES2, ONES2, ONES2, 1);
+                y.backward(jOnes);
+                try (NDManager scope = manager.newSubManager()) {
+                    ta.tempAttach(scope);
+                    tb.tempAttach(scope);
+                    try (GradientCollector collector = engine.newGradientCollector()) {
+                        NDArray ty = Conv2d.conv2d(ta, tb, null, new Shape(1, 1), new Shape(1, 1),
+                                new Shape(1, 1), 1).singletonOrThrow();
+                        collector.backward(ty);
+                        agree("conv2d output", y, ty.toFloatArray());
+                    }
+                    agree("conv2d input gradient", x.grad(), ta.getGradient().toFloatArray());
+                    agree("conv2d weight gradient", w.grad(), tb.getGradient().toFloatArray());
+                }
+                break;
+            }
+            default:
+                throw new AssertionError(op);
+        }
+    }
+
+    private static void agree(String what, Tensor jinn, float[] torch) {
+        float[] j = jinn.toFloatArray();
+        if (j.length != torch.length) {
+            throw new IllegalStateException(what + ": jinn has " + j.length + " values, libtorch " + torch.length);
+        }
+        double scale = 0;
+        double diff = 0;
+        for (int i = 0; i < j.length; i++) {
+            scale = Math.max(scale, Math.abs(torch[i]));
+            diff = Math.max(diff, Math.abs(j[i] - torch[i]));
+        }
+        if (diff > 1e-4 * Math.max(scale, 1.0)) {
+            throw new IllegalStateException(what + ": jinn and libtorch differ by up to " + diff
+                    + " (largest magnitude " + scale + ")");
         }
     }
 
