@@ -17,14 +17,24 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Entry point of {@code jinn-bench.jar}: runs one suite through JMH and prints one line per case,
- * {@code <suite> <case> jinn_us=<median>}, the median time of one call in microseconds.
+ * Entry point of {@code jinn-bench.jar}: runs one suite through JMH and prints one line per case.
  *
  * <pre>
- * java -jar jinn-bench.jar ops [--log FILE] [--json FILE] [JMH options, e.g. -prof gc]
+ * java -jar jinn-bench.jar ops     [--threads N] [--log FILE] [--json FILE] [JMH options, e.g. -prof gc]
+ * java -jar jinn-bench.jar kernels [--threads N] [--log FILE] [--json FILE] [JMH options]
  * java -jar jinn-bench.jar jmh [JMH options]     (JMH's own command line, all benchmarks)
  * </pre>
  *
+ * <ul>
+ *   <li>{@code ops}: {@code ops <case> jinn_us=<median>}, the median time of one call in microseconds;</li>
+ *   <li>{@code kernels}: {@code kernel <case> jinn_ms=<median> torch_ms=<median> ratio=<jinn/torch>}, median
+ *       times of one call in milliseconds, {@code NA} where libtorch could not run.</li>
+ * </ul>
+ *
+ * <p>Each forked JVM gets {@code -Djinn.threads=N}, {@code -Dai.djl.pytorch.num_threads=N},
+ * {@code -Dai.djl.pytorch.num_interop_threads=N} (N from {@code --threads}, default: the available processors)
+ * and {@code -Dai.djl.offline=true}, so DJL loads the libtorch binaries bundled in the jar and downloads nothing;
+ * DJL logs errors only.
  * JMH's human-readable report goes to the {@code --log} file (default {@code bench-<suite>.log}), so standard
  * output carries only the result lines.
  */
@@ -33,11 +43,15 @@ public final class BenchMain {
     }
 
     private static final String USAGE = String.join("\n",
-            "usage: jinn-bench <suite> [--log FILE] [--json FILE] [JMH options]",
+            "usage: jinn-bench <suite> [--threads N] [--log FILE] [--json FILE] [JMH options]",
             "       jinn-bench jmh [JMH options]",
             "suites:",
-            "  ops   per-op dispatch overhead: add/mul/exp on [100,2] float32 with and without autograd,",
-            "        and a 2-512-2 MLP forward+backward");
+            "  ops       per-op dispatch overhead: add/mul/exp on [100,2] float32 with and without autograd,",
+            "            and a 2-512-2 MLP forward+backward; median microseconds per call",
+            "  kernels   jinn next to libtorch (DJL, offline): gemm 1024x1024x1024, 256x512x784, 100x512x2,",
+            "            100x1x512, conv2d [8,16,32,32]*[256,16,3,3] pad 1 fwd+bwd, exp of 1M float32;",
+            "            median milliseconds per call and their ratio jinn/torch",
+            "--threads N   threads of jinn and libtorch in the forked JVMs (default: available processors)");
 
     /**
      * Runs the suite named by the first argument.
@@ -53,7 +67,10 @@ public final class BenchMain {
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "ops":
-                runSuite("ops", OpsBenchmark.class.getName(), OpsBenchmark.CASES, rest);
+                printOps(runSuite("ops", OpsBenchmark.class.getName(), "us/op", true, rest));
+                break;
+            case "kernels":
+                printKernels(runSuite("kernels", KernelsBenchmark.class.getName(), "ms/op", false, rest));
                 break;
             case "jmh":
                 org.openjdk.jmh.Main.main(rest);
@@ -69,17 +86,34 @@ public final class BenchMain {
         System.exit(2);
     }
 
-    private static void runSuite(String suite, String benchmarkClass, List<String> order, String[] args)
-            throws RunnerException {
+    /**
+     * Runs every benchmark of one class through JMH.
+     *
+     * @param failOnError stop at the first failing benchmark; otherwise the others still run and the failing
+     *                    ones are missing from the results
+     * @return the results, or null when the options were bad (usage was printed)
+     */
+    private static Collection<RunResult> runSuite(String suite, String benchmarkClass, String unit,
+            boolean failOnError, String[] args) throws RunnerException {
         String log = "bench-" + suite + ".log";
         String json = null;
+        int threads = Runtime.getRuntime().availableProcessors();
         List<String> jmhArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if ((args[i].equals("--log") || args[i].equals("--json")) && i + 1 < args.length) {
-                if (args[i].equals("--log")) {
-                    log = args[++i];
-                } else {
-                    json = args[++i];
+            boolean hasValue = i + 1 < args.length;
+            if (args[i].equals("--log") && hasValue) {
+                log = args[++i];
+            } else if (args[i].equals("--json") && hasValue) {
+                json = args[++i];
+            } else if (args[i].equals("--threads") && hasValue) {
+                try {
+                    threads = Integer.parseInt(args[++i]);
+                } catch (NumberFormatException e) {
+                    threads = 0;
+                }
+                if (threads < 1) {
+                    System.err.println("--threads: expected a positive integer, got " + args[i]);
+                    usage();
                 }
             } else {
                 jmhArgs.add(args[i]);
@@ -91,38 +125,92 @@ public final class BenchMain {
         } catch (CommandLineOptionException e) {
             System.err.println("bad JMH options: " + e.getMessage());
             usage();
-            return;
+            return null;
         }
+        String n = Integer.toString(threads);
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .parent(cli)
                 .include("^" + java.util.regex.Pattern.quote(benchmarkClass) + "\\.")
+                .jvmArgsAppend("-Djinn.threads=" + n, "-Dai.djl.pytorch.num_threads=" + n,
+                        "-Dai.djl.pytorch.num_interop_threads=" + n, "-Dai.djl.offline=true",
+                        // JMH passes a fork's own output to the console, not to the log: keep DJL's start-up
+                        // chatter (no GPU found, threads set) out of it; its failures still reach the log as
+                        // exceptions.
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error")
                 .output(log)
-                .shouldFailOnError(true);
+                .shouldFailOnError(failOnError);
         if (json != null) {
             options.result(json).resultFormat(ResultFormatType.JSON);
         }
         Collection<RunResult> results = new Runner(options.build()).run();
+        for (RunResult r : results) {
+            String got = r.getPrimaryResult().getScoreUnit();
+            if (!got.equals(unit)) {
+                throw new IllegalStateException(r.getParams().getBenchmark() + ": expected " + unit
+                        + ", JMH reported " + got);
+            }
+        }
+        return results;
+    }
 
+    private static String method(RunResult r) {
+        String full = r.getParams().getBenchmark();
+        return full.substring(full.lastIndexOf('.') + 1);
+    }
+
+    private static double median(RunResult r) {
+        return r.getPrimaryResult().getStatistics().getPercentile(50.0);
+    }
+
+    private static void printOps(Collection<RunResult> results) {
         Map<String, Double> medians = new LinkedHashMap<>();
-        for (String name : order) {
+        for (String name : OpsBenchmark.CASES) {
             medians.put(name, null);
         }
         for (RunResult r : results) {
-            String full = r.getParams().getBenchmark();
-            String method = full.substring(full.lastIndexOf('.') + 1);
-            String unit = r.getPrimaryResult().getScoreUnit();
-            if (!unit.equals("us/op")) {
-                throw new IllegalStateException(full + ": expected us/op, JMH reported " + unit);
-            }
-            medians.put(method, r.getPrimaryResult().getStatistics().getPercentile(50.0));
+            medians.put(method(r), median(r));
         }
         PrintStream out = System.out;
         for (Map.Entry<String, Double> e : medians.entrySet()) {
             if (e.getValue() != null) {
-                out.println(String.format(Locale.ROOT, "%s %s jinn_us=%.3f", suite, snakeCase(e.getKey()),
+                out.println(String.format(Locale.ROOT, "ops %s jinn_us=%.3f", snakeCase(e.getKey()),
                         e.getValue()));
             }
         }
+    }
+
+    private static void printKernels(Collection<RunResult> results) {
+        Map<String, Double> jinn = new LinkedHashMap<>();
+        Map<String, Double> torch = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String kernel = r.getParams().getParam("kernel");
+            (method(r).equals("torch") ? torch : jinn).put(kernel, median(r));
+        }
+        PrintStream out = System.out;
+        boolean missing = false;
+        for (String kernel : KernelsBenchmark.CASES) {
+            Double j = jinn.get(kernel);
+            Double t = torch.get(kernel);
+            if (j == null && t == null) {
+                continue; // not selected (-p kernel=...), or failed in both libraries
+            }
+            missing |= j == null || t == null;
+            String ratio = j != null && t != null ? String.format(Locale.ROOT, "%.2f", j / t) : "NA";
+            out.println(String.format(Locale.ROOT, "kernel %s jinn_ms=%s torch_ms=%s ratio=%s", kernel, ms(j),
+                    ms(t), ratio));
+        }
+        if (missing || jinn.isEmpty() && torch.isEmpty()) {
+            System.err.println("kernels: some measurements failed (NA or missing); JMH's log says why");
+        }
+    }
+
+    /** Milliseconds with four significant digits at least down to 0.0001 ms, or NA. */
+    static String ms(Double value) {
+        if (value == null) {
+            return "NA";
+        }
+        return String.format(Locale.ROOT, value >= 100 ? "%.1f" : value >= 10 ? "%.2f" : value >= 1 ? "%.3f"
+                : "%.4f", value);
     }
 
     /** {@code addNograd} → {@code add_nograd}. */
