@@ -174,7 +174,14 @@ final class UnaryOps {
     }
 
     static Tensor relu(Tensor x) {
-        Tensor out = Elementwise.map(x, floatType(x), v -> v > 0 ? v : (v == v ? 0.0 : v));
+        // Math.max is branch-free (random signs would mispredict a branch half the time) and keeps NaN. The
+        // float32 loop is its own lambda class, so its body is inlined rather than called per element (relu is
+        // the activation of most coupling subnets).
+        Tensor out = map(x, v -> Math.max(v, 0.0), (in, io, o, oo, n) -> {
+            for (int i = 0; i < n; i++) {
+                o[oo + i] = Math.max(in[io + i], 0.0f);
+            }
+        });
         return Tensor.record("ReluBackward", out, (g, n) -> new Tensor[] {
             pointwiseGrad(g, x, (gv, v) -> v > 0 ? gv : 0.0, () -> g.mul(x.gt(0.0)))}, x);
     }
