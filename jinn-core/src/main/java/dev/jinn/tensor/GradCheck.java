@@ -187,7 +187,13 @@ public final class GradCheck {
         double[] moved = base.clone();
         moved[j] += delta;
         Tensor[] args = inputs.clone();
-        args[which] = Tensor.of(moved).reshape(inputs[which].shape()).requiresGrad(true);
+        Tensor replacement = Tensor.of(moved).reshape(inputs[which].shape()).requiresGrad(true);
+        // The same tensor passed at several positions is one variable: move it everywhere, as backward sees it.
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == inputs[which]) {
+                args[i] = replacement;
+            }
+        }
         try (Grad.Scope s = Grad.enabled()) {
             return fn.apply(args).toDoubleArray();
         }

@@ -207,4 +207,11 @@ class GradCheckTest {
         Tensor x = randn(12, 3);
         GradCheck.defaults().secondOrder(true).verify(in -> Tensor.ones(DType.FLOAT64, 2), x);
     }
+
+    @Test
+    void aTensorPassedAtTwoPositionsIsCheckedAsOneVariable() {
+        Tensor x = Tensor.of(new double[] {0.3, -1.2, 2.0}).requiresGrad(true);
+        // f(a, b) = sum(a * sin(b)) with a = b = x: df/dx = sin(x) + x cos(x) at both positions.
+        GradCheck.check(in -> in[0].mul(in[1].sin()).sum(), x, x);
+    }
 }
