@@ -274,24 +274,9 @@ public final class DenseLinalg {
                     double t = tangent(theta);
                     double c = 1.0 / Math.sqrt(t * t + 1.0);
                     double sn = t * c;
-                    for (int k = 0; k < n; k++) {
-                        double skp = s[k * n + p];
-                        double skq = s[k * n + q];
-                        s[k * n + p] = c * skp - sn * skq;
-                        s[k * n + q] = sn * skp + c * skq;
-                    }
-                    for (int k = 0; k < n; k++) {
-                        double spk = s[p * n + k];
-                        double sqk = s[q * n + k];
-                        s[p * n + k] = c * spk - sn * sqk;
-                        s[q * n + k] = sn * spk + c * sqk;
-                    }
-                    for (int k = 0; k < n; k++) {
-                        double ekp = e[k * n + p];
-                        double ekq = e[k * n + q];
-                        e[k * n + p] = c * ekp - sn * ekq;
-                        e[k * n + q] = sn * ekp + c * ekq;
-                    }
+                    rotateColumns(s, n, n, p, q, c, sn);
+                    rotateRows(s, n, p, q, c, sn);
+                    rotateColumns(e, n, n, p, q, c, sn);
                 }
             }
             if (!rotated) {
@@ -401,18 +386,8 @@ public final class DenseLinalg {
                     double t = tangent(zeta);
                     double c = 1.0 / Math.sqrt(1.0 + t * t);
                     double sn = c * t;
-                    for (int i = 0; i < m; i++) {
-                        double wp = w[i * n + p];
-                        double wq = w[i * n + q];
-                        w[i * n + p] = c * wp - sn * wq;
-                        w[i * n + q] = sn * wp + c * wq;
-                    }
-                    for (int i = 0; i < n; i++) {
-                        double vp = v[i * n + p];
-                        double vq = v[i * n + q];
-                        v[i * n + p] = c * vp - sn * vq;
-                        v[i * n + q] = sn * vp + c * vq;
-                    }
+                    rotateColumns(w, m, n, p, q, c, sn);
+                    rotateColumns(v, n, n, p, q, c, sn);
                 }
             }
             if (!rotated) {
@@ -577,5 +552,28 @@ public final class DenseLinalg {
             d *= Math.signum(w[i * n + i]);
         }
         return d;
+    }
+
+    /**
+     * Applies the plane rotation (c, sn) to columns p and q of a row-major matrix with {@code rows} rows and row
+     * stride {@code stride}: {@code (a_p, a_q) ← (c·a_p − sn·a_q, sn·a_p + c·a_q)}. Shared by the Jacobi sweeps.
+     */
+    private static void rotateColumns(double[] a, int rows, int stride, int p, int q, double c, double sn) {
+        for (int k = 0; k < rows; k++) {
+            double ap = a[k * stride + p];
+            double aq = a[k * stride + q];
+            a[k * stride + p] = c * ap - sn * aq;
+            a[k * stride + q] = sn * ap + c * aq;
+        }
+    }
+
+    /** The same rotation applied to rows p and q of a row-major {@code n×n} matrix. */
+    private static void rotateRows(double[] a, int n, int p, int q, double c, double sn) {
+        for (int k = 0; k < n; k++) {
+            double ap = a[p * n + k];
+            double aq = a[q * n + k];
+            a[p * n + k] = c * ap - sn * aq;
+            a[q * n + k] = sn * ap + c * aq;
+        }
     }
 }
