@@ -102,6 +102,24 @@ public abstract class Module {
         return module;
     }
 
+    /**
+     * Replaces a registered child module (e.g. when a flow swaps one of its blocks); its parameters then
+     * appear under the same prefix.
+     *
+     * @param name   the local name of an existing child
+     * @param module the new child
+     * @param <M>    its type
+     * @return the new child
+     */
+    protected final <M extends Module> M replaceModule(String name, M module) {
+        requireKey(children, "module", name);
+        if (module == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": module '" + name + "' is null");
+        }
+        children.put(name, module);
+        return module;
+    }
+
     private Tensor asParameter(String name, Tensor value) {
         if (value == null) {
             return null;
