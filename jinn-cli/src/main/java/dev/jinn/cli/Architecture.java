@@ -1,0 +1,69 @@
+package dev.jinn.cli;
+
+import dev.jinn.flow.ModuleSpec;
+import dev.jinn.tensor.Rng;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The flow architectures the command line builds by name: each is a chain of {@code N} blocks whose subnets are
+ * {@code Linear(in, H) → ReLU → Linear(H, out)} ({@code Subnets.mlp(H)}).
+ *
+ * <ul>
+ *   <li>{@code allinone}: FrEIA's {@code AllInOneBlock} with a soft (rotation) permutation, as its quick start;</li>
+ *   <li>{@code glow}: {@code GLOWCouplingBlock} (clamp 2) then a fixed random permutation;</li>
+ *   <li>{@code rnvp}: {@code RNVPCouplingBlock} (clamp 2) then a fixed random permutation;</li>
+ *   <li>{@code nice}: {@code NICECouplingBlock} (additive, volume-preserving) then a fixed random permutation;</li>
+ *   <li>{@code iresnet}: invertible residual blocks (spectral normalisation, fixed-point inverse).</li>
+ * </ul>
+ */
+public enum Architecture {
+    /** AllInOneBlocks with soft permutations. */
+    ALLINONE,
+    /** GLOW couplings with random permutations. */
+    GLOW,
+    /** Real NVP couplings with random permutations. */
+    RNVP,
+    /** NICE additive couplings with random permutations. */
+    NICE,
+    /** Invertible residual networks. */
+    IRESNET;
+
+    /**
+     * The name used on the command line and in model files.
+     *
+     * @return e.g. {@code allinone}
+     */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Looks an architecture up by name.
+     *
+     * @param id e.g. {@code glow} (case-insensitive)
+     * @return the architecture
+     * @throws IllegalArgumentException listing the known names
+     */
+    public static Architecture byId(String id) {
+        for (Architecture a : values()) {
+            if (a.id().equalsIgnoreCase(id)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown architecture '" + id + "'; known: allinone, glow, rnvp, nice,"
+                + " iresnet");
+    }
+
+    /**
+     * The module specs of one block, in order.
+     *
+     * @param index  the block's position (0-based)
+     * @param hidden the subnets' hidden width
+     * @param rng    the generator for the block's fixed random choices (permutations)
+     * @return the specs to append
+     */
+    List<ModuleSpec> block(int index, int hidden, Rng rng) {
+        throw new UnsupportedOperationException("the " + id() + " architecture is not available in this build");
+    }
+}

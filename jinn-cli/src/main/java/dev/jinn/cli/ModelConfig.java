@@ -1,0 +1,136 @@
+package dev.jinn.cli;
+
+import dev.jinn.flow.ModuleSpec;
+import dev.jinn.flow.SequenceINN;
+import dev.jinn.nn.Init;
+import dev.jinn.tensor.Rng;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything needed to rebuild a command-line model without code: the architecture, its size, the data and
+ * condition dimensions and the seed of its random choices. Stored in the model file's metadata
+ * ({@code jinn.model.*}); {@link #build()} gives the same network (initial values included) every time.
+ *
+ * @param architecture  the kind of blocks
+ * @param blocks        the number of blocks, &ge; 1
+ * @param hidden        the subnets' hidden width, &ge; 1
+ * @param dims          the number of data dimensions, &ge; 2
+ * @param conditionDims the length of the condition vector, 0 for an unconditional model
+ * @param seed          the seed of the initial weights and fixed permutations
+ */
+public record ModelConfig(Architecture architecture, int blocks, int hidden, int dims, int conditionDims,
+        long seed) {
+    private static final String PREFIX = "jinn.model.";
+
+    /**
+     * Validates the sizes.
+     *
+     * @param architecture  the architecture
+     * @param blocks        the block count
+     * @param hidden        the hidden width
+     * @param dims          the data dimensions
+     * @param conditionDims the condition dimensions
+     * @param seed          the seed
+     */
+    public ModelConfig {
+        if (architecture == null) {
+            throw new IllegalArgumentException("the architecture is missing");
+        }
+        if (blocks < 1 || blocks > 10_000) {
+            throw new IllegalArgumentException("--blocks must be between 1 and 10000, got " + blocks);
+        }
+        if (hidden < 1 || hidden > 1 << 16) {
+            throw new IllegalArgumentException("--hidden must be between 1 and 65536, got " + hidden);
+        }
+        if (dims < 2) {
+            throw new IllegalArgumentException("a flow needs at least 2 data dimensions, got " + dims);
+        }
+        if (conditionDims < 0) {
+            throw new IllegalArgumentException("the condition dimensions must be >= 0, got " + conditionDims);
+        }
+    }
+
+    /**
+     * Builds the network: the initial weights come from {@link Init#manualSeed(long) Init's default generator}
+     * seeded with {@link #seed()}, the permutations from a generator seeded with it too.
+     *
+     * @return the flow, in float32 and training mode
+     */
+    public SequenceINN build() {
+        Init.manualSeed(seed);
+        Rng rng = new Rng(seed);
+        SequenceINN inn = new SequenceINN(dims);
+        for (int k = 0; k < blocks; k++) {
+            for (ModuleSpec spec : architecture.block(k, hidden, rng)) {
+                if (conditionDims > 0 && conditioned(spec)) {
+                    inn.append(spec, 0, conditionDims);
+                } else {
+                    inn.append(spec);
+                }
+            }
+        }
+        return inn;
+    }
+
+    /** Whether a block's module takes the condition (couplings do, permutations do not). */
+    private static boolean conditioned(ModuleSpec spec) {
+        return !(spec instanceof UnconditionedSpec);
+    }
+
+    /**
+     * The metadata entries describing this configuration.
+     *
+     * @return key → value
+     */
+    public Map<String, String> metadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(PREFIX + "arch", architecture.id());
+        m.put(PREFIX + "blocks", Integer.toString(blocks));
+        m.put(PREFIX + "hidden", Integer.toString(hidden));
+        m.put(PREFIX + "dims", Integer.toString(dims));
+        m.put(PREFIX + "condition_dims", Integer.toString(conditionDims));
+        m.put(PREFIX + "seed", Long.toString(seed));
+        return m;
+    }
+
+    /**
+     * Reads a configuration from metadata.
+     *
+     * @param metadata the metadata of a model file or checkpoint
+     * @return the configuration
+     * @throws IllegalArgumentException naming the missing or malformed entry
+     */
+    public static ModelConfig read(Map<String, String> metadata) {
+        return new ModelConfig(Architecture.byId(require(metadata, "arch")), integer(metadata, "blocks"),
+                integer(metadata, "hidden"), integer(metadata, "dims"), integer(metadata, "condition_dims"),
+                Long.parseLong(require(metadata, "seed")));
+    }
+
+    private static int integer(Map<String, String> metadata, String key) {
+        String v = require(metadata, key);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the metadata entry " + PREFIX + key + " is not an integer: '" + v + "'");
+        }
+    }
+
+    private static String require(Map<String, String> metadata, String key) {
+        String v = metadata.get(PREFIX + key);
+        if (v == null) {
+            throw new IllegalArgumentException("the metadata entry " + PREFIX + key + " is missing");
+        }
+        return v;
+    }
+
+    /**
+     * A one-line description, e.g. {@code allinone, 8 blocks, hidden 512, 2 dims}.
+     *
+     * @return the text
+     */
+    public String describe() {
+        return architecture.id() + ", " + blocks + " blocks, hidden " + hidden + ", " + dims + " dims"
+                + (conditionDims > 0 ? ", condition " + conditionDims : "");
+    }
+}
