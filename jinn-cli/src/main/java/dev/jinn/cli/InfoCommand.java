@@ -1,0 +1,70 @@
+package dev.jinn.cli;
+
+import dev.jinn.cli.data.ConditionEncoding;
+import dev.jinn.cli.data.DataTransform;
+import dev.jinn.flow.InvertibleModule;
+import dev.jinn.flow.SequenceINN;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jinn info}: what a model file holds. */
+@Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Describe a model file: architecture (nodes, shapes, parameters), data transform and training"
+                + " provenance (data, seed, steps, NLL, jinn version, date).",
+        footer = {"", "Example:", "  jinn info --model jinn-out/demo/model.safetensors"})
+final class InfoCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+    @Mixin
+    private CommonOptions common;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file.")
+    private Path model;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        ModelFile m = ModelFile.load(model);
+        SequenceINN inn = m.model();
+        o.println("model file:   " + model);
+        o.println("format:       " + ModelFile.FORMAT + " version " + ModelFile.VERSION);
+        o.println("architecture: " + m.config().describe() + ", seed " + m.config().seed());
+        o.printf(Locale.ROOT, "parameters:   %,d%n", inn.parameterCount());
+        DataTransform t = m.transform();
+        o.println("data columns: " + String.join(", ", t.columns()) + (t.dequantizeLevels() > 0
+                ? " (integers 0.." + (t.dequantizeLevels() - 1) + ", dequantised)" : ""));
+        if (t.condition().kind() != ConditionEncoding.Kind.NONE) {
+            o.println("condition:    '" + t.condition().column() + "', " + t.condition().kind().id()
+                    + (t.condition().categories().isEmpty() ? "" : " {" + String.join(", ", t.condition().categories())
+                    + "}") + " -> " + t.condition().dims() + " values");
+        }
+        o.println();
+        o.println("nodes:");
+        o.printf(Locale.ROOT, "  %3s  %-28s %-18s %-18s %12s%n", "#", "module", "input", "output", "parameters");
+        int k = 0;
+        for (InvertibleModule mod : inn) {
+            o.printf(Locale.ROOT, "  %3d  %-28s %-18s %-18s %,12d%s%n", k, mod.getClass().getSimpleName(),
+                    mod.dimsIn().get(0), mod.dimsOut().get(0), mod.parameterCount(),
+                    inn.conditionIndex(k) >= 0 ? "  (conditioned)" : "");
+            k++;
+        }
+        o.println();
+        o.println("provenance:");
+        if (m.provenance().isEmpty()) {
+            o.println("  (none recorded)");
+        }
+        for (Map.Entry<String, String> e : m.provenance().entrySet()) {
+            o.printf(Locale.ROOT, "  %-22s %s%n", e.getKey(), e.getValue());
+        }
+        o.flush();
+        return 0;
+    }
+}

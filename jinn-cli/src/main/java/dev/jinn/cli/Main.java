@@ -1,0 +1,128 @@
+package dev.jinn.cli;
+
+import dev.jinn.cli.data.DataException;
+import dev.jinn.train.NonFiniteLossException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code jinn} command: train normalizing flows and use them from the shell. Exit codes: 0 success, 1 error
+ * (bad data, unreadable files, training failure), 2 usage error (unknown command or option, bad option value).
+ * Errors go to standard error as one line, without a stack trace unless {@code --verbose} is given.
+ */
+@Command(name = "jinn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Invertible neural networks (normalizing flows) on the JVM.%n",
+        commandListHeading = "%nCommands:%n",
+        footer = {"", "Start with 'jinn demo'; 'jinn <command> --help' describes each command."},
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, ScoreCommand.class,
+            InvertCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Spec
+    private CommandSpec spec;
+
+    /** Creates the command object (picocli instantiates it). */
+    public Main() {
+    }
+
+    /** Without a subcommand: a usage error that lists the commands. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command (demo, train, sample, score, invert, info)");
+    }
+
+    /**
+     * Runs the command line and exits with its exit code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(execute(args, out, err));
+    }
+
+    /**
+     * Runs the command line in this JVM (used by {@link #main} and by tests).
+     *
+     * @param args the arguments
+     * @param out  where normal output goes
+     * @param err  where errors go
+     * @return the exit code: 0 success, 1 error, 2 usage error
+     */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        System.setProperty("java.awt.headless", "true");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out).setErr(err).setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, args2) -> {
+            CommandLine c = ex.getCommandLine();
+            err.println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+            err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> report(ex, c, parsed, err));
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static int report(Exception ex, CommandLine c, ParseResult parsed, PrintWriter err) {
+        boolean verbose = verbose(parsed);
+        String who = c.getCommandSpec().qualifiedName();
+        int code;
+        String message;
+        if (ex instanceof IllegalArgumentException && !(ex instanceof DataException)) {
+            // Bad option values that only the command itself can judge (an unknown data set, too few dimensions).
+            message = ex.getMessage();
+            code = CommandLine.ExitCode.USAGE;
+        } else if (ex instanceof NoSuchFileException nf) {
+            message = (nf.getReason() == null ? "no such file" : nf.getReason()) + ": " + nf.getFile();
+            code = CommandLine.ExitCode.SOFTWARE;
+        } else if (ex instanceof IOException || ex instanceof UncheckedIOException || ex instanceof DataException
+                || ex instanceof NonFiniteLossException) {
+            message = ex.getMessage();
+            code = CommandLine.ExitCode.SOFTWARE;
+        } else {
+            message = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            code = CommandLine.ExitCode.SOFTWARE;
+        }
+        err.println(who + ": error: " + message);
+        if (verbose) {
+            ex.printStackTrace(err);
+        } else if (code == CommandLine.ExitCode.USAGE) {
+            err.println("Try '" + who + " --help' for more information.");
+        } else if (!(ex instanceof IOException || ex instanceof DataException || ex instanceof NonFiniteLossException)) {
+            err.println("(run with --verbose for the stack trace)");
+        }
+        err.flush();
+        return code;
+    }
+
+    private static boolean verbose(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Supplies {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"jinn " + JinnVersion.get(), "Java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.jinn.cli;
+
+import dev.jinn.cli.data.ConditionEncoding;
+import dev.jinn.cli.data.DataTransform;
+import dev.jinn.cli.data.Digits;
+import dev.jinn.cli.plot.DigitsGrid;
+import dev.jinn.cli.plot.Plots;
+import dev.jinn.flow.SequenceINN;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Grad;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import dev.jinn.train.Batch;
+import dev.jinn.train.Nll;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Draws samples from a trained model and evaluates its density, in the data's units; draws the pictures. */
+final class Sampler {
+    private Sampler() {
+    }
+
+    /**
+     * Draws samples: {@code z ~ N(0, I)} pushed through the inverse flow, mapped back to data units.
+     *
+     * @param model     the flow
+     * @param transform its data transform
+     * @param n         the number of samples
+     * @param condition the encoded condition vector, or null for an unconditional model
+     * @param rng       the generator of {@code z}
+     * @return the rows
+     */
+    static List<double[]> sample(SequenceINN model, DataTransform transform, int n, float[] condition, Rng rng) {
+        try (var g = Grad.disabled()) {
+            model.eval();
+            Tensor z = Tensor.randn(rng, n, transform.dims());
+            List<Tensor> conds = condition == null ? List.of()
+                    : List.of(Tensor.of(condition, 1, condition.length).expand(n, condition.length));
+            return transform.fromModel(model.inverse(z, conds).output());
+        }
+    }
+
+    /**
+     * Encodes one condition value.
+     *
+     * @param transform the data transform
+     * @param value     the value as text (a category or a number)
+     * @return the condition vector
+     */
+    static float[] condition(DataTransform transform, String value) {
+        ConditionEncoding c = transform.condition();
+        float[] v = new float[c.dims()];
+        c.encode(value, v, 0);
+        return v;
+    }
+
+    /**
+     * The log-density in data units on a grid (2-D unconditional models).
+     *
+     * @param model     the flow
+     * @param transform its transform
+     * @param xs        the grid's x values
+     * @param ys        the grid's y values
+     * @return {@code logp[i][j]} at {@code (xs[j], ys[i])}
+     */
+    static double[][] logDensityGrid(SequenceINN model, DataTransform transform, double[] xs, double[] ys) {
+        List<double[]> pts = new ArrayList<>();
+        for (double y : ys) {
+            for (double x : xs) {
+                pts.add(new double[] {x, y});
+            }
+        }
+        double[] nll;
+        try (var g = Grad.disabled()) {
+            model.eval();
+            nll = Nll.perSample(model.forward(transform.toModel(pts))).to(DType.FLOAT64).toDoubleArray();
+        }
+        double[][] out = new double[ys.length][xs.length];
+        for (int i = 0; i < ys.length; i++) {
+            for (int j = 0; j < xs.length; j++) {
+                out[i][j] = -nll[i * xs.length + j] - transform.nllOffset();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The per-row log-likelihood in data units of a batch (model units in, as {@link Batch}).
+     *
+     * @param model     the flow
+     * @param transform its transform
+     * @param batch     the rows in model units with their conditions
+     * @return {@code log p(x)} per row
+     */
+    static double[] logLikelihood(SequenceINN model, DataTransform transform, Batch batch) {
+        try (var g = Grad.disabled()) {
+            model.eval();
+            double[] nll = Nll.perSample(model.forward(batch.x(), batch.conditions())).to(DType.FLOAT64)
+                    .toDoubleArray();
+            for (int i = 0; i < nll.length; i++) {
+                nll[i] = -nll[i] - transform.nllOffset();
+            }
+            return nll;
+        }
+    }
+
+    /** Whether a model draws 8×8 images with class labels (the digits). */
+    static boolean isImageGrid(DataTransform t) {
+        return t.dims() == Digits.PIXELS && t.dequantizeLevels() > 0
+                && t.condition().kind() == ConditionEncoding.Kind.CATEGORICAL;
+    }
+
+    /**
+     * Writes a grid with one row of {@code perClass} samples per category.
+     *
+     * @param model     the flow
+     * @param transform its transform (8×8 images)
+     * @param perClass  samples per row
+     * @param only      a single category to draw, or null for all
+     * @param rng       the generator
+     * @param out       the PNG file
+     * @throws IOException when it cannot be written
+     */
+    static void digitsGrid(SequenceINN model, DataTransform transform, int perClass, String only, Rng rng, Path out)
+            throws IOException {
+        List<List<double[]>> rows = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (String c : transform.condition().categories()) {
+            if (only == null || only.strip().equals(c)) {
+                rows.add(sample(model, transform, perClass, condition(transform, c), rng));
+                labels.add(c);
+            }
+        }
+        DigitsGrid.write(rows, labels, 8, transform.dequantizeLevels() - 1, out);
+    }
+
+    /**
+     * Writes the data-vs-samples and density pictures of a 2-D unconditional model.
+     *
+     * @param model     the flow
+     * @param transform its transform
+     * @param data      data rows for comparison
+     * @param rng       the generator of the samples
+     * @param samples   the samples PNG
+     * @param density   the density PNG
+     * @throws IOException when a file cannot be written
+     */
+    static void twoDimensional(SequenceINN model, DataTransform transform, List<double[]> data, Rng rng, Path samples,
+            Path density) throws IOException {
+        List<double[]> drawn = sample(model, transform, Math.max(1000, data.size()), null, rng);
+        String xName = transform.columns().get(0);
+        String yName = transform.columns().get(1);
+        Plots.samples(data, drawn, xName, yName, samples);
+        double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+        double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (double[] r : data) {
+            for (int j = 0; j < 2; j++) {
+                lo[j] = Math.min(lo[j], r[j]);
+                hi[j] = Math.max(hi[j], r[j]);
+            }
+        }
+        int n = 100;
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        for (int k = 0; k < n; k++) {
+            double mx = 0.15 * (hi[0] - lo[0]);
+            double my = 0.15 * (hi[1] - lo[1]);
+            xs[k] = lo[0] - mx + (hi[0] - lo[0] + 2 * mx) * k / (n - 1);
+            ys[k] = lo[1] - my + (hi[1] - lo[1] + 2 * my) * k / (n - 1);
+        }
+        Plots.density(xs, ys, Sampler.logDensityGrid(model, transform, xs, ys), "learned log-density", xName, yName,
+                density);
+    }
+}

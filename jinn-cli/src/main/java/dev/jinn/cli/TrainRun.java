@@ -1,0 +1,191 @@
+package dev.jinn.cli;
+
+import dev.jinn.cli.data.TrainingData;
+import dev.jinn.flow.SequenceINN;
+import dev.jinn.kernel.Threads;
+import dev.jinn.tensor.Rng;
+import dev.jinn.train.Checkpoint;
+import dev.jinn.train.LossRecord;
+import dev.jinn.train.LrSchedule;
+import dev.jinn.train.Nll;
+import dev.jinn.train.TrainResult;
+import dev.jinn.train.Trainer;
+import dev.jinn.cli.plot.Plots;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training pipeline behind {@code jinn train} and {@code jinn demo}: load the data, build the architecture,
+ * fit it with progress and checkpoints, measure the held-out NLL, save the model file and draw the plots.
+ */
+final class TrainRun {
+    /**
+     * What to train.
+     *
+     * @param data            the data options
+     * @param architecture    the architecture
+     * @param blocks          the block count
+     * @param hidden          the subnets' width
+     * @param steps           the optimisation steps
+     * @param batch           the batch size
+     * @param lr              the learning rate
+     * @param weightDecay     AdamW's decay (0: Adam)
+     * @param schedule        the learning-rate schedule
+     * @param warmup          warm-up steps
+     * @param clip            gradient-norm clip (0: off)
+     * @param validateEvery   steps between validations
+     * @param patience        early-stopping patience (0: off)
+     * @param seed            the seed of the weights, the permutations and the batches
+     * @param out             the model file
+     * @param checkpoint      the checkpoint file, or null
+     * @param checkpointEvery steps between checkpoints
+     * @param resume          the checkpoint to resume from, or null
+     * @param plots           the directory for PNG plots, or null
+     * @param progress        how to show progress
+     */
+    record Settings(TrainingData.Options data, Architecture architecture, int blocks, int hidden, long steps, int batch,
+            double lr, double weightDecay, LrSchedule schedule, int warmup, double clip, int validateEvery, int patience,
+            long seed, Path out, Path checkpoint, int checkpointEvery, Path resume, Path plots, Progress.Mode progress) {
+    }
+
+    /**
+     * What came out.
+     *
+     * @param heldOutNll the held-out NLL in data units (nats per sample), NaN without a validation set
+     * @param bitsPerDim the held-out NLL in bits per dimension
+     * @param finalNll   the mean training NLL of the last steps, data units
+     * @param result     the trainer's result
+     * @param seconds    the training time
+     * @param files      the files written (model, plots)
+     */
+    record Summary(double heldOutNll, double bitsPerDim, double finalNll, TrainResult result, double seconds,
+            List<Path> files) {
+    }
+
+    private TrainRun() {
+    }
+
+    static Summary run(Settings s, PrintWriter out) throws IOException {
+        TrainingData data = TrainingData.load(s.data());
+        ModelConfig config = new ModelConfig(s.architecture(), s.blocks(), s.hidden(), data.transform().dims(),
+                data.transform().condition().dims(), s.seed());
+        SequenceINN model = config.build();
+        double offset = data.transform().nllOffset();
+        Trainer.Builder tb = Trainer.builder(model).data(data.source()).validation(data.validation())
+                .steps(s.steps()).batchSize(s.batch()).lr(s.lr()).weightDecay(s.weightDecay()).schedule(s.schedule())
+                .warmupSteps(s.warmup()).clipGradNorm(s.clip()).validateEvery(s.validateEvery())
+                .patience(s.patience()).seed(s.seed());
+        if (s.checkpoint() != null) {
+            tb.checkpoint(s.checkpoint(), s.checkpointEvery());
+            config.metadata().forEach(tb::checkpointMetadata);
+            tb.checkpointMetadata("jinn.train.data", data.name());
+        }
+        long startStep = 0;
+        if (s.resume() != null) {
+            Checkpoint c = Checkpoint.read(s.resume());
+            ModelConfig saved;
+            try {
+                saved = ModelConfig.read(c.metadata());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(s.resume() + " was not written by jinn train (" + e.getMessage() + ")", e);
+            }
+            if (!saved.equals(config)) {
+                throw new IllegalArgumentException("the checkpoint " + s.resume() + " is for the model '"
+                        + saved.describe() + ", seed " + saved.seed() + "', but the options describe '"
+                        + config.describe() + ", seed " + config.seed() + "'; pass the same --data, --arch, --blocks,"
+                        + " --hidden and --seed");
+            }
+            String savedData = c.metadata().get("jinn.train.data");
+            if (savedData != null && !savedData.equals(data.name())) {
+                throw new IllegalArgumentException("the checkpoint " + s.resume() + " was trained on '" + savedData
+                        + "', not on '" + data.name() + "'");
+            }
+            startStep = c.step();
+        }
+        out.printf(Locale.ROOT, "training %s on %s: %,d parameters, %d steps of batch %d, lr %g, seed %d, %d threads%n",
+                config.describe(), data.name(), model.parameterCount(), s.steps(), s.batch(), s.lr(), s.seed(),
+                Threads.count());
+        out.flush();
+        long t0 = System.nanoTime();
+        TrainResult result;
+        try (Progress progress = new Progress(s.progress(), out, offset, s.steps(), startStep)) {
+            Trainer trainer = tb.listener(progress).build();
+            result = s.resume() != null ? trainer.resume(s.resume()) : trainer.fit();
+        }
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        double heldOut = data.validation() == null ? Double.NaN
+                : Trainer.evaluate(model, data.validation(), 1000) + offset;
+        double bpd = Double.isNaN(heldOut) ? Double.NaN : Nll.bitsPerDim(heldOut, config.dims());
+        double finalNll = result.finalLoss() + offset;
+
+        Map<String, String> prov = new LinkedHashMap<>();
+        prov.put("data", data.name());
+        prov.put("seed", Long.toString(s.seed()));
+        prov.put("steps", Long.toString(result.steps()));
+        prov.put("batch", Integer.toString(s.batch()));
+        prov.put("lr", Double.toString(s.lr()));
+        prov.put("weight_decay", Double.toString(s.weightDecay()));
+        prov.put("schedule", s.schedule().name().toLowerCase(Locale.ROOT));
+        prov.put("final_train_nll", Double.toString(finalNll));
+        prov.put("heldout_nll", Double.toString(heldOut));
+        prov.put("heldout_bits_per_dim", Double.toString(bpd));
+        prov.put("stopped_early", Boolean.toString(result.stoppedEarly()));
+        prov.put("best_step", Long.toString(result.bestStep()));
+        prov.put("jinn_version", JinnVersion.get());
+        prov.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        prov.put("java", System.getProperty("java.version"));
+        prov.put("threads", Integer.toString(Threads.count()));
+        prov.put("train_seconds", String.format(Locale.ROOT, "%.1f", seconds));
+        ModelFile file = new ModelFile(config, data.transform(), prov, model);
+        file.save(s.out());
+        List<Path> files = new ArrayList<>();
+        files.add(s.out());
+        if (s.plots() != null) {
+            files.addAll(plots(file, data, result, s.plots(), s.seed()));
+        }
+        return new Summary(heldOut, bpd, finalNll, result, seconds, files);
+    }
+
+    /** Draws loss.png and, by the kind of data, samples.png + density.png (2-D) or digits.png (images). */
+    static List<Path> plots(ModelFile m, TrainingData data, TrainResult result, Path dir, long seed)
+            throws IOException {
+        List<Path> files = new ArrayList<>();
+        double offset = m.transform().nllOffset();
+        List<LossRecord> h = result.history();
+        double[] steps = new double[h.size()];
+        double[] loss = new double[h.size()];
+        List<double[]> val = new ArrayList<>();
+        for (int i = 0; i < h.size(); i++) {
+            steps[i] = h.get(i).step();
+            loss[i] = h.get(i).loss() + offset;
+            if (!Double.isNaN(h.get(i).validationLoss())) {
+                val.add(new double[] {h.get(i).step(), h.get(i).validationLoss() + offset});
+            }
+        }
+        Path lossPng = dir.resolve("loss.png");
+        Plots.loss(steps, loss, val.stream().mapToDouble(v -> v[0]).toArray(),
+                val.stream().mapToDouble(v -> v[1]).toArray(), "NLL (nats per sample)", lossPng);
+        files.add(lossPng);
+        Rng rng = new Rng(seed + 1);
+        if (m.config().dims() == 2 && m.config().conditionDims() == 0) {
+            Path samples = dir.resolve("samples.png");
+            Path density = dir.resolve("density.png");
+            Sampler.twoDimensional(m.model(), m.transform(), data.plotRows(), rng, samples, density);
+            files.add(samples);
+            files.add(density);
+        } else if (Sampler.isImageGrid(m.transform())) {
+            Path grid = dir.resolve("digits.png");
+            Sampler.digitsGrid(m.model(), m.transform(), 12, null, rng, grid);
+            files.add(grid);
+        }
+        return files;
+    }
+}
