@@ -101,7 +101,7 @@ final class SampleCommand implements Callable<Integer> {
         }
         if (png) {
             List<String> cols = m.transform().columns();
-            Plots.samples(rows, rows, cols.get(0), cols.get(1), out);
+            Plots.scatter(rows, cols.get(0), cols.get(1), out);
         } else {
             writeCsv(m, rows, labels, out);
         }

@@ -50,6 +50,19 @@ public final class Plots {
         writeSideBySide(List.of(left, right), out);
     }
 
+    /**
+     * One scatter panel of the first two columns (model samples on their own).
+     *
+     * @param rows  rows in data units
+     * @param xName the first column's name
+     * @param yName the second column's name
+     * @param out   the PNG file
+     * @throws IOException when the file cannot be written
+     */
+    public static void scatter(List<double[]> rows, String xName, String yName, Path out) throws IOException {
+        write(scatter("samples (" + rows.size() + " points)", rows, SAMPLES, xName, yName, bounds(rows, rows)), out);
+    }
+
     private static double[] bounds(List<double[]> a, List<double[]> b) {
         double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
         double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
