@@ -1,7 +1,6 @@
 package dev.jinn.flow.coupling;
 
 import dev.jinn.flow.FlowResult;
-import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SubnetConstructor;
@@ -10,7 +9,6 @@ import dev.jinn.nn.Layer;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +31,7 @@ import org.slf4j.LoggerFactory;
  *   s = α · tanh(a[:len2] / α),   t = a[len2:]
  *   u = cat(x1, x2 ⊙ e^{s} + t)
  * </pre>
+ * (As a {@link CouplingBlock}, its {@link #clamp()} is {@code α} and its clamp function {@code tanh(u/α)}.)
  * In GIN mode ({@code ginBlock(true)}) {@code s} is centred over all non-batch axes (channels and pixels) and
  * {@code Ψ(g)} is replaced by 1 (the offset still applies), making the block volume-preserving.
  *
@@ -73,58 +72,31 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * FrEIA warns that a soft permutation of more than 512 channels is slow to draw; jinn logs the same warning.
  */
-public final class AllInOneBlock extends InvertibleModule {
+public final class AllInOneBlock extends CouplingBlock {
     private static final Logger LOG = LoggerFactory.getLogger(AllInOneBlock.class);
     private static final int SOFT_PERMUTATION_WARN_CHANNELS = 512;
 
     private enum Permutation { HARD, SOFT, HOUSEHOLDER }
 
-    private final int channels;
-    private final int splitLen1;
-    private final int splitLen2;
-    private final int conditionChannels;
-    private final double affineClamping;
     private final boolean gin;
     private final GlobalAffineType globalAffineType;
     private final Permutation permutation;
     private final boolean reversePermutation;
-    private final int[] sampleAxes;
     private final int pixels;
     private final Layer subnet;
 
     private AllInOneBlock(List<Shape> dimsIn, List<Shape> dimsC, Builder b) {
-        super(dimsIn, dimsC);
+        // s = α·tanh(a/α) is the shared clamp with clamp α and f(u) = tanh(u/α).
+        super(dimsIn, dimsC, passiveHalf(dimsIn), b.affineClamping, tanhClamp(b.affineClamping));
         String who = getClass().getSimpleName();
-        if (dimsIn.size() != 1) {
-            throw new IllegalArgumentException(who + " takes exactly one input, got " + dimsIn.size() + ": " + dimsIn);
-        }
-        Shape in = dimsIn.get(0);
-        int[] spatial = Arrays.copyOfRange(in.dims(), 1, in.rank());
-        int condCh = 0;
-        for (int i = 0; i < dimsC.size(); i++) {
-            Shape c = dimsC.get(i);
-            if (!Arrays.equals(Arrays.copyOfRange(c.dims(), 1, c.rank()), spatial)) {
-                throw new IllegalArgumentException(who + ": dimensions of input and condition don't agree: condition "
-                        + i + " has shape " + c + ", but conditions must have the input's non-channel dims "
-                        + Arrays.toString(spatial) + " (input " + in + ")");
-            }
-            condCh += c.channels();
-        }
         SubnetConstructor constructor = b.subnetConstructor(who);
-        this.channels = in.channels();
-        this.splitLen1 = channels - channels / 2;
-        this.splitLen2 = channels / 2;
-        this.conditionChannels = condCh;
-        this.affineClamping = b.affineClamping;
+        Shape in = dimsIn.get(0);
+        int channels = channels();
         this.gin = b.ginBlock;
         this.globalAffineType = b.globalAffineType;
         this.reversePermutation = b.reversePermutation;
         this.permutation = b.householder > 0 ? Permutation.HOUSEHOLDER
                 : b.permuteSoft ? Permutation.SOFT : Permutation.HARD;
-        this.sampleAxes = new int[in.rank()];
-        for (int a = 0; a < sampleAxes.length; a++) {
-            sampleAxes[a] = a + 1;
-        }
         this.pixels = in.spatialNumel();
 
         if (b.permuteSoft && channels > SOFT_PERMUTATION_WARN_CHANNELS) {
@@ -157,7 +129,20 @@ public final class AllInOneBlock extends InvertibleModule {
             registerBuffer("w_perm", index, true);
             registerBuffer("w_perm_inv", ChannelMixing.inversePermutation(index), true);
         }
-        this.subnet = registerModule("subnet", constructor.build(splitLen1 + conditionChannels, 2 * splitLen2));
+        this.subnet = registerModule("subnet", constructor.build(splitLen1() + conditionChannels(), 2 * splitLen2()));
+    }
+
+    private static ClampActivation tanhClamp(double alpha) {
+        return ClampActivation.custom("tanh(u/" + alpha + ")", u -> u.div(alpha).tanh());
+    }
+
+    /** The passive (first) half is the larger one: {@code C − ⌊C/2⌋} channels. */
+    private static SplitLength passiveHalf(List<Shape> dimsIn) {
+        if (dimsIn == null || dimsIn.isEmpty()) {
+            return SplitLength.HALF; // the superclass reports the missing input
+        }
+        int c = dimsIn.get(0).channels();
+        return SplitLength.count(c - c / 2);
     }
 
     /**
@@ -168,24 +153,6 @@ public final class AllInOneBlock extends InvertibleModule {
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * The size of the passive half.
-     *
-     * @return {@code C − ⌊C/2⌋}
-     */
-    public int splitLen1() {
-        return splitLen1;
-    }
-
-    /**
-     * The size of the active half.
-     *
-     * @return {@code ⌊C/2⌋}
-     */
-    public int splitLen2() {
-        return splitLen2;
     }
 
     /**
@@ -206,7 +173,7 @@ public final class AllInOneBlock extends InvertibleModule {
     public Tensor permutationMatrix() {
         return switch (permutation) {
             case HARD -> ChannelMixing.permutationMatrix(buffer("w_perm"));
-            case SOFT -> buffer("w_perm").reshape(channels, channels);
+            case SOFT -> buffer("w_perm").reshape(channels(), channels());
             case HOUSEHOLDER -> householderMatrix();
         };
     }
@@ -216,27 +183,13 @@ public final class AllInOneBlock extends InvertibleModule {
     }
 
     @Override
-    public List<Shape> outputDims(List<Shape> inputDims) {
-        if (inputDims.size() != 1) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + " takes exactly one input, got "
-                    + inputDims.size());
-        }
-        return inputDims;
-    }
-
-    @Override
     public FlowResult forward(List<Tensor> x, List<Tensor> c, boolean reverse, boolean computeLogDet) {
-        Shape in = dimsIn().get(0);
-        if (x.size() != 1 || !in.matches(x.get(0))) {
-            throw new IllegalArgumentException(describe() + ": expected input of shape " + in + " (per sample), got "
-                    + (x.size() == 1 ? Shape.ofSample(x.get(0)).toString() : x.size() + " tensors"));
-        }
         // A learned Householder matrix changes with its parameters, so it is rebuilt on every call.
         Tensor householder = permutation == Permutation.HOUSEHOLDER ? householderMatrix() : null;
         Tensor scale = gin ? null : globalAffineType.activate(parameter("global_scale"));
         Tensor offset = parameter("global_offset");
 
-        Tensor v = x.get(0);
+        Tensor v = singleInput(x);
         if (reverse) {
             v = permute(v, true, householder).sub(offset);
             if (scale != null) {
@@ -246,30 +199,17 @@ public final class AllInOneBlock extends InvertibleModule {
             v = permute(v, true, householder);
         }
 
-        List<Tensor> halves = v.split(new int[] {splitLen1, splitLen2}, 1);
+        List<Tensor> halves = split(v);
         Tensor x1 = halves.get(0);
-        Tensor conditioner = x1;
-        if (!c.isEmpty()) {
-            List<Tensor> parts = new ArrayList<>(c.size() + 1);
-            parts.add(x1);
-            parts.addAll(c);
-            conditioner = Tensor.cat(parts, 1);
-        }
-        Tensor a = subnet.forward(conditioner).mul(0.1);
-        Tensor s = a.narrow(1, 0, splitLen2).div(affineClamping).tanh().mul(affineClamping);
+        Tensor a = subnet.forward(withConditions(x1, c)).mul(0.1);
+        int active = splitLen2();
+        Tensor s = logScale(a.narrow(1, 0, active));
         if (gin) {
-            s = s.sub(s.mean(sampleAxes, true));
+            s = s.sub(s.mean(sampleAxes(), true));
         }
-        Tensor t = a.narrow(1, splitLen2, splitLen2);
-        Tensor x2 = halves.get(1);
-        Tensor logDet = s.sum(sampleAxes, false);
-        if (reverse) {
-            x2 = x2.sub(t).mul(s.neg().exp());
-            logDet = logDet.neg();
-        } else {
-            x2 = x2.mul(s.exp()).add(t);
-        }
-        Tensor out = Tensor.cat(List.of(x1, x2), 1);
+        FlowResult coupled = affine(halves.get(1), s, a.narrow(1, active, active), reverse);
+        Tensor logDet = coupled.logDet();
+        Tensor out = Tensor.cat(List.of(x1, coupled.output()), 1);
 
         if (!reverse) {
             Tensor scaled = scale != null ? out.mul(scale) : out;
@@ -294,7 +234,7 @@ public final class AllInOneBlock extends InvertibleModule {
 
     @Override
     protected String extraRepr() {
-        return "channels=" + channels + ", conditions=" + conditionChannels + ", affine_clamping=" + affineClamping
+        return "channels=" + channels() + ", conditions=" + conditionChannels() + ", affine_clamping=" + clamp()
                 + ", gin_block=" + gin + ", global_affine_type=" + globalAffineType + ", permutation=" + permutation
                 + ", reverse_permutation=" + reversePermutation;
     }

@@ -232,6 +232,15 @@ public abstract class CouplingBlock extends InvertibleModule {
     }
 
     /**
+     * The non-batch axes of an input batch.
+     *
+     * @return {@code 1, …, rank}
+     */
+    protected final int[] sampleAxes() {
+        return sampleAxes.clone();
+    }
+
+    /**
      * The per-sample sum over every non-batch axis.
      *
      * @param t a batch

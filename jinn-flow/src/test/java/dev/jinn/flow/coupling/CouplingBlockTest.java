@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
+import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SubnetConstructor;
 import dev.jinn.flow.Subnets;
@@ -233,8 +234,10 @@ class CouplingBlockTest {
     @Test
     void singleChannelSplitLeavesOneHalfEmptyAndStillInverts() {
         // C = 1: round(0.5) = 0, so the first half is empty (FrEIA allows it); the block is then a one-sided
-        // transform of the single channel by constants (an empty-input subnet is its bias alone).
-        for (var spec : List.<CouplingBlockBuilder<?>>of(GLOWCouplingBlock.builder().subnet(Subnets.mlp(4)),
+        // transform of the single channel by constants (an empty-input subnet is its bias alone), or of the
+        // conditions. AllInOneBlock's active half is the empty one instead: only its global affine acts.
+        for (var spec : List.<ModuleSpec>of(AllInOneBlock.builder().subnet(Subnets.mlp(4)),
+                GLOWCouplingBlock.builder().subnet(Subnets.mlp(4)),
                 RNVPCouplingBlock.builder().subnet(Subnets.mlp(4)), NICECouplingBlock.builder().subnet(Subnets.mlp(4)),
                 GINCouplingBlock.builder().subnet(Subnets.mlp(4)),
                 AffineCouplingOneSided.builder().subnet(Subnets.mlp(4)))) {
