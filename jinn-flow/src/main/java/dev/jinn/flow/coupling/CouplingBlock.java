@@ -187,8 +187,8 @@ public abstract class CouplingBlock extends InvertibleModule {
     protected final Tensor singleInput(List<Tensor> x) {
         Shape in = dimsIn().get(0);
         if (x.size() != 1 || !in.matches(x.get(0))) {
-            throw new IllegalArgumentException(describe() + ": expected one tensor of shape [B, "
-                    + Arrays.toString(in.dims()).replaceAll("[\\[\\]]", "") + "], got "
+            String expected = Arrays.toString(in.withBatch(1)).replace("[1,", "[B,");
+            throw new IllegalArgumentException(describe() + ": expected one tensor of shape " + expected + ", got "
                     + (x.size() == 1 ? Arrays.toString(x.get(0).shape()) : x.size() + " tensors"));
         }
         return x.get(0);
