@@ -1,6 +1,13 @@
 package dev.jinn.cli;
 
 import dev.jinn.flow.ModuleSpec;
+import dev.jinn.flow.SubnetConstructor;
+import dev.jinn.flow.Subnets;
+import dev.jinn.flow.coupling.AllInOneBlock;
+import dev.jinn.flow.coupling.GLOWCouplingBlock;
+import dev.jinn.flow.coupling.NICECouplingBlock;
+import dev.jinn.flow.coupling.RNVPCouplingBlock;
+import dev.jinn.flow.linear.PermuteRandom;
 import dev.jinn.tensor.Rng;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +35,9 @@ public enum Architecture {
     NICE,
     /** Invertible residual networks. */
     IRESNET;
+
+    /** The soft clamp of the affine couplings' log-scales (FrEIA's default for GLOW and RNVP). */
+    private static final double CLAMP = 2.0;
 
     /**
      * The name used on the command line and in model files.
@@ -64,6 +74,23 @@ public enum Architecture {
      * @return the specs to append
      */
     List<ModuleSpec> block(int index, int hidden, Rng rng) {
-        throw new UnsupportedOperationException("the " + id() + " architecture is not available in this build");
+        SubnetConstructor subnet = Subnets.mlp(hidden);
+        return switch (this) {
+            case ALLINONE -> List.of(AllInOneBlock.builder().subnet(subnet).permuteSoft(true).rng(rng.split()));
+            case GLOW -> List.of(GLOWCouplingBlock.builder().subnet(subnet).clamp(CLAMP), PermuteRandom.rng(rng.split()));
+            case RNVP -> List.of(RNVPCouplingBlock.builder().subnet(subnet).clamp(CLAMP), PermuteRandom.rng(rng.split()));
+            case NICE -> List.of(NICECouplingBlock.builder().subnet(subnet), PermuteRandom.rng(rng.split()));
+            case IRESNET -> throw new UnsupportedOperationException("the iresnet architecture is not available in this"
+                    + " build yet");
+        };
+    }
+
+    /**
+     * Whether the architecture's blocks can take a condition.
+     *
+     * @return false for i-ResNets
+     */
+    public boolean conditional() {
+        return this != IRESNET;
     }
 }

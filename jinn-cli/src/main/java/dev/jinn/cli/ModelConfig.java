@@ -2,6 +2,7 @@ package dev.jinn.cli;
 
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.SequenceINN;
+import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.nn.Init;
 import dev.jinn.tensor.Rng;
 import java.util.LinkedHashMap;
@@ -49,6 +50,10 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
         if (conditionDims < 0) {
             throw new IllegalArgumentException("the condition dimensions must be >= 0, got " + conditionDims);
         }
+        if (conditionDims > 0 && !architecture.conditional()) {
+            throw new IllegalArgumentException("the " + architecture.id() + " architecture takes no condition; use"
+                    + " allinone, glow, rnvp or nice for conditional data");
+        }
     }
 
     /**
@@ -75,7 +80,7 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
 
     /** Whether a block's module takes the condition (couplings do, permutations do not). */
     private static boolean conditioned(ModuleSpec spec) {
-        return !(spec instanceof UnconditionedSpec);
+        return !(spec instanceof UnconditionalSpec);
     }
 
     /**

@@ -110,8 +110,8 @@ final class TrainRun {
             }
             startStep = c.step();
         }
-        out.printf(Locale.ROOT, "training %s on %s: %,d parameters, %d steps of batch %d, lr %g, seed %d, %d threads%n",
-                config.describe(), data.name(), model.parameterCount(), s.steps(), s.batch(), s.lr(), s.seed(),
+        out.printf(Locale.ROOT, "training %s on %s: %,d parameters, %d steps of batch %d, lr %s, seed %d, %d threads%n",
+                config.describe(), data.name(), model.parameterCount(), s.steps(), s.batch(), Double.toString(s.lr()), s.seed(),
                 Threads.count());
         out.flush();
         long t0 = System.nanoTime();

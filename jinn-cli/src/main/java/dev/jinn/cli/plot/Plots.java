@@ -163,6 +163,8 @@ public final class Plots {
                     new Color(240, 249, 33)})
                 .setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setHeatMapValueDecimalPattern("0.0");
+        chart.getStyler().setHeatMapDecimalValueFormatter(v -> String.format(java.util.Locale.ROOT, "%.1f", v));
+        chart.getStyler().setPlotGridLinesVisible(false);
         chart.getStyler().setXAxisMaxLabelCount(6).setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.addSeries("log p", box(xs), box(ys), heat);
