@@ -1,0 +1,110 @@
+package dev.jinn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jinn.cli.data.ConditionEncoding;
+import dev.jinn.cli.data.DataTransform;
+import dev.jinn.flow.SequenceINN;
+import dev.jinn.io.SafeTensors;
+import dev.jinn.io.SafeTensorsFile;
+import dev.jinn.tensor.Grad;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+class ModelFileTest {
+    @TempDir
+    Path dir;
+
+    private static DataTransform transform(int conditionDims) {
+        ConditionEncoding c = conditionDims == 0 ? ConditionEncoding.NONE
+                : new ConditionEncoding("kind, with comma", ConditionEncoding.Kind.CATEGORICAL, List.of("a", "b,c", "d"));
+        return new DataTransform(List.of("x", "y", "z%"), new double[] {1, -2, 0.5}, new double[] {2, 0.5, 3}, 0, c);
+    }
+
+    /** Moves every weight away from its initial value, so a load that silently kept the init would be caught. */
+    private static void perturb(SequenceINN m, long seed) {
+        Rng rng = new Rng(seed);
+        try (var g = Grad.disabled()) {
+            for (Tensor p : m.parameters()) {
+                p.copyFrom(p.add(Tensor.randn(rng, p.shape()).mul(0.05)));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Architecture.class, names = {"ALLINONE", "GLOW", "RNVP", "NICE"})
+    void aSavedModelLoadsBackWithIdenticalOutputs(Architecture arch) throws IOException {
+        int cond = arch == Architecture.NICE ? 0 : 3;
+        ModelConfig config = new ModelConfig(arch, 3, 16, 3, cond, 11);
+        SequenceINN model = config.build();
+        perturb(model, 2);
+        Map<String, String> prov = new LinkedHashMap<>();
+        prov.put("data", "some.csv");
+        prov.put("heldout_nll", "1.25");
+        Path file = dir.resolve(arch.id() + ".safetensors");
+        new ModelFile(config, transform(cond), prov, model).save(file);
+
+        ModelFile back = ModelFile.load(file);
+        assertThat(back.config()).isEqualTo(config);
+        assertThat(back.transform()).isEqualTo(transform(cond));
+        assertThat(back.provenance()).containsEntry("data", "some.csv").containsEntry("heldout_nll", "1.25");
+        Tensor x = Tensor.randn(new Rng(5), 7, 3);
+        List<Tensor> c = cond == 0 ? List.of() : List.of(Tensor.randn(new Rng(6), 7, cond));
+        model.eval();
+        try (var g = Grad.disabled()) {
+            assertThat(back.model().forward(x, c).output().toFloatArray())
+                    .isEqualTo(model.forward(x, c).output().toFloatArray());
+            assertThat(back.model().forward(x, c).logDet().toFloatArray())
+                    .isEqualTo(model.forward(x, c).logDet().toFloatArray());
+        }
+    }
+
+    @Test
+    void theSameConfigBuildsTheSameInitialNetwork() {
+        ModelConfig config = new ModelConfig(Architecture.GLOW, 2, 8, 4, 0, 3);
+        Map<String, Tensor> a = config.build().stateDict();
+        Map<String, Tensor> b = config.build().stateDict();
+        assertThat(b.keySet()).isEqualTo(a.keySet());
+        for (String k : a.keySet()) {
+            assertThat(b.get(k).toDoubleArray()).as(k).isEqualTo(a.get(k).toDoubleArray());
+        }
+        Map<String, Tensor> other = new ModelConfig(Architecture.GLOW, 2, 8, 4, 0, 4).build().stateDict();
+        assertThat(other.get("module_list.0.subnet1.0.weight").toDoubleArray())
+                .isNotEqualTo(a.get("module_list.0.subnet1.0.weight").toDoubleArray());
+    }
+
+    @Test
+    void weightsThatDoNotFitTheirArchitectureAreRejected() throws IOException {
+        ModelConfig small = new ModelConfig(Architecture.ALLINONE, 2, 8, 3, 0, 1);
+        Path file = dir.resolve("m.safetensors");
+        new ModelFile(small, transform(0), Map.of(), small.build()).save(file);
+        SafeTensorsFile f = SafeTensors.read(file);
+        Map<String, String> meta = new LinkedHashMap<>(f.metadata());
+        meta.put("jinn.model.hidden", "9");
+        Path lying = dir.resolve("lying.safetensors");
+        SafeTensors.write(lying, f.tensors(), meta);
+        assertThatThrownBy(() -> ModelFile.load(lying)).isInstanceOf(IOException.class)
+                .hasMessageContaining("lying.safetensors").hasMessageContaining("do not fit")
+                .hasMessageContaining("module_list.0.subnet.0.weight");
+    }
+
+    @Test
+    void invalidConfigsAreRejectedWithTheirOptionNames() {
+        assertThatThrownBy(() -> new ModelConfig(Architecture.GLOW, 0, 8, 2, 0, 1)).hasMessageContaining("--blocks");
+        assertThatThrownBy(() -> new ModelConfig(Architecture.GLOW, 2, 0, 2, 0, 1)).hasMessageContaining("--hidden");
+        assertThatThrownBy(() -> new ModelConfig(Architecture.GLOW, 2, 8, 1, 0, 1))
+                .hasMessageContaining("at least 2 data dimensions");
+        assertThatThrownBy(() -> new ModelConfig(Architecture.IRESNET, 2, 8, 2, 3, 1))
+                .hasMessageContaining("takes no condition");
+    }
+}
