@@ -8,7 +8,9 @@ package dev.jinn.train;
 public final class NonFiniteLossException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The 1-based step whose loss or gradient was not finite. */
     private final long step;
+    /** Where the non-finite value first appeared, or null. */
     private final String where;
 
     /**
