@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""PyTorch reference for jinn's `e2e` benchmark suite (optional tooling; jinn itself needs no Python).
+
+Times one training step -- forward pass, maximum-likelihood loss, backward pass, Adam update -- of the same
+reference models that dev.jinn.bench.E2EBench builds with jinn, written here in plain PyTorch (no FrEIA), with
+PyTorch's default initialisation (which jinn's layers reproduce) and torch.optim.Adam(lr=1e-3):
+
+  moons   FrEIA's quick start: 8 AllInOneBlocks on 2 dims (subnet Linear(1,512)-ReLU-Linear(512,2), soft
+          permutation, softplus global affine), batch 100.
+  digits  the class-conditional digits INN of `jinn demo --digits`: 12 AllInOneBlocks on 64 dims with a 10-dim
+          one-hot condition (subnet Linear(42,512)-ReLU-Linear(512,64)), batch 256.
+  conv    FrEIA README's convolutional INN on 3x32x32, batch 8: 4 GLOW couplings (conv 3x3, 256 hidden, clamp 1.2)
+          with random permutations, i-RevNet downsampling, 12 GLOW couplings alternating 1x1 and 3x3 subnets with
+          permutations, flatten, split 1/4 : 3/4, 12 fully connected GLOW couplings (512 hidden, clamp 2) with
+          permutations on the first part, concatenation.
+
+Prints one line per case: "e2e <case> torch_ms=<median milliseconds per step>".
+
+    python3 jinn-bench/scripts/torch_e2e.py [--threads N] [--seconds S] [--case moons|digits|conv]
+"""
+import argparse
+import math
+import statistics
+import sys
+import time
+
+try:
+    import torch
+    import torch.nn as nn
+except ImportError:
+    sys.exit("torch_e2e.py: this python3 has no torch module (try /usr/bin/python3 after apt-get install python3-torch)")
+
+
+def mlp(c_in, c_out, hidden):
+    return nn.Sequential(nn.Linear(c_in, hidden), nn.ReLU(), nn.Linear(hidden, c_out))
+
+
+def conv(c_in, c_out, hidden, k):
+    return nn.Sequential(nn.Conv2d(c_in, hidden, k, padding=k // 2), nn.ReLU(), nn.Conv2d(hidden, c_out, k, padding=k // 2))
+
+
+def random_rotation(n, gen):
+    # A Haar-random orthogonal matrix from the QR decomposition of a Gaussian matrix (sign-corrected).
+    q, r = torch.linalg.qr(torch.randn(n, n, generator=gen, dtype=torch.float64))
+    return (q * torch.sign(torch.diagonal(r))).float()
+
+
+class AllInOne(nn.Module):
+    """Affine coupling (0.1-scaled subnet output, clamp 2 tanh), softplus global affine, soft permutation."""
+
+    def __init__(self, dims, cond, hidden, gen, clamp=2.0):
+        super().__init__()
+        self.len1, self.len2 = dims - dims // 2, dims // 2
+        self.clamp = clamp
+        self.subnet = mlp(self.len1 + cond, 2 * self.len2, hidden)
+        init = 2.0 * math.log(math.exp(0.5 * 10.0) - 1)
+        self.global_scale = nn.Parameter(torch.full((1, dims), init))
+        self.global_offset = nn.Parameter(torch.zeros(1, dims))
+        self.register_buffer("w_perm", random_rotation(dims, gen))
+
+    def forward(self, x, c):
+        x1, x2 = x[:, :self.len1], x[:, self.len1:]
+        a = self.subnet(torch.cat([x1, c], 1) if c is not None else x1) * 0.1
+        s = self.clamp * torch.tanh(a[:, :self.len2] / self.clamp)
+        y = torch.cat([x1, x2 * torch.exp(s) + a[:, self.len2:]], 1)
+        scale = 0.1 * nn.functional.softplus(self.global_scale, beta=0.5)
+        y = nn.functional.linear(y * scale + self.global_offset, self.w_perm)
+        return y, s.sum(1) + torch.log(scale).sum()
+
+
+class Glow(nn.Module):
+    """GLOW coupling on channel halves (atan clamp), for vectors [B, C] or images [B, C, H, W]."""
+
+    def __init__(self, channels, make_subnet, clamp):
+        super().__init__()
+        self.len1, self.len2 = channels // 2, channels - channels // 2
+        self.clamp = clamp
+        self.subnet1 = make_subnet(self.len1, 2 * self.len2)
+        self.subnet2 = make_subnet(self.len2, 2 * self.len1)
+
+    def _affine(self, x, a, n):
+        s = self.clamp * 0.636 * torch.atan(a[:, :n])
+        return torch.exp(s) * x + a[:, n:], s.flatten(1).sum(1)
+
+    def forward(self, x):
+        x1, x2 = x[:, :self.len1], x[:, self.len1:]
+        y2, j2 = self._affine(x2, self.subnet1(x1), self.len2)
+        y1, j1 = self._affine(x1, self.subnet2(y2), self.len1)
+        return torch.cat([y1, y2], 1), j1 + j2
+
+
+class Permute(nn.Module):
+    def __init__(self, channels, seed):
+        super().__init__()
+        g = torch.Generator().manual_seed(seed)
+        self.register_buffer("perm", torch.randperm(channels, generator=g))
+
+    def forward(self, x):
+        return x[:, self.perm], torch.zeros(x.shape[0], device=x.device)
+
+
+class IRevDown(nn.Module):
+    """i-RevNet downsampling: each 2x2 block of pixels becomes 4 channels (volume-preserving)."""
+
+    def forward(self, x):
+        b, c, h, w = x.shape
+        y = x.reshape(b, c, h // 2, 2, w // 2, 2).permute(0, 1, 3, 5, 2, 4).reshape(b, 4 * c, h // 2, w // 2)
+        return y, torch.zeros(b, device=x.device)
+
+
+class Chain(nn.Module):
+    def __init__(self, modules):
+        super().__init__()
+        self.mods = nn.ModuleList(modules)
+
+    def forward(self, x):
+        ld = torch.zeros(x.shape[0], device=x.device)
+        for m in self.mods:
+            x, j = m(x)
+            ld = ld + j
+        return x, ld
+
+
+class ConvINN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        high = []
+        for k in range(4):
+            high += [Glow(3, lambda i, o: conv(i, o, 256, 3), 1.2), Permute(3, k)]
+        high.append(IRevDown())
+        for k in range(12):
+            size = 1 if k % 2 == 0 else 3
+            high += [Glow(12, lambda i, o, s=size: conv(i, o, 256, s), 1.2), Permute(12, k)]
+        self.conv = Chain(high)
+        self.ndim = 3 * 32 * 32
+        fc = []
+        for k in range(12):
+            fc += [Glow(self.ndim // 4, lambda i, o: mlp(i, o, 512), 2.0), Permute(self.ndim // 4, k)]
+        self.fc = Chain(fc)
+
+    def forward(self, x):
+        h, ld = self.conv(x)
+        h = h.flatten(1)
+        a, b = h[:, :self.ndim // 4], h[:, self.ndim // 4:]
+        a, ld2 = self.fc(a)
+        return torch.cat([a, b], 1), ld + ld2
+
+
+def nll(z, log_det):
+    d = z[0].numel()
+    return (0.5 * z.flatten(1).pow(2).sum(1) + 0.5 * d * math.log(2 * math.pi) - log_det).mean()
+
+
+def make_case(name, gen):
+    if name == "moons":
+        blocks = nn.ModuleList([AllInOne(2, 0, 512, gen) for _ in range(8)])
+        x = torch.randn(100, 2, generator=gen)
+        return blocks, lambda: chain_all_in_one(blocks, x, None)
+    if name == "digits":
+        blocks = nn.ModuleList([AllInOne(64, 10, 512, gen) for _ in range(12)])
+        x = torch.randn(256, 64, generator=gen)
+        c = nn.functional.one_hot(torch.randint(0, 10, (256,), generator=gen), 10).float()
+        return blocks, lambda: chain_all_in_one(blocks, x, c)
+    if name == "conv":
+        model = ConvINN()
+        x = torch.randn(8, 3, 32, 32, generator=gen)
+        return model, lambda: nll(*model(x))
+    raise ValueError(name)
+
+
+def chain_all_in_one(blocks, x, c):
+    ld = torch.zeros(x.shape[0])
+    for b in blocks:
+        x, j = b(x, c)
+        ld = ld + j
+    return nll(x, ld)
+
+
+def median_ms(model, loss_fn, seconds, warmup):
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn()
+        loss.backward()
+        opt.step()
+
+    end = time.perf_counter() + warmup
+    while time.perf_counter() < end:
+        step()
+    times = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end or len(times) < 5:
+        t0 = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--threads", type=int, default=None, help="torch threads (default: all processors)")
+    p.add_argument("--seconds", type=float, default=5.0, help="measuring time per case")
+    p.add_argument("--warmup", type=float, default=2.0, help="warm-up time per case")
+    p.add_argument("--case", action="append", choices=["moons", "digits", "conv"], help="cases (default: all)")
+    a = p.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
+        torch.set_num_interop_threads(a.threads)
+    gen = torch.Generator().manual_seed(0)
+    for name in a.case or ["moons", "digits", "conv"]:
+        model, loss_fn = make_case(name, gen)
+        print(f"e2e {name} torch_ms={median_ms(model, loss_fn, a.seconds, a.warmup):.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+package dev.jinn.bench;
+
+import dev.jinn.flow.FlowResult;
+import dev.jinn.flow.SequenceINN;
+import dev.jinn.flow.Subnets;
+import dev.jinn.flow.coupling.AllInOneBlock;
+import dev.jinn.nn.Init;
+import dev.jinn.optim.Adam;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import dev.jinn.train.Nll;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * The jinn side of {@code ./bench e2e}: the median time of one training step (forward, NLL, backward, Adam) of
+ * whole reference flows, the same ones {@code jinn-bench/scripts/torch_e2e.py} times in plain PyTorch:
+ *
+ * <ul>
+ *   <li>{@code moons}: FrEIA's quick start, 8 AllInOneBlocks on 2 dims, subnets 512, soft permutation, batch 100;</li>
+ *   <li>{@code digits}: 12 AllInOneBlocks on 64 dims with a 10-dim condition, subnets 512, batch 256;</li>
+ *   <li>{@code conv}: FrEIA README's convolutional INN; needs the graph API and reports NA until it exists.</li>
+ * </ul>
+ *
+ * <p>Prints {@code e2e <case> jinn_ms=<median>}. Usage:
+ * {@code java -cp jinn-bench.jar dev.jinn.bench.E2EBench [--seconds S] [--warmup S] [case...]}; the thread count
+ * is {@code -Djinn.threads}.
+ */
+public final class E2EBench {
+    private E2EBench() {
+    }
+
+    /**
+     * Runs the requested cases (all by default).
+     *
+     * @param args options and case names
+     */
+    public static void main(String[] args) {
+        double seconds = 5;
+        double warmup = 3;
+        List<String> cases = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                case "--warmup" -> warmup = Double.parseDouble(args[++i]);
+                default -> cases.add(args[i]);
+            }
+        }
+        if (cases.isEmpty()) {
+            cases.addAll(List.of("moons", "digits", "conv"));
+        }
+        for (String c : cases) {
+            Supplier<Double> step = build(c);
+            String ms = step == null ? "NA" : String.format(Locale.ROOT, "%.3f", medianMs(step, seconds, warmup));
+            System.out.println("e2e " + c + " jinn_ms=" + ms);
+        }
+    }
+
+    /** One training step of a case, or null when jinn cannot build it yet. */
+    private static Supplier<Double> build(String name) {
+        Init.manualSeed(0);
+        Rng rng = new Rng(0);
+        return switch (name) {
+            case "moons" -> allInOne(2, 0, 8, 100, rng);
+            case "digits" -> allInOne(64, 10, 12, 256, rng);
+            case "conv" -> null;
+            default -> throw new IllegalArgumentException("unknown case '" + name + "' (moons, digits, conv)");
+        };
+    }
+
+    private static Supplier<Double> allInOne(int dims, int cond, int blocks, int batch, Rng rng) {
+        SequenceINN inn = new SequenceINN(dims);
+        for (int k = 0; k < blocks; k++) {
+            var spec = AllInOneBlock.builder().subnet(Subnets.mlp(512)).permuteSoft(true).rng(rng.split());
+            if (cond > 0) {
+                inn.append(spec, 0, cond);
+            } else {
+                inn.append(spec);
+            }
+        }
+        Tensor x = Tensor.randn(rng, batch, dims);
+        List<Tensor> c = new ArrayList<>();
+        if (cond > 0) {
+            float[] onehot = new float[batch * cond];
+            for (int i = 0; i < batch; i++) {
+                onehot[i * cond + (int) rng.nextLong(cond)] = 1f;
+            }
+            c.add(Tensor.of(onehot, batch, cond));
+        }
+        Adam opt = new Adam(inn.parameters(), 1e-3);
+        return () -> {
+            opt.zeroGrad();
+            FlowResult r = inn.forward(x, c);
+            Tensor loss = Nll.perSample(r).mean();
+            loss.backward();
+            opt.step();
+            return loss.item();
+        };
+    }
+
+    private static double medianMs(Supplier<Double> step, double seconds, double warmup) {
+        long end = System.nanoTime() + (long) (warmup * 1e9);
+        while (System.nanoTime() < end) {
+            step.get();
+        }
+        List<Double> times = new ArrayList<>();
+        end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end || times.size() < 5) {
+            long t0 = System.nanoTime();
+            step.get();
+            times.add((System.nanoTime() - t0) / 1e6);
+        }
+        double[] t = times.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(t);
+        return t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
+    }
+}
