@@ -10,7 +10,7 @@ import java.util.List;
  * The bin machinery every binned spline shares (FrEIA's {@code BinnedSplineBase}): from raw network outputs to
  * knots, from knots to the bin of each element, and the tails outside the domain. The map inside a bin is left
  * to a {@link KnotInterpolation}; all spline modules ({@link ElementwiseRationalQuadraticSpline},
- * {@code RationalQuadraticSpline}, {@code LinearSpline}) call {@link #apply(Tensor, Tensor, boolean)}.
+ * {@link RationalQuadraticSpline}, {@link LinearSpline}) call {@link #apply(Tensor, Tensor, boolean)}.
  *
  * <p><b>Layout.</b> For an input with {@code L} channels, the raw parameters have {@code L·P} channels
  * ({@code P} = {@link #parameterCount()}), channel {@code k·P + j} being parameter j of input channel k, with the

@@ -63,7 +63,8 @@ public final class ElementwiseRationalQuadraticSpline extends InvertibleModule {
             Shape c = dimsC.get(i);
             if (!Arrays.equals(Arrays.copyOfRange(c.dims(), 1, c.rank()), spatial)) {
                 throw new IllegalArgumentException(who + ": condition " + i + " has shape " + c + ", but conditions"
-                        + " must have the input's non-channel dims " + Arrays.toString(spatial) + " (input " + in + ")");
+                        + " must have the input's non-channel dims " + Arrays.toString(spatial) + " (input " + in
+                        + ")");
             }
             conditionChannels += c.channels();
         }

@@ -121,7 +121,8 @@ class GaussianMixtureModelTest {
 
     @Test
     void nllLossIsTheMixtureDensity() {
-        // Independently: log p(x) = ln Σ_k w_k N(x; μ_k, Λ_k⁻¹) with Λ_k = U_kᵀU_k, and nll_loss = −ln p(x) − (d/2) ln 2π.
+        // Independently: log p(x) = ln Σ_k w_k N(x; μ_k, Λ_k⁻¹) with Λ_k = U_kᵀU_k,
+        // and nll_loss = −ln p(x) − (d/2) ln 2π.
         int d = 3;
         int k = 2;
         Rng rng = new Rng(3);

@@ -187,7 +187,8 @@ class BinnedSplineTest {
         assertThat(buffers.keySet()).containsExactly("bins", "min_bin_sizes", "default_domain", "identity_tails",
                 "default_width");
         assertThat(buffers.get("default_width").item()).isEqualTo(4.0);
-        assertThat(BinSettings.fromBuffers(buffers::get, 3.0, 4)).isEqualTo(new BinSettings(4, 0.25, 0.5, -2, 2, -4, 4, true, 3.0));
+        assertThat(BinSettings.fromBuffers(buffers::get, 3.0, 4))
+                .isEqualTo(new BinSettings(4, 0.25, 0.5, -2, 2, -4, 4, true, 3.0));
         assertThatThrownBy(() -> BinSettings.fromBuffers(buffers::get, null, 5))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("built for 5 bins");
     }
