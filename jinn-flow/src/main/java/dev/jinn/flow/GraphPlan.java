@@ -128,8 +128,8 @@ final class GraphPlan {
             }
             for (int k = 0; k < n.outputDims().size(); k++) {
                 if (n.consumer(k) == null) {
-                    throw new IllegalArgumentException("GraphINN: " + n.out(k) + " (shape " + n.outputDims().get(k)
-                            + ", of " + n.describe() + ") is not consumed by any node: a loose end. Connect it to a"
+                    throw new IllegalArgumentException("GraphINN: output " + k + " of " + n.describe() + ", shape "
+                            + n.outputDims().get(k) + ", is not consumed by any node: a loose end. Connect it to a"
                             + " node or an OutputNode");
                 }
             }
