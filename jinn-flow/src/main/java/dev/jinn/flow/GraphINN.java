@@ -35,10 +35,10 @@ import java.util.Map;
  * <pre>{@code
  * var x = new InputNode(4).named("x");
  * var c = new ConditionNode(2).named("c");
- * var split = new Node(x, Split.sections(2, 2)).named("split");
- * var a = new Node(split.out(0), spec, c).named("a");
- * var b = new Node(split.out(1), spec, a).named("b");        // conditioned on a's output
- * var join = new Node(List.of(a, b), Concat.channels()).named("join");
+ * var split = new Node(x, Split.sections(2, 2)).named("split");  // two outputs
+ * var a = new Node(split.out(0), coupling, c).named("a");
+ * var b = new Node(split.out(1), coupling, a).named("b");        // conditioned on a's output
+ * var join = new Node(List.of(a, b), concat).named("join");      // two inputs
  * var z = new OutputNode(join).named("z");
  * var net = new GraphINN(List.of(x, c, split, a, b, join, z));
  * GraphResult r = net.forward(List.of(x0), List.of(c0));    // r.output(), r.logDet()

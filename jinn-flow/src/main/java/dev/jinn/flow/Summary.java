@@ -12,11 +12,14 @@ import java.util.Locale;
  *
  * <pre>
  * GraphINN: inputs [(4,)], conditions [(2,)] -&gt; outputs [(4,)]
- * Node      Module           Inputs -&gt; Outputs        Conditions  Parameters
- * x         InputNode        - -&gt; (4,)                              0
- * coupling  GLOWCouplingBlock (4,) -&gt; (4,)            c (2,)           1,332
- * ...
- * Total: 3 nodes, 1 module, 1,332 parameters
+ * Node      Module             Inputs -&gt; Outputs  Conditions  Parameters
+ * ------------------------------------------------------------------------
+ * x         InputNode          - -&gt; (4,)                                0
+ * c         ConditionNode      - -&gt; (2,)                                0
+ * coupling  GLOWCouplingBlock  (4,) -&gt; (4,)       c (2,)           1,332
+ * z         OutputNode         (4,) -&gt; -                                0
+ * ------------------------------------------------------------------------
+ * Total: 4 nodes, 1 module, 1,332 parameters
  * </pre>
  */
 public final class Summary {

@@ -279,6 +279,8 @@ class GraphINNTest {
     void aGraphIsAModuleForNodesAndSequences() {
         // FrEIA: "a module instance inside a Node works"; a graph is an instance like any other.
         GraphINN inner = new GraphINN(chain("inner", 4));
+        Tensor probe = Tensor.randn(new Rng(3), 2, 4);
+        assertThat(maxAbsDiff(inner.forward(probe).output(), inner.forward(List.of(probe)).output())).isEqualTo(0.0);
         var x = new InputNode(4).named("x");
         var n = new Node(x, inner).named("nested");
         var after = new Node(n, TestCoupling.seeded(9)).named("after");
