@@ -3,6 +3,7 @@ package dev.jinn.flow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ final class GraphPlan {
         }
         List<AbstractNode> nodes = new ArrayList<>();
         Map<AbstractNode, Integer> position = new IdentityHashMap<>();
-        Map<String, AbstractNode> byName = new java.util.HashMap<>();
+        Map<String, AbstractNode> byName = new HashMap<>();
         for (int i = 0; i < given.size(); i++) {
             AbstractNode n = given.get(i);
             if (n == null) {
@@ -309,7 +310,7 @@ final class GraphPlan {
             steps.add(new Step(n, List.copyOf(reads), List.copyOf(conds), List.copyOf(writes), new ArrayList<>()));
         }
         // A value can go once its last reader has run (the results are written by the end nodes, never read).
-        Map<Port, Integer> lastUse = new java.util.HashMap<>();
+        Map<Port, Integer> lastUse = new HashMap<>();
         for (int s = 0; s < steps.size(); s++) {
             for (Port p : steps.get(s).reads()) {
                 lastUse.put(p, s);
