@@ -1,9 +1,22 @@
 package dev.jinn.bench;
 
+import dev.jinn.flow.AbstractNode;
 import dev.jinn.flow.FlowResult;
+import dev.jinn.flow.GraphINN;
+import dev.jinn.flow.GraphResult;
+import dev.jinn.flow.InputNode;
+import dev.jinn.flow.Node;
+import dev.jinn.flow.OutputNode;
 import dev.jinn.flow.SequenceINN;
+import dev.jinn.flow.SubnetConstructor;
 import dev.jinn.flow.Subnets;
 import dev.jinn.flow.coupling.AllInOneBlock;
+import dev.jinn.flow.coupling.GLOWCouplingBlock;
+import dev.jinn.flow.linear.PermuteRandom;
+import dev.jinn.flow.reshape.Flatten;
+import dev.jinn.flow.reshape.IRevNetDownsampling;
+import dev.jinn.flow.topology.Concat;
+import dev.jinn.flow.topology.Split;
 import dev.jinn.nn.Init;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.Rng;
@@ -22,7 +35,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code moons}: FrEIA's quick start, 8 AllInOneBlocks on 2 dims, subnets 512, soft permutation, batch 100;</li>
  *   <li>{@code digits}: 12 AllInOneBlocks on 64 dims with a 10-dim condition, subnets 512, batch 256;</li>
- *   <li>{@code conv}: FrEIA README's convolutional INN; needs the graph API and reports NA until it exists.</li>
+ *   <li>{@code conv}: FrEIA README's convolutional INN on 3×32×32 (GLOW couplings with conv subnets and random
+ *       permutations, i-RevNet downsampling, flatten, a split whose first quarter goes through fully connected GLOW
+ *       couplings, concatenation), batch 8.</li>
  * </ul>
  *
  * <p>Prints {@code e2e <case> jinn_ms=<median>}. Usage:
@@ -66,7 +81,7 @@ public final class E2EBench {
         return switch (name) {
             case "moons" -> allInOne(2, 0, 8, 100, rng);
             case "digits" -> allInOne(64, 10, 12, 256, rng);
-            case "conv" -> null;
+            case "conv" -> convInn(rng);
             default -> throw new IllegalArgumentException("unknown case '" + name + "' (moons, digits, conv)");
         };
     }
@@ -99,6 +114,53 @@ public final class E2EBench {
             opt.step();
             return loss.item();
         };
+    }
+
+    /** FrEIA README's convolutional INN, node for node. */
+    private static Supplier<Double> convInn(Rng rng) {
+        SubnetConstructor conv3 = Subnets.conv(256, 3);
+        SubnetConstructor conv1 = Subnets.conv1x1(256);
+        SubnetConstructor fc = Subnets.mlp(512);
+        int ndim = 3 * 32 * 32;
+        List<AbstractNode> nodes = new ArrayList<>();
+        AbstractNode last = new InputNode(3, 32, 32);
+        nodes.add(last);
+        for (int k = 0; k < 4; k++) {
+            last = add(nodes, new Node(last, GLOWCouplingBlock.builder().subnet(conv3).clamp(1.2)));
+            last = add(nodes, new Node(last, PermuteRandom.seed(k)));
+        }
+        last = add(nodes, new Node(last, IRevNetDownsampling.spec()));
+        for (int k = 0; k < 12; k++) {
+            last = add(nodes, new Node(last, GLOWCouplingBlock.builder().subnet(k % 2 == 0 ? conv1 : conv3)
+                    .clamp(1.2)));
+            last = add(nodes, new Node(last, PermuteRandom.seed(k)));
+        }
+        last = add(nodes, new Node(last, Flatten.spec()));
+        Node split = new Node(last, Split.sections(ndim / 4, 3 * ndim / 4));
+        last = add(nodes, split);
+        for (int k = 0; k < 12; k++) {
+            last = add(nodes, new Node(k == 0 ? split.out(0) : last, GLOWCouplingBlock.builder().subnet(fc)
+                    .clamp(2.0)));
+            last = add(nodes, new Node(last, PermuteRandom.seed(k)));
+        }
+        last = add(nodes, new Node(List.of(last.out(0), split.out(1)), Concat.spec()));
+        nodes.add(new OutputNode(last));
+        GraphINN inn = new GraphINN(nodes);
+        Tensor x = Tensor.randn(rng, 8, 3, 32, 32);
+        Adam opt = new Adam(inn.parameters(), 1e-3);
+        return () -> {
+            opt.zeroGrad();
+            GraphResult r = inn.forward(List.of(x));
+            Tensor loss = Nll.perSample(FlowResult.of(r.output(), r.logDet())).mean();
+            loss.backward();
+            opt.step();
+            return loss.item();
+        };
+    }
+
+    private static AbstractNode add(List<AbstractNode> nodes, AbstractNode node) {
+        nodes.add(node);
+        return node;
     }
 
     private static double medianMs(Supplier<Double> step, double seconds, double warmup) {
