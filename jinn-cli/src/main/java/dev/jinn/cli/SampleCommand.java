@@ -44,6 +44,10 @@ final class SampleCommand implements Callable<Integer> {
     private String condition;
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "1.0",
+            description = "Standard deviation of the latent samples; < 1 gives more typical, less varied samples"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private double temperature;
     @Option(names = "--out", required = true, paramLabel = "FILE.csv|FILE.png", description = "Where to write.")
     private Path out;
 
@@ -55,6 +59,9 @@ final class SampleCommand implements Callable<Integer> {
         boolean png = name.endsWith(".png");
         if (!png && !name.endsWith(".csv")) {
             throw new ParameterException(spec.commandLine(), "--out must end in .csv or .png, got '" + out + "'");
+        }
+        if (!(temperature > 0 && temperature <= 10)) {
+            throw new ParameterException(spec.commandLine(), "--temperature must be in (0, 10], got " + temperature);
         }
         if (n < 1 || n > 10_000_000) {
             throw new ParameterException(spec.commandLine(), "-n must be between 1 and 10000000, got " + n);
@@ -82,17 +89,18 @@ final class SampleCommand implements Callable<Integer> {
         }
         Rng rng = new Rng(seed);
         if (png && Sampler.isImageGrid(m.transform())) {
-            Sampler.digitsGrid(m.model(), m.transform(), Math.min(n, 50), condition, rng, out);
+            Sampler.digitsGrid(m.model(), m.transform(), Math.min(n, 50), condition, temperature, rng, out);
             o.println("wrote " + out + " (" + values.size() + " rows of " + Math.min(n, 50) + " samples)");
             return 0;
         }
         List<double[]> rows = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         if (values.isEmpty()) {
-            rows.addAll(Sampler.sample(m.model(), m.transform(), n, null, rng));
+            rows.addAll(Sampler.sample(m.model(), m.transform(), n, null, temperature, rng));
         } else {
             for (String v : values) {
-                List<double[]> s = Sampler.sample(m.model(), m.transform(), n, Sampler.condition(m.transform(), v), rng);
+                List<double[]> s = Sampler.sample(m.model(), m.transform(), n, Sampler.condition(m.transform(), v),
+                        temperature, rng);
                 rows.addAll(s);
                 for (int i = 0; i < s.size(); i++) {
                     labels.add(v);

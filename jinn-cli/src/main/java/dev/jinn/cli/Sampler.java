@@ -29,13 +29,16 @@ final class Sampler {
      * @param transform its data transform
      * @param n         the number of samples
      * @param condition the encoded condition vector, or null for an unconditional model
+     * @param temperature the standard deviation of {@code z} (1 samples the model; below 1 trades diversity for
+     *                  typical-looking samples, as Glow's "temperature")
      * @param rng       the generator of {@code z}
      * @return the rows
      */
-    static List<double[]> sample(SequenceINN model, DataTransform transform, int n, float[] condition, Rng rng) {
+    static List<double[]> sample(SequenceINN model, DataTransform transform, int n, float[] condition,
+            double temperature, Rng rng) {
         try (var g = Grad.disabled()) {
             model.eval();
-            Tensor z = Tensor.randn(rng, n, transform.dims());
+            Tensor z = Tensor.randn(rng, n, transform.dims()).mul(temperature);
             List<Tensor> conds = condition == null ? List.of()
                     : List.of(Tensor.of(condition, 1, condition.length).expand(n, condition.length));
             return transform.fromModel(model.inverse(z, conds).output());
@@ -119,17 +122,18 @@ final class Sampler {
      * @param transform its transform (8×8 images)
      * @param perClass  samples per row
      * @param only      a single category to draw, or null for all
+     * @param temperature the standard deviation of {@code z}
      * @param rng       the generator
      * @param out       the PNG file
      * @throws IOException when it cannot be written
      */
-    static void digitsGrid(SequenceINN model, DataTransform transform, int perClass, String only, Rng rng, Path out)
-            throws IOException {
+    static void digitsGrid(SequenceINN model, DataTransform transform, int perClass, String only, double temperature,
+            Rng rng, Path out) throws IOException {
         List<List<double[]>> rows = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (String c : transform.condition().categories()) {
             if (only == null || only.strip().equals(c)) {
-                rows.add(sample(model, transform, perClass, condition(transform, c), rng));
+                rows.add(sample(model, transform, perClass, condition(transform, c), temperature, rng));
                 labels.add(c);
             }
         }
@@ -149,7 +153,7 @@ final class Sampler {
      */
     static void twoDimensional(SequenceINN model, DataTransform transform, List<double[]> data, Rng rng, Path samples,
             Path density) throws IOException {
-        List<double[]> drawn = sample(model, transform, Math.max(1000, data.size()), null, rng);
+        List<double[]> drawn = sample(model, transform, Math.max(1000, data.size()), null, 1.0, rng);
         String xName = transform.columns().get(0);
         String yName = transform.columns().get(1);
         Plots.samples(data, drawn, xName, yName, samples);

@@ -183,7 +183,7 @@ final class TrainRun {
             files.add(density);
         } else if (Sampler.isImageGrid(m.transform())) {
             Path grid = dir.resolve("digits.png");
-            Sampler.digitsGrid(m.model(), m.transform(), 12, null, rng, grid);
+            Sampler.digitsGrid(m.model(), m.transform(), 12, null, 1.0, rng, grid);
             files.add(grid);
         }
         return files;
