@@ -70,7 +70,11 @@ class CliUsageTest {
         assertThat(ext.code()).isEqualTo(2);
         assertThat(ext.err()).contains(".csv or .png");
 
-        for (CliRunner r : new CliRunner[] {none, unknown, option, required, arch, number, data, ext}) {
+        CliRunner temp = CliRunner.run("sample", "--model", "m.safetensors", "--temperature", "0", "--out", "x.csv");
+        assertThat(temp.code()).isEqualTo(2);
+        assertThat(temp.err()).contains("--temperature must be in (0, 10]");
+
+        for (CliRunner r : new CliRunner[] {none, unknown, option, required, arch, number, data, ext, temp}) {
             assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
         }
     }
