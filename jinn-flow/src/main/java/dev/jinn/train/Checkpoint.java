@@ -5,6 +5,7 @@ import dev.jinn.io.SafeTensorsFile;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,7 +58,7 @@ public final class Checkpoint {
     }
 
     /**
-     * Writes the checkpoint atomically.
+     * Writes the checkpoint atomically, creating its directory if needed.
      *
      * @param path the file to create or replace
      * @throws IOException when it cannot be written (an existing file is then unchanged)
@@ -89,6 +90,10 @@ public final class Checkpoint {
         meta.put(META + "best_validation_loss", Double.toString(bestValidationLoss));
         meta.put(META + "best_step", Long.toString(bestStep));
         meta.put(META + "bad_validations", Integer.toString(badValidations));
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
         SafeTensors.write(path, tensors, meta);
     }
 

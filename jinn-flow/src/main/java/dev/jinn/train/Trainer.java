@@ -270,7 +270,7 @@ public final class Trainer {
             c.write(checkpointPath);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the checkpoint " + checkpointPath + " at step " + step
-                    + ": " + e.getMessage(), e);
+                    + ": " + e, e);
         }
     }
 

@@ -178,7 +178,7 @@ class TrainerTest {
                 return Batch.of(++calls == 8 ? x.add(1000.0) : x);
             }
         };
-        Path ckpt = dir.resolve("ckpt.safetensors");
+        Path ckpt = dir.resolve("new/dir/ckpt.safetensors"); // directories are created as needed
         Trainer t = Trainer.builder(flow).data(source).steps(20).batchSize(16).checkpoint(ckpt, 5).build();
         assertThatThrownBy(t::fit).isInstanceOfSatisfying(NonFiniteLossException.class, e -> {
             assertThat(e.step()).isEqualTo(8);
