@@ -20,8 +20,15 @@ import picocli.CommandLine.Spec;
             + " Adam 1e-3, 3000 steps on two moons; print the held-out NLL and write the model and samples.png,"
             + " density.png and loss.png.",
             "With --digits: a class-conditional INN on the 8x8 UCI digits (12 AllInOneBlocks, subnets 512,"
-                + " batch 256), writing digits.png with one row of samples per digit."})
+                + " batch 256, Adam 2e-4, 2000 steps), writing digits.png with one row of samples per digit"
+                + " (temperature 0.7) and reporting held-out bits per dimension."})
 final class DemoCommand implements Callable<Integer> {
+    /**
+     * The digits' learning rate: with 1e-3 the 660k-parameter model fits the 1438 training images within a few
+     * hundred steps and its held-out NLL then climbs; 2e-4 keeps improving it for the whole run.
+     */
+    private static final double DIGITS_LR = 2e-4;
+
     @Spec
     private CommandSpec spec;
     @Mixin
@@ -30,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--digits", description = "Train the conditional digits model instead of the moons.")
     private boolean digits;
     @Option(names = "--steps", paramLabel = "S",
-            description = "Optimisation steps (default: 3000 for moons, 4000 for digits).")
+            description = "Optimisation steps (default: 3000 for moons, 2000 for digits).")
     private Long steps;
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -48,8 +55,9 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = outDir != null ? outDir : Path.of("jinn-out", digits ? "digits" : "demo");
         TrainRun.Settings s = digits
                 ? new TrainRun.Settings(new TrainingData.Options("digits", null, "auto", Double.NaN, seed),
-                        Architecture.ALLINONE, 12, 512, steps != null ? steps : 4000, 256, 1e-3, 0, LrSchedule.CONSTANT,
-                        0, 0, 250, 0, seed, dir.resolve("model.safetensors"), null, 0, null, dir, progress)
+                        Architecture.ALLINONE, 12, 512, steps != null ? steps : 2000, 256, DIGITS_LR, 0,
+                        LrSchedule.CONSTANT, 0, 0, 100, 0, seed, dir.resolve("model.safetensors"), null, 0, null, dir,
+                        progress)
                 : new TrainRun.Settings(new TrainingData.Options("moons", null, "auto", Double.NaN, seed),
                         Architecture.ALLINONE, 8, 512, steps != null ? steps : 3000, 100, 1e-3, 0, LrSchedule.CONSTANT,
                         0, 0, 250, 0, seed, dir.resolve("model.safetensors"), null, 0, null, dir, progress);

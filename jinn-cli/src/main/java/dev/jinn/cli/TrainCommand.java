@@ -120,7 +120,8 @@ final class TrainCommand implements Callable<Integer> {
                     r.bitsPerDim());
         }
         for (Path p : r.files()) {
-            o.println("wrote " + p);
+            o.println("wrote " + p + (p.getFileName().toString().equals("digits.png")
+                    ? " (samples at temperature " + TrainRun.GRID_TEMPERATURE + ")" : ""));
         }
         o.flush();
     }

@@ -70,6 +70,9 @@ final class TrainRun {
             List<Path> files) {
     }
 
+    /** The latent temperature of the digit grids drawn after training. */
+    static final double GRID_TEMPERATURE = 0.7;
+
     private TrainRun() {
     }
 
@@ -182,8 +185,9 @@ final class TrainRun {
             files.add(samples);
             files.add(density);
         } else if (Sampler.isImageGrid(m.transform())) {
+            // At temperature 0.7, as Glow shows its samples: typical strokes rather than the noisy tails.
             Path grid = dir.resolve("digits.png");
-            Sampler.digitsGrid(m.model(), m.transform(), 12, null, 1.0, rng, grid);
+            Sampler.digitsGrid(m.model(), m.transform(), 12, null, GRID_TEMPERATURE, rng, grid);
             files.add(grid);
         }
         return files;
