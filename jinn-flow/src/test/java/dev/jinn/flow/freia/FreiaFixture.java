@@ -239,6 +239,11 @@ final class FreiaFixture {
             return Double.parseDouble(n.literal());
         }
 
+        /** Whether this is a number written without point or exponent (a Python int, not a float). */
+        boolean isInteger() {
+            return value instanceof Json.Num n && n.asLong() != null;
+        }
+
         boolean asBoolean() {
             if (!(value instanceof Boolean b)) {
                 throw wrong("a boolean");
