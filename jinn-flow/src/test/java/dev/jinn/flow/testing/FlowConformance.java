@@ -334,27 +334,34 @@ public final class FlowConformance {
             Tensor loss = loss(m, xs, c, wOut, wLd);
             grads = Grad.grad(List.of(loss), targets, List.of(Tensor.scalar(1.0, DType.FLOAT64)), false, false);
         }
-        double eps = 1e-6;
         for (int t = 0; t < targets.size(); t++) {
             Tensor target = targets.get(t);
             for (int rep = 0; rep < 2; rep++) {
                 Tensor dir = Tensor.randn(rng, DType.FLOAT64, target.shape());
                 double analytic = grads.get(t) == null ? 0 : grads.get(t).mul(dir).sum().item();
-                Tensor saved = target.detach().copy();
-                double plus;
-                double minus;
-                try (var g = Grad.disabled()) {
-                    target.copyFrom(saved.add(dir.mul(eps)));
-                    plus = loss(m, xs, c, wOut, wLd).item();
-                    target.copyFrom(saved.sub(dir.mul(eps)));
-                    minus = loss(m, xs, c, wOut, wLd).item();
-                    target.copyFrom(saved);
+                double numeric = centralDifference(m, xs, c, wOut, wLd, target, dir, 1e-6);
+                if (Math.abs(analytic - numeric) > 1e-5 + 1e-5 * Math.abs(numeric)) {
+                    // A ReLU kink within ±eps of the point spoils the quotient (seen with conv subnets); a kink
+                    // explains a mismatch only if a 100× smaller step removes it, a wrong gradient never does.
+                    numeric = centralDifference(m, xs, c, wOut, wLd, target, dir, 1e-8);
                 }
-                double numeric = (plus - minus) / (2 * eps);
                 assertThat(Math.abs(analytic - numeric)).as(label + ": gradient of " + names.get(t)
                         + " along a random direction: analytic " + analytic + ", numeric " + numeric)
                         .isLessThanOrEqualTo(1e-5 + 1e-5 * Math.abs(numeric));
             }
+        }
+    }
+
+    private static double centralDifference(InvertibleModule m, List<Tensor> xs, List<Tensor> c, List<Tensor> wOut,
+            Tensor wLd, Tensor target, Tensor dir, double eps) {
+        Tensor saved = target.detach().copy();
+        try (var g = Grad.disabled()) {
+            target.copyFrom(saved.add(dir.mul(eps)));
+            double plus = loss(m, xs, c, wOut, wLd).item();
+            target.copyFrom(saved.sub(dir.mul(eps)));
+            double minus = loss(m, xs, c, wOut, wLd).item();
+            target.copyFrom(saved);
+            return (plus - minus) / (2 * eps);
         }
     }
 
