@@ -3,11 +3,19 @@ package dev.jinn.flow.freia;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jinn.flow.FlowResult;
+import dev.jinn.flow.InvertibleModule;
+import dev.jinn.flow.ModuleCall;
 import dev.jinn.flow.SequenceINN;
+import dev.jinn.flow.Shape;
+import dev.jinn.flow.freia.FreiaFixture.Meta;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +45,104 @@ class FreiaCheckpointTest {
                     .containsExactly(f.state().get(module + "perm_inv").toLongArray());
         }
         checkSequence(f, inn);
+    }
+
+    /**
+     * The graph fixture's modules, each built from its node description and loaded from its own FrEIA
+     * {@code module_list} entry, run by hand in the node list's order (forward) and its reverse (inverse): the
+     * modules alone, without jinn's GraphINN, reproduce FrEIA's graph.
+     */
+    @Test
+    void conditionalImageGraphModulesReproduceFreiaNodeByNode() {
+        FreiaFixture f = FreiaFixture.load("conditional_image_graph");
+        Meta arch = f.architecture();
+        Map<String, Tensor> values = new HashMap<>();
+        for (int i = 0; i < f.inputs().size(); i++) {
+            values.put(arch.list("inputs").get(i).asString() + ":0", f.inputs().get(i));
+        }
+        for (int i = 0; i < f.conditions().size(); i++) {
+            values.put(arch.list("conditions").get(i).asString() + ":0", f.conditions().get(i));
+        }
+        Map<String, Shape> shapes = new HashMap<>();
+        for (Meta node : arch.list("nodes")) {
+            if (node.has("dims") && !node.string("type").equals("OutputNode")) {
+                shapes.put(node.string("name") + ":0", Shape.of(node.ints("dims")));
+            }
+        }
+        List<Meta> nodes = arch.list("nodes").stream().filter(n -> n.string("type").equals("Node")).toList();
+        Map<String, InvertibleModule> modules = new HashMap<>();
+        for (Meta node : nodes) {
+            List<Shape> dimsIn = node.list("input_dims").stream().map(d -> Shape.of(ints(d))).toList();
+            List<Shape> dimsC = refs(node, "conditions").stream().map(shapes::get).toList();
+            InvertibleModule module = FreiaModels.spec(node).build(dimsIn, dimsC);
+            module.to(DType.FLOAT64);
+            module.loadStateDict(f.state(node.string("state_prefix")), true);
+            modules.put(node.string("name"), module);
+        }
+        try (var g = Grad.disabled()) {
+            Tensor logDet = Tensor.zeros(DType.FLOAT64, f.batch());
+            for (Meta node : nodes) {
+                String name = node.string("name");
+                FlowResult r = ModuleCall.run(modules.get(name), name, lookup(values, refs(node, "inputs")),
+                        lookup(values, refs(node, "conditions")), false, true);
+                for (int k = 0; k < r.outputs().size(); k++) {
+                    values.put(name + ":" + k, r.outputs().get(k));
+                }
+                logDet = logDet.add(r.logDet());
+            }
+            assertClose("graph by hand, forward outputs", lookup(values, outputRefs(arch)), f.outputs());
+            assertClose("graph by hand, forward log-det", logDet, f.logDet());
+
+            // The reverse pass starts from FrEIA's outputs and the conditions only: nothing of the forward pass.
+            Map<String, Tensor> back = new HashMap<>();
+            for (int i = 0; i < f.conditions().size(); i++) {
+                back.put(arch.list("conditions").get(i).asString() + ":0", f.conditions().get(i));
+            }
+            List<String> outs = outputRefs(arch);
+            for (int i = 0; i < outs.size(); i++) {
+                back.put(outs.get(i), f.outputs().get(i));
+            }
+            Tensor reverseLogDet = Tensor.zeros(DType.FLOAT64, f.batch());
+            for (int n = nodes.size() - 1; n >= 0; n--) {
+                Meta node = nodes.get(n);
+                String name = node.string("name");
+                List<Tensor> outputs = new ArrayList<>();
+                for (int k = 0; k < node.list("output_dims").size(); k++) {
+                    outputs.add(back.remove(name + ":" + k));
+                }
+                FlowResult r = ModuleCall.run(modules.get(name), name, outputs,
+                        lookup(back, refs(node, "conditions")), true, true);
+                List<String> inputs = refs(node, "inputs");
+                for (int k = 0; k < inputs.size(); k++) {
+                    back.put(inputs.get(k), r.outputs().get(k));
+                }
+                reverseLogDet = reverseLogDet.add(r.logDet());
+            }
+            assertClose("graph by hand, reverse outputs", lookup(back, List.of("x:0")), f.reverseOutputs());
+            assertClose("graph by hand, reverse log-det", reverseLogDet, f.reverseLogDet());
+        }
+    }
+
+    private static List<String> refs(Meta node, String key) {
+        return node.list(key).stream().map(r -> r.list().get(0).asString() + ":" + r.list().get(1).asInt()).toList();
+    }
+
+    private static List<String> outputRefs(Meta arch) {
+        List<String> out = new ArrayList<>();
+        for (Meta wanted : arch.list("outputs")) {
+            Meta node = arch.list("nodes").stream().filter(n -> n.string("name").equals(wanted.asString()))
+                    .findFirst().orElseThrow();
+            out.addAll(refs(node, "inputs"));
+        }
+        return out;
+    }
+
+    private static List<Tensor> lookup(Map<String, Tensor> values, List<String> keys) {
+        return keys.stream().map(k -> Objects.requireNonNull(values.get(k), k)).toList();
+    }
+
+    private static int[] ints(Meta list) {
+        return list.list().stream().mapToInt(Meta::asInt).toArray();
     }
 
     private static void checkSequence(FreiaFixture f) {

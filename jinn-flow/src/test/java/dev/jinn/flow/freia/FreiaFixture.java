@@ -106,7 +106,11 @@ final class FreiaFixture {
         return indexed("xrev");
     }
 
-    /** FrEIA's forward log-det, shape [B]. */
+    /**
+     * FrEIA's forward log-det, shape [B]. For a GraphINN the generator undoes FrEIA's float32 rounding of
+     * constant (Python-float) module log-dets; the amounts are in the architecture's
+     * {@code logdet_float32_correction}.
+     */
     Tensor logDet() {
         return file.tensor("logdet");
     }
