@@ -53,6 +53,7 @@ public final class FlowConformance {
     private boolean checkGradients = true;
     private boolean checkFloat32 = true;
     private BiFunction<Rng, Integer, List<Tensor>> inputs;
+    private BiFunction<Rng, Integer, List<Tensor>> conditions;
 
     private FlowConformance(String label, ModuleSpec spec, List<Shape> dimsIn, List<Shape> dimsC) {
         this.label = label;
@@ -163,7 +164,7 @@ public final class FlowConformance {
 
     /**
      * Custom float64 inputs (default: standard normal), e.g. values in (0,1) for a module that needs them.
-     * Conditions are always standard normal.
+     * Conditions are standard normal unless {@link #conditions} says otherwise.
      *
      * @param gen (rng, batch) → one tensor per input shape
      * @return this run
@@ -173,11 +174,22 @@ public final class FlowConformance {
         return this;
     }
 
+    /**
+     * Custom float64 conditions (default: standard normal), e.g. valid indices for a module that reads them.
+     *
+     * @param gen (rng, batch) → one tensor per condition shape
+     * @return this run
+     */
+    public FlowConformance conditions(BiFunction<Rng, Integer, List<Tensor>> gen) {
+        this.conditions = gen;
+        return this;
+    }
+
     /** Runs every check; fails with an AssertionError naming the case. */
     public void run() {
         Rng rng = new Rng(seed);
         List<Tensor> x = inputs != null ? inputs.apply(rng, batch) : randn(rng, dimsIn, batch);
-        List<Tensor> c = randn(rng, dimsC, batch);
+        List<Tensor> c = conditions != null ? conditions.apply(rng, batch) : randn(rng, dimsC, batch);
         InvertibleModule m = build64();
         call(m, x, c, false, true); // data-dependent initialisation happens here
         perturb(m, rng);
