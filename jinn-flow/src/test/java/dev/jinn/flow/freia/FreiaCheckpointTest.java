@@ -3,6 +3,8 @@ package dev.jinn.flow.freia;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jinn.flow.FlowResult;
+import dev.jinn.flow.GraphINN;
+import dev.jinn.flow.GraphResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleCall;
 import dev.jinn.flow.SequenceINN;
@@ -45,6 +47,22 @@ class FreiaCheckpointTest {
                     .containsExactly(f.state().get(module + "perm_inv").toLongArray());
         }
         checkSequence(f, inn);
+    }
+
+    @Test
+    void conditionalImageGraphReproducesFreia() {
+        FreiaFixture f = FreiaFixture.load("conditional_image_graph");
+        GraphINN graph = FreiaModels.graph(f.architecture());
+        graph.to(DType.FLOAT64);
+        graph.loadStateDict(FreiaModels.graphState(f, graph), true);
+        try (var g = Grad.disabled()) {
+            GraphResult fwd = graph.forward(f.inputs(), f.conditions());
+            assertClose("graph forward outputs", fwd.outputs(), f.outputs());
+            assertClose("graph forward log-det", fwd.logDet(), f.logDet());
+            GraphResult rev = graph.inverse(f.outputs(), f.conditions());
+            assertClose("graph reverse outputs", rev.outputs(), f.reverseOutputs());
+            assertClose("graph reverse log-det", rev.logDet(), f.reverseLogDet());
+        }
     }
 
     /**

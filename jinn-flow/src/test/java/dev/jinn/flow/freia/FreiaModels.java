@@ -1,6 +1,13 @@
 package dev.jinn.flow.freia;
 
+import dev.jinn.flow.AbstractNode;
+import dev.jinn.flow.ConditionNode;
+import dev.jinn.flow.GraphINN;
+import dev.jinn.flow.InputNode;
 import dev.jinn.flow.ModuleSpec;
+import dev.jinn.flow.Node;
+import dev.jinn.flow.NodeOutput;
+import dev.jinn.flow.OutputNode;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.SubnetConstructor;
 import dev.jinn.flow.Subnets;
@@ -18,6 +25,12 @@ import dev.jinn.flow.reshape.HaarDownsampling;
 import dev.jinn.flow.reshape.IRevNetDownsampling;
 import dev.jinn.flow.topology.Concat;
 import dev.jinn.flow.topology.Split;
+import dev.jinn.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the jinn equivalent of a FrEIA model from a fixture's architecture description: FrEIA's class names
@@ -39,6 +52,60 @@ final class FreiaModels {
             }
         }
         return inn;
+    }
+
+    /**
+     * A GraphINN description: {@code nodes[]} (InputNode, ConditionNode, Node, OutputNode with their names,
+     * {@code dims}, {@code inputs} and {@code conditions} as {@code [name, output index]}), in FrEIA's node-list
+     * order, which fixes the order of inputs, conditions and outputs.
+     */
+    static GraphINN graph(Meta arch) {
+        Map<String, AbstractNode> byName = new HashMap<>();
+        List<AbstractNode> nodes = new ArrayList<>();
+        for (Meta n : arch.list("nodes")) {
+            String name = n.string("name");
+            AbstractNode node = switch (n.string("type")) {
+                case "InputNode" -> new InputNode(n.ints("dims")).named(name);
+                case "ConditionNode" -> new ConditionNode(n.ints("dims")).named(name);
+                case "Node" -> new Node(connections(byName, n, "inputs"), spec(n), connections(byName, n, "conditions"))
+                        .named(name);
+                case "OutputNode" -> new OutputNode(connections(byName, n, "inputs").get(0)).named(name);
+                default -> throw new IllegalArgumentException("unknown node type in " + n);
+            };
+            byName.put(name, node);
+            nodes.add(node);
+        }
+        return new GraphINN(nodes);
+    }
+
+    private static List<NodeOutput> connections(Map<String, AbstractNode> byName, Meta node, String key) {
+        List<NodeOutput> out = new ArrayList<>();
+        for (Meta ref : node.list(key)) {
+            List<Meta> pair = ref.list();
+            out.add(byName.get(pair.get(0).asString()).out(pair.get(1).asInt()));
+        }
+        return out;
+    }
+
+    /**
+     * FrEIA's graph state dict with each node's {@code module_list} index (FrEIA's, from a set iteration) replaced
+     * by the index jinn's GraphINN gives the node (its position among the nodes with a module, in forward order).
+     */
+    static Map<String, Tensor> graphState(FreiaFixture fixture, GraphINN graph) {
+        Map<String, Integer> jinnIndex = new HashMap<>();
+        for (AbstractNode node : graph.forwardOrder()) {
+            if (node.module() != null) {
+                jinnIndex.put(node.name(), jinnIndex.size());
+            }
+        }
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (Meta n : fixture.architecture().list("nodes")) {
+            if (n.has("state_prefix")) {
+                String prefix = "module_list." + jinnIndex.get(n.string("name")) + ".";
+                fixture.state(n.string("state_prefix")).forEach((k, v) -> state.put(prefix + k, v));
+            }
+        }
+        return state;
     }
 
     /** One module: {@code class}, {@code args} and, for couplings, {@code subnet}. */
