@@ -8,7 +8,7 @@
  * gradient).
  *
  * <p>Two faces: FrEIA's {@link dev.jinn.flow.residual.IResNetLayer}, an {@code InvertibleModule} for
- * {@code SequenceINN} and graphs, and the iResNetLab-style facade {@code IResNet}, whose
+ * {@code SequenceINN} and graphs, and the iResNetLab-style facade {@link dev.jinn.flow.residual.IResNet}, whose
  * modules map {@code (x, logP0, logDet0)} to {@code (y, logP, logDet)}.
  */
 package dev.jinn.flow.residual;
