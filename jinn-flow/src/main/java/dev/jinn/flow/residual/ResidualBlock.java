@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * ({@link #inverse(Tensor, Tensor)}).
  *
  * <p>The branch is registered as {@code residual}. Convolutional blocks take inputs {@code [B, C, L]} or
- * {@code [B, C, H, W]} of any spatial size (the power-iteration vectors are made for the first size seen and
- * remade when it changes).
+ * {@code [B, C, H, W]} of any spatial size: the power-iteration vectors (persistent buffers) are made for the first
+ * size seen, or for the size given to {@link Builder#spatialSize(int...)}, and remade when it changes.
  */
 public final class ResidualBlock extends IResNetModule {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -266,6 +266,19 @@ public final class ResidualBlock extends IResNetModule {
          */
         public Builder powerIterations(int steps) {
             branch.powerIterations(steps);
+            return this;
+        }
+
+        /**
+         * The spatial size of a convolutional block's inputs, so that the power-iteration vectors exist from the
+         * start (default: made at the first call). A state dict with the vectors loads only into a block that has
+         * them: build it with the same size, or call it once first.
+         *
+         * @param sizes {@code L} for conv1d, {@code H, W} for conv2d
+         * @return this builder
+         */
+        public Builder spatialSize(int... sizes) {
+            branch.spatialSize(sizes);
             return this;
         }
 

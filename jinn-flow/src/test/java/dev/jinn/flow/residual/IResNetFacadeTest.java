@@ -257,6 +257,21 @@ class IResNetFacadeTest {
     }
 
     @Test
+    void aConvolutionalBlockReloadsFromItsStateDict() {
+        ResidualBlock a = ResidualBlock.conv2d(2, 3).spatialSize(4, 4).rng(new Rng(27)).build();
+        ResidualBlock b = ResidualBlock.conv2d(2, 3).spatialSize(4, 4).rng(new Rng(28)).build();
+        Tensor x = Tensor.randn(new Rng(29), 2, 2, 4, 4);
+        a.forward(x); // a training step moves a's vectors
+        b.loadStateDict(a.stateDict(), true);
+        a.eval();
+        b.eval();
+        assertThat(maxAbsDiff(a.forward(x).y(), b.forward(x).y())).isEqualTo(0.0);
+        assertThat(a.stateDict()).containsKey("residual.0.u");
+        ResidualBlock lazy = ResidualBlock.conv2d(2, 3).rng(new Rng(30)).build();
+        assertThat(lazy.stateDict()).doesNotContainKey("residual.0.u");
+    }
+
+    @Test
     void sequentialAccumulatesBothTerms() {
         Rng rng = new Rng(25);
         ResidualBlock a = ResidualBlock.fcn(4, 3).rng(rng).build();
