@@ -3,6 +3,7 @@ package dev.jinn.flow.residual;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * iResNetLab's invertible {@code BatchNorm1d(dim)} on {@code [B, C]} or {@code [B, C, L]}: per channel,
@@ -95,7 +96,7 @@ public final class InvertibleBatchNorm1d extends IResNetModule {
     private int check(Tensor x, String what) {
         if ((x.dim() != 2 && x.dim() != 3) || x.size(1) != features) {
             throw new IllegalArgumentException(describe() + ": expected an " + what + " of shape [B, " + features
-                    + "] or [B, " + features + ", L], got " + java.util.Arrays.toString(x.shape()));
+                    + "] or [B, " + features + ", L], got " + Arrays.toString(x.shape()));
         }
         return x.dim() - 1;
     }

@@ -4,6 +4,7 @@ import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -179,7 +180,7 @@ public final class LogDetMethod {
     private double[] termWeights(Rng rng) {
         if (kind == Kind.SERIES) {
             double[] rho = new double[terms];
-            java.util.Arrays.fill(rho, 1.0);
+            Arrays.fill(rho, 1.0);
             return rho;
         }
         // N = ⌊log(1 − U) / log(1 − p)⌋ has P(N ≥ m) = (1 − p)^m.

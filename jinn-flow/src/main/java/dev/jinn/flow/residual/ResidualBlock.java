@@ -4,6 +4,7 @@ import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -140,7 +141,7 @@ public final class ResidualBlock extends IResNetModule {
                     || abandoned.size(1) != dimIn - dimOut) {
                 throw new IllegalArgumentException(describe() + ": expected abandoned features of shape ["
                         + y.size(0) + ", " + (dimIn - dimOut) + "], got "
-                        + (abandoned == null ? "null" : java.util.Arrays.toString(abandoned.shape())));
+                        + (abandoned == null ? "null" : Arrays.toString(abandoned.shape())));
             }
             full = Tensor.cat(List.of(y, abandoned.to(y.dtype())), 1);
         } else if (abandoned != null) {

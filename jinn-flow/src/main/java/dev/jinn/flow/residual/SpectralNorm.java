@@ -7,6 +7,8 @@ import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -205,7 +207,7 @@ public final class SpectralNorm extends Layer {
      * @throws IllegalStateException before the vectors exist
      */
     public double sigmaEstimate() {
-        java.util.List<Tensor> uv = requireVectors("sigmaEstimate");
+        List<Tensor> uv = requireVectors("sigmaEstimate");
         try (var g = Grad.disabled()) {
             return op.apply(uv.get(1).unsqueeze(0), weight().detach(), null).mul(uv.get(0).unsqueeze(0)).sum().item();
         }
@@ -347,14 +349,14 @@ public final class SpectralNorm extends Layer {
         converge(1);
     }
 
-    private java.util.List<Tensor> requireVectors(String what) {
+    private List<Tensor> requireVectors(String what) {
         Tensor u = buffer("u");
         Tensor v = buffer("v");
         if (u == null || v == null) {
             throw new IllegalStateException(op.name() + "." + what + ": the power-iteration vectors do not exist yet; "
                     + "call the layer once or build it with spatialSize(...)");
         }
-        return java.util.List.of(u, v);
+        return List.of(u, v);
     }
 
     private static Tensor normalize(Tensor x) {
@@ -372,7 +374,7 @@ public final class SpectralNorm extends Layer {
 
     @Override
     protected String extraRepr() {
-        return op.name() + ", c=" + coefficient + ", " + mode.name().toLowerCase(java.util.Locale.ROOT);
+        return op.name() + ", c=" + coefficient + ", " + mode.name().toLowerCase(Locale.ROOT);
     }
 
     /** Options of a {@link SpectralNorm} layer; every setter returns this builder. */
