@@ -22,6 +22,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <pre>
  * java -jar jinn-bench.jar ops     [--threads N] [--log FILE] [--json FILE] [JMH options, e.g. -prof gc]
  * java -jar jinn-bench.jar kernels [--threads N] [--log FILE] [--json FILE] [JMH options]
+ * java -jar jinn-bench.jar iresnet [--threads N] [--log FILE] [--json FILE] [JMH options]
  * java -jar jinn-bench.jar jmh [JMH options]     (JMH's own command line, all benchmarks)
  * </pre>
  *
@@ -51,6 +52,8 @@ public final class BenchMain {
             "  kernels   jinn next to libtorch (DJL, offline): gemm 1024x1024x1024, 256x512x784, 100x512x2,",
             "            100x1x512, conv2d [8,16,32,32]*[256,16,3,3] pad 1 fwd+bwd, exp of 1M float32;",
             "            median milliseconds per call and their ratio jinn/torch",
+            "  iresnet   one i-ResNet training step (fcn: 10 blocks on 2-D points; conv2d: 4 blocks on 3x16x16),",
+            "            jinn next to PyTorch (jinn-bench/scripts/torch_iresnet.py with /usr/bin/python3)",
             "--threads N   threads of jinn and libtorch in the forked JVMs (default: available processors)");
 
     /**
@@ -71,6 +74,9 @@ public final class BenchMain {
                 break;
             case "kernels":
                 printKernels(runSuite("kernels", KernelsBenchmark.class.getName(), "ms/op", false, rest));
+                break;
+            case "iresnet":
+                printIResNet(runSuite("iresnet", IResNetBenchmark.class.getName(), "ms/op", false, rest), rest);
                 break;
             case "jmh":
                 org.openjdk.jmh.Main.main(rest);
@@ -201,6 +207,36 @@ public final class BenchMain {
         }
         if (missing || jinn.isEmpty() && torch.isEmpty()) {
             System.err.println("kernels: some measurements failed (NA or missing); JMH's log says why");
+        }
+    }
+
+    private static void printIResNet(Collection<RunResult> results, String[] args) {
+        int threads = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--threads")) {
+                threads = Integer.parseInt(args[i + 1]);
+            }
+        }
+        Map<String, Double> jinn = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            jinn.put(r.getParams().getParam("model"), median(r));
+        }
+        // PyTorch measures the cases jinn measured (all of them when jinn measured none, e.g. after a failure).
+        List<String> only = new ArrayList<>();
+        for (String c : jinn.keySet()) {
+            only.add("--case");
+            only.add(c);
+        }
+        Map<String, Double> torch = TorchReference.medians("jinn-bench/scripts/torch_iresnet.py", threads, only);
+        for (String c : IResNetBenchmark.CASES) {
+            Double j = jinn.get(c);
+            Double t = torch.get(c);
+            if (j == null && t == null) {
+                continue;
+            }
+            String ratio = j != null && t != null ? String.format(Locale.ROOT, "%.2f", j / t) : "NA";
+            System.out.println(String.format(Locale.ROOT, "iresnet %s jinn_ms=%s torch_ms=%s ratio=%s", c, ms(j), ms(t),
+                    ratio));
         }
     }
 

@@ -13,9 +13,9 @@ import java.util.Map;
  * <p>Values come back as {@link Map} (insertion-ordered), {@link List}, {@link String}, {@link Num} (the
  * number's literal text, converted on demand), {@link Boolean} and {@link #NULL}.
  */
-final class Json {
+public final class Json {
     /** The JSON {@code null}. */
-    static final Object NULL = new Object() {
+    public static final Object NULL = new Object() {
         @Override
         public String toString() {
             return "null";
@@ -25,14 +25,18 @@ final class Json {
     /** Deeper nesting than this is rejected (a safetensors header needs 3 levels). */
     private static final int MAX_DEPTH = 64;
 
-    /** A JSON number, kept as the literal text it was written as. */
-    record Num(String literal) {
+    /**
+     * A JSON number, kept as the literal text it was written as.
+     *
+     * @param literal the number's text as written in the JSON
+     */
+    public record Num(String literal) {
         /**
          * The value as a long.
          *
          * @return the value, or null when it is not an integer literal or does not fit a long
          */
-        Long asLong() {
+        public Long asLong() {
             for (int i = 0; i < literal.length(); i++) {
                 char c = literal.charAt(i);
                 if (c == '.' || c == 'e' || c == 'E') {
@@ -53,7 +57,7 @@ final class Json {
     }
 
     /** Malformed JSON, with the character position of the problem. */
-    static final class ParseException extends Exception {
+    public static final class ParseException extends Exception {
         private static final long serialVersionUID = 1L;
 
         ParseException(String message, int position) {
@@ -75,7 +79,7 @@ final class Json {
      * @return the value
      * @throws ParseException when the text is not valid JSON
      */
-    static Object parse(String text) throws ParseException {
+    public static Object parse(String text) throws ParseException {
         Json p = new Json(text);
         p.skipWhitespace();
         Object value = p.value(0);

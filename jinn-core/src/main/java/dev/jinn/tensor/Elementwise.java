@@ -154,6 +154,11 @@ final class Elementwise {
             floatingRuns(a, b, out, f, kernel);
             return out;
         }
+        if (outType == DType.BOOL && a.dtype == b.dtype && a.dtype.isFloatingPoint() && denseOrScalar(a, shape)
+                && denseOrScalar(b, shape)) {
+            denseToBool(a, b, out, f);
+            return out;
+        }
         int[] sa = Shapes.broadcastStrides(a.shape, a.strides, shape);
         int[] sb = Shapes.broadcastStrides(b.shape, b.strides, shape);
         Parallel.forRange(out.numel, 1, (from, to) -> {
@@ -263,6 +268,12 @@ final class Elementwise {
     static Tensor select(String op, Tensor mask, Tensor a, Tensor b, DType outType) {
         int[] shape = Shapes.broadcast(op, Shapes.broadcast(op, mask.shape, a.shape), b.shape);
         Tensor out = Tensor.empty(outType, shape);
+        if (mask.dtype == DType.BOOL && mask.contiguous && java.util.Arrays.equals(mask.shape, shape)
+                && outType.isFloatingPoint() && a.dtype == outType && b.dtype == outType && denseOrScalar(a, shape)
+                && denseOrScalar(b, shape)) {
+            selectDense(mask, a, b, out);
+            return out;
+        }
         int[][] strides = {
             Shapes.broadcastStrides(mask.shape, mask.strides, shape),
             Shapes.broadcastStrides(a.shape, a.strides, shape),
@@ -278,6 +289,69 @@ final class Elementwise {
             w.next();
         }
         return out;
+    }
+
+    /** Whether {@code t} is contiguous with exactly {@code shape}, or a single element (broadcast to it). */
+    private static boolean denseOrScalar(Tensor t, int[] shape) {
+        return t.numel == 1 || (t.contiguous && java.util.Arrays.equals(t.shape, shape));
+    }
+
+    /**
+     * Comparisons of same-type floating operands that are dense or single elements (activation masks such as
+     * {@code x.gt(0)}): direct array reads instead of the strided, per-element-typed walk.
+     */
+    private static void denseToBool(Tensor a, Tensor b, Tensor out, Binary f) {
+        boolean[] o = (boolean[]) out.data;
+        int sa = a.numel == 1 ? 0 : 1;
+        int sb = b.numel == 1 ? 0 : 1;
+        int ao = a.offset;
+        int bo = b.offset;
+        if (a.dtype == DType.FLOAT32) {
+            float[] x = (float[]) a.data;
+            float[] y = (float[]) b.data;
+            Parallel.forRange(out.numel, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = f.apply(x[ao + sa * i], y[bo + sb * i]) != 0.0;
+                }
+            });
+        } else {
+            double[] x = (double[]) a.data;
+            double[] y = (double[]) b.data;
+            Parallel.forRange(out.numel, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = f.apply(x[ao + sa * i], y[bo + sb * i]) != 0.0;
+                }
+            });
+        }
+    }
+
+    /** {@code where} with a dense bool mask and same-type floating operands that are dense or single elements. */
+    private static void selectDense(Tensor mask, Tensor a, Tensor b, Tensor out) {
+        boolean[] m = (boolean[]) mask.data;
+        int mo = mask.offset;
+        int sa = a.numel == 1 ? 0 : 1;
+        int sb = b.numel == 1 ? 0 : 1;
+        int ao = a.offset;
+        int bo = b.offset;
+        if (out.dtype == DType.FLOAT32) {
+            float[] x = (float[]) a.data;
+            float[] y = (float[]) b.data;
+            float[] o = (float[]) out.data;
+            Parallel.forRange(out.numel, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = m[mo + i] ? x[ao + sa * i] : y[bo + sb * i];
+                }
+            });
+        } else {
+            double[] x = (double[]) a.data;
+            double[] y = (double[]) b.data;
+            double[] o = (double[]) out.data;
+            Parallel.forRange(out.numel, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = m[mo + i] ? x[ao + sa * i] : y[bo + sb * i];
+                }
+            });
+        }
     }
 
     /** Copies any tensor into a fresh contiguous tensor of {@code outType} (values converted). */

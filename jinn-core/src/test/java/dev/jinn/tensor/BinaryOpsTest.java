@@ -296,6 +296,32 @@ class BinaryOpsTest {
         assertThat(Tensor.where(Tensor.of(new double[] {0, 0.5, -1}), a, b).toDoubleArray()).containsExactly(-1, 2, 3);
     }
 
+    @Test
+    void denseComparisonsAndWhereAgreeWithTheStridedPath() {
+        // Dense (and offset) operands take a direct-array path; transposed views take the strided one.
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Rng rng = new Rng(3);
+            Tensor a = Tensor.randn(rng, dt, 5, 4);
+            Tensor b = Tensor.randn(rng, dt, 5, 4);
+            Tensor at = a.t().contiguous().t();
+            Tensor bt = b.t().contiguous().t();
+            assertThat(at.isContiguous()).isFalse();
+            assertThat(a.gt(b).toBooleanArray()).containsExactly(at.gt(bt).toBooleanArray());
+            assertThat(a.le(0.1).toBooleanArray()).containsExactly(at.le(0.1).toBooleanArray());
+            Tensor rows = Tensor.randn(rng, dt, 6, 4).narrow(0, 1, 5); // a dense view with an offset
+            assertThat(rows.lt(b).toBooleanArray()).containsExactly(rows.contiguous().t().contiguous().t().lt(bt)
+                    .toBooleanArray());
+            Tensor mask = a.gt(0.0);
+            Tensor zero = Tensor.zeros(dt);
+            assertThat(Tensor.where(mask, a, b).toDoubleArray()).containsExactly(Tensor.where(mask, at, bt)
+                    .toDoubleArray());
+            assertThat(Tensor.where(mask, rows, zero).toDoubleArray()).containsExactly(Tensor.where(mask,
+                    rows.contiguous().t().contiguous().t(), zero).toDoubleArray());
+            assertThat(Tensor.where(mask, zero, b).toDoubleArray()).containsExactly(Tensor.where(mask, zero, bt)
+                    .toDoubleArray());
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Type promotion
 

@@ -69,4 +69,16 @@ public interface Distribution {
     default Tensor sample(Rng rng, int n) {
         return sample(rng, n, DType.FLOAT32, List.of());
     }
+
+    /**
+     * Draws float32 samples of a conditional distribution, without gradients.
+     *
+     * @param rng        the source of randomness
+     * @param n          the number of samples
+     * @param conditions conditions with batch size {@code n}
+     * @return shape {@code [n, eventShape...]}
+     */
+    default Tensor sample(Rng rng, int n, List<Tensor> conditions) {
+        return sample(rng, n, DType.FLOAT32, conditions);
+    }
 }

@@ -1,0 +1,389 @@
+package dev.jinn.flow.residual;
+
+import dev.jinn.flow.FlowResult;
+import dev.jinn.flow.InvertibleModule;
+import dev.jinn.flow.ModuleSpec;
+import dev.jinn.flow.Shape;
+import dev.jinn.nn.ELU;
+import dev.jinn.nn.Init;
+import dev.jinn.nn.Layer;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * An invertible residual block (i-ResNet, Behrmann et al. 2019) as FrEIA's {@code IResNetLayer}:
+ * {@code y = x + g(x)} with a residual branch {@code g} whose Lipschitz constant is kept below 1, so that the map
+ * is invertible.
+ *
+ * <p>{@code g} is {@code Linear(C→I) → ELU → [Linear(I→I) → ELU] × n → Linear(I→C)} for vectors {@code (C,)}, the
+ * same with convolutions (odd kernel, default 3, "same" padding) for 1-D signals {@code (C, L)} and images
+ * {@code (C, H, W)} (FrEIA handles vectors and images only). Parameter names are FrEIA's:
+ * {@code residual.0.weight}, {@code residual.0.bias}, {@code residual.2.weight}, ... so FrEIA state dicts load.
+ *
+ * <p><b>Forward</b> {@code y = x + g(x)}; log-det {@code log det(I + J_g(x)) = Σ_{k≥1} (−1)^{k+1} tr(J_gᵏ)/k},
+ * by default the truncated series with {@code jacobian_iterations} terms and {@code hutchinson_samples}
+ * Rademacher probes (FrEIA's estimator) in training mode and the exact value from the Jacobian in eval mode for
+ * samples of at most 16 values; any {@link LogDetMethod} can be chosen. Unlike FrEIA's, the estimate is
+ * differentiable with respect to the parameters. <b>Reverse</b>: the fixed point of {@code x ← y − g(x)} from
+ * {@code x = y} (at most {@code fixed_point_iterations} iterations, stopping early once converged; a warning, or
+ * a {@link FixedPointException} if so configured, when it does not converge), then one differentiable step; its
+ * log-det is {@code −log det(I + J_g(x))} at the recovered {@code x} (FrEIA evaluates it at {@code y}, a bug).
+ * {@link #lastInversion()} reports the iterations and the residual.
+ *
+ * <p><b>Lipschitz bound.</b> As in FrEIA the weights are used as they are ({@link Normalisation#EXPLICIT}) and
+ * {@link #lipschitzCorrection()} must be called (after each optimizer step) to rescale every weight whose
+ * estimated spectral norm exceeds {@code spectral_norm_max}. The estimate runs at least
+ * {@code lipschitz_iterations} power steps from persistent start vectors and continues until it settles
+ * (FrEIA's fixed 10 steps from random vectors can underestimate σ and leave the bound violated; FrEIA's
+ * {@code lipschitz_batchsize} therefore has no counterpart). With {@link Normalisation#SOFT} the block instead
+ * applies {@code W / max(1, σ̂/c)} on every call. For convolutions the norm is that of the convolution operator on
+ * the block's input size.
+ */
+public final class IResNetLayer extends InvertibleModule {
+    private final ResidualBranch residual;
+    private final LogDetMethod logDet;
+    private final FixedPointSolver solver;
+    private final int lipschitzIterations;
+    private final Rng rng;
+    private FixedPointResult lastInversion;
+
+    /**
+     * A block with FrEIA's defaults, for {@code inn.append(IResNetLayer::new)}.
+     *
+     * @param dimsIn one input shape: {@code (C,)}, {@code (C, L)} or {@code (C, H, W)}
+     * @param dimsC  no conditions
+     */
+    public IResNetLayer(List<Shape> dimsIn, List<Shape> dimsC) {
+        this(builder(), dimsIn, dimsC);
+    }
+
+    private IResNetLayer(Builder b, List<Shape> dimsIn, List<Shape> dimsC) {
+        super(dimsIn, dimsC);
+        if (dimsIn.size() != 1) {
+            throw new IllegalArgumentException("IResNetLayer: expected exactly one input, got " + dimsIn);
+        }
+        if (!dimsC.isEmpty()) {
+            throw new IllegalArgumentException("IResNetLayer is unconditional, got conditions " + dimsC);
+        }
+        Shape shape = dimsIn.get(0);
+        int channels = shape.channels();
+        this.rng = b.rng != null ? b.rng : Init.defaultRng();
+        ResidualBranch.Builder branch;
+        switch (shape.rank()) {
+            case 1:
+                branch = ResidualBranch.dense(channels);
+                break;
+            case 2:
+                branch = ResidualBranch.conv1d(channels).spatialSize(shape.dim(1));
+                break;
+            case 3:
+                branch = ResidualBranch.conv2d(channels).spatialSize(shape.dim(1), shape.dim(2));
+                break;
+            default:
+                throw new IllegalArgumentException("IResNetLayer: inputs (C,), (C, L) or (C, H, W) are supported, got "
+                        + shape);
+        }
+        branch.hidden(b.internalSize > 0 ? b.internalSize : 2 * channels).internalLayers(b.nInternalLayers)
+                .kernelSize(b.kernelSize).activation(b.activation).coefficient(b.spectralNormMax)
+                .normalisation(b.normalisation).powerIterations(b.powerIterations).rng(rng);
+        this.residual = registerModule("residual", branch.build());
+        this.logDet = b.logDet != null ? b.logDet : LogDetMethod.powerSeries(b.jacobianIterations, b.hutchinsonSamples);
+        this.solver = b.solver;
+        this.lipschitzIterations = b.lipschitzIterations;
+    }
+
+    /**
+     * A builder with FrEIA's defaults: {@code internal_size = 2C}, {@code n_internal_layers = 1},
+     * {@code jacobian_iterations = 20}, {@code hutchinson_samples = 1}, {@code fixed_point_iterations = 50},
+     * {@code lipschitz_iterations = 10}, {@code spectral_norm_max = 0.8}; ELU, kernel 3, explicit normalisation.
+     *
+     * @return the builder, a {@link ModuleSpec}
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public FlowResult forward(List<Tensor> x, List<Tensor> c, boolean reverse, boolean computeLogDet) {
+        Tensor in = x.get(0);
+        if (!reverse) {
+            ResidualMap.Forward f = ResidualMap.forward(residual, logDet, rng, in, isTraining(), computeLogDet);
+            return FlowResult.of(f.y(), f.logDet());
+        }
+        ResidualMap.Inverse inv = ResidualMap.inverse(residual, solver, logDet, rng, in, isTraining(), computeLogDet,
+                describe());
+        lastInversion = inv.solution();
+        return FlowResult.of(inv.x(), inv.logDet());
+    }
+
+    @Override
+    public List<Shape> outputDims(List<Shape> inputDims) {
+        if (inputDims.size() != 1) {
+            throw new IllegalArgumentException(describe() + ": can only use one input, got " + inputDims);
+        }
+        return inputDims;
+    }
+
+    /**
+     * The residual branch {@code g} (registered as {@code residual}).
+     *
+     * @return the branch
+     */
+    public ResidualBranch residual() {
+        return residual;
+    }
+
+    /**
+     * The log-det method.
+     *
+     * @return the method
+     */
+    public LogDetMethod logDetMethod() {
+        return logDet;
+    }
+
+    /**
+     * Forces {@code ‖W_i‖₂ ≤ spectral_norm_max} for every layer of the branch (FrEIA's
+     * {@code lipschitz_correction()}): at least {@code lipschitz_iterations} power steps until the estimate
+     * settles, then an in-place rescaling where it exceeds the bound (explicit mode); in soft mode the converged
+     * estimate makes the applied weights satisfy it.
+     */
+    public void lipschitzCorrection() {
+        residual.lipschitzCorrection(lipschitzIterations);
+    }
+
+    /**
+     * An upper bound of {@code Lip(g)} as the block stands: the product of the measured operator norms of the
+     * applied weights. Below 1 the block is invertible and the fixed point converges at this rate.
+     *
+     * @return the achieved Lipschitz bound of the residual branch
+     */
+    public double lipschitzBound() {
+        return residual.lipschitzBound();
+    }
+
+    /**
+     * What the last reverse call's fixed-point iteration reported.
+     *
+     * @return the iterations, residual and convergence flag, or null before the first reverse call
+     */
+    public FixedPointResult lastInversion() {
+        return lastInversion;
+    }
+
+    /** The options of an {@link IResNetLayer}, with FrEIA's names; every setter returns this builder. */
+    public static final class Builder implements ModuleSpec {
+        private int internalSize;
+        private int nInternalLayers = 1;
+        private int jacobianIterations = 20;
+        private int hutchinsonSamples = 1;
+        private int lipschitzIterations = 10;
+        private double spectralNormMax = 0.8;
+        private int kernelSize = 3;
+        private Supplier<Layer> activation = ELU::new;
+        private Normalisation normalisation = Normalisation.EXPLICIT;
+        private int powerIterations = 1;
+        private LogDetMethod logDet;
+        private FixedPointSolver solver = FixedPointSolver.defaults().maxIterations(50);
+        private Rng rng;
+
+        private Builder() {
+        }
+
+        /**
+         * The hidden width I (default {@code 2C}).
+         *
+         * @param size at least 1
+         * @return this builder
+         */
+        public Builder internalSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("IResNetLayer: internal_size must be positive, got " + size);
+            }
+            this.internalSize = size;
+            return this;
+        }
+
+        /**
+         * The number of {@code I→I} layers (default 1).
+         *
+         * @param n at least 0
+         * @return this builder
+         */
+        public Builder nInternalLayers(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("IResNetLayer: n_internal_layers must be >= 0, got " + n);
+            }
+            this.nInternalLayers = n;
+            return this;
+        }
+
+        /**
+         * Terms of the log-det power series (default 20); ignored when {@link #logDet(LogDetMethod)} is set.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder jacobianIterations(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("IResNetLayer: jacobian_iterations must be >= 1, got " + n);
+            }
+            this.jacobianIterations = n;
+            return this;
+        }
+
+        /**
+         * Hutchinson probes of the log-det estimate (default 1); ignored when {@link #logDet(LogDetMethod)} is set.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder hutchinsonSamples(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("IResNetLayer: hutchinson_samples must be >= 1, got " + n);
+            }
+            this.hutchinsonSamples = n;
+            return this;
+        }
+
+        /**
+         * The iteration cap of the inverse (default 50).
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder fixedPointIterations(int n) {
+            this.solver = solver.maxIterations(n);
+            return this;
+        }
+
+        /**
+         * The least number of power steps in {@link IResNetLayer#lipschitzCorrection()} (default 10).
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder lipschitzIterations(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("IResNetLayer: lipschitz_iterations must be >= 1, got " + n);
+            }
+            this.lipschitzIterations = n;
+            return this;
+        }
+
+        /**
+         * The bound c on each layer's spectral norm (default 0.8).
+         *
+         * @param max in (0, 1]
+         * @return this builder
+         */
+        public Builder spectralNormMax(double max) {
+            if (!(max > 0 && max <= 1)) {
+                throw new IllegalArgumentException("IResNetLayer: spectral_norm_max must be in (0, 1], got " + max);
+            }
+            this.spectralNormMax = max;
+            return this;
+        }
+
+        /**
+         * The odd kernel size for 1-D and 2-D inputs (default 3).
+         *
+         * @param k odd, at least 1
+         * @return this builder
+         */
+        public Builder kernelSize(int k) {
+            if (k < 1 || k % 2 == 0) {
+                throw new IllegalArgumentException("IResNetLayer: the kernel size must be odd and positive, got " + k);
+            }
+            this.kernelSize = k;
+            return this;
+        }
+
+        /**
+         * The 1-Lipschitz activation (default ELU), e.g. {@code LipSwish::new}.
+         *
+         * @param factory creates one activation per position
+         * @return this builder
+         */
+        public Builder activation(Supplier<Layer> factory) {
+            if (factory == null) {
+                throw new IllegalArgumentException("IResNetLayer: the activation factory must not be null");
+            }
+            this.activation = factory;
+            return this;
+        }
+
+        /**
+         * How the spectral bound is enforced (default {@link Normalisation#EXPLICIT}, FrEIA's).
+         *
+         * @param mode the mode
+         * @return this builder
+         */
+        public Builder normalisation(Normalisation mode) {
+            if (mode == null) {
+                throw new IllegalArgumentException("IResNetLayer: the normalisation must not be null");
+            }
+            this.normalisation = mode;
+            return this;
+        }
+
+        /**
+         * Power steps per training-mode forward call in soft mode (default 1).
+         *
+         * @param steps at least 0
+         * @return this builder
+         */
+        public Builder powerIterations(int steps) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("IResNetLayer: powerIterations must be >= 0, got " + steps);
+            }
+            this.powerIterations = steps;
+            return this;
+        }
+
+        /**
+         * The log-det method (default: {@code LogDetMethod.powerSeries(jacobian_iterations, hutchinson_samples)}).
+         *
+         * @param method the method
+         * @return this builder
+         */
+        public Builder logDet(LogDetMethod method) {
+            this.logDet = method;
+            return this;
+        }
+
+        /**
+         * The fixed-point solver of the inverse (tolerances, cap, warning or exception); its cap replaces
+         * {@code fixed_point_iterations}.
+         *
+         * @param fixedPoint the solver
+         * @return this builder
+         */
+        public Builder fixedPoint(FixedPointSolver fixedPoint) {
+            if (fixedPoint == null) {
+                throw new IllegalArgumentException("IResNetLayer: the fixed-point solver must not be null");
+            }
+            this.solver = fixedPoint;
+            return this;
+        }
+
+        /**
+         * The generator of the initial weights, the power-iteration vectors and the probes (default
+         * {@link Init#defaultRng()}).
+         *
+         * @param generator the generator
+         * @return this builder
+         */
+        public Builder rng(Rng generator) {
+            this.rng = generator;
+            return this;
+        }
+
+        @Override
+        public IResNetLayer build(List<Shape> dimsIn, List<Shape> dimsC) {
+            return new IResNetLayer(this, dimsIn, dimsC);
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package dev.jinn.flow.residual;
+
+import dev.jinn.nn.Init;
+import dev.jinn.nn.Layer;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * iResNetLab's i-ResNet blocks {@code FCN(dim_in, dim_out)}, {@code Conv1d(channel, kernel_size)} and
+ * {@code Conv2d(channel, kernel_size)}: {@code F(x) = x + g(x)} with a spectrally normalised residual branch
+ * ({@link ResidualBranch}: three layers of hidden width {@code max(16, 4·size)}, ELU, soft normalisation with
+ * {@code c = 0.9} and one power step per training-mode forward call), so {@code Lip(g) ≤ 0.73}.
+ *
+ * <p>{@code forward(x, logP0, logDet0)} returns {@code y = F(x)} and {@code logDet = logDet0 + log det J_F(x)}
+ * (by default the power series with 10 terms and one Rademacher probe in training mode, exact in eval mode for
+ * up to 16 values per sample; see {@link LogDetMethod}). For an {@code fcn} with {@code dimOut < dimIn} the
+ * output keeps the first {@code dimOut} features of {@code F(x)} and the abandoned ones {@code z} add their
+ * standard-normal log-density {@code Σ(−z²/2 − ½ log 2π)} to {@code logP} (so {@code logP} counts them as part
+ * of the base distribution); otherwise {@code logP = logP0}. {@code inverse(y)} runs the fixed-point iteration
+ * (a warning, or an exception if so configured, when it does not converge; {@link #lastInversion()}), drawing
+ * the abandoned features from the standard normal with the block's generator unless they are given
+ * ({@link #inverse(Tensor, Tensor)}).
+ *
+ * <p>The branch is registered as {@code residual}. Convolutional blocks take inputs {@code [B, C, L]} or
+ * {@code [B, C, H, W]} of any spatial size: the power-iteration vectors (persistent buffers) are made for the first
+ * size seen, or for the size given to {@link Builder#spatialSize(int...)}, and remade when it changes.
+ */
+public final class ResidualBlock extends IResNetModule {
+    private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+    private final ResidualBranch residual;
+    private final int dimIn;
+    private final int dimOut;
+    private final String kind;
+    private final LogDetMethod logDet;
+    private final FixedPointSolver solver;
+    private final Rng rng;
+    private FixedPointResult lastInversion;
+
+    private ResidualBlock(Builder b) {
+        this.dimIn = b.dimIn;
+        this.dimOut = b.dimOut;
+        this.kind = b.kind;
+        this.rng = b.rng != null ? b.rng : Init.defaultRng();
+        b.branch.hidden(b.hidden > 0 ? b.hidden : Math.max(16, 4 * dimIn)).rng(rng);
+        this.residual = registerModule("residual", b.branch.build());
+        this.logDet = b.logDet;
+        this.solver = b.solver;
+    }
+
+    /**
+     * A fully connected block on {@code [B, dimIn]} vectors, keeping {@code dimOut ≤ dimIn} features.
+     *
+     * @param dimIn  the input size
+     * @param dimOut the output size, at most {@code dimIn}
+     * @return a builder
+     */
+    public static Builder fcn(int dimIn, int dimOut) {
+        if (dimOut < 1 || dimOut > dimIn) {
+            throw new IllegalArgumentException("IResNet.fcn: need 1 <= dimOut <= dimIn, got dimIn=" + dimIn + ", dimOut="
+                    + dimOut);
+        }
+        return new Builder("fcn(" + dimIn + ", " + dimOut + ")", ResidualBranch.dense(dimIn), dimIn, dimOut);
+    }
+
+    /**
+     * A 1-D convolutional block on {@code [B, channels, L]}.
+     *
+     * @param channels   the channel count
+     * @param kernelSize the odd kernel size
+     * @return a builder
+     */
+    public static Builder conv1d(int channels, int kernelSize) {
+        return new Builder("conv1d(" + channels + ", " + kernelSize + ")",
+                ResidualBranch.conv1d(channels).kernelSize(kernelSize), channels, channels);
+    }
+
+    /**
+     * A 2-D convolutional block on {@code [B, channels, H, W]}.
+     *
+     * @param channels   the channel count
+     * @param kernelSize the odd kernel size
+     * @return a builder
+     */
+    public static Builder conv2d(int channels, int kernelSize) {
+        return new Builder("conv2d(" + channels + ", " + kernelSize + ")",
+                ResidualBranch.conv2d(channels).kernelSize(kernelSize), channels, channels);
+    }
+
+    @Override
+    public String describe() {
+        return "ResidualBlock " + kind;
+    }
+
+    @Override
+    public IResNetResult forward(Tensor x, Tensor logP0, Tensor logDet0) {
+        int rank = residual.sampleRank();
+        checkBatch(x, rank, dimIn, "input");
+        Tensor logP = accumulated(logP0, x, rank, "logP0");
+        Tensor ld = accumulated(logDet0, x, rank, "logDet0");
+        ResidualMap.Forward f = ResidualMap.forward(residual, logDet, rng, x, isTraining(), true);
+        Tensor y = f.y();
+        if (dimOut < dimIn) {
+            Tensor z = y.narrow(1, dimOut, dimIn - dimOut);
+            y = y.narrow(1, 0, dimOut);
+            logP = logP.add(z.square().mul(-0.5).sub(HALF_LOG_2PI).sum(1));
+        }
+        return new IResNetResult(y, logP, ld.add(f.logDet()));
+    }
+
+    /**
+     * Inverts the block; for an {@code fcn} with abandoned features they are drawn from the standard normal.
+     *
+     * @param y an output, {@code [B, dimOut]} or {@code [B, C, ...]}
+     * @return the input
+     */
+    @Override
+    public Tensor inverse(Tensor y) {
+        if (dimOut == dimIn) {
+            return inverse(y, null);
+        }
+        return inverse(y, Tensor.randn(rng, y.dtype(), y.size(0), dimIn - dimOut));
+    }
+
+    /**
+     * Inverts the block with given abandoned features.
+     *
+     * @param y         an output, {@code [B, dimOut]}
+     * @param abandoned the abandoned features {@code [B, dimIn − dimOut]} (null when there are none)
+     * @return the input {@code [B, dimIn]}
+     */
+    public Tensor inverse(Tensor y, Tensor abandoned) {
+        int rank = residual.sampleRank();
+        checkBatch(y, rank, dimOut, "output");
+        Tensor full = y;
+        if (dimOut < dimIn) {
+            if (abandoned == null || abandoned.dim() != 2 || abandoned.size(0) != y.size(0)
+                    || abandoned.size(1) != dimIn - dimOut) {
+                throw new IllegalArgumentException(describe() + ": expected abandoned features of shape ["
+                        + y.size(0) + ", " + (dimIn - dimOut) + "], got "
+                        + (abandoned == null ? "null" : Arrays.toString(abandoned.shape())));
+            }
+            full = Tensor.cat(List.of(y, abandoned.to(y.dtype())), 1);
+        } else if (abandoned != null) {
+            throw new IllegalArgumentException(describe() + ": the block abandons no features, but some were given");
+        }
+        ResidualMap.Inverse inv = ResidualMap.inverse(residual, solver, logDet, rng, full, isTraining(), false,
+                describe());
+        lastInversion = inv.solution();
+        return inv.x();
+    }
+
+    /**
+     * The residual branch {@code g}.
+     *
+     * @return the branch
+     */
+    public ResidualBranch residual() {
+        return residual;
+    }
+
+    /**
+     * What the last inverse's fixed-point iteration reported.
+     *
+     * @return iterations, residual and convergence, or null before the first inverse
+     */
+    public FixedPointResult lastInversion() {
+        return lastInversion;
+    }
+
+    /** Runs every layer's power iteration to convergence (and rescales in explicit mode). */
+    public void lipschitzCorrection() {
+        residual.lipschitzCorrection(1);
+    }
+
+    /**
+     * The achieved Lipschitz bound of the branch, {@code Π ‖W'ᵢ‖₂}.
+     *
+     * @return the bound (below 1 for an invertible block)
+     */
+    public double lipschitzBound() {
+        return residual.lipschitzBound();
+    }
+
+    /** The options of a {@link ResidualBlock}; every setter returns this builder. */
+    public static final class Builder {
+        private final String kind;
+        private final ResidualBranch.Builder branch;
+        private final int dimIn;
+        private final int dimOut;
+        private int hidden;
+        private LogDetMethod logDet = LogDetMethod.powerSeries(10, 1);
+        private FixedPointSolver solver = FixedPointSolver.defaults();
+        private Rng rng;
+
+        private Builder(String kind, ResidualBranch.Builder branch, int dimIn, int dimOut) {
+            this.kind = kind;
+            this.branch = branch;
+            this.dimIn = dimIn;
+            this.dimOut = dimOut;
+        }
+
+        /**
+         * The hidden width (default {@code max(16, 4·size)}).
+         *
+         * @param width at least 1
+         * @return this builder
+         */
+        public Builder hidden(int width) {
+            branch.hidden(width);
+            this.hidden = width;
+            return this;
+        }
+
+        /**
+         * The number of hidden-to-hidden layers (default 1).
+         *
+         * @param n at least 0
+         * @return this builder
+         */
+        public Builder internalLayers(int n) {
+            branch.internalLayers(n);
+            return this;
+        }
+
+        /**
+         * The 1-Lipschitz activation (default ELU).
+         *
+         * @param factory creates one activation per position
+         * @return this builder
+         */
+        public Builder activation(Supplier<Layer> factory) {
+            branch.activation(factory);
+            return this;
+        }
+
+        /**
+         * The bound c on each layer's operator norm (default 0.9).
+         *
+         * @param c in (0, 1) for an invertible block
+         * @return this builder
+         */
+        public Builder coefficient(double c) {
+            branch.coefficient(c);
+            return this;
+        }
+
+        /**
+         * How the bound is enforced (default {@link Normalisation#SOFT}).
+         *
+         * @param mode the mode
+         * @return this builder
+         */
+        public Builder normalisation(Normalisation mode) {
+            branch.normalisation(mode);
+            return this;
+        }
+
+        /**
+         * Power steps per training-mode forward call (default 1).
+         *
+         * @param steps at least 0
+         * @return this builder
+         */
+        public Builder powerIterations(int steps) {
+            branch.powerIterations(steps);
+            return this;
+        }
+
+        /**
+         * The spatial size of a convolutional block's inputs, so that the power-iteration vectors exist from the
+         * start (default: made at the first call). A state dict with the vectors loads only into a block that has
+         * them: build it with the same size, or call it once first.
+         *
+         * @param sizes {@code L} for conv1d, {@code H, W} for conv2d
+         * @return this builder
+         */
+        public Builder spatialSize(int... sizes) {
+            branch.spatialSize(sizes);
+            return this;
+        }
+
+        /**
+         * The log-det method (default {@code LogDetMethod.powerSeries(10, 1)}).
+         *
+         * @param method the method
+         * @return this builder
+         */
+        public Builder logDet(LogDetMethod method) {
+            if (method == null) {
+                throw new IllegalArgumentException("IResNet." + kind + ": the log-det method must not be null");
+            }
+            this.logDet = method;
+            return this;
+        }
+
+        /**
+         * The fixed-point solver of the inverse (default {@link FixedPointSolver#defaults()}).
+         *
+         * @param fixedPoint the solver
+         * @return this builder
+         */
+        public Builder fixedPoint(FixedPointSolver fixedPoint) {
+            if (fixedPoint == null) {
+                throw new IllegalArgumentException("IResNet." + kind + ": the fixed-point solver must not be null");
+            }
+            this.solver = fixedPoint;
+            return this;
+        }
+
+        /**
+         * The generator of weights, start vectors, probes and sampled abandoned features (default
+         * {@link Init#defaultRng()}).
+         *
+         * @param generator the generator
+         * @return this builder
+         */
+        public Builder rng(Rng generator) {
+            this.rng = generator;
+            return this;
+        }
+
+        /**
+         * Builds the block (in float32; convert with {@code to(dtype)}).
+         *
+         * @return the block
+         */
+        public ResidualBlock build() {
+            return new ResidualBlock(this);
+        }
+    }
+}
