@@ -67,7 +67,7 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
         Rng rng = new Rng(seed);
         SequenceINN inn = new SequenceINN(dims);
         for (int k = 0; k < blocks; k++) {
-            for (ModuleSpec spec : architecture.block(k, hidden, rng)) {
+            for (ModuleSpec spec : architecture.block(k, hidden, dims, rng)) {
                 if (conditionDims > 0 && conditioned(spec)) {
                     inn.append(spec, 0, conditionDims);
                 } else {

@@ -115,6 +115,22 @@ class CliEndToEndTest {
     }
 
     @Test
+    void anIResNetTrainsAndInvertsThroughItsFixedPointIteration() throws IOException {
+        String model = p("ires.safetensors");
+        CliRunner t = CliRunner.run("train", "--data", "circles", "--arch", "iresnet", "--blocks", "2", "--hidden",
+                "16", "--steps", "60", "--lr", "3e-3", "--out", model, "--progress", "none");
+        assertThat(t.code()).as(t.err()).isZero();
+        CliRunner s = CliRunner.run("sample", "--model", model, "-n", "100", "--out", p("ires.csv"));
+        assertThat(s.code()).as(s.err()).isZero();
+        CliRunner inv = CliRunner.run("invert", "--model", model, "--data", p("ires.csv"));
+        assertThat(inv.code()).as(inv.err()).isZero();
+        assertThat(number(inv.out(), "max reconstruction error:")).isLessThan(1e-4);
+        CliRunner cond = CliRunner.run("train", "--data", "digits", "--arch", "iresnet", "--out", p("x.safetensors"));
+        assertThat(cond.code()).isEqualTo(2);
+        assertThat(cond.err()).contains("iresnet architecture takes no condition");
+    }
+
+    @Test
     void aCsvFileWithACategoricalCondition() throws IOException {
         // Two blobs: class 'left' around (-2, 0), class 'right' around (+2, 1).
         StringBuilder sb = new StringBuilder("a,b,side\n");
