@@ -55,13 +55,14 @@ class CliEndToEndTest {
     @Test
     void trainSampleScoreInvertInfoOnMoons() throws IOException {
         String model = p("moons.safetensors");
-        CliRunner t = CliRunner.run("train", "--data", "moons", "--blocks", "4", "--hidden", "64", "--steps", "600",
-                "--batch", "100", "--lr", "3e-3", "--seed", "3", "--out", model, "--progress", "none");
+        CliRunner t = CliRunner.run("train", "--data", "moons", "--blocks", "6", "--hidden", "128", "--steps", "800",
+                "--batch", "100", "--lr", "2e-3", "--seed", "3", "--out", model, "--progress", "none");
         assertThat(t.code()).as(t.err()).isZero();
         double nll = number(t.out(), "held-out NLL:");
-        // The best Gaussian fit of the moons (noise 0.05) has a held-out NLL of about 1.95 nats; a flow that has
-        // started to bend its density around the two arcs is far below it. FrEIA's full quick start reaches ~0.4-0.7.
-        assertThat(nll).isLessThan(1.3);
+        // The best Gaussian fit of the moons (noise 0.05) has an NLL of about 1.88 nats; a flow that has
+        // bent its density around the two arcs is far below it (this budget gave 0.75-1.01 over seeds 3-6; FrEIA's
+        // full quick start reaches 0.4-0.7).
+        assertThat(nll).isLessThan(1.2);
         assertThat(Path.of(model)).exists();
         assertThat(dir.resolve("moons.ckpt.safetensors")).exists();
 
@@ -105,8 +106,8 @@ class CliEndToEndTest {
 
         CliRunner info = CliRunner.run("info", "--model", model);
         assertThat(info.code()).isZero();
-        assertThat(info.out()).contains("allinone, 4 blocks, hidden 64, 2 dims").contains("AllInOneBlock")
-                .contains("data                   moons").contains("steps                  600")
+        assertThat(info.out()).contains("allinone, 6 blocks, hidden 128, 2 dims").contains("AllInOneBlock")
+                .contains("data                   moons").contains("steps                  800")
                 .contains("seed                   3").contains("jinn_version").contains("heldout_nll");
 
         CliRunner png = CliRunner.run("sample", "--model", model, "-n", "200", "--out", p("s.png"));
