@@ -104,6 +104,7 @@ public final class Plots {
                 .yAxisTitle(yName).build();
         chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setPlotGridLinesVisible(false);
+        chart.getStyler().setAntiAlias(false); // anti-aliased cell edges show as a white grid
         chart.getStyler().setLegendVisible(false).setMarkerSize(3).setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisMin(box[0]).setXAxisMax(box[1]).setYAxisMin(box[2]).setYAxisMax(box[3]);
         chart.getStyler().setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0");
@@ -147,7 +148,9 @@ public final class Plots {
                 }
             }
         }
-        // Show the top 8 nats: below that the density is visually zero, and the floor keeps -inf off the scale.
+        // Show the top 8 nats: below that the density is visually zero, and the floor keeps -inf off the scale. Both
+        // ends are rounded to tenths, which is how the colour legend prints them.
+        max = Math.ceil(max * 10) / 10;
         double min = max - 8;
         List<Number[]> heat = new ArrayList<>();
         for (int i = 0; i < ys.length; i++) {
@@ -165,6 +168,7 @@ public final class Plots {
         chart.getStyler().setHeatMapValueDecimalPattern("0.0");
         chart.getStyler().setHeatMapDecimalValueFormatter(v -> String.format(java.util.Locale.ROOT, "%.1f", v));
         chart.getStyler().setPlotGridLinesVisible(false);
+        chart.getStyler().setAntiAlias(false); // anti-aliased cell edges show as a white grid
         chart.getStyler().setXAxisMaxLabelCount(6).setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.addSeries("log p", box(xs), box(ys), heat);
