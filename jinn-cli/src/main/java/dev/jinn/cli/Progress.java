@@ -59,7 +59,7 @@ final class Progress implements TrainingListener, AutoCloseable {
                         .startsFrom(startStep, Duration.ZERO).build();
             }
             bar.stepTo(e.step());
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f%s", loss,
+            bar.setExtraMessage(String.format(Locale.ROOT, " | loss %.3f%s", loss,
                     Double.isNaN(lastVal) ? "" : String.format(Locale.ROOT, " val %.3f", lastVal)));
         } else if (mode == Mode.PLAIN) {
             long now = System.nanoTime();
