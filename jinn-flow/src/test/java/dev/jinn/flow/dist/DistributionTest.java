@@ -110,4 +110,18 @@ class DistributionTest {
         assertThatThrownBy(() -> new StandardNormal(2).logProb(Tensor.zeros(DType.FLOAT64, 4, 3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("StandardNormal(2,)");
     }
+
+    @Test
+    void conditionalFlowsTakeTheirConditionsInBothDirections() {
+        // ScaleShift with zero parameters and a condition adds the condition's mean: T(x) = x + mean(c).
+        ScaleShift m = new ScaleShift(List.of(Shape.of(2)), List.of(Shape.of(3)), false);
+        m.to(DType.FLOAT64);
+        PullBack d = new PullBack(new StandardNormal(2), m);
+        Tensor c = Tensor.of(new double[] {1, 2, 3}, 1, 3);
+        double lp = d.logProb(Tensor.of(new double[] {0.5, -1}, 1, 2), List.of(c)).item();
+        assertThat(lp).isCloseTo(normalLogPdf(2.5, 1), within(1e-12));
+        Tensor x = d.sample(new Rng(4), 1, DType.FLOAT64, List.of(c));
+        Tensor z = new StandardNormal(2).sample(new Rng(4), 1, DType.FLOAT64, List.of());
+        assertThat(x.allClose(z.sub(2), 0, 1e-12)).isTrue();
+    }
 }
