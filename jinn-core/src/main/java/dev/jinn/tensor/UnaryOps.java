@@ -1,6 +1,7 @@
 package dev.jinn.tensor;
 
 import dev.jinn.kernel.FastMath;
+import dev.jinn.kernel.Parallel;
 import dev.jinn.kernel.SpecialMath;
 
 /**
@@ -192,10 +193,112 @@ final class UnaryOps {
                 (g, n) -> new Tensor[] {Tensor.where(x.gt(0.0), g, g.mul(slope))}, x);
     }
 
+    /**
+     * ELU, {@code x > 0 ? x : α(eˣ − 1)}, as one fused pass. When the result will be differentiated, the same pass
+     * stores the slope {@code f'(x)} ({@code 1}, or {@code αeˣ} where {@code x ≤ 0}), so that every backward pass
+     * through it, of any order, is one multiply instead of a mask, an exp and a select (i-ResNets run the
+     * backward of each activation once per power-series term).
+     */
     static Tensor elu(Tensor x, double alpha) {
-        Tensor out = Elementwise.map(x, floatType(x), v -> v > 0 ? v : alpha * Math.expm1(v));
-        return Tensor.record("EluBackward", out,
-                (g, n) -> new Tensor[] {Tensor.where(x.gt(0.0), g, g.mul(x.exp()).mul(alpha))}, x);
+        DType type = floatType(x);
+        Tensor xd = x.contiguous && x.dtype == type ? x : Elementwise.copy(x, type);
+        Tensor out = Tensor.empty(type, x.shape);
+        Tensor slope = GradMode.isEnabled() && x.requiresGrad() ? Tensor.empty(type, x.shape) : null;
+        int off = xd.offset;
+        if (type == DType.FLOAT32) {
+            float[] in = (float[]) xd.data;
+            float[] o = (float[]) out.data;
+            float[] s = slope == null ? null : (float[]) slope.data;
+            Parallel.forRange(x.numel, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float v = in[off + i];
+                    o[i] = v > 0 ? v : (float) (alpha * FastMath.expm1(v));
+                }
+                if (s != null) {
+                    for (int i = from; i < to; i++) {
+                        float v = in[off + i];
+                        s[i] = v > 0 ? 1f : (float) (alpha * FastMath.exp(v));
+                    }
+                }
+            });
+        } else {
+            double[] in = (double[]) xd.data;
+            double[] o = (double[]) out.data;
+            double[] s = slope == null ? null : (double[]) slope.data;
+            Parallel.forRange(x.numel, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double v = in[off + i];
+                    o[i] = v > 0 ? v : alpha * Math.expm1(v);
+                }
+                if (s != null) {
+                    for (int i = from; i < to; i++) {
+                        double v = in[off + i];
+                        s[i] = v > 0 ? 1.0 : alpha * Math.exp(v);
+                    }
+                }
+            });
+        }
+        if (slope == null) {
+            return out;
+        }
+        return Tensor.record("EluBackward", out, (g, n) -> new Tensor[] {eluDerivative(g, x, xd, slope, 1)}, x);
+    }
+
+    /**
+     * {@code g · f⁽ᵏ⁾(x)} for ELU's {@code k}-th derivative, as one recorded op of {@code g} and {@code x}:
+     * {@code f' = slope} and, for {@code k ≥ 2}, {@code f⁽ᵏ⁾ = x > 0 ? 0 : αeˣ = x > 0 ? 0 : slope}. Its own
+     * backward is the same op again, {@code ∂/∂g = u·f⁽ᵏ⁾(x)} and {@code ∂/∂x = (u·g)·f⁽ᵏ⁺¹⁾(x)}, so gradients of
+     * any order stay exact and fused.
+     *
+     * @param x     the ELU's input (the graph edge gradients of x flow to)
+     * @param xd    its values, contiguous in the result type
+     * @param slope {@code f'(x)}, contiguous
+     * @param order {@code k ≥ 1}
+     */
+    private static Tensor eluDerivative(Tensor g, Tensor x, Tensor xd, Tensor slope, int order) {
+        DType type = slope.dtype;
+        Tensor gd = g.contiguous && g.dtype == type && java.util.Arrays.equals(g.shape, slope.shape) ? g
+                : Elementwise.copy(g.expand(slope.shape), type);
+        Tensor out = Tensor.empty(type, slope.shape);
+        int go = gd.offset;
+        int xo = xd.offset;
+        boolean first = order == 1;
+        if (type == DType.FLOAT32) {
+            float[] gv = (float[]) gd.data;
+            float[] xv = (float[]) xd.data;
+            float[] s = (float[]) slope.data;
+            float[] o = (float[]) out.data;
+            Parallel.forRange(out.numel, 1, (from, to) -> {
+                if (first) {
+                    for (int i = from; i < to; i++) {
+                        o[i] = gv[go + i] * s[i];
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        o[i] = xv[xo + i] > 0 ? 0f : gv[go + i] * s[i];
+                    }
+                }
+            });
+        } else {
+            double[] gv = (double[]) gd.data;
+            double[] xv = (double[]) xd.data;
+            double[] s = (double[]) slope.data;
+            double[] o = (double[]) out.data;
+            Parallel.forRange(out.numel, 1, (from, to) -> {
+                if (first) {
+                    for (int i = from; i < to; i++) {
+                        o[i] = gv[go + i] * s[i];
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        o[i] = xv[xo + i] > 0 ? 0.0 : gv[go + i] * s[i];
+                    }
+                }
+            });
+        }
+        return Tensor.record(first ? "EluBackward" : "EluBackwardBackward", out, (u, n) -> new Tensor[] {
+            n.needs(0) ? eluDerivative(u, x, xd, slope, order) : null,
+            n.needs(1) ? eluDerivative(u.mul(g), x, xd, slope, order + 1) : null}, g, x);
     }
 
     static Tensor gelu(Tensor x, boolean tanhApproximation) {
