@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.kernel.ArithKernel;
 import dev.jinn.kernel.FastMath;
 import dev.jinn.kernel.Parallel;
 import dev.jinn.kernel.SpecialMath;
@@ -197,7 +198,8 @@ final class UnaryOps {
      * ELU, {@code x > 0 ? x : α(eˣ − 1)}, as one fused pass. When the result will be differentiated, the same pass
      * stores the slope {@code f'(x)} ({@code 1}, or {@code αeˣ} where {@code x ≤ 0}), so that every backward pass
      * through it, of any order, is one multiply instead of a mask, an exp and a select (i-ResNets run the
-     * backward of each activation once per power-series term).
+     * backward of each activation once per power-series term). The exponentials are taken of {@code min(x, 0)}
+     * on every element, so the loop has no data-dependent branch to mispredict.
      */
     static Tensor elu(Tensor x, double alpha) {
         DType type = floatType(x);
@@ -212,12 +214,14 @@ final class UnaryOps {
             Parallel.forRange(x.numel, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     float v = in[off + i];
-                    o[i] = v > 0 ? v : (float) (alpha * FastMath.expm1(v));
+                    float e = (float) (alpha * FastMath.expm1(Math.min(v, 0f)));
+                    o[i] = v > 0 ? v : e;
                 }
                 if (s != null) {
                     for (int i = from; i < to; i++) {
                         float v = in[off + i];
-                        s[i] = v > 0 ? 1f : (float) (alpha * FastMath.exp(v));
+                        float e = (float) (alpha * FastMath.exp(Math.min(v, 0f)));
+                        s[i] = v > 0 ? 1f : e;
                     }
                 }
             });
@@ -241,64 +245,51 @@ final class UnaryOps {
         if (slope == null) {
             return out;
         }
-        return Tensor.record("EluBackward", out, (g, n) -> new Tensor[] {eluDerivative(g, x, xd, slope, 1)}, x);
+        EluDerivatives d = new EluDerivatives(x, xd, slope);
+        return Tensor.record("EluBackward", out, (g, n) -> new Tensor[] {d.times(g, 1)}, x);
     }
 
     /**
-     * {@code g · f⁽ᵏ⁾(x)} for ELU's {@code k}-th derivative, as one recorded op of {@code g} and {@code x}:
-     * {@code f' = slope} and, for {@code k ≥ 2}, {@code f⁽ᵏ⁾ = x > 0 ? 0 : αeˣ = x > 0 ? 0 : slope}. Its own
-     * backward is the same op again, {@code ∂/∂g = u·f⁽ᵏ⁾(x)} and {@code ∂/∂x = (u·g)·f⁽ᵏ⁺¹⁾(x)}, so gradients of
-     * any order stay exact and fused.
-     *
-     * @param x     the ELU's input (the graph edge gradients of x flow to)
-     * @param xd    its values, contiguous in the result type
-     * @param slope {@code f'(x)}, contiguous
-     * @param order {@code k ≥ 1}
+     * ELU's derivatives at one input: {@code f' = slope} and, for every order {@code k ≥ 2},
+     * {@code f⁽ᵏ⁾ = x > 0 ? 0 : αeˣ}, made from the slope on first use and kept for the later backward passes.
      */
-    private static Tensor eluDerivative(Tensor g, Tensor x, Tensor xd, Tensor slope, int order) {
-        DType type = slope.dtype;
-        Tensor gd = g.contiguous && g.dtype == type && java.util.Arrays.equals(g.shape, slope.shape) ? g
-                : Elementwise.copy(g.expand(slope.shape), type);
-        Tensor out = Tensor.empty(type, slope.shape);
-        int go = gd.offset;
-        int xo = xd.offset;
-        boolean first = order == 1;
-        if (type == DType.FLOAT32) {
-            float[] gv = (float[]) gd.data;
-            float[] xv = (float[]) xd.data;
-            float[] s = (float[]) slope.data;
-            float[] o = (float[]) out.data;
-            Parallel.forRange(out.numel, 1, (from, to) -> {
-                if (first) {
-                    for (int i = from; i < to; i++) {
-                        o[i] = gv[go + i] * s[i];
-                    }
-                } else {
-                    for (int i = from; i < to; i++) {
-                        o[i] = xv[xo + i] > 0 ? 0f : gv[go + i] * s[i];
-                    }
-                }
-            });
-        } else {
-            double[] gv = (double[]) gd.data;
-            double[] xv = (double[]) xd.data;
-            double[] s = (double[]) slope.data;
-            double[] o = (double[]) out.data;
-            Parallel.forRange(out.numel, 1, (from, to) -> {
-                if (first) {
-                    for (int i = from; i < to; i++) {
-                        o[i] = gv[go + i] * s[i];
-                    }
-                } else {
-                    for (int i = from; i < to; i++) {
-                        o[i] = xv[xo + i] > 0 ? 0.0 : gv[go + i] * s[i];
-                    }
-                }
-            });
+    private static final class EluDerivatives {
+        private final Tensor x;
+        private final Tensor xd;
+        private final Tensor slope;
+        private Tensor curvature;
+
+        /**
+         * @param x     the ELU's input (the graph edge gradients of x flow to)
+         * @param xd    its values, contiguous in the result type
+         * @param slope {@code f'(x)}, contiguous
+         */
+        EluDerivatives(Tensor x, Tensor xd, Tensor slope) {
+            this.x = x;
+            this.xd = xd;
+            this.slope = slope;
         }
-        return Tensor.record(first ? "EluBackward" : "EluBackwardBackward", out, (u, n) -> new Tensor[] {
-            n.needs(0) ? eluDerivative(u, x, xd, slope, order) : null,
-            n.needs(1) ? eluDerivative(u.mul(g), x, xd, slope, order + 1) : null}, g, x);
+
+        /** {@code f⁽ᵏ⁾(x)} for {@code k ≥ 2}. */
+        private synchronized Tensor curvature() {
+            if (curvature == null) {
+                curvature = Elementwise.map("elu", xd, slope, slope.dtype, (v, s) -> v > 0 ? 0.0 : s);
+            }
+            return curvature;
+        }
+
+        /**
+         * {@code g · f⁽ᵏ⁾(x)} as one recorded op of {@code g} and {@code x}. Its own backward is the same op again,
+         * {@code ∂/∂g = u·f⁽ᵏ⁾(x)} and {@code ∂/∂x = (u·g)·f⁽ᵏ⁺¹⁾(x)}, so gradients of any order stay exact and
+         * fused.
+         */
+        Tensor times(Tensor g, int order) {
+            Tensor factor = order == 1 ? slope : curvature();
+            Tensor out = Elementwise.map("elu backward", g, factor, factor.dtype, (a, b) -> a * b, ArithKernel.MUL);
+            return Tensor.record(order == 1 ? "EluBackward" : "EluBackwardBackward", out, (u, n) -> new Tensor[] {
+                n.needs(0) ? times(u, order) : null,
+                n.needs(1) ? times(u.mul(g), order + 1) : null}, g, x);
+        }
     }
 
     static Tensor gelu(Tensor x, boolean tanhApproximation) {
