@@ -31,6 +31,14 @@ public enum ArithKernel {
      * @param po output start
      */
     public void run(int n, float[] x, int px, int sx, float[] y, int py, int sy, float[] o, int po) {
+        if (sx == 1 && sy == 1) {
+            runDense(n, x, px, y, py, o, po);
+            return;
+        }
+        if (sx == 1 && sy == 0) {
+            runScalar(n, x, px, y[py], o, po);
+            return;
+        }
         switch (this) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -68,6 +76,14 @@ public enum ArithKernel {
      * @param po output start
      */
     public void run(int n, double[] x, int px, int sx, double[] y, int py, int sy, double[] o, int po) {
+        if (sx == 1 && sy == 1) {
+            runDense(n, x, px, y, py, o, po);
+            return;
+        }
+        if (sx == 1 && sy == 0) {
+            runScalar(n, x, px, y[py], o, po);
+            return;
+        }
         switch (this) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -87,6 +103,106 @@ public enum ArithKernel {
             default:
                 for (int i = 0; i < n; i++) {
                     o[po + i] = x[px + i * sx] / y[py + i * sy];
+                }
+        }
+    }
+
+    /** Both operands dense: loops with unit strides, which the JIT vectorises (a runtime stride defeats it). */
+    private void runDense(int n, float[] x, int px, float[] y, int py, float[] o, int po) {
+        switch (this) {
+            case ADD:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] + y[py + i];
+                }
+                break;
+            case SUB:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] - y[py + i];
+                }
+                break;
+            case MUL:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] * y[py + i];
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] / y[py + i];
+                }
+        }
+    }
+
+    /** Both operands dense: loops with unit strides, which the JIT vectorises (a runtime stride defeats it). */
+    private void runDense(int n, double[] x, int px, double[] y, int py, double[] o, int po) {
+        switch (this) {
+            case ADD:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] + y[py + i];
+                }
+                break;
+            case SUB:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] - y[py + i];
+                }
+                break;
+            case MUL:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] * y[py + i];
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] / y[py + i];
+                }
+        }
+    }
+
+    /** A dense first operand and a broadcast scalar second one. */
+    private void runScalar(int n, float[] x, int px, float c, float[] o, int po) {
+        switch (this) {
+            case ADD:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] + c;
+                }
+                break;
+            case SUB:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] - c;
+                }
+                break;
+            case MUL:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] * c;
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] / c;
+                }
+        }
+    }
+
+    /** A dense first operand and a broadcast scalar second one. */
+    private void runScalar(int n, double[] x, int px, double c, double[] o, int po) {
+        switch (this) {
+            case ADD:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] + c;
+                }
+                break;
+            case SUB:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] - c;
+                }
+                break;
+            case MUL:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] * c;
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    o[po + i] = x[px + i] / c;
                 }
         }
     }

@@ -62,6 +62,20 @@ public final class Gemm {
         return NATIVE != null ? NATIVE.name() : JavaGemm.INSTANCE.name();
     }
 
+    /**
+     * Whether an {@code m×k · k×n} product runs on the native BLAS, which reads transposed operands (unit stride
+     * down the columns) as fast as row-major ones; the Java kernel wants unit-stride rows of {@code b}, so callers
+     * with a transposed operand at hand may lay it out again for it.
+     *
+     * @param m rows of the product
+     * @param n columns of the product
+     * @param k the summed dimension
+     * @return true when the native backend runs this product
+     */
+    public static boolean takesTransposedOperands(int m, int n, int k) {
+        return backendFor(m, n, k) != JavaGemm.INSTANCE;
+    }
+
     /** The native backend, or null when it is not loaded. */
     static GemmBackend nativeBackend() {
         return NATIVE;

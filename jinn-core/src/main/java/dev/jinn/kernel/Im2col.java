@@ -105,13 +105,22 @@ public final class Im2col {
                             java.util.Arrays.fill(col, dst, dst + outW, 0.0);
                             continue;
                         }
-                        java.util.Arrays.fill(col, dst, dst + lo, 0.0);
+                        for (int ow = 0; ow < lo; ow++) {
+                            col[dst + ow] = 0.0;
+                        }
                         int src = xo + c * cs + ih * hs + wOff * ws;
                         int step = g.strideW * ws;
-                        for (int ow = lo; ow < hi; ow++) {
-                            col[dst + ow] = x[src + ow * step];
+                        if (step == 1) {
+                            // The common unit-stride row: a block copy instead of an indexed loop.
+                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        } else {
+                            for (int ow = lo; ow < hi; ow++) {
+                                col[dst + ow] = x[src + ow * step];
+                            }
                         }
-                        java.util.Arrays.fill(col, dst + hi, dst + outW, 0.0);
+                        for (int ow = hi; ow < outW; ow++) {
+                            col[dst + ow] = 0.0;
+                        }
                     }
                 }
             }
@@ -147,13 +156,22 @@ public final class Im2col {
                             java.util.Arrays.fill(col, dst, dst + outW, 0f);
                             continue;
                         }
-                        java.util.Arrays.fill(col, dst, dst + lo, 0f);
+                        for (int ow = 0; ow < lo; ow++) {
+                            col[dst + ow] = 0f;
+                        }
                         int src = xo + c * cs + ih * hs + wOff * ws;
                         int step = g.strideW * ws;
-                        for (int ow = lo; ow < hi; ow++) {
-                            col[dst + ow] = x[src + ow * step];
+                        if (step == 1) {
+                            // The common unit-stride row: a block copy instead of an indexed loop.
+                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        } else {
+                            for (int ow = lo; ow < hi; ow++) {
+                                col[dst + ow] = x[src + ow * step];
+                            }
                         }
-                        java.util.Arrays.fill(col, dst + hi, dst + outW, 0f);
+                        for (int ow = hi; ow < outW; ow++) {
+                            col[dst + ow] = 0f;
+                        }
                     }
                 }
             }
@@ -191,8 +209,15 @@ public final class Im2col {
                         int src = row * cols + oh * outW;
                         int dst = xo + c * cs + ih * hs + wOff * ws;
                         int step = g.strideW * ws;
-                        for (int ow = lo; ow < hi; ow++) {
-                            x[dst + ow * step] += col[src + ow];
+                        if (step == 1) {
+                            // Unit stride: a loop the JIT can vectorise.
+                            for (int ow = lo; ow < hi; ow++) {
+                                x[dst + ow] += col[src + ow];
+                            }
+                        } else {
+                            for (int ow = lo; ow < hi; ow++) {
+                                x[dst + ow * step] += col[src + ow];
+                            }
                         }
                     }
                 }
@@ -231,8 +256,15 @@ public final class Im2col {
                         int src = row * cols + oh * outW;
                         int dst = xo + c * cs + ih * hs + wOff * ws;
                         int step = g.strideW * ws;
-                        for (int ow = lo; ow < hi; ow++) {
-                            x[dst + ow * step] += col[src + ow];
+                        if (step == 1) {
+                            // Unit stride: a loop the JIT can vectorise.
+                            for (int ow = lo; ow < hi; ow++) {
+                                x[dst + ow] += col[src + ow];
+                            }
+                        } else {
+                            for (int ow = lo; ow < hi; ow++) {
+                                x[dst + ow * step] += col[src + ow];
+                            }
                         }
                     }
                 }

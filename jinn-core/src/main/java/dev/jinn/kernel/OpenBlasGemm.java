@@ -40,7 +40,18 @@ final class OpenBlasGemm implements GemmBackend {
         private DoublePointer da;
         private DoublePointer db;
         private DoublePointer dc;
+        /** The transposed product of a thin product, before it is laid out row-major. */
+        private float[] ft = new float[0];
+        private double[] dt = new double[0];
     }
+
+    /**
+     * Products with at most this many rows (and more columns) are computed transposed. OpenBLAS's row-major
+     * interface runs them as column-major products whose right-hand factor is the thin one, a shape its kernels
+     * handle poorly; {@code Cᵀ = Bᵀ·Aᵀ} puts the thin factor on the other side (measured 1.2–1.5× faster for
+     * the 3- and 16-row products of small convolutions, 3×256×144 and 16×256×144).
+     */
+    private static final int THIN_ROWS = 16;
 
     /**
      * Loads the native library, sets its thread count and checks one small product.
@@ -137,6 +148,26 @@ final class OpenBlasGemm implements GemmBackend {
             Arrays.fill(c, co, co + m * n, 0f);
             return;
         }
+        if (m <= THIN_ROWS && n > m) {
+            Buffers buf = BUFFERS.get();
+            if (buf.ft.length < m * n) {
+                buf.ft = new float[m * n];
+            }
+            float[] ct = buf.ft;
+            sgemmDirect(n, m, k, b, bo, bc, br, a, ao, ac, ar, ct, 0);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    c[co + i * n + j] = ct[j * m + i];
+                }
+            }
+            return;
+        }
+        sgemmDirect(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co);
+    }
+
+    /** The product as cblas computes it, for {@code m, n, k > 0}. */
+    private void sgemmDirect(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br, int bc,
+            float[] c, int co) {
         Buffers buf = BUFFERS.get();
         int la = layout(m, k, ar, ac);
         if (la == 0) {
@@ -176,6 +207,26 @@ final class OpenBlasGemm implements GemmBackend {
             Arrays.fill(c, co, co + m * n, 0.0);
             return;
         }
+        if (m <= THIN_ROWS && n > m) {
+            Buffers buf = BUFFERS.get();
+            if (buf.dt.length < m * n) {
+                buf.dt = new double[m * n];
+            }
+            double[] ct = buf.dt;
+            dgemmDirect(n, m, k, b, bo, bc, br, a, ao, ac, ar, ct, 0);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    c[co + i * n + j] = ct[j * m + i];
+                }
+            }
+            return;
+        }
+        dgemmDirect(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co);
+    }
+
+    /** The product as cblas computes it, for {@code m, n, k > 0}. */
+    private void dgemmDirect(int m, int n, int k, double[] a, int ao, int ar, int ac, double[] b, int bo, int br, int bc,
+            double[] c, int co) {
         Buffers buf = BUFFERS.get();
         int la = layout(m, k, ar, ac);
         if (la == 0) {

@@ -343,25 +343,35 @@ final class ConvOps {
         Tensor xs = pointwise ? dense(x) : x;
         Tensor out = Tensor.empty(x.dtype, geo.weightShape());
         Object col = pointwise ? null : ElementAccess.allocate(x.dtype, rows * cols);
-        // colᵀ laid out cols × rows, so that the GEMM streams unit-stride rows of it.
-        Object colT = ElementAccess.allocate(x.dtype, rows * cols);
+        // The native BLAS reads col (rows × cols) as colᵀ directly; the Java kernel wants colᵀ laid out
+        // cols × rows, so that it streams unit-stride rows of it.
+        boolean transposeFree = Gemm.takesTransposedOperands(og, rows, cols);
+        Object colT = transposeFree ? null : ElementAccess.allocate(x.dtype, rows * cols);
         Object part = n > 1 ? ElementAccess.allocate(x.dtype, og * rows) : null;
         for (int k = 0; k < geo.groups; k++) {
             int wo = k * og * rows;
             for (int b = 0; b < n; b++) {
                 int xo = xs.offset + b * xs.strides[0] + k * g.channels() * xs.strides[1];
-                if (pointwise) {
-                    transposeInto(single, xs.data, xo, rows, cols, colT);
-                } else {
+                Object src = pointwise ? xs.data : col;
+                int so = pointwise ? xo : 0;
+                if (!pointwise) {
                     im2col(single, g, xs.data, xo, xs.strides[1], xs.strides[2], xs.strides[3], col);
-                    transposeInto(single, col, 0, rows, cols, colT);
+                }
+                int br = 1;
+                int bc = cols;
+                if (!transposeFree) {
+                    transposeInto(single, src, so, rows, cols, colT);
+                    src = colT;
+                    so = 0;
+                    br = rows;
+                    bc = 1;
                 }
                 int yo = yd.offset + (b * geo.cout + k * og) * cols;
                 // y_bk (og × cols) · colᵀ (cols × rows); the first image writes, later ones add.
                 if (b == 0) {
-                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, colT, 0, rows, 1, out.data, wo);
+                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, src, so, br, bc, out.data, wo);
                 } else {
-                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, colT, 0, rows, 1, part, 0);
+                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, src, so, br, bc, part, 0);
                     addInto(single, part, out.data, wo, og * rows);
                 }
             }

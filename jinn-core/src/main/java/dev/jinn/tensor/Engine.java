@@ -74,7 +74,7 @@ final class Engine {
                 }
             }
             materializeZeros(node, grads);
-            Tensor[] inputGrads = node.run(grads);
+            Tensor[] inputGrads = node.run(grads, wantedInputs(node, needed));
             if (!retainGraph) {
                 node.release();
             }
@@ -89,6 +89,16 @@ final class Engine {
             }
         }
         return captured;
+    }
+
+    /** Which of the node's inputs lead to a wanted gradient (so that its rule skips the others). */
+    private static boolean[] wantedInputs(Node node, Map<Node, Boolean> needed) {
+        boolean[] wanted = new boolean[node.next.length];
+        for (int i = 0; i < wanted.length; i++) {
+            Edge e = node.next[i];
+            wanted[i] = e != null && needed.get(e.node());
+        }
+        return wanted;
     }
 
     /** Whether any producer of the node's inputs still needs a gradient. */

@@ -13,6 +13,12 @@ abstract class Node {
     /** Human-readable name such as {@code MulBackward}, shown in {@link Tensor#toString()}. */
     final String name;
     private boolean released;
+    /**
+     * During a backward pass, which inputs lead to a gradient that pass wants (null outside a pass: all with an
+     * edge). A {@link Grad#grad} call for some inputs must not compute the others' gradients, e.g. the weight
+     * gradients of every layer when only the input's vector-Jacobian product is asked for.
+     */
+    private boolean[] wanted;
 
     Node(String name, Edge[] next) {
         this.name = name;
@@ -30,19 +36,34 @@ abstract class Node {
      */
     abstract Tensor[] apply(Tensor[] gradOutputs);
 
-    /** Whether input {@code i} needs a gradient. */
+    /** Whether input {@code i} needs a gradient (in the backward pass now running, if any). */
     final boolean needs(int i) {
-        return i < next.length && next[i] != null;
+        return i < next.length && next[i] != null && (wanted == null || wanted[i]);
     }
 
     /** Runs {@link #apply}, first checking that the saved state has not been freed. */
     final Tensor[] run(Tensor[] gradOutputs) {
+        return run(gradOutputs, null);
+    }
+
+    /**
+     * Runs {@link #apply} for a backward pass that wants only the inputs marked in {@code wantedInputs} (null:
+     * all), first checking that the saved state has not been freed.
+     */
+    final Tensor[] run(Tensor[] gradOutputs, boolean[] wantedInputs) {
         if (released) {
             throw new IllegalStateException("backward: trying to backward through the graph a second time "
                     + "(through " + name + "); its saved tensors were freed after the first backward. "
                     + "Pass retainGraph=true to the first backward if you need to backward twice.");
         }
-        return apply(gradOutputs);
+        // Restored afterwards: a rule may itself run a backward pass that reaches this node.
+        boolean[] outer = wanted;
+        wanted = wantedInputs;
+        try {
+            return apply(gradOutputs);
+        } finally {
+            wanted = outer;
+        }
     }
 
     /** Frees what the node saved for backward; a later backward through it fails with a clear error. */

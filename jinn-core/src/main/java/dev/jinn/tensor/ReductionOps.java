@@ -143,6 +143,9 @@ final class ReductionOps {
     static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
         Runs r = new Runs("sum", x, dims);
         Tensor block = blockSum(x, r, keepDim);
+        if (block == null) {
+            block = keptBlockSum(x, r, keepDim);
+        }
         Tensor out = block != null ? block : sumRuns(r, sumType(x), keepDim);
         return Tensor.record("SumBackward", out, (g, n) -> new Tensor[] {spread(g, r, x.shape)}, x);
     }
@@ -230,6 +233,83 @@ final class ReductionOps {
             store(out, o * inner, acc);
         }
         return out;
+    }
+
+    /**
+     * The sum of a contiguous floating tensor whose kept dims form one consecutive block between reduced ones,
+     * read in place as {@code [outer, kept, inner]} → {@code [kept]}: the bias gradient of a convolution, a sum
+     * of {@code [N, C, H, W]} over N, H and W. Each result adds its values in the order and in the chunks of
+     * {@link #sumRuns}, so it gives the same bits without first copying the values into permuted runs. Null
+     * when the layout does not fit.
+     */
+    private static Tensor keptBlockSum(Tensor x, Runs r, boolean keepDim) {
+        if (!x.contiguous || !x.dtype.isFloatingPoint()) {
+            return null;
+        }
+        int first = -1;
+        int last = -1;
+        for (int d = 0; d < r.reduced.length; d++) {
+            if (!r.reduced[d] && x.shape[d] != 1) {
+                first = first < 0 ? d : first;
+                last = d;
+            }
+        }
+        if (first < 0) {
+            return null;
+        }
+        int outer = 1;
+        int kept = 1;
+        int inner = 1;
+        for (int d = 0; d < x.shape.length; d++) {
+            if (d < first) {
+                outer *= x.shape[d];
+            } else if (d > last) {
+                inner *= x.shape[d];
+            } else if (!r.reduced[d] || x.shape[d] == 1) {
+                kept *= x.shape[d];
+            } else {
+                return null;
+            }
+        }
+        Tensor out = Tensor.empty(x.dtype, r.outShape(keepDim));
+        int outerN = outer;
+        int keptN = kept;
+        int innerN = inner;
+        // float32 values are widened once per strip into a reused buffer, so one loop serves both types.
+        Parallel.forRange(kept, (long) outer * inner, (from, to) -> {
+            double[] strip = x.dtype == DType.FLOAT64 ? null : new double[innerN];
+            for (int k = from; k < to; k++) {
+                double total = 0;
+                double s = 0;
+                int inChunk = 0;
+                for (int a = 0; a < outerN; a++) {
+                    int base = x.offset + (a * keptN + k) * innerN;
+                    double[] v = strip == null ? (double[]) x.data : widen((float[]) x.data, base, strip);
+                    int at = strip == null ? base : 0;
+                    for (int b = 0; b < innerN; b++) {
+                        s += v[at + b];
+                        if (++inChunk == Parallel.CHUNK) {
+                            total += s;
+                            s = 0;
+                            inChunk = 0;
+                        }
+                    }
+                }
+                if (inChunk > 0 || (long) outerN * innerN == 0) {
+                    total += s;
+                }
+                ElementAccess.write(out.data, out.dtype, k, total);
+            }
+        });
+        return out;
+    }
+
+    /** Copies {@code dst.length} float32 values from {@code src[from]} into {@code dst}, widened; returns dst. */
+    private static double[] widen(float[] src, int from, double[] dst) {
+        for (int i = 0; i < dst.length; i++) {
+            dst[i] = src[from + i];
+        }
+        return dst;
     }
 
     /** Writes {@code acc} into the floating tensor {@code out} from position {@code at}, rounding to its type. */

@@ -440,4 +440,24 @@ class GradApiTest {
         List<Tensor> g = Grad.grad(List.of(c, y), List.of(x), null, false);
         assertThat(g.get(0).item()).isEqualTo(5.0);
     }
+
+    @Test
+    void rulesAreAskedOnlyForTheGradientsThePassWants() {
+        Tensor a = Tensor.of(new double[] {1, 2}).requiresGrad(true);
+        Tensor b = Tensor.of(new double[] {3, 4}).requiresGrad(true);
+        List<String> asked = new java.util.ArrayList<>();
+        Tensor y = Tensor.record("Probe", a.detach().mul(b.detach()), (g, n) -> {
+            asked.add(n.needs(0) + "," + n.needs(1));
+            return new Tensor[] {n.needs(0) ? g.mul(b) : null, n.needs(1) ? g.mul(a) : null};
+        }, a, b);
+        Tensor ones = Tensor.onesLike(y);
+        List<Tensor> ga = Grad.grad(List.of(y), List.of(a), List.of(ones), false, true);
+        List<Tensor> gb = Grad.grad(List.of(y), List.of(b), List.of(ones), false, true);
+        y.backward(ones);
+        // Each vector-Jacobian product computes only its own input's gradient; backward wants both leaves.
+        assertThat(asked).containsExactly("true,false", "false,true", "true,true");
+        assertThat(ga.get(0).toDoubleArray()).containsExactly(3, 4);
+        assertThat(gb.get(0).toDoubleArray()).containsExactly(1, 2);
+        assertThat(b.grad().toDoubleArray()).containsExactly(1, 2);
+    }
 }

@@ -369,6 +369,48 @@ class UnaryOpsTest {
         assertThat(gradAt(t -> t.clamp(-0.5, 0.7), -0.5, 0.7, -0.6, 0.71, 0.1)).containsExactly(1, 1, 0, 0, 1);
     }
 
+    /** ELU's gradient {@code f'(x)·1}, recorded, so that its own derivatives can be checked. */
+    private static Tensor eluSlope(Tensor x) {
+        // GradCheck evaluates the function once without recording, only for its output shape.
+        try (Grad.Scope s = Grad.enabled()) {
+            Tensor y = x.elu(1.3);
+            return Grad.grad(java.util.List.of(y), java.util.List.of(x), java.util.List.of(Tensor.onesLike(y)),
+                    true, true).get(0);
+        }
+    }
+
+    @Test
+    void eluThirdDerivativeMatchesFiniteDifferences() {
+        // The fused backward is differentiated by itself again: check the second and third derivatives of ELU
+        // through its recorded first derivative.
+        Tensor x = Tensor.of(new double[] {-1.7, -0.4, 0.3, 1.2, -2.5, 0.8}, 2, 3).requiresGrad(true);
+        GradCheck.withTolerances(1e-5, 1e-3).secondOrder(true).verify(in -> eluSlope(in[0]), x);
+    }
+
+    @Test
+    void eluFloat32GradientsOfFirstAndSecondOrderMatchFloat64() {
+        double[] v = {-3.1, -1.0, -0.25, 0.5, 2.0, -0.01};
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+            v[i] = f[i];
+        }
+        for (boolean single : new boolean[] {true, false}) {
+            Tensor x = (single ? Tensor.of(f, 2, 3) : Tensor.of(v, 2, 3)).requiresGrad(true);
+            Tensor slope = eluSlope(x);
+            Tensor curvature = Grad.grad(java.util.List.of(slope), java.util.List.of(x),
+                    java.util.List.of(Tensor.onesLike(slope)), false, false).get(0);
+            assertThat(slope.dtype()).isEqualTo(single ? DType.FLOAT32 : DType.FLOAT64);
+            double[] s = slope.toDoubleArray();
+            double[] c = curvature.toDoubleArray();
+            for (int i = 0; i < v.length; i++) {
+                double exact = 1.3 * Math.exp(v[i]);
+                assertThat(s[i]).isCloseTo(v[i] > 0 ? 1 : exact, within(1e-7 * exact + 1e-15));
+                assertThat(c[i]).isCloseTo(v[i] > 0 ? 0 : exact, within(1e-7 * exact + 1e-15));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Types and errors
 
