@@ -212,16 +212,25 @@ final class UnaryOps {
             float[] o = (float[]) out.data;
             float[] s = slope == null ? null : (float[]) slope.data;
             Parallel.forRange(x.numel, 1, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    float v = in[off + i];
-                    float e = (float) (alpha * FastMath.expm1(Math.min(v, 0f)));
-                    o[i] = v > 0 ? v : e;
-                }
-                if (s != null) {
+                if (s == null) {
                     for (int i = from; i < to; i++) {
                         float v = in[off + i];
-                        float e = (float) (alpha * FastMath.exp(Math.min(v, 0f)));
-                        s[i] = v > 0 ? 1f : e;
+                        float e = (float) (alpha * FastMath.expm1(Math.min(v, 0f)));
+                        o[i] = v > 0 ? v : e;
+                    }
+                    return;
+                }
+                // One transcendental per element: the slope αeᵛ is α(expm1(v) + 1), whose rounding (a double ulp
+                // of 1) stays far below float32's relative precision while v ≥ -16; further out, exp directly.
+                for (int i = from; i < to; i++) {
+                    float v = in[off + i];
+                    if (v > 0) {
+                        o[i] = v;
+                        s[i] = 1f;
+                    } else {
+                        double em = FastMath.expm1(v);
+                        o[i] = (float) (alpha * em);
+                        s[i] = (float) (alpha * (v < -16f ? FastMath.exp(v) : em + 1.0));
                     }
                 }
             });

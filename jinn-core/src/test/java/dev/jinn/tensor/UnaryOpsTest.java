@@ -470,6 +470,20 @@ class UnaryOpsTest {
         }
     }
 
+    @Test
+    void float32EluSlopeKeepsFloatPrecisionFarIntoTheNegativeTail() {
+        // The float32 kernel derives the slope αeˣ from expm1(x) + 1 down to x = -16 and uses exp below; both
+        // sides of that switch must stay within float32 rounding of the exact value α·eˣ.
+        float[] xs = {-40f, -20f, -16.5f, -16f, -15.9f, -8f, -1f, -1e-3f, -1e-7f, 0f, 2f};
+        Tensor x = Tensor.of(xs, xs.length).requiresGrad(true);
+        x.elu(1.3).sum().backward();
+        float[] g = x.grad().toFloatArray();
+        for (int i = 0; i < xs.length; i++) {
+            double exact = xs[i] > 0 ? 1 : 1.3 * Math.exp(xs[i]);
+            assertThat((double) g[i]).as("slope at %s", xs[i]).isCloseTo(exact, within(Math.abs(exact) * 2e-7));
+        }
+    }
+
     private static void assertRel(double actual, double expected, double rel) {
         assertThat(actual).isCloseTo(expected, within(Math.abs(expected) * rel));
     }
