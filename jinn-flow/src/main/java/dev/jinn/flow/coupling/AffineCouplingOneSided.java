@@ -23,7 +23,7 @@ import java.util.List;
 public final class AffineCouplingOneSided extends CouplingBlock {
     private final Layer subnet;
 
-    private AffineCouplingOneSided(List<Shape> dimsIn, List<Shape> dimsC, Builder b) {
+    private AffineCouplingOneSided(List<Shape> dimsIn, List<Shape> dimsC, AffineCouplingBuilder<?> b) {
         super(dimsIn, dimsC, b.split(), b.clampValue(), b.clampFunction());
         this.subnet = registerModule("subnet", b.subnetConstructor(getClass().getSimpleName())
                 .build(splitLen1() + conditionChannels(), 2 * splitLen2()));
@@ -34,8 +34,8 @@ public final class AffineCouplingOneSided extends CouplingBlock {
      *
      * @return the builder
      */
-    public static Builder builder() {
-        return new Builder();
+    public static AffineCouplingSpec<AffineCouplingOneSided> builder() {
+        return new AffineCouplingSpec<>(AffineCouplingOneSided::new);
     }
 
     @Override
@@ -46,21 +46,5 @@ public final class AffineCouplingOneSided extends CouplingBlock {
         int n = splitLen2();
         FlowResult r = affine(halves.get(1), logScale(a.narrow(1, 0, n)), a.narrow(1, n, n), reverse);
         return FlowResult.of(Tensor.cat(List.of(x1, r.output()), 1), r.logDet());
-    }
-
-    /** Builds {@link AffineCouplingOneSided} blocks: subnet, clamp, clamp activation, split. */
-    public static final class Builder extends AffineCouplingBuilder<Builder> {
-        private Builder() {
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        public AffineCouplingOneSided build(List<Shape> dimsIn, List<Shape> dimsC) {
-            return new AffineCouplingOneSided(dimsIn, dimsC, this);
-        }
     }
 }

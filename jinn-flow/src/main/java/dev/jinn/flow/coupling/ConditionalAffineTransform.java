@@ -23,7 +23,7 @@ import java.util.List;
 public final class ConditionalAffineTransform extends CouplingBlock {
     private final Layer subnet;
 
-    private ConditionalAffineTransform(List<Shape> dimsIn, List<Shape> dimsC, Builder b) {
+    private ConditionalAffineTransform(List<Shape> dimsIn, List<Shape> dimsC, AffineCouplingBuilder<?> b) {
         super(dimsIn, dimsC, b.split(), b.clampValue(), b.clampFunction());
         if (dimsC.isEmpty()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + dimsIn
@@ -39,8 +39,8 @@ public final class ConditionalAffineTransform extends CouplingBlock {
      *
      * @return the builder
      */
-    public static Builder builder() {
-        return new Builder();
+    public static AffineCouplingSpec<ConditionalAffineTransform> builder() {
+        return new AffineCouplingSpec<>(ConditionalAffineTransform::new);
     }
 
     @Override
@@ -54,21 +54,5 @@ public final class ConditionalAffineTransform extends CouplingBlock {
         Tensor a = subnet.forward(cond);
         int n = channels();
         return affine(in, logScale(a.narrow(1, 0, n)), a.narrow(1, n, n), reverse);
-    }
-
-    /** Builds {@link ConditionalAffineTransform}s: subnet, clamp, clamp activation (and an unused split). */
-    public static final class Builder extends AffineCouplingBuilder<Builder> {
-        private Builder() {
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        public ConditionalAffineTransform build(List<Shape> dimsIn, List<Shape> dimsC) {
-            return new ConditionalAffineTransform(dimsIn, dimsC, this);
-        }
     }
 }

@@ -20,7 +20,7 @@ import java.util.List;
  * log-scale 0. Clamp, split and conditions as in {@link CouplingBlock}.
  */
 public final class GINCouplingBlock extends JointAffineCoupling {
-    private GINCouplingBlock(List<Shape> dimsIn, List<Shape> dimsC, Builder b) {
+    private GINCouplingBlock(List<Shape> dimsIn, List<Shape> dimsC, AffineCouplingBuilder<?> b) {
         super(dimsIn, dimsC, b, true);
     }
 
@@ -29,23 +29,7 @@ public final class GINCouplingBlock extends JointAffineCoupling {
      *
      * @return the builder
      */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /** Builds {@link GINCouplingBlock}s: subnet, clamp, clamp activation, split. */
-    public static final class Builder extends AffineCouplingBuilder<Builder> {
-        private Builder() {
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        public GINCouplingBlock build(List<Shape> dimsIn, List<Shape> dimsC) {
-            return new GINCouplingBlock(dimsIn, dimsC, this);
-        }
+    public static AffineCouplingSpec<GINCouplingBlock> builder() {
+        return new AffineCouplingSpec<>(GINCouplingBlock::new);
     }
 }

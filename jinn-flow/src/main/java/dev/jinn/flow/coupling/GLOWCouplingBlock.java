@@ -23,7 +23,7 @@ import java.util.List;
  * }</pre>
  */
 public final class GLOWCouplingBlock extends JointAffineCoupling {
-    private GLOWCouplingBlock(List<Shape> dimsIn, List<Shape> dimsC, Builder b) {
+    private GLOWCouplingBlock(List<Shape> dimsIn, List<Shape> dimsC, AffineCouplingBuilder<?> b) {
         super(dimsIn, dimsC, b, false);
     }
 
@@ -32,23 +32,7 @@ public final class GLOWCouplingBlock extends JointAffineCoupling {
      *
      * @return the builder
      */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /** Builds {@link GLOWCouplingBlock}s: subnet, clamp, clamp activation, split. */
-    public static final class Builder extends AffineCouplingBuilder<Builder> {
-        private Builder() {
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        public GLOWCouplingBlock build(List<Shape> dimsIn, List<Shape> dimsC) {
-            return new GLOWCouplingBlock(dimsIn, dimsC, this);
-        }
+    public static AffineCouplingSpec<GLOWCouplingBlock> builder() {
+        return new AffineCouplingSpec<>(GLOWCouplingBlock::new);
     }
 }

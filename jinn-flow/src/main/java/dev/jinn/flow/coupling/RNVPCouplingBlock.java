@@ -27,7 +27,7 @@ public final class RNVPCouplingBlock extends TwoSidedCouplingBlock {
     private final Layer s2;
     private final Layer t2;
 
-    private RNVPCouplingBlock(List<Shape> dimsIn, List<Shape> dimsC, Builder b) {
+    private RNVPCouplingBlock(List<Shape> dimsIn, List<Shape> dimsC, AffineCouplingBuilder<?> b) {
         super(dimsIn, dimsC, b.split(), b.clampValue(), b.clampFunction());
         SubnetConstructor subnet = b.subnetConstructor(getClass().getSimpleName());
         int in1 = splitLen1() + conditionChannels();
@@ -43,8 +43,8 @@ public final class RNVPCouplingBlock extends TwoSidedCouplingBlock {
      *
      * @return the builder
      */
-    public static Builder builder() {
-        return new Builder();
+    public static AffineCouplingSpec<RNVPCouplingBlock> builder() {
+        return new AffineCouplingSpec<>(RNVPCouplingBlock::new);
     }
 
     @Override
@@ -55,21 +55,5 @@ public final class RNVPCouplingBlock extends TwoSidedCouplingBlock {
     @Override
     protected FlowResult coupling2(Tensor x2, Tensor u1, boolean reverse) {
         return affine(x2, logScale(s1.forward(u1)), t1.forward(u1), reverse);
-    }
-
-    /** Builds {@link RNVPCouplingBlock}s: subnet, clamp, clamp activation, split. */
-    public static final class Builder extends AffineCouplingBuilder<Builder> {
-        private Builder() {
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        public RNVPCouplingBlock build(List<Shape> dimsIn, List<Shape> dimsC) {
-            return new RNVPCouplingBlock(dimsIn, dimsC, this);
-        }
     }
 }
