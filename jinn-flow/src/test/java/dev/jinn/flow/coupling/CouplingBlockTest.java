@@ -241,8 +241,8 @@ class CouplingBlockTest {
                 RNVPCouplingBlock.builder().subnet(Subnets.mlp(4)), NICECouplingBlock.builder().subnet(Subnets.mlp(4)),
                 GINCouplingBlock.builder().subnet(Subnets.mlp(4)),
                 AffineCouplingOneSided.builder().subnet(Subnets.mlp(4)))) {
-            FlowConformance.of("C=1 " + spec.getClass().getEnclosingClass().getSimpleName(), spec,
-                    List.of(Shape.of(1)), List.of(Shape.of(2))).run();
+            String block = spec.build(List.of(Shape.of(1)), List.of(Shape.of(2))).getClass().getSimpleName();
+            FlowConformance.of("C=1 " + block, spec, List.of(Shape.of(1)), List.of(Shape.of(2))).run();
         }
     }
 
