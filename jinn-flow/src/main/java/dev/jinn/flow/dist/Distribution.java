@@ -2,6 +2,7 @@ package dev.jinn.flow.dist;
 
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.List;
@@ -28,7 +29,7 @@ public interface Distribution {
     Tensor logProb(Tensor x, List<Tensor> conditions);
 
     /**
-     * Draws samples without recording gradients.
+     * Draws samples without recording gradients: {@link #rsample} inside {@code Grad.disabled()}.
      *
      * @param rng        the source of randomness
      * @param n          the number of samples
@@ -36,7 +37,11 @@ public interface Distribution {
      * @param conditions conditions with batch size {@code n} (empty if unconditional)
      * @return shape {@code [n, eventShape...]}
      */
-    Tensor sample(Rng rng, int n, DType dtype, List<Tensor> conditions);
+    default Tensor sample(Rng rng, int n, DType dtype, List<Tensor> conditions) {
+        try (var g = Grad.disabled()) {
+            return rsample(rng, n, dtype, conditions);
+        }
+    }
 
     /**
      * Draws samples through a differentiable path (reparameterisation): gradients flow to the parameters.

@@ -4,7 +4,6 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.List;
@@ -64,13 +63,6 @@ public class PushForward implements Distribution {
     public Tensor logProb(Tensor x, List<Tensor> conditions) {
         FlowResult back = transform.inverse(x, conditions);
         return base.logProb(back.output()).add(back.logDet());
-    }
-
-    @Override
-    public Tensor sample(Rng rng, int n, DType dtype, List<Tensor> conditions) {
-        try (var g = Grad.disabled()) {
-            return rsample(rng, n, dtype, conditions);
-        }
     }
 
     @Override

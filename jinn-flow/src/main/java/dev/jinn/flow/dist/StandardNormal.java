@@ -2,7 +2,6 @@ package dev.jinn.flow.dist;
 
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.Arrays;
@@ -49,14 +48,6 @@ public final class StandardNormal implements Distribution {
         }
         int b = x.size(0);
         return x.reshape(b, -1).square().sum(1).mul(-0.5).sub(HALF_LOG_2PI * shape.numel());
-    }
-
-    /** {@inheritDoc} It takes no conditions. */
-    @Override
-    public Tensor sample(Rng rng, int n, DType dtype, List<Tensor> conditions) {
-        try (var g = Grad.disabled()) {
-            return rsample(rng, n, dtype, conditions);
-        }
     }
 
     /** {@inheritDoc} It takes no conditions and has no parameters, so this is {@link #sample}. */
