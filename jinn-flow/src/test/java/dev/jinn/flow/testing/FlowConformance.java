@@ -288,10 +288,8 @@ public final class FlowConformance {
             }
             Tensor y = Tensor.cat(flat, 1);
             int d = y.size(1);
-            double[][] jac = new double[b][];
-            for (int s = 0; s < b; s++) {
-                jac[s] = new double[d * d];
-            }
+            // all[s, j, :] = row j of sample s's Jacobian: d y_j / d x, one backward pass per output coordinate.
+            double[] all = new double[b * d * d];
             for (int j = 0; j < d; j++) {
                 double[] onehot = new double[b * d];
                 for (int s = 0; s < b; s++) {
@@ -309,12 +307,8 @@ public final class FlowConformance {
                             + "outputs " + d + "; the map is not square");
                 }
                 for (int s = 0; s < b; s++) {
-                    System.arraycopy(row, s * d, jac[s], j * d, d);
+                    System.arraycopy(row, s * d, all, (s * d + j) * d, d);
                 }
-            }
-            double[] all = new double[b * d * d];
-            for (int s = 0; s < b; s++) {
-                System.arraycopy(jac[s], 0, all, s * d * d, d * d);
             }
             return Tensor.of(all, b, d, d).slogdet().logAbsDet();
         }
