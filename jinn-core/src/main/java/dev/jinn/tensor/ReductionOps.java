@@ -151,18 +151,18 @@ final class ReductionOps {
     }
 
     /**
-     * The sum of a contiguous floating tensor whose reduced dims form one consecutive block, read in place as
-     * {@code [outer, block, inner]} (no copy): the common cases of summing leading dims (bias gradients) or
-     * trailing dims (per-sample sums). Null when the layout does not fit.
+     * Views a contiguous floating-point tensor as {@code [outer, middle, inner]}, where {@code middle} spans the
+     * dims whose reduced flag equals {@code middleReduced} (size-1 dims fit either side): the layout both
+     * in-place sums read. Null when no such dim exists or they are not adjacent.
      */
-    private static Tensor blockSum(Tensor x, Runs r, boolean keepDim) {
+    private static int[] threeBlocks(Tensor x, Runs r, boolean middleReduced) {
         if (!x.contiguous || !x.dtype.isFloatingPoint()) {
             return null;
         }
         int first = -1;
         int last = -1;
         for (int d = 0; d < r.reduced.length; d++) {
-            if (r.reduced[d] && x.shape[d] != 1) {
+            if (r.reduced[d] == middleReduced && x.shape[d] != 1) {
                 first = first < 0 ? d : first;
                 last = d;
             }
@@ -170,20 +170,34 @@ final class ReductionOps {
         if (first < 0) {
             return null;
         }
-        int outer = 1;
-        int block = 1;
-        int inner = 1;
+        int[] layout = {1, 1, 1};
         for (int d = 0; d < x.shape.length; d++) {
             if (d < first) {
-                outer *= x.shape[d];
+                layout[0] *= x.shape[d];
             } else if (d > last) {
-                inner *= x.shape[d];
-            } else if (r.reduced[d] || x.shape[d] == 1) {
-                block *= x.shape[d];
+                layout[2] *= x.shape[d];
+            } else if (r.reduced[d] == middleReduced || x.shape[d] == 1) {
+                layout[1] *= x.shape[d];
             } else {
                 return null;
             }
         }
+        return layout;
+    }
+
+    /**
+     * The sum of a contiguous floating tensor whose reduced dims form one consecutive block, read in place as
+     * {@code [outer, block, inner]} (no copy): the common cases of summing leading dims (bias gradients) or
+     * trailing dims (per-sample sums). Null when the layout does not fit.
+     */
+    private static Tensor blockSum(Tensor x, Runs r, boolean keepDim) {
+        int[] layout = threeBlocks(x, r, true);
+        if (layout == null) {
+            return null;
+        }
+        int outer = layout[0];
+        int block = layout[1];
+        int inner = layout[2];
         Tensor out = Tensor.empty(x.dtype, r.outShape(keepDim));
         if (outer == 0 || block == 0 || inner == 0) {
             return out;
@@ -243,34 +257,13 @@ final class ReductionOps {
      * when the layout does not fit.
      */
     private static Tensor keptBlockSum(Tensor x, Runs r, boolean keepDim) {
-        if (!x.contiguous || !x.dtype.isFloatingPoint()) {
+        int[] layout = threeBlocks(x, r, false);
+        if (layout == null) {
             return null;
         }
-        int first = -1;
-        int last = -1;
-        for (int d = 0; d < r.reduced.length; d++) {
-            if (!r.reduced[d] && x.shape[d] != 1) {
-                first = first < 0 ? d : first;
-                last = d;
-            }
-        }
-        if (first < 0) {
-            return null;
-        }
-        int outer = 1;
-        int kept = 1;
-        int inner = 1;
-        for (int d = 0; d < x.shape.length; d++) {
-            if (d < first) {
-                outer *= x.shape[d];
-            } else if (d > last) {
-                inner *= x.shape[d];
-            } else if (!r.reduced[d] || x.shape[d] == 1) {
-                kept *= x.shape[d];
-            } else {
-                return null;
-            }
-        }
+        int outer = layout[0];
+        int kept = layout[1];
+        int inner = layout[2];
         Tensor out = Tensor.empty(x.dtype, r.outShape(keepDim));
         int outerN = outer;
         int keptN = kept;
