@@ -32,6 +32,12 @@ final class Elementwise {
         void apply(float[] x, int xo, float[] out, int oo, int n);
     }
 
+    /** A whole-run float32 kernel of two operands: {@code out[oo + i] = f(a[ao + i], b[bo + i])} for {@code i < n}. */
+    @FunctionalInterface
+    interface FloatRun2 {
+        void apply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+    }
+
     /** A function of one int64 value, for the exact integer paths. */
     @FunctionalInterface
     interface LongUnary {
@@ -95,6 +101,24 @@ final class Elementwise {
         float[] o = (float[]) out.data;
         int off = src.offset;
         Parallel.forRange(x.numel, 1, (from, to) -> kernel.apply(in, off + from, o, from, to - from));
+        return out;
+    }
+
+    /**
+     * Applies a two-operand float32 run kernel to float32 tensors of one shape (made contiguous first if
+     * needed): one call per range instead of one per element.
+     */
+    static Tensor mapFloat(Tensor a, Tensor b, FloatRun2 kernel) {
+        Tensor da = a.contiguous ? a : copy(a, DType.FLOAT32);
+        Tensor db = b.contiguous ? b : copy(b, DType.FLOAT32);
+        Tensor out = Tensor.empty(DType.FLOAT32, a.shape);
+        float[] xa = (float[]) da.data;
+        float[] xb = (float[]) db.data;
+        float[] o = (float[]) out.data;
+        int offA = da.offset;
+        int offB = db.offset;
+        Parallel.forRange(a.numel, 1, (from, to) -> kernel.apply(xa, offA + from, xb, offB + from, o, from,
+                to - from));
         return out;
     }
 
@@ -182,51 +206,19 @@ final class Elementwise {
             return;
         }
         int[] shape = out.shape;
-        int[] sa = Shapes.broadcastStrides(a.shape, a.strides, shape);
-        int[] sb = Shapes.broadcastStrides(b.shape, b.strides, shape);
-        int nd = shape.length;
-        // Coalesced dims, innermost first.
-        int[] size = new int[nd + 1];
-        int[] strideA = new int[nd + 1];
-        int[] strideB = new int[nd + 1];
-        int m = 0;
-        for (int d = nd - 1; d >= 0; d--) {
-            if (shape[d] == 1) {
-                continue;
-            }
-            if (m > 0 && sa[d] == strideA[m - 1] * size[m - 1] && sb[d] == strideB[m - 1] * size[m - 1]) {
-                size[m - 1] *= shape[d];
-            } else {
-                size[m] = shape[d];
-                strideA[m] = sa[d];
-                strideB[m] = sb[d];
-                m++;
-            }
-        }
-        if (m == 0) {
-            size[0] = 1;
-            m = 1;
-        }
-        int inner = size[0];
-        int[] outerShape = new int[m - 1];
-        int[] outerA = new int[m - 1];
-        int[] outerB = new int[m - 1];
-        for (int i = 0; i < m - 1; i++) {
-            outerShape[i] = size[m - 1 - i];
-            outerA[i] = strideA[m - 1 - i];
-            outerB[i] = strideB[m - 1 - i];
-        }
-        int runs = out.numel / inner;
-        int sa0 = strideA[0];
-        int sb0 = strideB[0];
-        if (runs == 1) {
+        RunLayout runs = RunLayout.of(shape, Shapes.broadcastStrides(a.shape, a.strides, shape),
+                Shapes.broadcastStrides(b.shape, b.strides, shape));
+        int inner = runs.inner();
+        int sa0 = runs.innerA();
+        int sb0 = runs.innerB();
+        if (inner == out.numel) {
             // One long run: split it into pieces.
             Parallel.forRange(inner, 1, (from, to) -> run(to - from, a.data, a.offset + from * sa0, sa0, b.data,
                     b.offset + from * sb0, sb0, out.data, from, out.dtype, f, kernel));
             return;
         }
-        Parallel.forRange(runs, inner, (from, to) -> {
-            StridedWalk w = new StridedWalk(outerShape, outerA, a.offset, outerB, b.offset).seek(from);
+        Parallel.forRange(out.numel / inner, inner, (from, to) -> {
+            StridedWalk w = runs.runStarts(a.offset, b.offset).seek(from);
             for (int r = from; r < to; r++) {
                 run(inner, a.data, w.off0, sa0, b.data, w.off1, sb0, out.data, r * inner, out.dtype, f, kernel);
                 w.next();
@@ -374,6 +366,10 @@ final class Elementwise {
             });
             return out;
         }
+        if (x.dtype == outType) {
+            copyInto(x, out);
+            return out;
+        }
         Parallel.forRange(x.numel, 1, (from, to) -> {
             StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset).seek(from);
             for (int i = from; i < to; i++) {
@@ -386,10 +382,54 @@ final class Elementwise {
 
     /** Writes the values of {@code src} into the view {@code dst} (same shape), converting types. */
     static void copyInto(Tensor src, Tensor dst) {
-        StridedWalk w = new StridedWalk(src.shape, src.strides, src.offset, dst.strides, dst.offset);
-        for (int i = 0; i < src.numel; i++) {
-            ElementAccess.copy(src.data, src.dtype, w.off0, dst.data, dst.dtype, w.off1);
-            w.next();
+        if (src.numel == 0) {
+            return;
+        }
+        if (src.dtype != dst.dtype) {
+            StridedWalk w = new StridedWalk(src.shape, src.strides, src.offset, dst.strides, dst.offset);
+            for (int i = 0; i < src.numel; i++) {
+                ElementAccess.copy(src.data, src.dtype, w.off0, dst.data, dst.dtype, w.off1);
+                w.next();
+            }
+            return;
+        }
+        // Same type (optimizer updates, cat, slice gradients): whole runs, block copies where both are dense.
+        RunLayout runs = RunLayout.of(src.shape, src.strides, dst.strides);
+        int inner = runs.inner();
+        Parallel.forRange(src.numel / inner, inner, (from, to) -> {
+            StridedWalk w = runs.runStarts(src.offset, dst.offset).seek(from);
+            for (int r = from; r < to; r++) {
+                copyRun(src.data, w.off0, runs.innerA(), dst.data, w.off1, runs.innerB(), inner);
+                w.next();
+            }
+        });
+    }
+
+    /** Copies {@code n} elements between two arrays of one type, each read with its own stride. */
+    private static void copyRun(Object src, int si, int ss, Object dst, int di, int ds, int n) {
+        if (ss == 1 && ds == 1) {
+            System.arraycopy(src, si, dst, di, n);
+        } else if (src instanceof float[] s) {
+            float[] d = (float[]) dst;
+            for (int i = 0; i < n; i++) {
+                d[di + i * ds] = s[si + i * ss];
+            }
+        } else if (src instanceof double[] s) {
+            double[] d = (double[]) dst;
+            for (int i = 0; i < n; i++) {
+                d[di + i * ds] = s[si + i * ss];
+            }
+        } else if (src instanceof long[] s) {
+            long[] d = (long[]) dst;
+            for (int i = 0; i < n; i++) {
+                d[di + i * ds] = s[si + i * ss];
+            }
+        } else {
+            boolean[] s = (boolean[]) src;
+            boolean[] d = (boolean[]) dst;
+            for (int i = 0; i < n; i++) {
+                d[di + i * ds] = s[si + i * ss];
+            }
         }
     }
 

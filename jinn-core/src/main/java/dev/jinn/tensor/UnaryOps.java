@@ -4,6 +4,7 @@ import dev.jinn.kernel.ArithKernel;
 import dev.jinn.kernel.FastMath;
 import dev.jinn.kernel.Parallel;
 import dev.jinn.kernel.SpecialMath;
+import java.util.Arrays;
 
 /**
  * Elementwise functions of one tensor, each with its backward rule beside it. Rules are written with tensor
@@ -51,9 +52,14 @@ final class UnaryOps {
      * {@code kernel(g, t)} instead of several temporaries.
      */
     private static Tensor pointwiseGrad(Tensor g, Tensor t, Elementwise.Binary kernel,
-            java.util.function.Supplier<Tensor> composite) {
+            Elementwise.FloatRun2 single, java.util.function.Supplier<Tensor> composite) {
         if (GradMode.isEnabled()) {
             return composite.get();
+        }
+        if (g.dtype == DType.FLOAT32 && t.dtype == DType.FLOAT32 && Arrays.equals(g.shape, t.shape)) {
+            // The float32 loop is its own lambda class per rule, so the JIT inlines its body; the shared
+            // per-element path below calls a different lambda for every rule (a megamorphic call per element).
+            return Elementwise.mapFloat(g, t, single);
         }
         return Elementwise.map("backward", g, t, BinaryOps.resultType(g, t), kernel);
     }
@@ -139,13 +145,23 @@ final class UnaryOps {
     static Tensor tanh(Tensor x) {
         Tensor out = map(x, Math::tanh, FastMath::tanh);
         return Tensor.record("TanhBackward", out, (g, n) -> new Tensor[] {
-            pointwiseGrad(g, out, (gv, y) -> gv * (1 - y * y), () -> g.mul(oneMinus(out.square())))}, x);
+            pointwiseGrad(g, out, (gv, y) -> gv * (1 - y * y), (gs, go, ys, yo, o, oo, len) -> {
+                for (int i = 0; i < len; i++) {
+                    float y = ys[yo + i];
+                    o[oo + i] = (float) (gs[go + i] * (1.0 - (double) y * y));
+                }
+            }, () -> g.mul(oneMinus(out.square())))}, x);
     }
 
     static Tensor sigmoid(Tensor x) {
         Tensor out = map(x, SpecialMath::sigmoid, FastMath::sigmoid);
         return Tensor.record("SigmoidBackward", out, (g, n) -> new Tensor[] {
-            pointwiseGrad(g, out, (gv, y) -> gv * y * (1 - y), () -> g.mul(out.mul(oneMinus(out))))}, x);
+            pointwiseGrad(g, out, (gv, y) -> gv * y * (1 - y), (gs, go, ys, yo, o, oo, len) -> {
+                for (int i = 0; i < len; i++) {
+                    double y = ys[yo + i];
+                    o[oo + i] = (float) (gs[go + i] * y * (1 - y));
+                }
+            }, () -> g.mul(out.mul(oneMinus(out))))}, x);
     }
 
     static Tensor logSigmoid(Tensor x) {
@@ -185,7 +201,11 @@ final class UnaryOps {
             }
         });
         return Tensor.record("ReluBackward", out, (g, n) -> new Tensor[] {
-            pointwiseGrad(g, x, (gv, v) -> v > 0 ? gv : 0.0, () -> g.mul(x.gt(0.0)))}, x);
+            pointwiseGrad(g, x, (gv, v) -> v > 0 ? gv : 0.0, (gs, go, xs, xo, o, oo, len) -> {
+                for (int i = 0; i < len; i++) {
+                    o[oo + i] = xs[xo + i] > 0 ? gs[go + i] : 0f;
+                }
+            }, () -> g.mul(x.gt(0.0)))}, x);
     }
 
     static Tensor leakyRelu(Tensor x, double slope) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class InPlaceTest {
     @Test
@@ -22,6 +24,45 @@ class InPlaceTest {
         assertThat(t.toFloatArray()).containsExactly(0.5f, 1.5f, 2.5f, 0.5f, 1.5f, 2.5f);
         t.fill(-1);
         assertThat(t.toFloatArray()).containsOnly(-1f);
+    }
+
+    /**
+     * Same-type copies run over coalesced strided runs (block copies where both sides are dense); every layout
+     * must still land each value in its place and leave the rest of the destination's storage alone.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void sameTypeCopiesThroughStridedViewsPutEveryValueInPlace(DType type) {
+        // Source values 1..60 (bool: odd/even) laid out [3, 4, 5], read permuted, sliced and broadcast.
+        boolean[] odd = new boolean[60];
+        for (int i = 0; i < odd.length; i++) {
+            odd[i] = i % 2 == 0;
+        }
+        Tensor source = type == DType.BOOL ? Tensor.of(odd, 3, 4, 5)
+                : Tensor.arange(DType.FLOAT64, 1, 61, 1).reshape(3, 4, 5).to(type);
+        Tensor[] sources = {
+            source,
+            source.permute(2, 0, 1),
+            source.slice(2, 0, 5, 2),
+            source.narrow(1, 1, 1).expand(3, 4, 5),
+        };
+        for (Tensor src : sources) {
+            int[] s = src.shape();
+            // The destination is a window of a larger tensor whose first two dims are stored the other way round.
+            Tensor base = Tensor.zeros(type, s[1] + 2, s[0] + 1, s[2]);
+            Tensor target = base.permute(1, 0, 2).narrow(0, 1, s[0]).narrow(1, 2, s[1]);
+            target.copyFrom(src);
+            assertThat(target.toDoubleArray()).containsExactly(src.toDoubleArray());
+            assertThat(sum(base.toDoubleArray())).isEqualTo(sum(target.toDoubleArray()));
+        }
+    }
+
+    private static double sum(double[] values) {
+        double s = 0;
+        for (double v : values) {
+            s += Math.abs(v);
+        }
+        return s;
     }
 
     @Test

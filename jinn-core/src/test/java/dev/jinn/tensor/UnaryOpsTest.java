@@ -487,4 +487,36 @@ class UnaryOpsTest {
     private static void assertRel(double actual, double expected, double rel) {
         assertThat(actual).isCloseTo(expected, within(Math.abs(expected) * rel));
     }
+
+    /**
+     * The float32 backward of relu, tanh and sigmoid runs through fused float loops; each value must be the
+     * exact rule evaluated in double and rounded once, for dense and for non-contiguous upstream gradients.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"relu", "tanh", "sigmoid"})
+    void float32PointwiseBackwardIsTheDoubleRuleRoundedOnce(String op) {
+        Rng rng = new Rng(7);
+        Tensor x = Tensor.randn(rng, DType.FLOAT32, 40, 30).mul(3.0).requiresGrad(true);
+        Tensor seed = Tensor.randn(rng, DType.FLOAT32, 30, 40).transpose(0, 1);
+        Tensor y = switch (op) {
+            case "relu" -> x.relu();
+            case "tanh" -> x.tanh();
+            default -> x.sigmoid();
+        };
+        y.backward(seed);
+        float[] xs = x.detach().toFloatArray();
+        float[] ys = y.detach().toFloatArray();
+        float[] gs = seed.toFloatArray();
+        float[] grad = x.grad().toFloatArray();
+        for (int i = 0; i < xs.length; i++) {
+            double g = gs[i];
+            double yv = ys[i];
+            double expected = switch (op) {
+                case "relu" -> xs[i] > 0 ? g : 0.0;
+                case "tanh" -> g * (1 - yv * yv);
+                default -> g * yv * (1 - yv);
+            };
+            assertThat(grad[i]).as("%s at %d", op, i).isEqualTo((float) expected);
+        }
+    }
 }
