@@ -1,6 +1,7 @@
 package dev.jinn.optim;
 
 import dev.jinn.tensor.DType;
+import dev.jinn.tensor.FusedAdam;
 import dev.jinn.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,6 +152,18 @@ public class Adam extends Optimizer {
         double step = state.get(STEP).item() + 1;
         state.put(STEP, Tensor.scalar(step, DType.FLOAT64));
 
+        double biasCorrection1 = 1 - Math.pow(beta1, step);
+        double biasCorrection2 = 1 - Math.pow(beta2, step);
+        double stepSize = lr / biasCorrection1;
+        double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+        Tensor vmax = amsgrad ? state.get(MAX_EXP_AVG_SQ) : null;
+        if (FusedAdam.applies(param, grad, state.get(EXP_AVG), state.get(EXP_AVG_SQ), vmax)) {
+            // One pass in place (the moments are this optimizer's own tensors: stateDict hands out copies).
+            FusedAdam.update(param, grad, state.get(EXP_AVG), state.get(EXP_AVG_SQ), vmax,
+                    new FusedAdam.Step(lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad,
+                            group.flag(MAXIMIZE), stepSize, biasCorrection2Sqrt));
+            return;
+        }
         Tensor g = group.flag(MAXIMIZE) ? grad.neg() : grad;
         if (weightDecay != 0) {
             if (decoupled) {
@@ -164,10 +177,6 @@ public class Adam extends Optimizer {
         state.put(EXP_AVG, m);
         state.put(EXP_AVG_SQ, v);
 
-        double biasCorrection1 = 1 - Math.pow(beta1, step);
-        double biasCorrection2 = 1 - Math.pow(beta2, step);
-        double stepSize = lr / biasCorrection1;
-        double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
         Tensor second = v;
         if (amsgrad) {
             second = state.get(MAX_EXP_AVG_SQ).maximum(v);

@@ -171,7 +171,8 @@ public abstract class Optimizer {
      * @param group the parameter's group (its hyper-parameters)
      * @param param the parameter, to be updated in place with {@link #assign}
      * @param grad  its gradient (do not modify it)
-     * @param state its state, empty before the first update; replace entries rather than writing into them
+     * @param state its state, empty before the first update; its tensors belong to this optimizer ({@link #stateDict}
+     *              hands out copies), so they may be updated in place
      */
     protected abstract void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Tensor> state);
 

@@ -2214,7 +2214,7 @@ public final class Tensor {
         return copyFrom(full(dtype, value));
     }
 
-    private void checkWritable(String op) {
+    void checkWritable(String op) {
         if (requiresGrad && GradMode.isEnabled()) {
             throw new IllegalStateException(op + ": in-place update of a tensor that requires a gradient (shape "
                     + Shapes.str(shape) + "); do it inside Grad.disabled()");

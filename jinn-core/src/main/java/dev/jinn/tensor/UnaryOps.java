@@ -202,8 +202,12 @@ final class UnaryOps {
         });
         return Tensor.record("ReluBackward", out, (g, n) -> new Tensor[] {
             pointwiseGrad(g, x, (gv, v) -> v > 0 ? gv : 0.0, (gs, go, xs, xo, o, oo, len) -> {
+                // Branch-free: inputs of random sign would mispredict a branch on every other element. The
+                // mask keeps g where x's bits are those of a positive float (0 < bits ≤ +∞, so not ±0 or NaN).
                 for (int i = 0; i < len; i++) {
-                    o[oo + i] = xs[xo + i] > 0 ? gs[go + i] : 0f;
+                    int b = Float.floatToRawIntBits(xs[xo + i]);
+                    int mask = (-b & ~b & (b - 0x7F800001)) >> 31;
+                    o[oo + i] = Float.intBitsToFloat(Float.floatToRawIntBits(gs[go + i]) & mask);
                 }
             }, () -> g.mul(x.gt(0.0)))}, x);
     }

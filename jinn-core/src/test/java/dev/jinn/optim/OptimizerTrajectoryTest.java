@@ -8,6 +8,8 @@ import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Known-answer trajectories: ten steps of each optimizer on {@link Problem} in float64, compared element by
@@ -103,6 +105,44 @@ class OptimizerTrajectoryTest {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
         Optimizer opt = Adam.builder().lr(0.3).betas(0.8, 0.95).eps(1e-6).weightDecay(0.05).amsgrad(true).build(ps);
         run(opt, ps, adam(0.3, 0.8, 0.95, 1e-6, 0.05, true, false, false));
+    }
+
+    /**
+     * Float32 Adam (one fused pass per parameter) computes each element in double from the stored float32
+     * values and rounds once: every step lands exactly on the double formula, applied to the same stored
+     * parameter, gradient and moments, rounded to float (L2 decay with AMSGrad, and AdamW).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void float32AdamIsTheDoubleFormulaRoundedToFloat(boolean decoupled) {
+        List<Tensor> ps = Problem.params(DType.FLOAT32);
+        Optimizer opt = (decoupled ? AdamW.builder() : Adam.builder()).lr(0.3).betas(0.8, 0.95).eps(1e-6)
+                .weightDecay(0.05).amsgrad(true).build(ps);
+        Reference.Adam[] ref = {new Reference.Adam(0.3, 0.8, 0.95, 1e-6, 0.05, true, decoupled, false),
+                new Reference.Adam(0.3, 0.8, 0.95, 1e-6, 0.05, true, decoupled, false)};
+        for (int s = 1; s <= STEPS; s++) {
+            Problem.setGrads(ps);
+            double[][] expected = new double[ps.size()][];
+            for (int k = 0; k < ps.size(); k++) {
+                Tensor w = ps.get(k);
+                if (s > 1) {
+                    // The reference goes on from the rounded float32 moments the optimizer stored.
+                    ref[k].m = opt.state(w).get(Adam.EXP_AVG).toDoubleArray();
+                    ref[k].v = opt.state(w).get(Adam.EXP_AVG_SQ).toDoubleArray();
+                    ref[k].vmax = opt.state(w).get(Adam.MAX_EXP_AVG_SQ).toDoubleArray();
+                }
+                expected[k] = w.toDoubleArray();
+                ref[k].step(expected[k], w.grad().toDoubleArray());
+            }
+            opt.step();
+            for (int k = 0; k < ps.size(); k++) {
+                float[] actual = ps.get(k).toFloatArray();
+                for (int i = 0; i < actual.length; i++) {
+                    float want = (float) expected[k][i];
+                    assertThat(actual[i]).as("step %d, param %d, element %d", s, k, i).isEqualTo(want);
+                }
+            }
+        }
     }
 
     @Test
