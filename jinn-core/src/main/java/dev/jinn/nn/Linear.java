@@ -131,9 +131,7 @@ public final class Linear extends Layer {
             throw new IllegalArgumentException(describe() + ": input dtype " + x.dtype() + " differs from the weight's "
                     + w.dtype() + " (convert the input, or the layer with to(dtype))");
         }
-        Tensor y = x.matmul(w.t());
-        Tensor b = bias();
-        return b == null ? y : y.add(b);
+        return x.linear(w, bias());
     }
 
     private String describe() {

@@ -1,6 +1,7 @@
 package dev.jinn.tensor;
 
 import dev.jinn.kernel.Gemm;
+import dev.jinn.kernel.Parallel;
 import java.util.Arrays;
 
 /** Matrix products and matrix-structure operations (diagonals, triangles), with their backward rules. */
@@ -13,6 +14,83 @@ final class LinalgOps {
             throw new IllegalArgumentException("trace: expected a 2-D tensor, got shape " + Shapes.str(x.shape));
         }
         return diag(x, 0).sum();
+    }
+
+    /**
+     * The affine map of a linear layer, {@code x · wᵀ + b}, as one recorded op: the bias is added into the
+     * product's fresh storage instead of through a second output as large as the product.
+     */
+    static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        if (w.shape.length != 2) {
+            throw new IllegalArgumentException("linear: expected a weight [out_features, in_features], got "
+                    + Shapes.str(w.shape));
+        }
+        int outFeatures = w.shape[0];
+        int inFeatures = w.shape[1];
+        if (x.shape.length == 0 || x.shape[x.shape.length - 1] != inFeatures) {
+            throw new IllegalArgumentException("linear: expected input [..., " + inFeatures + "] for weight "
+                    + Shapes.str(w.shape) + ", got " + Shapes.str(x.shape));
+        }
+        if (b != null && (b.shape.length != 1 || b.shape[0] != outFeatures)) {
+            throw new IllegalArgumentException("linear: expected bias [" + outFeatures + "] for weight "
+                    + Shapes.str(w.shape) + ", got " + Shapes.str(b.shape));
+        }
+        if (!x.dtype.isFloatingPoint() || w.dtype != x.dtype || (b != null && b.dtype != x.dtype)) {
+            throw new IllegalArgumentException("linear: input, weight and bias must share one floating dtype, got "
+                    + x.dtype + ", " + w.dtype + (b == null ? "" : ", " + b.dtype));
+        }
+        Tensor out;
+        boolean was = GradMode.set(false);
+        try {
+            out = matmul(x, w.transpose(0, 1));
+            if (b != null) {
+                out = out.contiguous && out.offset == 0 ? addRowsInPlace(out, b) : BinaryOps.add(out, b);
+            }
+        } finally {
+            GradMode.set(was);
+        }
+        Tensor[] inputs = b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b};
+        // The leading dims flattened into rows, counted from the shape (a count from numel fails with 0 features).
+        int rows = Shapes.numel(Arrays.copyOf(x.shape, x.shape.length - 1));
+        return Tensor.record("LinearBackward", out, (g, node) -> {
+            Tensor g2 = g.reshape(rows, outFeatures);
+            return new Tensor[] {
+                node.needs(0) ? g.matmul(w) : null,
+                node.needs(1) ? g2.transpose(0, 1).matmul(x.reshape(rows, inFeatures)) : null,
+                b != null && node.needs(2) ? g2.sum(0) : null};
+        }, inputs);
+    }
+
+    /** Adds the vector {@code b} to every row of the fresh, contiguous product {@code out}; returns out. */
+    private static Tensor addRowsInPlace(Tensor out, Tensor b) {
+        int n = b.shape[0];
+        int rows = n == 0 ? 0 : out.numel / n;
+        Tensor bd = b.contiguous ? b : Elementwise.copy(b, b.dtype);
+        int bo = bd.offset;
+        if (out.dtype == DType.FLOAT32) {
+            float[] o = (float[]) out.data;
+            float[] bias = (float[]) bd.data;
+            Parallel.forRange(rows, n, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    int base = r * n;
+                    for (int j = 0; j < n; j++) {
+                        o[base + j] += bias[bo + j];
+                    }
+                }
+            });
+        } else {
+            double[] o = (double[]) out.data;
+            double[] bias = (double[]) bd.data;
+            Parallel.forRange(rows, n, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    int base = r * n;
+                    for (int j = 0; j < n; j++) {
+                        o[base + j] += bias[bo + j];
+                    }
+                }
+            });
+        }
+        return out;
     }
 
     static Tensor matmul(Tensor a, Tensor b) {

@@ -1900,6 +1900,19 @@ public final class Tensor {
     // Linear algebra
 
     /**
+     * The affine map of a linear layer, {@code this · weightᵀ + bias} (PyTorch's {@code F.linear}), as one op:
+     * the bias is added into the product's storage rather than through a second tensor of the output's size.
+     *
+     * @param weight the weight {@code [out_features, in_features]}, of this tensor's dtype
+     * @param bias   the bias {@code [out_features]}, or null for none
+     * @return the result {@code [..., out_features]} for this tensor {@code [..., in_features]}
+     * @throws IllegalArgumentException when the shapes or dtypes do not fit, naming them
+     */
+    public Tensor linear(Tensor weight, Tensor bias) {
+        return LinalgOps.linear(this, weight, bias);
+    }
+
+    /**
      * Matrix product with PyTorch's rules: 1-D operands are promoted to matrices, leading (batch) dims
      * broadcast.
      *

@@ -343,4 +343,51 @@ class LinalgOpsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("triu: expected at least 2 dims, got shape [3]");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"batch", "nested", "vector", "no bias", "no outputs"})
+    void linearIsTheProductWithTheTransposedWeightPlusTheBias(String layout) {
+        int out = layout.equals("no outputs") ? 0 : 5;
+        Tensor w = randn(31, out, 3).detach();
+        Tensor b = layout.equals("no bias") ? null : randn(32, out).detach();
+        Tensor x = switch (layout) {
+            case "nested" -> randn(33, 2, 4, 3).detach();
+            case "vector" -> randn(34, 3).detach();
+            default -> randn(35, 3, 6).detach().transpose(0, 1); // a strided input
+        };
+        Tensor expected = b == null ? x.matmul(w.t()) : x.matmul(w.t()).add(b);
+        Tensor actual = x.linear(w, b);
+        assertThat(actual.shape()).containsExactly(expected.shape());
+        assertThat(actual.allClose(expected, 0, 1e-15)).isTrue();
+        if (b == null) {
+            CHECK2.verify(in -> in[0].linear(in[1], null), x.requiresGrad(true), w.requiresGrad(true));
+        } else {
+            CHECK2.verify(in -> in[0].linear(in[1], in[2]), x.requiresGrad(true), w.requiresGrad(true),
+                    b.requiresGrad(true));
+        }
+    }
+
+    @Test
+    void linearInFloat32MatchesFloat64() {
+        Tensor x = randn(36, 7, 4);
+        Tensor w = randn(37, 9, 4);
+        Tensor b = randn(38, 9);
+        Tensor single = x.to(DType.FLOAT32).linear(w.to(DType.FLOAT32), b.to(DType.FLOAT32));
+        assertThat(single.dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(single.to(DType.FLOAT64).allClose(x.linear(w, b), 1e-5, 1e-5)).isTrue();
+    }
+
+    @Test
+    void linearNamesMismatchedShapesAndDtypes() {
+        Tensor w = randn(39, 5, 3);
+        assertThatThrownBy(() -> randn(40, 2, 4).linear(w, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("linear: expected input [..., 3] for weight [5, 3], got [2, 4]");
+        assertThatThrownBy(() -> randn(41, 2, 3).linear(w, randn(42, 4)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected bias [5] for weight [5, 3], got [4]");
+        assertThatThrownBy(() -> randn(43, 2, 3).to(DType.FLOAT32).linear(w, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one floating dtype, got float32, float64");
+    }
 }
