@@ -32,11 +32,21 @@ public enum ArithKernel {
      */
     public void run(int n, float[] x, int px, int sx, float[] y, int py, int sy, float[] o, int po) {
         if (sx == 1 && sy == 1) {
-            runDense(n, x, px, y, py, o, po);
+            if (px == po && py == po) {
+                // One shared offset (the usual case of whole tensors): every array is indexed alike, so the JIT
+                // can prove the store never overlaps a later load, and vectorises the loop.
+                runAligned(po, po + n, x, y, o);
+            } else {
+                runDense(n, x, px, y, py, o, po);
+            }
             return;
         }
         if (sx == 1 && sy == 0) {
-            runScalar(n, x, px, y[py], o, po);
+            if (px == po) {
+                runScalar(n, x, po, y[py], o, po); // inlined with one offset: vectorised, as runAligned
+            } else {
+                runScalar(n, x, px, y[py], o, po);
+            }
             return;
         }
         switch (this) {
@@ -77,11 +87,19 @@ public enum ArithKernel {
      */
     public void run(int n, double[] x, int px, int sx, double[] y, int py, int sy, double[] o, int po) {
         if (sx == 1 && sy == 1) {
-            runDense(n, x, px, y, py, o, po);
+            if (px == po && py == po) {
+                runAligned(po, po + n, x, y, o); // see the float32 run
+            } else {
+                runDense(n, x, px, y, py, o, po);
+            }
             return;
         }
         if (sx == 1 && sy == 0) {
-            runScalar(n, x, px, y[py], o, po);
+            if (px == po) {
+                runScalar(n, x, po, y[py], o, po);
+            } else {
+                runScalar(n, x, px, y[py], o, po);
+            }
             return;
         }
         switch (this) {
@@ -108,6 +126,31 @@ public enum ArithKernel {
     }
 
     /** Both operands dense: loops with unit strides, which the JIT vectorises (a runtime stride defeats it). */
+    /** Both operands dense and at the output's offset: {@code o[i] = x[i] ∘ y[i]} for {@code from ≤ i < to}. */
+    private void runAligned(int from, int to, float[] x, float[] y, float[] o) {
+        switch (this) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    o[i] = x[i] + y[i];
+                }
+                break;
+            case SUB:
+                for (int i = from; i < to; i++) {
+                    o[i] = x[i] - y[i];
+                }
+                break;
+            case MUL:
+                for (int i = from; i < to; i++) {
+                    o[i] = x[i] * y[i];
+                }
+                break;
+            default:
+                for (int i = from; i < to; i++) {
+                    o[i] = x[i] / y[i];
+                }
+        }
+    }
+
     private void runDense(int n, float[] x, int px, float[] y, int py, float[] o, int po) {
         switch (this) {
             case ADD:
@@ -128,6 +171,31 @@ public enum ArithKernel {
             default:
                 for (int i = 0; i < n; i++) {
                     o[po + i] = x[px + i] / y[py + i];
+                }
+        }
+    }
+
+    /** Both operands dense and at the output's offset: {@code o[i] = x[i] ∘ y[i]} for {@code from ≤ i < to}. */
+    private void runAligned(int from, int to, double[] x, double[] y, double[] o) {
+        switch (this) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    o[i] = x[i] + y[i];
+                }
+                break;
+            case SUB:
+                for (int i = from; i < to; i++) {
+                    o[i] = x[i] - y[i];
+                }
+                break;
+            case MUL:
+                for (int i = from; i < to; i++) {
+                    o[i] = x[i] * y[i];
+                }
+                break;
+            default:
+                for (int i = from; i < to; i++) {
+                    o[i] = x[i] / y[i];
                 }
         }
     }

@@ -26,16 +26,20 @@ final class Elementwise {
         double apply(double a, double b);
     }
 
-    /** A whole-run float32 kernel: {@code out[oo + i] = f(x[xo + i])} for {@code i < n}. */
+    /**
+     * A float32 kernel over a range of one index shared by input and output: {@code out[i] = f(x[i])} for
+     * {@code from ≤ i < to}. Indexing every array alike lets the JIT prove that a store never overlaps a later
+     * load, so simple bodies are vectorised (with a separate offset per array the loop stays scalar).
+     */
     @FunctionalInterface
     interface FloatRun {
-        void apply(float[] x, int xo, float[] out, int oo, int n);
+        void apply(float[] x, float[] out, int from, int to);
     }
 
-    /** A whole-run float32 kernel of two operands: {@code out[oo + i] = f(a[ao + i], b[bo + i])} for {@code i < n}. */
+    /** A two-operand float32 kernel over a shared index range: {@code out[i] = f(a[i], b[i])}, see {@link FloatRun}. */
     @FunctionalInterface
     interface FloatRun2 {
-        void apply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+        void apply(float[] a, float[] b, float[] out, int from, int to);
     }
 
     /** A function of one int64 value, for the exact integer paths. */
@@ -91,35 +95,34 @@ final class Elementwise {
     }
 
     /**
-     * Applies a float32 run kernel to a float32 tensor (made contiguous first if needed): one call per tensor
-     * instead of one per element.
+     * Applies a float32 run kernel to a float32 tensor: one call per range instead of one per element. The
+     * input is first copied to a fresh array unless it already starts at offset 0, like the output, so the
+     * kernel indexes both alike.
      */
     static Tensor mapFloat(Tensor x, FloatRun kernel) {
-        Tensor src = x.contiguous ? x : copy(x, DType.FLOAT32);
+        float[] in = (float[]) atOffsetZero(x).data;
         Tensor out = Tensor.empty(DType.FLOAT32, x.shape);
-        float[] in = (float[]) src.data;
         float[] o = (float[]) out.data;
-        int off = src.offset;
-        Parallel.forRange(x.numel, 1, (from, to) -> kernel.apply(in, off + from, o, from, to - from));
+        Parallel.forRange(x.numel, 1, (from, to) -> kernel.apply(in, o, from, to));
         return out;
     }
 
     /**
-     * Applies a two-operand float32 run kernel to float32 tensors of one shape (made contiguous first if
-     * needed): one call per range instead of one per element.
+     * Applies a two-operand float32 run kernel to float32 tensors of one shape: one call per range instead of
+     * one per element, the operands first brought to offset 0 as in {@link #mapFloat(Tensor, FloatRun)}.
      */
     static Tensor mapFloat(Tensor a, Tensor b, FloatRun2 kernel) {
-        Tensor da = a.contiguous ? a : copy(a, DType.FLOAT32);
-        Tensor db = b.contiguous ? b : copy(b, DType.FLOAT32);
+        float[] xa = (float[]) atOffsetZero(a).data;
+        float[] xb = (float[]) atOffsetZero(b).data;
         Tensor out = Tensor.empty(DType.FLOAT32, a.shape);
-        float[] xa = (float[]) da.data;
-        float[] xb = (float[]) db.data;
         float[] o = (float[]) out.data;
-        int offA = da.offset;
-        int offB = db.offset;
-        Parallel.forRange(a.numel, 1, (from, to) -> kernel.apply(xa, offA + from, xb, offB + from, o, from,
-                to - from));
+        Parallel.forRange(a.numel, 1, (from, to) -> kernel.apply(xa, xb, o, from, to));
         return out;
+    }
+
+    /** The float32 tensor itself when it is contiguous from offset 0, else a contiguous copy. */
+    private static Tensor atOffsetZero(Tensor x) {
+        return x.contiguous && x.offset == 0 ? x : copy(x, DType.FLOAT32);
     }
 
     /** Applies {@code f} to every element of {@code x}, giving a contiguous tensor of {@code outType}. */

@@ -6,9 +6,9 @@ import java.util.Arrays;
 /**
  * Adam's per-element update done in one pass over the storage of a parameter, its gradient and its moments,
  * written in place: the same formulas as {@code dev.jinn.optim.Adam} without the dozen temporaries (each as
- * large as the parameter) that the update takes as a chain of tensor operations. Each element is computed in
- * double from the stored values; the moments and the parameter are rounded once, when they are written back
- * (the parameter's step uses the unrounded moments).
+ * large as the parameter) that the update takes as a chain of tensor operations. Float64 parameters are updated
+ * in double arithmetic; float32 ones in float arithmetic, operation by operation in the order written below,
+ * with the coefficients rounded to float first (as PyTorch does).
  *
  * <p>Per element, with {@code g} the gradient:
  * <pre>
@@ -44,8 +44,8 @@ public final class FusedAdam {
     }
 
     /**
-     * Whether the fused pass can update these tensors: all floating, of one dtype and one shape, contiguous,
-     * and none a view of another's storage (the moments are updated in place).
+     * Whether the fused pass can update these tensors: all floating, of one dtype, shape and storage offset,
+     * contiguous, and no moment a view of the parameter's or the gradient's storage (they are updated in place).
      *
      * @param param the parameter
      * @param grad  its gradient
@@ -64,8 +64,14 @@ public final class FusedAdam {
         return true;
     }
 
+    /**
+     * Same dtype, shape and storage offset as the parameter: the loops index every array with one shared
+     * index, the form the JIT vectorises (with a separate offset per array it cannot rule out that a store
+     * overlaps a later load, and keeps the loop scalar).
+     */
     private static boolean fits(Tensor param, Tensor t) {
-        return t.dtype == param.dtype && t.contiguous && Arrays.equals(t.shape, param.shape);
+        return t.dtype == param.dtype && t.contiguous && t.offset == param.offset
+                && Arrays.equals(t.shape, param.shape);
     }
 
     /**
@@ -98,6 +104,11 @@ public final class FusedAdam {
         return t == null ? "null" : t.dtype + Shapes.str(t.shape) + (t.contiguous ? "" : " (strided)");
     }
 
+    /**
+     * Float32 parameters: float arithmetic, operation by operation as the formulas read, with the coefficients
+     * rounded to float once (as PyTorch updates float32 parameters). The loop is branch-free per element, so
+     * the JIT can vectorise it, the square root and the division included.
+     */
     private static void updateFloat(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, Step s, int from,
             int to) {
         float[] p = (float[]) param.data;
@@ -105,27 +116,38 @@ public final class FusedAdam {
         float[] ms = (float[]) m.data;
         float[] vs = (float[]) v.data;
         float[] vm = vmax == null ? null : (float[]) vmax.data;
-        int po = param.offset;
-        int go = grad.offset;
-        int mo = m.offset;
-        int vo = v.offset;
-        int xo = vmax == null ? 0 : vmax.offset;
-        for (int i = from; i < to; i++) {
-            double pi = p[po + i];
-            double gi = effectiveGradient(g[go + i], pi, s);
-            pi = decayed(pi, s);
-            double mi = lerp(ms[mo + i], gi, 1 - s.beta1());
-            double vi = secondMoment(vs[vo + i], gi, s);
-            ms[mo + i] = (float) mi;
-            vs[vo + i] = (float) vi;
+        int start = param.offset + from;
+        int end = param.offset + to;
+        float sign = s.maximize() ? -1f : 1f;
+        float l2 = s.decoupled() ? 0f : (float) s.weightDecay();
+        float decay = s.decoupled() ? (float) (1 - s.lr() * s.weightDecay()) : 1f;
+        float w = (float) (1 - s.beta1());
+        boolean nearStart = Math.abs(w) < 0.5f;
+        float oneMinusW = (float) s.beta1();
+        float beta2 = (float) s.beta2();
+        float oneMinusBeta2 = (float) (1 - s.beta2());
+        float negStep = (float) -s.stepSize();
+        float bc2 = (float) s.biasCorrection2Sqrt();
+        float eps = (float) s.eps();
+        for (int i = start; i < end; i++) {
+            float pi = p[i];
+            float gi = g[i] * sign;
+            gi = l2 == 0f ? gi : gi + pi * l2;
+            pi = pi * decay;
+            float mPrev = ms[i];
+            float mi = nearStart ? mPrev + w * (gi - mPrev) : gi - (gi - mPrev) * oneMinusW;
+            float vi = vs[i] * beta2 + (gi * oneMinusBeta2) * gi;
+            ms[i] = mi;
+            vs[i] = vi;
             if (vm != null) {
-                vi = Math.max(vm[xo + i], vi);
-                vm[xo + i] = (float) vi;
+                vi = Math.max(vm[i], vi);
+                vm[i] = vi;
             }
-            p[po + i] = (float) step(pi, mi, vi, s);
+            p[i] = pi + (negStep * mi) / ((float) Math.sqrt(vi) / bc2 + eps);
         }
     }
 
+    /** Float64 parameters: the same loop in double arithmetic. */
     private static void updateDouble(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, Step s, int from,
             int to) {
         double[] p = (double[]) param.data;
@@ -133,48 +155,31 @@ public final class FusedAdam {
         double[] ms = (double[]) m.data;
         double[] vs = (double[]) v.data;
         double[] vm = vmax == null ? null : (double[]) vmax.data;
-        int po = param.offset;
-        int go = grad.offset;
-        int mo = m.offset;
-        int vo = v.offset;
-        int xo = vmax == null ? 0 : vmax.offset;
-        for (int i = from; i < to; i++) {
-            double pi = p[po + i];
-            double gi = effectiveGradient(g[go + i], pi, s);
-            pi = decayed(pi, s);
-            double mi = lerp(ms[mo + i], gi, 1 - s.beta1());
-            double vi = secondMoment(vs[vo + i], gi, s);
-            ms[mo + i] = mi;
-            vs[vo + i] = vi;
+        int start = param.offset + from;
+        int end = param.offset + to;
+        double sign = s.maximize() ? -1 : 1;
+        double l2 = s.decoupled() ? 0 : s.weightDecay();
+        double decay = s.decoupled() ? 1 - s.lr() * s.weightDecay() : 1;
+        double w = 1 - s.beta1();
+        boolean nearStart = Math.abs(w) < 0.5;
+        double oneMinusW = s.beta1();
+        double oneMinusBeta2 = 1 - s.beta2();
+        double negStep = -s.stepSize();
+        for (int i = start; i < end; i++) {
+            double pi = p[i];
+            double gi = g[i] * sign;
+            gi = l2 == 0 ? gi : gi + pi * l2;
+            pi = pi * decay;
+            double mPrev = ms[i];
+            double mi = nearStart ? mPrev + w * (gi - mPrev) : gi - (gi - mPrev) * oneMinusW;
+            double vi = vs[i] * s.beta2() + (gi * oneMinusBeta2) * gi;
+            ms[i] = mi;
+            vs[i] = vi;
             if (vm != null) {
-                vi = Math.max(vm[xo + i], vi);
-                vm[xo + i] = vi;
+                vi = Math.max(vm[i], vi);
+                vm[i] = vi;
             }
-            p[po + i] = step(pi, mi, vi, s);
+            p[i] = pi + (negStep * mi) / (Math.sqrt(vi) / s.biasCorrection2Sqrt() + s.eps());
         }
-    }
-
-    /** The gradient after maximize and the L2 penalty. */
-    private static double effectiveGradient(double g, double p, Step s) {
-        double gi = s.maximize() ? -g : g;
-        return s.weightDecay() != 0 && !s.decoupled() ? gi + p * s.weightDecay() : gi;
-    }
-
-    /** The parameter after decoupled weight decay. */
-    private static double decayed(double p, Step s) {
-        return s.weightDecay() != 0 && s.decoupled() ? p * (1 - s.lr() * s.weightDecay()) : p;
-    }
-
-    /** PyTorch's lerp: the form that stays exact at the end it is closer to. */
-    private static double lerp(double a, double b, double w) {
-        return Math.abs(w) < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w);
-    }
-
-    private static double secondMoment(double v, double g, Step s) {
-        return v * s.beta2() + (g * (1 - s.beta2())) * g;
-    }
-
-    private static double step(double p, double m, double second, Step s) {
-        return p + (m * -s.stepSize()) / (Math.sqrt(second) / s.biasCorrection2Sqrt() + s.eps());
     }
 }

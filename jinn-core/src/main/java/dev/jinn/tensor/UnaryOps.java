@@ -83,17 +83,17 @@ final class UnaryOps {
     }
 
     static Tensor exp(Tensor x) {
-        Tensor out = map(x, Math::exp, FastMath::exp);
+        Tensor out = map(x, Math::exp, (in, o, from, to) -> FastMath.exp(in, from, o, from, to - from));
         return Tensor.record("ExpBackward", out, (g, n) -> new Tensor[] {g.mul(out)}, x);
     }
 
     static Tensor expm1(Tensor x) {
-        Tensor out = map(x, Math::expm1, FastMath::expm1);
+        Tensor out = map(x, Math::expm1, (in, o, from, to) -> FastMath.expm1(in, from, o, from, to - from));
         return Tensor.record("Expm1Backward", out, (g, n) -> new Tensor[] {g.mul(out.add(1.0))}, x);
     }
 
     static Tensor log(Tensor x) {
-        Tensor out = map(x, Math::log, FastMath::log);
+        Tensor out = map(x, Math::log, (in, o, from, to) -> FastMath.log(in, from, o, from, to - from));
         return Tensor.record("LogBackward", out, (g, n) -> new Tensor[] {g.div(x)}, x);
     }
 
@@ -143,23 +143,23 @@ final class UnaryOps {
     }
 
     static Tensor tanh(Tensor x) {
-        Tensor out = map(x, Math::tanh, FastMath::tanh);
+        Tensor out = map(x, Math::tanh, (in, o, from, to) -> FastMath.tanh(in, from, o, from, to - from));
         return Tensor.record("TanhBackward", out, (g, n) -> new Tensor[] {
-            pointwiseGrad(g, out, (gv, y) -> gv * (1 - y * y), (gs, go, ys, yo, o, oo, len) -> {
-                for (int i = 0; i < len; i++) {
-                    float y = ys[yo + i];
-                    o[oo + i] = (float) (gs[go + i] * (1.0 - (double) y * y));
+            pointwiseGrad(g, out, (gv, y) -> gv * (1 - y * y), (gs, ys, o, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float y = ys[i];
+                    o[i] = (float) (gs[i] * (1.0 - (double) y * y));
                 }
             }, () -> g.mul(oneMinus(out.square())))}, x);
     }
 
     static Tensor sigmoid(Tensor x) {
-        Tensor out = map(x, SpecialMath::sigmoid, FastMath::sigmoid);
+        Tensor out = map(x, SpecialMath::sigmoid, (in, o, from, to) -> FastMath.sigmoid(in, from, o, from, to - from));
         return Tensor.record("SigmoidBackward", out, (g, n) -> new Tensor[] {
-            pointwiseGrad(g, out, (gv, y) -> gv * y * (1 - y), (gs, go, ys, yo, o, oo, len) -> {
-                for (int i = 0; i < len; i++) {
-                    double y = ys[yo + i];
-                    o[oo + i] = (float) (gs[go + i] * y * (1 - y));
+            pointwiseGrad(g, out, (gv, y) -> gv * y * (1 - y), (gs, ys, o, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double y = ys[i];
+                    o[i] = (float) (gs[i] * y * (1 - y));
                 }
             }, () -> g.mul(out.mul(oneMinus(out))))}, x);
     }
@@ -192,24 +192,29 @@ final class UnaryOps {
     }
 
     static Tensor relu(Tensor x) {
-        // Math.max is branch-free (random signs would mispredict a branch half the time) and keeps NaN. The
-        // float32 loop is its own lambda class, so its body is inlined rather than called per element (relu is
-        // the activation of most coupling subnets).
-        Tensor out = map(x, v -> Math.max(v, 0.0), (in, io, o, oo, n) -> {
-            for (int i = 0; i < n; i++) {
-                o[oo + i] = Math.max(in[io + i], 0.0f);
+        // Math.max is branch-free (random signs would mispredict a branch half the time) and keeps NaN; the
+        // float32 loop is its own lambda class, so its body is inlined and vectorised (relu is the activation
+        // of most coupling subnets).
+        Tensor out = map(x, v -> Math.max(v, 0.0), (in, o, from, to) -> {
+            for (int i = from; i < to; i++) {
+                o[i] = Math.max(in[i], 0.0f);
             }
         });
         return Tensor.record("ReluBackward", out, (g, n) -> new Tensor[] {
-            pointwiseGrad(g, x, (gv, v) -> v > 0 ? gv : 0.0, (gs, go, xs, xo, o, oo, len) -> {
-                // Branch-free: inputs of random sign would mispredict a branch on every other element. The
-                // mask keeps g where x's bits are those of a positive float (0 < bits ≤ +∞, so not ±0 or NaN).
-                for (int i = 0; i < len; i++) {
-                    int b = Float.floatToRawIntBits(xs[xo + i]);
-                    int mask = (-b & ~b & (b - 0x7F800001)) >> 31;
-                    o[oo + i] = Float.intBitsToFloat(Float.floatToRawIntBits(gs[go + i]) & mask);
+            pointwiseGrad(g, x, (gv, v) -> gv * step(v), (gs, xs, o, from, to) -> {
+                // The step as min(max(x·2²⁰⁰, 0), 1) instead of a branch or a select: the loop is vectorised.
+                for (int i = from; i < to; i++) {
+                    o[i] = gs[i] * Math.min(Math.max(xs[i] * 0x1p100f * 0x1p100f, 0f), 1f);
                 }
             }, () -> g.mul(x.gt(0.0)))}, x);
+    }
+
+    /**
+     * The derivative of relu as arithmetic: 1 for {@code x > 0} (the scaling lifts even the smallest subnormal
+     * above 1), 0 for {@code x ≤ 0}, NaN for NaN (so a NaN input gives a NaN gradient).
+     */
+    private static double step(double x) {
+        return Math.min(Math.max(x * 0x1p600 * 0x1p600, 0), 1);
     }
 
     static Tensor leakyRelu(Tensor x, double slope) {

@@ -515,11 +515,21 @@ class UnaryOpsTest {
             double g = gs[i];
             double yv = ys[i];
             double expected = switch (op) {
-                case "relu" -> xs[i] > 0 ? g : 0.0;
+                case "relu" -> xs[i] > 0 ? g : 0.0 * g; // the step times g: a zero keeps g's sign
                 case "tanh" -> g * (1 - yv * yv);
                 default -> g * yv * (1 - yv);
             };
             assertThat(grad[i]).as("%s at %d", op, i).isEqualTo((float) expected);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT32", "FLOAT64"})
+    void reluPassesTheGradientOnlyWhereTheInputIsPositiveAndNaNWhereItIsNaN(String type) {
+        DType dtype = DType.valueOf(type);
+        Tensor x = Tensor.of(new double[] {-2, -0.0, 0, 1e-300, 3, Double.NaN}).to(dtype).requiresGrad(true);
+        x.relu().backward(Tensor.of(new double[] {5, 5, 5, 5, 5, 5}).to(dtype));
+        double tiny = dtype == DType.FLOAT32 ? 0 : 5; // 1e-300 rounds to 0 in float32
+        assertThat(x.grad().toDoubleArray()).containsExactly(0, 0, 0, tiny, 5, Double.NaN);
     }
 }
