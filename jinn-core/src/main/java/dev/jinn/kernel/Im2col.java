@@ -2,14 +2,16 @@ package dev.jinn.kernel;
 
 /**
  * The two data movements behind a GEMM convolution, on primitive arrays: {@code im2col} unfolds the receptive
- * fields of one image into the columns of a matrix, {@code col2im} folds such a matrix back, adding overlapping
+ * fields of an image into the columns of a matrix, {@code col2im} folds such a matrix back, adding overlapping
  * entries. With zero padding,
  * {@code col[(c·KH + i)·KW + j][oh·OW + ow] = x[c][oh·sH − pH + i·dH][ow·sW − pW + j·dW]} (0 outside the image),
  * so that a convolution is {@code W·col} and its adjoint is {@code col2im(Wᵀ·y)}.
  *
- * <p>The image is read (or written) through a start offset and channel, row and column strides, so
- * channel slices and strided views need no copy. The column matrix is a contiguous
- * {@code (C·KH·KW) × (OH·OW)} block. Out-of-image positions are handled per row segment, not per element.
+ * <p>The image is read (or written) through a start offset and channel, row and column strides, so channel
+ * slices and strided views need no copy. The column matrix is addressed by a start offset and a leading
+ * dimension (the distance between its rows), so that the matrices of several images can lie side by side in
+ * one wider matrix ({@link ColumnBatch}). Both directions cover a range of channels, so that one image can be
+ * split over threads. Out-of-image positions are handled per row segment, not per element.
  */
 public final class Im2col {
     private Im2col() {
@@ -77,7 +79,7 @@ public final class Im2col {
     }
 
     /**
-     * Unfolds an image into a column matrix (double precision).
+     * Unfolds channels {@code [c0, c1)} of an image into their rows of a column matrix (double precision).
      *
      * @param g   the geometry
      * @param x   image storage
@@ -85,13 +87,18 @@ public final class Im2col {
      * @param cs  channel stride
      * @param hs  row stride
      * @param ws  column stride
-     * @param col the {@code rows() × cols()} output, written from index 0
+     * @param col the column matrix, written
+     * @param co  offset of its element (0, 0)
+     * @param ld  distance between its rows, at least {@code cols()}
+     * @param c0  first channel
+     * @param c1  one past the last channel
      */
-    public static void im2col(Geometry g, double[] x, int xo, int cs, int hs, int ws, double[] col) {
+    public static void im2col(Geometry g, double[] x, int xo, int cs, int hs, int ws, double[] col, int co, int ld,
+            int c0, int c1) {
         int outW = g.outW;
-        int cols = g.cols();
-        int row = 0;
-        for (int c = 0; c < g.channels; c++) {
+        int step = g.strideW * ws;
+        int row = c0 * g.kernelH * g.kernelW;
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < g.kernelH; i++) {
                 int hOff = i * g.dilationH - g.padH;
                 for (int j = 0; j < g.kernelW; j++, row++) {
@@ -99,17 +106,14 @@ public final class Im2col {
                     int lo = g.firstCol(j);
                     int hi = g.endCol(j, lo);
                     for (int oh = 0; oh < g.outH; oh++) {
-                        int dst = row * cols + oh * outW;
+                        int dst = co + row * ld + oh * outW;
                         int ih = oh * g.strideH + hOff;
                         if (ih < 0 || ih >= g.height) {
                             java.util.Arrays.fill(col, dst, dst + outW, 0.0);
                             continue;
                         }
-                        for (int ow = 0; ow < lo; ow++) {
-                            col[dst + ow] = 0.0;
-                        }
+                        java.util.Arrays.fill(col, dst, dst + lo, 0.0);
                         int src = xo + c * cs + ih * hs + wOff * ws;
-                        int step = g.strideW * ws;
                         if (step == 1) {
                             // The common unit-stride row: a block copy instead of an indexed loop.
                             System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
@@ -118,17 +122,16 @@ public final class Im2col {
                                 col[dst + ow] = x[src + ow * step];
                             }
                         }
-                        for (int ow = hi; ow < outW; ow++) {
-                            col[dst + ow] = 0.0;
-                        }
+                        java.util.Arrays.fill(col, dst + hi, dst + outW, 0.0);
                     }
                 }
             }
         }
     }
 
+
     /**
-     * Unfolds an image into a column matrix (single precision).
+     * Unfolds channels {@code [c0, c1)} of an image into their rows of a column matrix (single precision).
      *
      * @param g   the geometry
      * @param x   image storage
@@ -136,13 +139,18 @@ public final class Im2col {
      * @param cs  channel stride
      * @param hs  row stride
      * @param ws  column stride
-     * @param col the {@code rows() × cols()} output, written from index 0
+     * @param col the column matrix, written
+     * @param co  offset of its element (0, 0)
+     * @param ld  distance between its rows, at least {@code cols()}
+     * @param c0  first channel
+     * @param c1  one past the last channel
      */
-    public static void im2col(Geometry g, float[] x, int xo, int cs, int hs, int ws, float[] col) {
+    public static void im2col(Geometry g, float[] x, int xo, int cs, int hs, int ws, float[] col, int co, int ld,
+            int c0, int c1) {
         int outW = g.outW;
-        int cols = g.cols();
-        int row = 0;
-        for (int c = 0; c < g.channels; c++) {
+        int step = g.strideW * ws;
+        int row = c0 * g.kernelH * g.kernelW;
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < g.kernelH; i++) {
                 int hOff = i * g.dilationH - g.padH;
                 for (int j = 0; j < g.kernelW; j++, row++) {
@@ -150,17 +158,14 @@ public final class Im2col {
                     int lo = g.firstCol(j);
                     int hi = g.endCol(j, lo);
                     for (int oh = 0; oh < g.outH; oh++) {
-                        int dst = row * cols + oh * outW;
+                        int dst = co + row * ld + oh * outW;
                         int ih = oh * g.strideH + hOff;
                         if (ih < 0 || ih >= g.height) {
                             java.util.Arrays.fill(col, dst, dst + outW, 0f);
                             continue;
                         }
-                        for (int ow = 0; ow < lo; ow++) {
-                            col[dst + ow] = 0f;
-                        }
+                        java.util.Arrays.fill(col, dst, dst + lo, 0f);
                         int src = xo + c * cs + ih * hs + wOff * ws;
-                        int step = g.strideW * ws;
                         if (step == 1) {
                             // The common unit-stride row: a block copy instead of an indexed loop.
                             System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
@@ -169,32 +174,36 @@ public final class Im2col {
                                 col[dst + ow] = x[src + ow * step];
                             }
                         }
-                        for (int ow = hi; ow < outW; ow++) {
-                            col[dst + ow] = 0f;
-                        }
+                        java.util.Arrays.fill(col, dst + hi, dst + outW, 0f);
                     }
                 }
             }
         }
     }
 
+
     /**
-     * Folds a column matrix back into an image, adding every entry to the pixel it was read from (double
-     * precision). Entries that came from the zero padding are dropped.
+     * Folds the rows of channels {@code [c0, c1)} of a column matrix back into an image, adding every entry to
+     * the pixel it was read from (double precision). Entries that came from the zero padding are dropped.
      *
      * @param g   the geometry
-     * @param col the {@code rows() × cols()} input, read from index 0
+     * @param col the column matrix, read
+     * @param co  offset of its element (0, 0)
+     * @param ld  distance between its rows, at least {@code cols()}
      * @param x   image storage, added into
      * @param xo  offset of element (0, 0, 0)
      * @param cs  channel stride
      * @param hs  row stride
      * @param ws  column stride
+     * @param c0  first channel
+     * @param c1  one past the last channel
      */
-    public static void col2im(Geometry g, double[] col, double[] x, int xo, int cs, int hs, int ws) {
+    public static void col2im(Geometry g, double[] col, int co, int ld, double[] x, int xo, int cs, int hs, int ws,
+            int c0, int c1) {
         int outW = g.outW;
-        int cols = g.cols();
-        int row = 0;
-        for (int c = 0; c < g.channels; c++) {
+        int step = g.strideW * ws;
+        int row = c0 * g.kernelH * g.kernelW;
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < g.kernelH; i++) {
                 int hOff = i * g.dilationH - g.padH;
                 for (int j = 0; j < g.kernelW; j++, row++) {
@@ -206,9 +215,8 @@ public final class Im2col {
                         if (ih < 0 || ih >= g.height) {
                             continue;
                         }
-                        int src = row * cols + oh * outW;
+                        int src = co + row * ld + oh * outW;
                         int dst = xo + c * cs + ih * hs + wOff * ws;
-                        int step = g.strideW * ws;
                         if (step == 1) {
                             // Unit stride: a loop the JIT can vectorise.
                             for (int ow = lo; ow < hi; ow++) {
@@ -226,22 +234,27 @@ public final class Im2col {
     }
 
     /**
-     * Folds a column matrix back into an image, adding every entry to the pixel it was read from (single
-     * precision). Entries that came from the zero padding are dropped.
+     * Folds the rows of channels {@code [c0, c1)} of a column matrix back into an image, adding every entry to
+     * the pixel it was read from (single precision). Entries that came from the zero padding are dropped.
      *
      * @param g   the geometry
-     * @param col the {@code rows() × cols()} input, read from index 0
+     * @param col the column matrix, read
+     * @param co  offset of its element (0, 0)
+     * @param ld  distance between its rows, at least {@code cols()}
      * @param x   image storage, added into
      * @param xo  offset of element (0, 0, 0)
      * @param cs  channel stride
      * @param hs  row stride
      * @param ws  column stride
+     * @param c0  first channel
+     * @param c1  one past the last channel
      */
-    public static void col2im(Geometry g, float[] col, float[] x, int xo, int cs, int hs, int ws) {
+    public static void col2im(Geometry g, float[] col, int co, int ld, float[] x, int xo, int cs, int hs, int ws,
+            int c0, int c1) {
         int outW = g.outW;
-        int cols = g.cols();
-        int row = 0;
-        for (int c = 0; c < g.channels; c++) {
+        int step = g.strideW * ws;
+        int row = c0 * g.kernelH * g.kernelW;
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < g.kernelH; i++) {
                 int hOff = i * g.dilationH - g.padH;
                 for (int j = 0; j < g.kernelW; j++, row++) {
@@ -253,9 +266,8 @@ public final class Im2col {
                         if (ih < 0 || ih >= g.height) {
                             continue;
                         }
-                        int src = row * cols + oh * outW;
+                        int src = co + row * ld + oh * outW;
                         int dst = xo + c * cs + ih * hs + wOff * ws;
-                        int step = g.strideW * ws;
                         if (step == 1) {
                             // Unit stride: a loop the JIT can vectorise.
                             for (int ow = lo; ow < hi; ow++) {

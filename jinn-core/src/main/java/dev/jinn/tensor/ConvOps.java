@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.kernel.ColumnBatch;
 import dev.jinn.kernel.Gemm;
 import dev.jinn.kernel.Im2col;
 import java.util.Arrays;
@@ -263,9 +264,80 @@ final class ConvOps {
 
     // ------------------------------------------------------------------------------------------------
     // Kernels (no autograd)
+    //
+    // Each kernel runs one GEMM per chunk of images and channel group: the chunk's column matrices (or output
+    // gradients) lie side by side, so that a batch costs a few large products instead of one small product per
+    // image, whose fixed cost (a native call and copies) dominated small convolutions.
+
+    /**
+     * Default for {@link #columnBudget}: 4M elements (16 MB in float32) keeps the scratch matrices of huge
+     * batches bounded while leaving products wide enough that the per-call cost no longer matters.
+     */
+    private static final long DEFAULT_COLUMN_BUDGET = 1L << 22;
+    /** Elements that one chunk's side-by-side scratch matrix may hold. */
+    private static volatile long columnBudget = DEFAULT_COLUMN_BUDGET;
+
+    /** Sets the scratch budget (tests use a small one to split batches into several chunks); at least 1. */
+    static void setColumnBudget(long elements) {
+        columnBudget = Math.max(1, elements);
+    }
+
+    /** The scratch budget in elements. */
+    static long columnBudget() {
+        return columnBudget;
+    }
+
+    /** Images per GEMM: as many as fit {@code height × (images·cols)} scratch matrices in the budget, at least 1. */
+    private static int imagesPerGemm(int n, int height, int cols) {
+        long perImage = (long) Math.max(1, height) * Math.max(1, cols);
+        return (int) Math.max(1, Math.min(n, columnBudget / perImage));
+    }
+
+    /** A matrix operand: storage and the offset of its first element (the leading dimension is implied). */
+    private record Block(Object data, int offset) {
+    }
 
     private static Tensor dense(Tensor t) {
         return t.contiguous ? t : Elementwise.copy(t, t.dtype);
+    }
+
+    /** The layout of a 4-D tensor's images, as {@link ColumnBatch} reads them. */
+    private static ColumnBatch.Images images(Tensor t) {
+        return new ColumnBatch.Images(t.data, t.offset, t.strides[0], t.strides[1], t.strides[2], t.strides[3]);
+    }
+
+    /**
+     * The side-by-side column matrices of images {@code [b0, b0+count)}, channel group {@code k}: the images
+     * themselves for one dense image of a pointwise convolution, else unfolded into {@code scratch}.
+     */
+    private static Block columns(Geom geo, Tensor x, int b0, int count, int k, Object scratch) {
+        Im2col.Geometry g = geo.group;
+        if (count == 1 && g.pointwise() && x.contiguous) {
+            return new Block(x.data, x.offset + (b0 * geo.cin + k * g.channels()) * g.cols());
+        }
+        ColumnBatch.Images first = images(x).shift(b0 * x.strides[0] + k * g.channels() * x.strides[1]);
+        ColumnBatch.im2col(g, first, count, scratch);
+        return new Block(scratch, 0);
+    }
+
+    /**
+     * The {@code rows × (count·len)} side-by-side matrix of rows {@code [r0, r0+rows)} of images
+     * {@code [b0, b0+count)} of a dense {@code [N, R, len]} tensor: the tensor itself for one image, else
+     * gathered into {@code scratch}.
+     */
+    private static Block sideBySide(Tensor t, int b0, int count, int r0, int rows, int len, Object scratch) {
+        int imageStride = t.shape[1] * len;
+        int offset = t.offset + b0 * imageStride + r0 * len;
+        if (count == 1) {
+            return new Block(t.data, offset);
+        }
+        ColumnBatch.gather(t.data, offset, imageStride, rows, len, count, scratch);
+        return new Block(scratch, 0);
+    }
+
+    /** Scratch for side-by-side matrices of {@code height} rows, or null when every chunk is one image. */
+    private static Object sideScratch(DType dtype, int chunk, int height, int cols) {
+        return chunk > 1 ? ElementAccess.allocate(dtype, height * chunk * cols) : null;
     }
 
     private static Tensor convKernel(Geom geo, Tensor x, Tensor w) {
@@ -275,32 +347,38 @@ final class ConvOps {
         int rows = g.rows();
         int cols = g.cols();
         boolean single = x.dtype == DType.FLOAT32;
-        boolean pointwise = g.pointwise();
         Tensor wd = dense(w);
-        Tensor xs = pointwise ? dense(x) : x;
         Tensor out = Tensor.empty(x.dtype, geo.outShape(n));
-        Object col = pointwise ? null : ElementAccess.allocate(x.dtype, rows * cols);
-        for (int b = 0; b < n; b++) {
+        if (n == 0) {
+            return out;
+        }
+        int chunk = imagesPerGemm(n, Math.max(rows, og), cols);
+        Object col = g.pointwise() && chunk == 1 && x.contiguous ? null
+                : ElementAccess.allocate(x.dtype, rows * chunk * cols);
+        Object product = sideScratch(x.dtype, chunk, og, cols);
+        for (int b0 = 0; b0 < n; b0 += chunk) {
+            int count = Math.min(chunk, n - b0);
             for (int k = 0; k < geo.groups; k++) {
-                int xo = xs.offset + b * xs.strides[0] + k * g.channels() * xs.strides[1];
-                Object src;
-                int so;
-                if (pointwise) {
-                    src = xs.data;
-                    so = xo;
-                } else {
-                    im2col(single, g, xs.data, xo, xs.strides[1], xs.strides[2], xs.strides[3], col);
-                    src = col;
-                    so = 0;
+                Block src = columns(geo, x, b0, count, k, col);
+                int oo = (b0 * geo.cout + k * og) * cols;
+                int width = count * cols;
+                // W_k (og × rows) · col (rows × count·cols); one image's product is already in place.
+                Object dst = count == 1 ? out.data : product;
+                gemm(single, og, width, rows, wd.data, wd.offset + k * og * rows, rows, 1, src.data, src.offset,
+                        width, 1, dst, count == 1 ? oo : 0);
+                if (count > 1) {
+                    ColumnBatch.scatter(product, og, cols, count, out.data, oo, geo.cout * cols);
                 }
-                gemm(single, og, cols, rows, wd.data, wd.offset + k * og * rows, rows, 1, src, so, cols, 1, out.data,
-                        (b * geo.cout + k * og) * cols);
             }
         }
         return out;
     }
 
     private static Tensor transposeKernel(Geom geo, Tensor y, Tensor w) {
+        Geom direct = directTransposeGeometry(geo);
+        if (direct != null) {
+            return convKernel(direct, y, flippedKernel(geo, w));
+        }
         Im2col.Geometry g = geo.group;
         int n = y.shape[0];
         int og = geo.cout / geo.groups;
@@ -308,27 +386,68 @@ final class ConvOps {
         int cols = g.cols();
         int plane = g.height() * g.width();
         boolean single = y.dtype == DType.FLOAT32;
-        boolean pointwise = g.pointwise();
         Tensor wd = dense(w);
         Tensor yd = dense(y);
         Tensor out = Tensor.empty(y.dtype, geo.inShape(n));
-        Object col = pointwise ? null : ElementAccess.allocate(y.dtype, rows * cols);
-        for (int b = 0; b < n; b++) {
+        if (n == 0) {
+            return out;
+        }
+        int chunk = imagesPerGemm(n, Math.max(rows, og), cols);
+        Object col = ElementAccess.allocate(y.dtype, rows * chunk * cols);
+        Object gathered = sideScratch(y.dtype, chunk, og, cols);
+        ColumnBatch.Images image0 = new ColumnBatch.Images(out.data, 0, geo.cin * plane, plane, g.width(), 1);
+        for (int b0 = 0; b0 < n; b0 += chunk) {
+            int count = Math.min(chunk, n - b0);
+            int width = count * cols;
             for (int k = 0; k < geo.groups; k++) {
-                int yo = yd.offset + (b * geo.cout + k * og) * cols;
-                int xo = (b * geo.cin + k * g.channels()) * plane;
-                // col = W_kᵀ · y: W_k is og × rows, read transposed.
-                if (pointwise) {
-                    gemm(single, rows, cols, og, wd.data, wd.offset + k * og * rows, 1, rows, yd.data, yo, cols, 1,
-                            out.data, xo);
-                } else {
-                    gemm(single, rows, cols, og, wd.data, wd.offset + k * og * rows, 1, rows, yd.data, yo, cols, 1,
-                            col, 0);
-                    col2im(single, g, col, out.data, xo, plane, g.width(), 1);
-                }
+                Block src = sideBySide(yd, b0, count, k * og, og, cols, gathered);
+                // col = W_kᵀ · y: W_k is og × rows, read transposed. The fresh output is zero, so col2im's
+                // adding is writing, and the images of a chunk are disjoint.
+                gemm(single, rows, width, og, wd.data, wd.offset + k * og * rows, 1, rows, src.data, src.offset,
+                        width, 1, col, 0);
+                ColumnBatch.col2im(g, col, count, image0.shift((b0 * geo.cin + k * g.channels()) * plane));
             }
         }
         return out;
+    }
+
+    /**
+     * The transposed convolution {@code T} of a stride-1 geometry as a direct convolution of {@code y}, or null
+     * where that does not apply or costs more. With stride 1,
+     * {@code T(y)[c][h] = Σ y[o][h + p − i·d]·w[o][c][i]}; substituting {@code i' = K−1−i} makes it a convolution
+     * with the flipped, in/out-swapped kernel, padding {@code p' = d·(K−1) − p} and the same dilation. Its column
+     * matrix has {@code og·K²} rows of {@code H·W} instead of {@code cin/groups·K²} rows of {@code OH·OW}, and
+     * it needs no col2im scatter-add. An output padding makes {@code H} larger than the convolution formula
+     * gives; the extra rows read past the end of {@code y} and im2col fills them with zeros, which is exactly
+     * the missing far-side padding.
+     */
+    private static Geom directTransposeGeometry(Geom geo) {
+        Im2col.Geometry g = geo.group;
+        int padH = g.dilationH() * (g.kernelH() - 1) - g.padH();
+        int padW = g.dilationW() * (g.kernelW() - 1) - g.padW();
+        if (g.strideH() != 1 || g.strideW() != 1 || padH < 0 || padW < 0) {
+            return null;
+        }
+        int og = geo.cout / geo.groups;
+        // Equal sizes favour the direct form: im2col copies rows where col2im adds them element by element.
+        if ((long) og * g.height() * g.width() > (long) g.channels() * g.cols()) {
+            return null;
+        }
+        return new Geom(geo.cout, geo.cin, geo.groups, new Im2col.Geometry(og, g.outH(), g.outW(), g.kernelH(),
+                g.kernelW(), 1, 1, padH, padW, g.dilationH(), g.dilationW(), g.height(), g.width()));
+    }
+
+    /**
+     * The kernel of {@link #directTransposeGeometry}: {@code w [cout, cin/groups, KH, KW]} as
+     * {@code [cin, cout/groups, KH, KW]}, in/out channels swapped within each group and both spatial dims
+     * reversed. A small copy next to the convolution.
+     */
+    private static Tensor flippedKernel(Geom geo, Tensor w) {
+        Im2col.Geometry g = geo.group;
+        int og = geo.cout / geo.groups;
+        Tensor view = dense(w).detach().reshape(geo.groups, og, g.channels(), g.kernelH(), g.kernelW())
+                .permute(0, 2, 1, 3, 4).flip(3, 4);
+        return Elementwise.copy(view, w.dtype).reshape(geo.cin, og, g.kernelH(), g.kernelW());
     }
 
     private static Tensor weightKernel(Geom geo, Tensor x, Tensor y) {
@@ -338,40 +457,41 @@ final class ConvOps {
         int rows = g.rows();
         int cols = g.cols();
         boolean single = x.dtype == DType.FLOAT32;
-        boolean pointwise = g.pointwise();
         Tensor yd = dense(y);
-        Tensor xs = pointwise ? dense(x) : x;
         Tensor out = Tensor.empty(x.dtype, geo.weightShape());
-        Object col = pointwise ? null : ElementAccess.allocate(x.dtype, rows * cols);
-        // The native BLAS reads col (rows × cols) as colᵀ directly; the Java kernel wants colᵀ laid out
-        // cols × rows, so that it streams unit-stride rows of it.
-        boolean transposeFree = Gemm.takesTransposedOperands(og, rows, cols);
-        Object colT = transposeFree ? null : ElementAccess.allocate(x.dtype, rows * cols);
-        Object part = n > 1 ? ElementAccess.allocate(x.dtype, og * rows) : null;
+        if (n == 0) {
+            return out;
+        }
+        int chunk = imagesPerGemm(n, Math.max(rows, og), cols);
+        Object col = g.pointwise() && chunk == 1 && x.contiguous ? null
+                : ElementAccess.allocate(x.dtype, rows * chunk * cols);
+        Object gathered = sideScratch(x.dtype, chunk, og, cols);
+        Object colT = null;
+        Object part = n > chunk ? ElementAccess.allocate(x.dtype, og * rows) : null;
         for (int k = 0; k < geo.groups; k++) {
             int wo = k * og * rows;
-            for (int b = 0; b < n; b++) {
-                int xo = xs.offset + b * xs.strides[0] + k * g.channels() * xs.strides[1];
-                Object src = pointwise ? xs.data : col;
-                int so = pointwise ? xo : 0;
-                if (!pointwise) {
-                    im2col(single, g, xs.data, xo, xs.strides[1], xs.strides[2], xs.strides[3], col);
-                }
+            for (int b0 = 0; b0 < n; b0 += chunk) {
+                int count = Math.min(chunk, n - b0);
+                int depth = count * cols;
+                Block src = columns(geo, x, b0, count, k, col);
+                Block dy = sideBySide(yd, b0, count, k * og, og, cols, gathered);
+                // y (og × depth) · colᵀ (depth × rows): the sum over the chunk's images is the GEMM's own.
+                // The native BLAS reads col as colᵀ directly; the Java kernel wants colᵀ laid out depth × rows,
+                // so that it streams unit-stride rows of it.
                 int br = 1;
-                int bc = cols;
-                if (!transposeFree) {
-                    transposeInto(single, src, so, rows, cols, colT);
-                    src = colT;
-                    so = 0;
+                int bc = depth;
+                if (!Gemm.takesTransposedOperands(og, rows, depth)) {
+                    colT = colT != null ? colT : ElementAccess.allocate(x.dtype, rows * chunk * cols);
+                    transposeInto(single, src.data, src.offset, rows, depth, colT);
+                    src = new Block(colT, 0);
                     br = rows;
                     bc = 1;
                 }
-                int yo = yd.offset + (b * geo.cout + k * og) * cols;
-                // y_bk (og × cols) · colᵀ (cols × rows); the first image writes, later ones add.
-                if (b == 0) {
-                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, src, so, br, bc, out.data, wo);
-                } else {
-                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, src, so, br, bc, part, 0);
+                // The first chunk writes, later ones add.
+                boolean first = b0 == 0;
+                gemm(single, og, rows, depth, dy.data, dy.offset, depth, 1, src.data, src.offset, br, bc,
+                        first ? out.data : part, first ? wo : 0);
+                if (!first) {
                     addInto(single, part, out.data, wo, og * rows);
                 }
             }
@@ -413,24 +533,6 @@ final class ConvOps {
             Gemm.gemm(m, n, k, (float[]) a, ao, ar, ac, (float[]) b, bo, br, bc, (float[]) c, co);
         } else {
             Gemm.gemm(m, n, k, (double[]) a, ao, ar, ac, (double[]) b, bo, br, bc, (double[]) c, co);
-        }
-    }
-
-    private static void im2col(boolean single, Im2col.Geometry g, Object x, int xo, int cs, int hs, int ws,
-            Object col) {
-        if (single) {
-            Im2col.im2col(g, (float[]) x, xo, cs, hs, ws, (float[]) col);
-        } else {
-            Im2col.im2col(g, (double[]) x, xo, cs, hs, ws, (double[]) col);
-        }
-    }
-
-    private static void col2im(boolean single, Im2col.Geometry g, Object col, Object x, int xo, int cs, int hs,
-            int ws) {
-        if (single) {
-            Im2col.col2im(g, (float[]) col, (float[]) x, xo, cs, hs, ws);
-        } else {
-            Im2col.col2im(g, (double[]) col, (double[]) x, xo, cs, hs, ws);
         }
     }
 
