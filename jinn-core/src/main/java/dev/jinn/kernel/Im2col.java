@@ -66,15 +66,42 @@ public final class Im2col {
 
         /** First output column whose tap {@code j} lands inside the image. */
         int firstCol(int j) {
-            int off = j * dilationW - padW;
-            return off >= 0 ? 0 : Math.min(outW, (-off + strideW - 1) / strideW);
+            return firstInside(j * dilationW - padW, strideW, outW);
         }
 
         /** One past the last output column whose tap {@code j} lands inside the image. */
         int endCol(int j, int first) {
-            int off = j * dilationW - padW;
-            int end = width - off <= 0 ? 0 : Math.min(outW, (width - off + strideW - 1) / strideW);
+            return endInside(j * dilationW - padW, width, strideW, outW, first);
+        }
+
+        /** First output row whose tap {@code i} lands inside the image. */
+        int firstRow(int i) {
+            return firstInside(i * dilationH - padH, strideH, outH);
+        }
+
+        /** One past the last output row whose tap {@code i} lands inside the image. */
+        int endRow(int i, int first) {
+            return endInside(i * dilationH - padH, height, strideH, outH, first);
+        }
+
+        /** First output position {@code o} with {@code o·stride + off >= 0}. */
+        private static int firstInside(int off, int stride, int out) {
+            return off >= 0 ? 0 : Math.min(out, (-off + stride - 1) / stride);
+        }
+
+        /** One past the last output position with {@code o·stride + off < size}, and not before first. */
+        private static int endInside(int off, int size, int stride, int out, int first) {
+            int end = size - off <= 0 ? 0 : Math.min(out, (size - off + stride - 1) / stride);
             return Math.max(first, end);
+        }
+
+        /**
+         * Whether the in-image part of a column-matrix row can be copied as one block: a whole output row and
+         * the input rows it reads are equally far apart, with unit steps along a row, so that consecutive
+         * output rows continue one contiguous run of the input (stride 1 with "same" padding, for instance).
+         */
+        boolean rowsContinue(int hs, int ws) {
+            return strideW * ws == 1 && strideH * hs == outW;
         }
     }
 
@@ -97,38 +124,49 @@ public final class Im2col {
             int c0, int c1) {
         int outW = g.outW;
         int step = g.strideW * ws;
+        boolean block = g.rowsContinue(hs, ws);
         int row = c0 * g.kernelH * g.kernelW;
         for (int c = c0; c < c1; c++) {
             for (int i = 0; i < g.kernelH; i++) {
-                int hOff = i * g.dilationH - g.padH;
+                int top = g.firstRow(i);
+                int bottom = g.endRow(i, top);
                 for (int j = 0; j < g.kernelW; j++, row++) {
-                    int wOff = j * g.dilationW - g.padW;
                     int lo = g.firstCol(j);
                     int hi = g.endCol(j, lo);
-                    for (int oh = 0; oh < g.outH; oh++) {
-                        int dst = co + row * ld + oh * outW;
-                        int ih = oh * g.strideH + hOff;
-                        if (ih < 0 || ih >= g.height) {
-                            java.util.Arrays.fill(col, dst, dst + outW, 0.0);
-                            continue;
+                    int dst = co + row * ld;
+                    // Source of output (oh, ow): src + oh·strideH·hs + ow·step.
+                    int src = xo + c * cs + (i * g.dilationH - g.padH) * hs + (j * g.dilationW - g.padW) * ws;
+                    java.util.Arrays.fill(col, dst, dst + top * outW, 0.0);
+                    java.util.Arrays.fill(col, dst + bottom * outW, dst + g.outH * outW, 0.0);
+                    if (block && lo < hi && top < bottom) {
+                        // One copy from the first to the last in-image element; it also fills the out-of-image
+                        // margins in between with neighbouring pixels, zeroed below.
+                        int first = top * outW + lo;
+                        System.arraycopy(x, src + first, col, dst + first, (bottom - 1 - top) * outW + hi - lo);
+                    }
+                    for (int oh = top; oh < bottom; oh++) {
+                        int d = dst + oh * outW;
+                        for (int ow = 0; ow < lo; ow++) {
+                            col[d + ow] = 0.0;
                         }
-                        java.util.Arrays.fill(col, dst, dst + lo, 0.0);
-                        int src = xo + c * cs + ih * hs + wOff * ws;
-                        if (step == 1) {
-                            // The common unit-stride row: a block copy instead of an indexed loop.
-                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-                        } else {
-                            for (int ow = lo; ow < hi; ow++) {
-                                col[dst + ow] = x[src + ow * step];
+                        if (!block) {
+                            int s = src + oh * g.strideH * hs;
+                            if (step == 1) {
+                                System.arraycopy(x, s + lo, col, d + lo, hi - lo);
+                            } else {
+                                for (int ow = lo; ow < hi; ow++) {
+                                    col[d + ow] = x[s + ow * step];
+                                }
                             }
                         }
-                        java.util.Arrays.fill(col, dst + hi, dst + outW, 0.0);
+                        for (int ow = hi; ow < outW; ow++) {
+                            col[d + ow] = 0.0;
+                        }
                     }
                 }
             }
         }
     }
-
 
     /**
      * Unfolds channels {@code [c0, c1)} of an image into their rows of a column matrix (single precision).
@@ -149,38 +187,49 @@ public final class Im2col {
             int c0, int c1) {
         int outW = g.outW;
         int step = g.strideW * ws;
+        boolean block = g.rowsContinue(hs, ws);
         int row = c0 * g.kernelH * g.kernelW;
         for (int c = c0; c < c1; c++) {
             for (int i = 0; i < g.kernelH; i++) {
-                int hOff = i * g.dilationH - g.padH;
+                int top = g.firstRow(i);
+                int bottom = g.endRow(i, top);
                 for (int j = 0; j < g.kernelW; j++, row++) {
-                    int wOff = j * g.dilationW - g.padW;
                     int lo = g.firstCol(j);
                     int hi = g.endCol(j, lo);
-                    for (int oh = 0; oh < g.outH; oh++) {
-                        int dst = co + row * ld + oh * outW;
-                        int ih = oh * g.strideH + hOff;
-                        if (ih < 0 || ih >= g.height) {
-                            java.util.Arrays.fill(col, dst, dst + outW, 0f);
-                            continue;
+                    int dst = co + row * ld;
+                    // Source of output (oh, ow): src + oh·strideH·hs + ow·step.
+                    int src = xo + c * cs + (i * g.dilationH - g.padH) * hs + (j * g.dilationW - g.padW) * ws;
+                    java.util.Arrays.fill(col, dst, dst + top * outW, 0f);
+                    java.util.Arrays.fill(col, dst + bottom * outW, dst + g.outH * outW, 0f);
+                    if (block && lo < hi && top < bottom) {
+                        // One copy from the first to the last in-image element; it also fills the out-of-image
+                        // margins in between with neighbouring pixels, zeroed below.
+                        int first = top * outW + lo;
+                        System.arraycopy(x, src + first, col, dst + first, (bottom - 1 - top) * outW + hi - lo);
+                    }
+                    for (int oh = top; oh < bottom; oh++) {
+                        int d = dst + oh * outW;
+                        for (int ow = 0; ow < lo; ow++) {
+                            col[d + ow] = 0f;
                         }
-                        java.util.Arrays.fill(col, dst, dst + lo, 0f);
-                        int src = xo + c * cs + ih * hs + wOff * ws;
-                        if (step == 1) {
-                            // The common unit-stride row: a block copy instead of an indexed loop.
-                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-                        } else {
-                            for (int ow = lo; ow < hi; ow++) {
-                                col[dst + ow] = x[src + ow * step];
+                        if (!block) {
+                            int s = src + oh * g.strideH * hs;
+                            if (step == 1) {
+                                System.arraycopy(x, s + lo, col, d + lo, hi - lo);
+                            } else {
+                                for (int ow = lo; ow < hi; ow++) {
+                                    col[d + ow] = x[s + ow * step];
+                                }
                             }
                         }
-                        java.util.Arrays.fill(col, dst + hi, dst + outW, 0f);
+                        for (int ow = hi; ow < outW; ow++) {
+                            col[d + ow] = 0f;
+                        }
                     }
                 }
             }
         }
     }
-
 
     /**
      * Folds the rows of channels {@code [c0, c1)} of a column matrix back into an image, adding every entry to

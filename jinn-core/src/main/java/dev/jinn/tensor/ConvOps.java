@@ -3,6 +3,7 @@ package dev.jinn.tensor;
 import dev.jinn.kernel.ColumnBatch;
 import dev.jinn.kernel.Gemm;
 import dev.jinn.kernel.Im2col;
+import dev.jinn.kernel.Scratch;
 import java.util.Arrays;
 
 /**
@@ -308,36 +309,33 @@ final class ConvOps {
 
     /**
      * The side-by-side column matrices of images {@code [b0, b0+count)}, channel group {@code k}: the images
-     * themselves for one dense image of a pointwise convolution, else unfolded into {@code scratch}.
+     * themselves for one dense image of a pointwise convolution, else unfolded into scratch.
      */
-    private static Block columns(Geom geo, Tensor x, int b0, int count, int k, Object scratch) {
+    private static Block columns(Geom geo, Tensor x, int b0, int count, int k, Scratch scratch) {
         Im2col.Geometry g = geo.group;
         if (count == 1 && g.pointwise() && x.contiguous) {
             return new Block(x.data, x.offset + (b0 * geo.cin + k * g.channels()) * g.cols());
         }
+        Object col = scratch.array(Scratch.Slot.COLUMNS, x.dtype == DType.FLOAT32, g.rows() * count * g.cols());
         ColumnBatch.Images first = images(x).shift(b0 * x.strides[0] + k * g.channels() * x.strides[1]);
-        ColumnBatch.im2col(g, first, count, scratch);
-        return new Block(scratch, 0);
+        ColumnBatch.im2col(g, first, count, col);
+        return new Block(col, 0);
     }
 
     /**
      * The {@code rows × (count·len)} side-by-side matrix of rows {@code [r0, r0+rows)} of images
      * {@code [b0, b0+count)} of a dense {@code [N, R, len]} tensor: the tensor itself for one image, else
-     * gathered into {@code scratch}.
+     * gathered into scratch.
      */
-    private static Block sideBySide(Tensor t, int b0, int count, int r0, int rows, int len, Object scratch) {
+    private static Block sideBySide(Tensor t, int b0, int count, int r0, int rows, int len, Scratch scratch) {
         int imageStride = t.shape[1] * len;
         int offset = t.offset + b0 * imageStride + r0 * len;
         if (count == 1) {
             return new Block(t.data, offset);
         }
-        ColumnBatch.gather(t.data, offset, imageStride, rows, len, count, scratch);
-        return new Block(scratch, 0);
-    }
-
-    /** Scratch for side-by-side matrices of {@code height} rows, or null when every chunk is one image. */
-    private static Object sideScratch(DType dtype, int chunk, int height, int cols) {
-        return chunk > 1 ? ElementAccess.allocate(dtype, height * chunk * cols) : null;
+        Object side = scratch.array(Scratch.Slot.SIDE, t.dtype == DType.FLOAT32, rows * count * len);
+        ColumnBatch.gather(t.data, offset, imageStride, rows, len, count, side);
+        return new Block(side, 0);
     }
 
     private static Tensor convKernel(Geom geo, Tensor x, Tensor w) {
@@ -349,25 +347,21 @@ final class ConvOps {
         boolean single = x.dtype == DType.FLOAT32;
         Tensor wd = dense(w);
         Tensor out = Tensor.empty(x.dtype, geo.outShape(n));
-        if (n == 0) {
-            return out;
-        }
         int chunk = imagesPerGemm(n, Math.max(rows, og), cols);
-        Object col = g.pointwise() && chunk == 1 && x.contiguous ? null
-                : ElementAccess.allocate(x.dtype, rows * chunk * cols);
-        Object product = sideScratch(x.dtype, chunk, og, cols);
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            int count = Math.min(chunk, n - b0);
-            for (int k = 0; k < geo.groups; k++) {
-                Block src = columns(geo, x, b0, count, k, col);
-                int oo = (b0 * geo.cout + k * og) * cols;
+        try (Scratch scratch = Scratch.take()) {
+            for (int b0 = 0; b0 < n; b0 += chunk) {
+                int count = Math.min(chunk, n - b0);
                 int width = count * cols;
-                // W_k (og × rows) · col (rows × count·cols); one image's product is already in place.
-                Object dst = count == 1 ? out.data : product;
-                gemm(single, og, width, rows, wd.data, wd.offset + k * og * rows, rows, 1, src.data, src.offset,
-                        width, 1, dst, count == 1 ? oo : 0);
-                if (count > 1) {
-                    ColumnBatch.scatter(product, og, cols, count, out.data, oo, geo.cout * cols);
+                for (int k = 0; k < geo.groups; k++) {
+                    Block src = columns(geo, x, b0, count, k, scratch);
+                    int oo = (b0 * geo.cout + k * og) * cols;
+                    // W_k (og × rows) · col (rows × count·cols); one image's product is already in place.
+                    Object dst = count == 1 ? out.data : scratch.array(Scratch.Slot.SIDE, single, og * width);
+                    gemm(single, og, width, rows, wd.data, wd.offset + k * og * rows, rows, 1, src.data,
+                            src.offset, width, 1, dst, count == 1 ? oo : 0);
+                    if (count > 1) {
+                        ColumnBatch.scatter(dst, og, cols, count, out.data, oo, geo.cout * cols);
+                    }
                 }
             }
         }
@@ -389,23 +383,21 @@ final class ConvOps {
         Tensor wd = dense(w);
         Tensor yd = dense(y);
         Tensor out = Tensor.empty(y.dtype, geo.inShape(n));
-        if (n == 0) {
-            return out;
-        }
         int chunk = imagesPerGemm(n, Math.max(rows, og), cols);
-        Object col = ElementAccess.allocate(y.dtype, rows * chunk * cols);
-        Object gathered = sideScratch(y.dtype, chunk, og, cols);
         ColumnBatch.Images image0 = new ColumnBatch.Images(out.data, 0, geo.cin * plane, plane, g.width(), 1);
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            int count = Math.min(chunk, n - b0);
-            int width = count * cols;
-            for (int k = 0; k < geo.groups; k++) {
-                Block src = sideBySide(yd, b0, count, k * og, og, cols, gathered);
-                // col = W_kᵀ · y: W_k is og × rows, read transposed. The fresh output is zero, so col2im's
-                // adding is writing, and the images of a chunk are disjoint.
-                gemm(single, rows, width, og, wd.data, wd.offset + k * og * rows, 1, rows, src.data, src.offset,
-                        width, 1, col, 0);
-                ColumnBatch.col2im(g, col, count, image0.shift((b0 * geo.cin + k * g.channels()) * plane));
+        try (Scratch scratch = Scratch.take()) {
+            for (int b0 = 0; b0 < n; b0 += chunk) {
+                int count = Math.min(chunk, n - b0);
+                int width = count * cols;
+                Object col = scratch.array(Scratch.Slot.COLUMNS, single, rows * width);
+                for (int k = 0; k < geo.groups; k++) {
+                    Block src = sideBySide(yd, b0, count, k * og, og, cols, scratch);
+                    // col = W_kᵀ · y: W_k is og × rows, read transposed. The fresh output is zero, so col2im's
+                    // adding is writing, and the images of a chunk are disjoint.
+                    gemm(single, rows, width, og, wd.data, wd.offset + k * og * rows, 1, rows, src.data,
+                            src.offset, width, 1, col, 0);
+                    ColumnBatch.col2im(g, col, count, image0.shift((b0 * geo.cin + k * g.channels()) * plane));
+                }
             }
         }
         return out;
@@ -459,40 +451,35 @@ final class ConvOps {
         boolean single = x.dtype == DType.FLOAT32;
         Tensor yd = dense(y);
         Tensor out = Tensor.empty(x.dtype, geo.weightShape());
-        if (n == 0) {
-            return out;
-        }
         int chunk = imagesPerGemm(n, Math.max(rows, og), cols);
-        Object col = g.pointwise() && chunk == 1 && x.contiguous ? null
-                : ElementAccess.allocate(x.dtype, rows * chunk * cols);
-        Object gathered = sideScratch(x.dtype, chunk, og, cols);
-        Object colT = null;
-        Object part = n > chunk ? ElementAccess.allocate(x.dtype, og * rows) : null;
-        for (int k = 0; k < geo.groups; k++) {
-            int wo = k * og * rows;
-            for (int b0 = 0; b0 < n; b0 += chunk) {
-                int count = Math.min(chunk, n - b0);
-                int depth = count * cols;
-                Block src = columns(geo, x, b0, count, k, col);
-                Block dy = sideBySide(yd, b0, count, k * og, og, cols, gathered);
-                // y (og × depth) · colᵀ (depth × rows): the sum over the chunk's images is the GEMM's own.
-                // The native BLAS reads col as colᵀ directly; the Java kernel wants colᵀ laid out depth × rows,
-                // so that it streams unit-stride rows of it.
-                int br = 1;
-                int bc = depth;
-                if (!Gemm.takesTransposedOperands(og, rows, depth)) {
-                    colT = colT != null ? colT : ElementAccess.allocate(x.dtype, rows * chunk * cols);
-                    transposeInto(single, src.data, src.offset, rows, depth, colT);
-                    src = new Block(colT, 0);
-                    br = rows;
-                    bc = 1;
-                }
-                // The first chunk writes, later ones add.
-                boolean first = b0 == 0;
-                gemm(single, og, rows, depth, dy.data, dy.offset, depth, 1, src.data, src.offset, br, bc,
-                        first ? out.data : part, first ? wo : 0);
-                if (!first) {
-                    addInto(single, part, out.data, wo, og * rows);
+        try (Scratch scratch = Scratch.take()) {
+            for (int k = 0; k < geo.groups; k++) {
+                int wo = k * og * rows;
+                for (int b0 = 0; b0 < n; b0 += chunk) {
+                    int count = Math.min(chunk, n - b0);
+                    int depth = count * cols;
+                    Block src = columns(geo, x, b0, count, k, scratch);
+                    Block dy = sideBySide(yd, b0, count, k * og, og, cols, scratch);
+                    // y (og × depth) · colᵀ (depth × rows): the sum over the chunk's images is the GEMM's own.
+                    // The native BLAS reads col as colᵀ directly; the Java kernel wants colᵀ laid out
+                    // depth × rows, so that it streams unit-stride rows of it.
+                    int br = 1;
+                    int bc = depth;
+                    if (!Gemm.takesTransposedOperands(og, rows, depth)) {
+                        Object colT = scratch.array(Scratch.Slot.TRANSPOSED, single, rows * depth);
+                        transposeInto(single, src.data, src.offset, rows, depth, colT);
+                        src = new Block(colT, 0);
+                        br = rows;
+                        bc = 1;
+                    }
+                    // The first chunk writes, later ones add.
+                    boolean first = b0 == 0;
+                    Object dst = first ? out.data : scratch.array(Scratch.Slot.PART, single, og * rows);
+                    gemm(single, og, rows, depth, dy.data, dy.offset, depth, 1, src.data, src.offset, br, bc, dst,
+                            first ? wo : 0);
+                    if (!first) {
+                        addInto(single, dst, out.data, wo, og * rows);
+                    }
                 }
             }
         }
