@@ -171,4 +171,42 @@ public final class ColumnBatch {
             }
         });
     }
+
+    /**
+     * As {@link #scatter}, from the transposed side-by-side matrix: {@code side} is {@code (count·len) × rows},
+     * and row {@code r} of image {@code j} receives its column {@code r}, entries {@code [j·len, (j+1)·len)}.
+     * This is the layout of a product computed as {@code (A·B)ᵀ = Bᵀ·Aᵀ}, which BLAS runs faster when
+     * {@code rows} is small.
+     *
+     * @param side        the input, read from index 0
+     * @param rows        rows per image
+     * @param len         row length
+     * @param count       number of images
+     * @param dst         storage of the images' rows, written
+     * @param offset      offset of image 0's first row
+     * @param imageStride distance between images
+     */
+    public static void scatterTransposed(Object side, int rows, int len, int count, Object dst, int offset,
+            int imageStride) {
+        Parallel.forRange(count * rows, len, (from, to) -> {
+            for (int it = from; it < to; it++) {
+                int j = it / rows;
+                int r = it % rows;
+                int s = j * len * rows + r;
+                int d = offset + j * imageStride + r * len;
+                if (side instanceof float[] f) {
+                    float[] o = (float[]) dst;
+                    for (int p = 0; p < len; p++) {
+                        o[d + p] = f[s + p * rows];
+                    }
+                } else {
+                    double[] i = (double[]) side;
+                    double[] o = (double[]) dst;
+                    for (int p = 0; p < len; p++) {
+                        o[d + p] = i[s + p * rows];
+                    }
+                }
+            }
+        });
+    }
 }

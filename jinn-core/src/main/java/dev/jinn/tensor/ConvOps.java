@@ -294,6 +294,18 @@ final class ConvOps {
         return (int) Math.max(1, Math.min(n, columnBudget / perImage));
     }
 
+    /**
+     * Output channels up to which a native product is computed transposed: OpenBLAS runs row-major products
+     * with few rows poorly (see {@code OpenBlasGemm}), and transposing here lets the scatter into the output
+     * layout undo it, instead of a second pass over the product.
+     */
+    private static final int FEW_OUTPUTS = 16;
+
+    /** Whether the {@code og × width} product of {@code depth}-long sums is better computed transposed. */
+    private static boolean fewOutputs(int og, int width, int depth) {
+        return og <= FEW_OUTPUTS && width > og && Gemm.takesTransposedOperands(width, og, depth);
+    }
+
     /** A matrix operand: storage and the offset of its first element (the leading dimension is implied). */
     private record Block(Object data, int offset) {
     }
@@ -355,12 +367,23 @@ final class ConvOps {
                 for (int k = 0; k < geo.groups; k++) {
                     Block src = columns(geo, x, b0, count, k, scratch);
                     int oo = (b0 * geo.cout + k * og) * cols;
-                    // W_k (og × rows) · col (rows × count·cols); one image's product is already in place.
-                    Object dst = count == 1 ? out.data : scratch.array(Scratch.Slot.SIDE, single, og * width);
-                    gemm(single, og, width, rows, wd.data, wd.offset + k * og * rows, rows, 1, src.data,
-                            src.offset, width, 1, dst, count == 1 ? oo : 0);
-                    if (count > 1) {
-                        ColumnBatch.scatter(dst, og, cols, count, out.data, oo, geo.cout * cols);
+                    int wo = wd.offset + k * og * rows;
+                    if (fewOutputs(og, width, rows)) {
+                        // colᵀ (width × rows) · W_kᵀ (rows × og): the orientation BLAS runs fast for few output
+                        // channels; the per-image scatter transposes it back in the same pass.
+                        Object product = scratch.array(Scratch.Slot.SIDE, single, width * og);
+                        gemm(single, width, og, rows, src.data, src.offset, 1, width, wd.data, wo, 1, rows,
+                                product, 0);
+                        ColumnBatch.scatterTransposed(product, og, cols, count, out.data, oo, geo.cout * cols);
+                    } else if (count == 1) {
+                        // W_k (og × rows) · col (rows × cols) is already the image's output block.
+                        gemm(single, og, width, rows, wd.data, wo, rows, 1, src.data, src.offset, width, 1,
+                                out.data, oo);
+                    } else {
+                        Object product = scratch.array(Scratch.Slot.SIDE, single, og * width);
+                        gemm(single, og, width, rows, wd.data, wo, rows, 1, src.data, src.offset, width, 1,
+                                product, 0);
+                        ColumnBatch.scatter(product, og, cols, count, out.data, oo, geo.cout * cols);
                     }
                 }
             }
