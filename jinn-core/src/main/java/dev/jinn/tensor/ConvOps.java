@@ -445,7 +445,7 @@ final class ConvOps {
      * gives; the extra rows read past the end of {@code y} and im2col fills them with zeros, which is exactly
      * the missing far-side padding.
      */
-    private static Geom directTransposeGeometry(Geom geo) {
+    static Geom directTransposeGeometry(Geom geo) {
         Im2col.Geometry g = geo.group;
         int padH = g.dilationH() * (g.kernelH() - 1) - g.padH();
         int padW = g.dilationW() * (g.kernelW() - 1) - g.padW();
