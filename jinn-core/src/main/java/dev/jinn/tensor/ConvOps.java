@@ -478,44 +478,51 @@ final class ConvOps {
         Im2col.Geometry g = geo.group;
         int n = x.shape[0];
         int og = geo.cout / geo.groups;
-        int rows = g.rows();
-        int cols = g.cols();
-        boolean single = x.dtype == DType.FLOAT32;
         Tensor yd = dense(y);
         Tensor out = Tensor.empty(x.dtype, geo.weightShape());
-        int chunk = imagesPerGemm(n, Math.max(rows, og), cols);
+        int chunk = imagesPerGemm(n, Math.max(g.rows(), og), g.cols());
         try (Scratch scratch = Scratch.take()) {
             for (int k = 0; k < geo.groups; k++) {
-                int wo = k * og * rows;
                 for (int b0 = 0; b0 < n; b0 += chunk) {
                     int count = Math.min(chunk, n - b0);
-                    int depth = count * cols;
-                    Block src = columns(geo, x, b0, count, k, scratch);
-                    Block dy = sideBySide(yd, b0, count, k * og, og, cols, scratch);
-                    // y (og × depth) · colᵀ (depth × rows): the sum over the chunk's images is the GEMM's own.
-                    // The native BLAS reads col as colᵀ directly; the Java kernel wants colᵀ laid out
-                    // depth × rows, so that it streams unit-stride rows of it.
-                    int br = 1;
-                    int bc = depth;
-                    if (!Gemm.takesTransposedOperands(og, rows, depth)) {
-                        Object colT = scratch.array(Scratch.Slot.TRANSPOSED, single, rows * depth);
-                        transposeInto(single, src.data, src.offset, rows, depth, colT);
-                        src = new Block(colT, 0);
-                        br = rows;
-                        bc = 1;
-                    }
-                    // The first chunk writes, later ones add.
-                    boolean first = b0 == 0;
-                    Object dst = first ? out.data : scratch.array(Scratch.Slot.PART, single, og * rows);
-                    gemm(single, og, rows, depth, dy.data, dy.offset, depth, 1, src.data, src.offset, br, bc, dst,
-                            first ? wo : 0);
-                    if (!first) {
-                        addInto(single, dst, out.data, wo, og * rows);
-                    }
+                    Block col = columns(geo, x, b0, count, k, scratch);
+                    Block dy = sideBySide(yd, b0, count, k * og, og, g.cols(), scratch);
+                    // The first chunk writes the group's weight gradient, later ones add to it.
+                    addProduct(geo, k, dy, col, count * g.cols(), b0 == 0, out, scratch);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Writes (or adds) {@code y · colᵀ} into group {@code k}'s rows of the weight gradient {@code out}: y is
+     * {@code og × depth}, col {@code rows × depth}, and the sum over the chunk's images is the GEMM's own.
+     */
+    private static void addProduct(Geom geo, int k, Block dy, Block col, int depth, boolean write, Tensor out,
+            Scratch scratch) {
+        int og = geo.cout / geo.groups;
+        int rows = geo.group.rows();
+        boolean single = out.dtype == DType.FLOAT32;
+        // The native BLAS reads col as colᵀ directly; the Java kernel wants colᵀ laid out depth × rows, so that
+        // it streams unit-stride rows of it.
+        Block colT = col;
+        int br = 1;
+        int bc = depth;
+        if (!Gemm.takesTransposedOperands(og, rows, depth)) {
+            Object t = scratch.array(Scratch.Slot.TRANSPOSED, single, rows * depth);
+            transposeInto(single, col.data, col.offset, rows, depth, t);
+            colT = new Block(t, 0);
+            br = rows;
+            bc = 1;
+        }
+        int wo = k * og * rows;
+        Object dst = write ? out.data : scratch.array(Scratch.Slot.PART, single, og * rows);
+        gemm(single, og, rows, depth, dy.data, dy.offset, depth, 1, colT.data, colT.offset, br, bc, dst,
+                write ? wo : 0);
+        if (!write) {
+            addInto(single, dst, out.data, wo, og * rows);
+        }
     }
 
     /** Writes the transpose of the contiguous {@code rows × cols} matrix at {@code src[so]} into {@code dst}. */
