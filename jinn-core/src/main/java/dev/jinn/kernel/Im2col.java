@@ -2,14 +2,16 @@ package dev.jinn.kernel;
 
 /**
  * The two data movements behind a GEMM convolution, on primitive arrays: {@code im2col} unfolds the receptive
- * fields of one image into the columns of a matrix, {@code col2im} folds such a matrix back, adding overlapping
+ * fields of an image into the columns of a matrix, {@code col2im} folds such a matrix back, adding overlapping
  * entries. With zero padding,
  * {@code col[(c·KH + i)·KW + j][oh·OW + ow] = x[c][oh·sH − pH + i·dH][ow·sW − pW + j·dW]} (0 outside the image),
  * so that a convolution is {@code W·col} and its adjoint is {@code col2im(Wᵀ·y)}.
  *
- * <p>The image is read (or written) through a start offset and channel, row and column strides, so
- * channel slices and strided views need no copy. The column matrix is a contiguous
- * {@code (C·KH·KW) × (OH·OW)} block. Out-of-image positions are handled per row segment, not per element.
+ * <p>The image is read (or written) through a start offset and channel, row and column strides, so channel
+ * slices and strided views need no copy. The column matrix is addressed by a start offset and a leading
+ * dimension (the distance between its rows), so that the matrices of several images can lie side by side in
+ * one wider matrix ({@link ColumnBatch}). Both directions cover a range of channels, so that one image can be
+ * split over threads. Out-of-image positions are handled per row segment, not per element.
  */
 public final class Im2col {
     private Im2col() {
@@ -64,20 +66,47 @@ public final class Im2col {
 
         /** First output column whose tap {@code j} lands inside the image. */
         int firstCol(int j) {
-            int off = j * dilationW - padW;
-            return off >= 0 ? 0 : Math.min(outW, (-off + strideW - 1) / strideW);
+            return firstInside(j * dilationW - padW, strideW, outW);
         }
 
         /** One past the last output column whose tap {@code j} lands inside the image. */
         int endCol(int j, int first) {
-            int off = j * dilationW - padW;
-            int end = width - off <= 0 ? 0 : Math.min(outW, (width - off + strideW - 1) / strideW);
+            return endInside(j * dilationW - padW, width, strideW, outW, first);
+        }
+
+        /** First output row whose tap {@code i} lands inside the image. */
+        int firstRow(int i) {
+            return firstInside(i * dilationH - padH, strideH, outH);
+        }
+
+        /** One past the last output row whose tap {@code i} lands inside the image. */
+        int endRow(int i, int first) {
+            return endInside(i * dilationH - padH, height, strideH, outH, first);
+        }
+
+        /** First output position {@code o} with {@code o·stride + off >= 0}. */
+        private static int firstInside(int off, int stride, int out) {
+            return off >= 0 ? 0 : Math.min(out, (-off + stride - 1) / stride);
+        }
+
+        /** One past the last output position with {@code o·stride + off < size}, and not before first. */
+        private static int endInside(int off, int size, int stride, int out, int first) {
+            int end = size - off <= 0 ? 0 : Math.min(out, (size - off + stride - 1) / stride);
             return Math.max(first, end);
         }
+
+        /**
+         * Whether the in-image part of a column-matrix row can be copied as one block: a whole output row and
+         * the input rows it reads are equally far apart, with unit steps along a row, so that consecutive
+         * output rows continue one contiguous run of the input (stride 1 with "same" padding, for instance).
+         */
+        boolean rowsContinue(int hs, int ws) {
+            return strideW * ws == 1 && strideH * hs == outW;
+        }
     }
 
     /**
-     * Unfolds an image into a column matrix (double precision).
+     * Unfolds channels {@code [c0, c1)} of an image into their rows of a column matrix (double precision).
      *
      * @param g   the geometry
      * @param x   image storage
@@ -85,41 +114,53 @@ public final class Im2col {
      * @param cs  channel stride
      * @param hs  row stride
      * @param ws  column stride
-     * @param col the {@code rows() × cols()} output, written from index 0
+     * @param col the column matrix, written
+     * @param co  offset of its element (0, 0)
+     * @param ld  distance between its rows, at least {@code cols()}
+     * @param c0  first channel
+     * @param c1  one past the last channel
      */
-    public static void im2col(Geometry g, double[] x, int xo, int cs, int hs, int ws, double[] col) {
+    public static void im2col(Geometry g, double[] x, int xo, int cs, int hs, int ws, double[] col, int co, int ld,
+            int c0, int c1) {
         int outW = g.outW;
-        int cols = g.cols();
-        int row = 0;
-        for (int c = 0; c < g.channels; c++) {
+        int step = g.strideW * ws;
+        boolean block = g.rowsContinue(hs, ws);
+        int row = c0 * g.kernelH * g.kernelW;
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < g.kernelH; i++) {
-                int hOff = i * g.dilationH - g.padH;
+                int top = g.firstRow(i);
+                int bottom = g.endRow(i, top);
                 for (int j = 0; j < g.kernelW; j++, row++) {
-                    int wOff = j * g.dilationW - g.padW;
                     int lo = g.firstCol(j);
                     int hi = g.endCol(j, lo);
-                    for (int oh = 0; oh < g.outH; oh++) {
-                        int dst = row * cols + oh * outW;
-                        int ih = oh * g.strideH + hOff;
-                        if (ih < 0 || ih >= g.height) {
-                            java.util.Arrays.fill(col, dst, dst + outW, 0.0);
-                            continue;
-                        }
+                    int dst = co + row * ld;
+                    // Source of output (oh, ow): src + oh·strideH·hs + ow·step.
+                    int src = xo + c * cs + (i * g.dilationH - g.padH) * hs + (j * g.dilationW - g.padW) * ws;
+                    java.util.Arrays.fill(col, dst, dst + top * outW, 0.0);
+                    java.util.Arrays.fill(col, dst + bottom * outW, dst + g.outH * outW, 0.0);
+                    if (block && lo < hi && top < bottom) {
+                        // One copy from the first to the last in-image element; it also fills the out-of-image
+                        // margins in between with neighbouring pixels, zeroed below.
+                        int first = top * outW + lo;
+                        System.arraycopy(x, src + first, col, dst + first, (bottom - 1 - top) * outW + hi - lo);
+                    }
+                    for (int oh = top; oh < bottom; oh++) {
+                        int d = dst + oh * outW;
                         for (int ow = 0; ow < lo; ow++) {
-                            col[dst + ow] = 0.0;
+                            col[d + ow] = 0.0;
                         }
-                        int src = xo + c * cs + ih * hs + wOff * ws;
-                        int step = g.strideW * ws;
-                        if (step == 1) {
-                            // The common unit-stride row: a block copy instead of an indexed loop.
-                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-                        } else {
-                            for (int ow = lo; ow < hi; ow++) {
-                                col[dst + ow] = x[src + ow * step];
+                        if (!block) {
+                            int s = src + oh * g.strideH * hs;
+                            if (step == 1) {
+                                System.arraycopy(x, s + lo, col, d + lo, hi - lo);
+                            } else {
+                                for (int ow = lo; ow < hi; ow++) {
+                                    col[d + ow] = x[s + ow * step];
+                                }
                             }
                         }
                         for (int ow = hi; ow < outW; ow++) {
-                            col[dst + ow] = 0.0;
+                            col[d + ow] = 0.0;
                         }
                     }
                 }
@@ -128,7 +169,7 @@ public final class Im2col {
     }
 
     /**
-     * Unfolds an image into a column matrix (single precision).
+     * Unfolds channels {@code [c0, c1)} of an image into their rows of a column matrix (single precision).
      *
      * @param g   the geometry
      * @param x   image storage
@@ -136,41 +177,53 @@ public final class Im2col {
      * @param cs  channel stride
      * @param hs  row stride
      * @param ws  column stride
-     * @param col the {@code rows() × cols()} output, written from index 0
+     * @param col the column matrix, written
+     * @param co  offset of its element (0, 0)
+     * @param ld  distance between its rows, at least {@code cols()}
+     * @param c0  first channel
+     * @param c1  one past the last channel
      */
-    public static void im2col(Geometry g, float[] x, int xo, int cs, int hs, int ws, float[] col) {
+    public static void im2col(Geometry g, float[] x, int xo, int cs, int hs, int ws, float[] col, int co, int ld,
+            int c0, int c1) {
         int outW = g.outW;
-        int cols = g.cols();
-        int row = 0;
-        for (int c = 0; c < g.channels; c++) {
+        int step = g.strideW * ws;
+        boolean block = g.rowsContinue(hs, ws);
+        int row = c0 * g.kernelH * g.kernelW;
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < g.kernelH; i++) {
-                int hOff = i * g.dilationH - g.padH;
+                int top = g.firstRow(i);
+                int bottom = g.endRow(i, top);
                 for (int j = 0; j < g.kernelW; j++, row++) {
-                    int wOff = j * g.dilationW - g.padW;
                     int lo = g.firstCol(j);
                     int hi = g.endCol(j, lo);
-                    for (int oh = 0; oh < g.outH; oh++) {
-                        int dst = row * cols + oh * outW;
-                        int ih = oh * g.strideH + hOff;
-                        if (ih < 0 || ih >= g.height) {
-                            java.util.Arrays.fill(col, dst, dst + outW, 0f);
-                            continue;
-                        }
+                    int dst = co + row * ld;
+                    // Source of output (oh, ow): src + oh·strideH·hs + ow·step.
+                    int src = xo + c * cs + (i * g.dilationH - g.padH) * hs + (j * g.dilationW - g.padW) * ws;
+                    java.util.Arrays.fill(col, dst, dst + top * outW, 0f);
+                    java.util.Arrays.fill(col, dst + bottom * outW, dst + g.outH * outW, 0f);
+                    if (block && lo < hi && top < bottom) {
+                        // One copy from the first to the last in-image element; it also fills the out-of-image
+                        // margins in between with neighbouring pixels, zeroed below.
+                        int first = top * outW + lo;
+                        System.arraycopy(x, src + first, col, dst + first, (bottom - 1 - top) * outW + hi - lo);
+                    }
+                    for (int oh = top; oh < bottom; oh++) {
+                        int d = dst + oh * outW;
                         for (int ow = 0; ow < lo; ow++) {
-                            col[dst + ow] = 0f;
+                            col[d + ow] = 0f;
                         }
-                        int src = xo + c * cs + ih * hs + wOff * ws;
-                        int step = g.strideW * ws;
-                        if (step == 1) {
-                            // The common unit-stride row: a block copy instead of an indexed loop.
-                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-                        } else {
-                            for (int ow = lo; ow < hi; ow++) {
-                                col[dst + ow] = x[src + ow * step];
+                        if (!block) {
+                            int s = src + oh * g.strideH * hs;
+                            if (step == 1) {
+                                System.arraycopy(x, s + lo, col, d + lo, hi - lo);
+                            } else {
+                                for (int ow = lo; ow < hi; ow++) {
+                                    col[d + ow] = x[s + ow * step];
+                                }
                             }
                         }
                         for (int ow = hi; ow < outW; ow++) {
-                            col[dst + ow] = 0f;
+                            col[d + ow] = 0f;
                         }
                     }
                 }
@@ -179,22 +232,27 @@ public final class Im2col {
     }
 
     /**
-     * Folds a column matrix back into an image, adding every entry to the pixel it was read from (double
-     * precision). Entries that came from the zero padding are dropped.
+     * Folds the rows of channels {@code [c0, c1)} of a column matrix back into an image, adding every entry to
+     * the pixel it was read from (double precision). Entries that came from the zero padding are dropped.
      *
      * @param g   the geometry
-     * @param col the {@code rows() × cols()} input, read from index 0
+     * @param col the column matrix, read
+     * @param co  offset of its element (0, 0)
+     * @param ld  distance between its rows, at least {@code cols()}
      * @param x   image storage, added into
      * @param xo  offset of element (0, 0, 0)
      * @param cs  channel stride
      * @param hs  row stride
      * @param ws  column stride
+     * @param c0  first channel
+     * @param c1  one past the last channel
      */
-    public static void col2im(Geometry g, double[] col, double[] x, int xo, int cs, int hs, int ws) {
+    public static void col2im(Geometry g, double[] col, int co, int ld, double[] x, int xo, int cs, int hs, int ws,
+            int c0, int c1) {
         int outW = g.outW;
-        int cols = g.cols();
-        int row = 0;
-        for (int c = 0; c < g.channels; c++) {
+        int step = g.strideW * ws;
+        int row = c0 * g.kernelH * g.kernelW;
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < g.kernelH; i++) {
                 int hOff = i * g.dilationH - g.padH;
                 for (int j = 0; j < g.kernelW; j++, row++) {
@@ -206,9 +264,8 @@ public final class Im2col {
                         if (ih < 0 || ih >= g.height) {
                             continue;
                         }
-                        int src = row * cols + oh * outW;
+                        int src = co + row * ld + oh * outW;
                         int dst = xo + c * cs + ih * hs + wOff * ws;
-                        int step = g.strideW * ws;
                         if (step == 1) {
                             // Unit stride: a loop the JIT can vectorise.
                             for (int ow = lo; ow < hi; ow++) {
@@ -226,22 +283,27 @@ public final class Im2col {
     }
 
     /**
-     * Folds a column matrix back into an image, adding every entry to the pixel it was read from (single
-     * precision). Entries that came from the zero padding are dropped.
+     * Folds the rows of channels {@code [c0, c1)} of a column matrix back into an image, adding every entry to
+     * the pixel it was read from (single precision). Entries that came from the zero padding are dropped.
      *
      * @param g   the geometry
-     * @param col the {@code rows() × cols()} input, read from index 0
+     * @param col the column matrix, read
+     * @param co  offset of its element (0, 0)
+     * @param ld  distance between its rows, at least {@code cols()}
      * @param x   image storage, added into
      * @param xo  offset of element (0, 0, 0)
      * @param cs  channel stride
      * @param hs  row stride
      * @param ws  column stride
+     * @param c0  first channel
+     * @param c1  one past the last channel
      */
-    public static void col2im(Geometry g, float[] col, float[] x, int xo, int cs, int hs, int ws) {
+    public static void col2im(Geometry g, float[] col, int co, int ld, float[] x, int xo, int cs, int hs, int ws,
+            int c0, int c1) {
         int outW = g.outW;
-        int cols = g.cols();
-        int row = 0;
-        for (int c = 0; c < g.channels; c++) {
+        int step = g.strideW * ws;
+        int row = c0 * g.kernelH * g.kernelW;
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < g.kernelH; i++) {
                 int hOff = i * g.dilationH - g.padH;
                 for (int j = 0; j < g.kernelW; j++, row++) {
@@ -253,9 +315,8 @@ public final class Im2col {
                         if (ih < 0 || ih >= g.height) {
                             continue;
                         }
-                        int src = row * cols + oh * outW;
+                        int src = co + row * ld + oh * outW;
                         int dst = xo + c * cs + ih * hs + wOff * ws;
-                        int step = g.strideW * ws;
                         if (step == 1) {
                             // Unit stride: a loop the JIT can vectorise.
                             for (int ow = lo; ow < hi; ow++) {

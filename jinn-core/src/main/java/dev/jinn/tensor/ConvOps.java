@@ -1,14 +1,17 @@
 package dev.jinn.tensor;
 
+import dev.jinn.kernel.ColumnBatch;
 import dev.jinn.kernel.Gemm;
 import dev.jinn.kernel.Im2col;
+import dev.jinn.kernel.Scratch;
 import java.util.Arrays;
 
 /**
  * Convolutions, transposed convolutions and pixel (un)shuffles, with their backward rules.
  *
  * <p>Every convolution is a 2-D one underneath (the 1-D ops add a unit height). One geometry defines three
- * linear maps, all computed with im2col/col2im and GEMM:
+ * linear maps, all computed with im2col/col2im and GEMM, one product per chunk of images and channel group
+ * (see the kernels below):
  * <ul>
  *   <li>{@code C(x, w)}: the convolution, {@code x [N, Cin, H, W] → [N, Cout, OH, OW]};
  *   <li>{@code T(y, w)}: its adjoint in {@code x}, the transposed convolution {@code [N, Cout, OH, OW] →
@@ -263,44 +266,145 @@ final class ConvOps {
 
     // ------------------------------------------------------------------------------------------------
     // Kernels (no autograd)
+    //
+    // Each kernel runs one GEMM per chunk of images and channel group: the chunk's column matrices (or output
+    // gradients) lie side by side, so that a batch costs a few large products instead of one small product per
+    // image, whose fixed cost (a native call and copies) dominated small convolutions.
+
+    /**
+     * Default for {@link #columnBudget}: 1M elements (4 MB in float32). Measured on 16-image i-ResNet and FrEIA
+     * convolutions, 256K to 4M elements run equally fast (a product of a few hundred thousand columns no longer
+     * pays a visible per-call cost), so the smallest of those keeps the per-thread scratch small.
+     */
+    private static final long DEFAULT_COLUMN_BUDGET = 1L << 20;
+    /** Elements that one chunk's side-by-side scratch matrix may hold. */
+    private static volatile long columnBudget = DEFAULT_COLUMN_BUDGET;
+
+    /** Sets the scratch budget (tests use a small one to split batches into several chunks); at least 1. */
+    static void setColumnBudget(long elements) {
+        columnBudget = Math.max(1, elements);
+    }
+
+    /** The scratch budget in elements. */
+    static long columnBudget() {
+        return columnBudget;
+    }
+
+    /** Images per GEMM: as many as fit {@code height × (images·cols)} scratch matrices in the budget, at least 1. */
+    private static int imagesPerGemm(int n, int height, int cols) {
+        long perImage = (long) Math.max(1, height) * Math.max(1, cols);
+        return (int) Math.max(1, Math.min(n, columnBudget / perImage));
+    }
+
+    /**
+     * Output channels up to which a native product is computed transposed: OpenBLAS runs row-major products
+     * with few rows poorly (see {@code OpenBlasGemm}), and transposing here lets the scatter into the output
+     * layout undo it, instead of a second pass over the product.
+     */
+    private static final int FEW_OUTPUTS = 16;
+
+    /** Whether the {@code og × width} product of {@code depth}-long sums is better computed transposed. */
+    private static boolean fewOutputs(int og, int width, int depth) {
+        return og <= FEW_OUTPUTS && width > og && Gemm.takesTransposedOperands(width, og, depth);
+    }
+
+    /** A matrix operand: storage and the offset of its first element (the leading dimension is implied). */
+    private record Block(Object data, int offset) {
+    }
 
     private static Tensor dense(Tensor t) {
         return t.contiguous ? t : Elementwise.copy(t, t.dtype);
     }
 
+    /** The layout of a 4-D tensor's images, as {@link ColumnBatch} reads them. */
+    private static ColumnBatch.Images images(Tensor t) {
+        return new ColumnBatch.Images(t.data, t.offset, t.strides[0], t.strides[1], t.strides[2], t.strides[3]);
+    }
+
+    /**
+     * The side-by-side column matrices of images {@code [b0, b0+count)}, channel group {@code k}: the images
+     * themselves for one dense image of a pointwise convolution, else unfolded into scratch.
+     */
+    private static Block columns(Geom geo, Tensor x, int b0, int count, int k, Scratch scratch) {
+        Im2col.Geometry g = geo.group;
+        if (count == 1 && g.pointwise() && x.contiguous) {
+            return new Block(x.data, x.offset + (b0 * geo.cin + k * g.channels()) * g.cols());
+        }
+        Object col = scratch.array(Scratch.Slot.COLUMNS, x.dtype == DType.FLOAT32, g.rows() * count * g.cols());
+        ColumnBatch.Images first = images(x).shift(b0 * x.strides[0] + k * g.channels() * x.strides[1]);
+        ColumnBatch.im2col(g, first, count, col);
+        return new Block(col, 0);
+    }
+
+    /**
+     * The {@code rows × (count·len)} side-by-side matrix of rows {@code [r0, r0+rows)} of images
+     * {@code [b0, b0+count)} of a dense {@code [N, R, len]} tensor: the tensor itself for one image, else
+     * gathered into scratch.
+     */
+    private static Block sideBySide(Tensor t, int b0, int count, int r0, int rows, int len, Scratch scratch) {
+        int imageStride = t.shape[1] * len;
+        int offset = t.offset + b0 * imageStride + r0 * len;
+        if (count == 1) {
+            return new Block(t.data, offset);
+        }
+        Object side = scratch.array(Scratch.Slot.SIDE, t.dtype == DType.FLOAT32, rows * count * len);
+        ColumnBatch.gather(t.data, offset, imageStride, rows, len, count, side);
+        return new Block(side, 0);
+    }
+
     private static Tensor convKernel(Geom geo, Tensor x, Tensor w) {
         Im2col.Geometry g = geo.group;
         int n = x.shape[0];
-        int og = geo.cout / geo.groups;
-        int rows = g.rows();
-        int cols = g.cols();
-        boolean single = x.dtype == DType.FLOAT32;
-        boolean pointwise = g.pointwise();
         Tensor wd = dense(w);
-        Tensor xs = pointwise ? dense(x) : x;
         Tensor out = Tensor.empty(x.dtype, geo.outShape(n));
-        Object col = pointwise ? null : ElementAccess.allocate(x.dtype, rows * cols);
-        for (int b = 0; b < n; b++) {
-            for (int k = 0; k < geo.groups; k++) {
-                int xo = xs.offset + b * xs.strides[0] + k * g.channels() * xs.strides[1];
-                Object src;
-                int so;
-                if (pointwise) {
-                    src = xs.data;
-                    so = xo;
-                } else {
-                    im2col(single, g, xs.data, xo, xs.strides[1], xs.strides[2], xs.strides[3], col);
-                    src = col;
-                    so = 0;
+        int chunk = imagesPerGemm(n, Math.max(g.rows(), geo.cout / geo.groups), g.cols());
+        try (Scratch scratch = Scratch.take()) {
+            for (int b0 = 0; b0 < n; b0 += chunk) {
+                int count = Math.min(chunk, n - b0);
+                for (int k = 0; k < geo.groups; k++) {
+                    Block src = columns(geo, x, b0, count, k, scratch);
+                    multiplyInto(geo, wd, k, src, b0, count, out, scratch);
                 }
-                gemm(single, og, cols, rows, wd.data, wd.offset + k * og * rows, rows, 1, src, so, cols, 1, out.data,
-                        (b * geo.cout + k * og) * cols);
             }
         }
         return out;
     }
 
+    /**
+     * Writes {@code W_k · col} for images {@code [b0, b0+count)} into their output channels of group {@code k}
+     * (rows {@code k·og ..} of each {@code [cout, cols]} image of {@code out}).
+     */
+    private static void multiplyInto(Geom geo, Tensor wd, int k, Block col, int b0, int count, Tensor out,
+            Scratch scratch) {
+        Im2col.Geometry g = geo.group;
+        int og = geo.cout / geo.groups;
+        int rows = g.rows();
+        int cols = g.cols();
+        int width = count * cols;
+        boolean single = out.dtype == DType.FLOAT32;
+        int oo = (b0 * geo.cout + k * og) * cols;
+        int wo = wd.offset + k * og * rows;
+        if (fewOutputs(og, width, rows)) {
+            // colᵀ (width × rows) · W_kᵀ (rows × og): the orientation BLAS runs fast for few output channels;
+            // the per-image scatter transposes it back in the same pass.
+            Object product = scratch.array(Scratch.Slot.SIDE, single, width * og);
+            gemm(single, width, og, rows, col.data, col.offset, 1, width, wd.data, wo, 1, rows, product, 0);
+            ColumnBatch.scatterTransposed(product, og, cols, count, out.data, oo, geo.cout * cols);
+        } else if (count == 1) {
+            // W_k (og × rows) · col (rows × cols) is already the image's output block.
+            gemm(single, og, width, rows, wd.data, wo, rows, 1, col.data, col.offset, width, 1, out.data, oo);
+        } else {
+            Object product = scratch.array(Scratch.Slot.SIDE, single, og * width);
+            gemm(single, og, width, rows, wd.data, wo, rows, 1, col.data, col.offset, width, 1, product, 0);
+            ColumnBatch.scatter(product, og, cols, count, out.data, oo, geo.cout * cols);
+        }
+    }
+
     private static Tensor transposeKernel(Geom geo, Tensor y, Tensor w) {
+        Geom direct = directTransposeGeometry(geo);
+        if (direct != null) {
+            return convKernel(direct, y, flippedKernel(geo, w));
+        }
         Im2col.Geometry g = geo.group;
         int n = y.shape[0];
         int og = geo.cout / geo.groups;
@@ -308,75 +412,117 @@ final class ConvOps {
         int cols = g.cols();
         int plane = g.height() * g.width();
         boolean single = y.dtype == DType.FLOAT32;
-        boolean pointwise = g.pointwise();
         Tensor wd = dense(w);
         Tensor yd = dense(y);
         Tensor out = Tensor.empty(y.dtype, geo.inShape(n));
-        Object col = pointwise ? null : ElementAccess.allocate(y.dtype, rows * cols);
-        for (int b = 0; b < n; b++) {
-            for (int k = 0; k < geo.groups; k++) {
-                int yo = yd.offset + (b * geo.cout + k * og) * cols;
-                int xo = (b * geo.cin + k * g.channels()) * plane;
-                // col = W_kᵀ · y: W_k is og × rows, read transposed.
-                if (pointwise) {
-                    gemm(single, rows, cols, og, wd.data, wd.offset + k * og * rows, 1, rows, yd.data, yo, cols, 1,
-                            out.data, xo);
-                } else {
-                    gemm(single, rows, cols, og, wd.data, wd.offset + k * og * rows, 1, rows, yd.data, yo, cols, 1,
-                            col, 0);
-                    col2im(single, g, col, out.data, xo, plane, g.width(), 1);
+        int chunk = imagesPerGemm(n, Math.max(rows, og), cols);
+        ColumnBatch.Images image0 = new ColumnBatch.Images(out.data, 0, geo.cin * plane, plane, g.width(), 1);
+        try (Scratch scratch = Scratch.take()) {
+            for (int b0 = 0; b0 < n; b0 += chunk) {
+                int count = Math.min(chunk, n - b0);
+                int width = count * cols;
+                Object col = scratch.array(Scratch.Slot.COLUMNS, single, rows * width);
+                for (int k = 0; k < geo.groups; k++) {
+                    Block src = sideBySide(yd, b0, count, k * og, og, cols, scratch);
+                    // col = W_kᵀ · y: W_k is og × rows, read transposed. The fresh output is zero, so col2im's
+                    // adding is writing, and the images of a chunk are disjoint.
+                    gemm(single, rows, width, og, wd.data, wd.offset + k * og * rows, 1, rows, src.data,
+                            src.offset, width, 1, col, 0);
+                    ColumnBatch.col2im(g, col, count, image0.shift((b0 * geo.cin + k * g.channels()) * plane));
                 }
             }
         }
         return out;
     }
 
+    /**
+     * The transposed convolution {@code T} of a stride-1 geometry as a direct convolution of {@code y}, or null
+     * where that does not apply or costs more. With stride 1,
+     * {@code T(y)[c][h] = Σ y[o][h + p − i·d]·w[o][c][i]}; substituting {@code i' = K−1−i} makes it a convolution
+     * with the flipped, in/out-swapped kernel, padding {@code p' = d·(K−1) − p} and the same dilation. Its column
+     * matrix has {@code og·K²} rows of {@code H·W} instead of {@code cin/groups·K²} rows of {@code OH·OW}, and
+     * it needs no col2im scatter-add. An output padding makes {@code H} larger than the convolution formula
+     * gives; the extra rows read past the end of {@code y} and im2col fills them with zeros, which is exactly
+     * the missing far-side padding.
+     */
+    static Geom directTransposeGeometry(Geom geo) {
+        Im2col.Geometry g = geo.group;
+        int padH = g.dilationH() * (g.kernelH() - 1) - g.padH();
+        int padW = g.dilationW() * (g.kernelW() - 1) - g.padW();
+        if (g.strideH() != 1 || g.strideW() != 1 || padH < 0 || padW < 0) {
+            return null;
+        }
+        int og = geo.cout / geo.groups;
+        // Equal sizes favour the direct form: im2col copies rows where col2im adds them element by element.
+        if ((long) og * g.height() * g.width() > (long) g.channels() * g.cols()) {
+            return null;
+        }
+        return new Geom(geo.cout, geo.cin, geo.groups, new Im2col.Geometry(og, g.outH(), g.outW(), g.kernelH(),
+                g.kernelW(), 1, 1, padH, padW, g.dilationH(), g.dilationW(), g.height(), g.width()));
+    }
+
+    /**
+     * The kernel of {@link #directTransposeGeometry}: {@code w [cout, cin/groups, KH, KW]} as
+     * {@code [cin, cout/groups, KH, KW]}, in/out channels swapped within each group and both spatial dims
+     * reversed. A small copy next to the convolution.
+     */
+    private static Tensor flippedKernel(Geom geo, Tensor w) {
+        Im2col.Geometry g = geo.group;
+        int og = geo.cout / geo.groups;
+        Tensor view = dense(w).detach().reshape(geo.groups, og, g.channels(), g.kernelH(), g.kernelW())
+                .permute(0, 2, 1, 3, 4).flip(3, 4);
+        return Elementwise.copy(view, w.dtype).reshape(geo.cin, og, g.kernelH(), g.kernelW());
+    }
+
     private static Tensor weightKernel(Geom geo, Tensor x, Tensor y) {
         Im2col.Geometry g = geo.group;
         int n = x.shape[0];
         int og = geo.cout / geo.groups;
-        int rows = g.rows();
-        int cols = g.cols();
-        boolean single = x.dtype == DType.FLOAT32;
-        boolean pointwise = g.pointwise();
         Tensor yd = dense(y);
-        Tensor xs = pointwise ? dense(x) : x;
         Tensor out = Tensor.empty(x.dtype, geo.weightShape());
-        Object col = pointwise ? null : ElementAccess.allocate(x.dtype, rows * cols);
-        // The native BLAS reads col (rows × cols) as colᵀ directly; the Java kernel wants colᵀ laid out
-        // cols × rows, so that it streams unit-stride rows of it.
-        boolean transposeFree = Gemm.takesTransposedOperands(og, rows, cols);
-        Object colT = transposeFree ? null : ElementAccess.allocate(x.dtype, rows * cols);
-        Object part = n > 1 ? ElementAccess.allocate(x.dtype, og * rows) : null;
-        for (int k = 0; k < geo.groups; k++) {
-            int wo = k * og * rows;
-            for (int b = 0; b < n; b++) {
-                int xo = xs.offset + b * xs.strides[0] + k * g.channels() * xs.strides[1];
-                Object src = pointwise ? xs.data : col;
-                int so = pointwise ? xo : 0;
-                if (!pointwise) {
-                    im2col(single, g, xs.data, xo, xs.strides[1], xs.strides[2], xs.strides[3], col);
-                }
-                int br = 1;
-                int bc = cols;
-                if (!transposeFree) {
-                    transposeInto(single, src, so, rows, cols, colT);
-                    src = colT;
-                    so = 0;
-                    br = rows;
-                    bc = 1;
-                }
-                int yo = yd.offset + (b * geo.cout + k * og) * cols;
-                // y_bk (og × cols) · colᵀ (cols × rows); the first image writes, later ones add.
-                if (b == 0) {
-                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, src, so, br, bc, out.data, wo);
-                } else {
-                    gemm(single, og, rows, cols, yd.data, yo, cols, 1, src, so, br, bc, part, 0);
-                    addInto(single, part, out.data, wo, og * rows);
+        int chunk = imagesPerGemm(n, Math.max(g.rows(), og), g.cols());
+        try (Scratch scratch = Scratch.take()) {
+            for (int k = 0; k < geo.groups; k++) {
+                for (int b0 = 0; b0 < n; b0 += chunk) {
+                    int count = Math.min(chunk, n - b0);
+                    Block col = columns(geo, x, b0, count, k, scratch);
+                    Block dy = sideBySide(yd, b0, count, k * og, og, g.cols(), scratch);
+                    // The first chunk writes the group's weight gradient, later ones add to it.
+                    addProduct(geo, k, dy, col, count * g.cols(), b0 == 0, out, scratch);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Writes (or adds) {@code y · colᵀ} into group {@code k}'s rows of the weight gradient {@code out}: y is
+     * {@code og × depth}, col {@code rows × depth}, and the sum over the chunk's images is the GEMM's own.
+     */
+    private static void addProduct(Geom geo, int k, Block dy, Block col, int depth, boolean write, Tensor out,
+            Scratch scratch) {
+        int og = geo.cout / geo.groups;
+        int rows = geo.group.rows();
+        boolean single = out.dtype == DType.FLOAT32;
+        // The native BLAS reads col as colᵀ directly; the Java kernel wants colᵀ laid out depth × rows, so that
+        // it streams unit-stride rows of it.
+        Block colT = col;
+        int br = 1;
+        int bc = depth;
+        if (!Gemm.takesTransposedOperands(og, rows, depth)) {
+            Object t = scratch.array(Scratch.Slot.TRANSPOSED, single, rows * depth);
+            transposeInto(single, col.data, col.offset, rows, depth, t);
+            colT = new Block(t, 0);
+            br = rows;
+            bc = 1;
+        }
+        int wo = k * og * rows;
+        Object dst = write ? out.data : scratch.array(Scratch.Slot.PART, single, og * rows);
+        gemm(single, og, rows, depth, dy.data, dy.offset, depth, 1, colT.data, colT.offset, br, bc, dst,
+                write ? wo : 0);
+        if (!write) {
+            addInto(single, dst, out.data, wo, og * rows);
+        }
     }
 
     /** Writes the transpose of the contiguous {@code rows × cols} matrix at {@code src[so]} into {@code dst}. */
@@ -413,24 +559,6 @@ final class ConvOps {
             Gemm.gemm(m, n, k, (float[]) a, ao, ar, ac, (float[]) b, bo, br, bc, (float[]) c, co);
         } else {
             Gemm.gemm(m, n, k, (double[]) a, ao, ar, ac, (double[]) b, bo, br, bc, (double[]) c, co);
-        }
-    }
-
-    private static void im2col(boolean single, Im2col.Geometry g, Object x, int xo, int cs, int hs, int ws,
-            Object col) {
-        if (single) {
-            Im2col.im2col(g, (float[]) x, xo, cs, hs, ws, (float[]) col);
-        } else {
-            Im2col.im2col(g, (double[]) x, xo, cs, hs, ws, (double[]) col);
-        }
-    }
-
-    private static void col2im(boolean single, Im2col.Geometry g, Object col, Object x, int xo, int cs, int hs,
-            int ws) {
-        if (single) {
-            Im2col.col2im(g, (float[]) col, (float[]) x, xo, cs, hs, ws);
-        } else {
-            Im2col.col2im(g, (double[]) col, (double[]) x, xo, cs, hs, ws);
         }
     }
 

@@ -42,7 +42,7 @@ class ConvOpsTest {
         }
     }
 
-    private static Case conv(String name, int n, int cin, int h, int w, int cout, int kh, int kw, int sh, int sw,
+    static Case conv(String name, int n, int cin, int h, int w, int cout, int kh, int kw, int sh, int sw,
             int ph, int pw, int dh, int dw, int groups) {
         return new Case(name, n, cin, h, w, cout, kh, kw, sh, sw, ph, pw, dh, dw, groups, 0, 0);
     }
@@ -62,7 +62,13 @@ class ConvOpsTest {
                         1, 1, 1),
                 conv("1x4 kernel, stride (1,3), dilation (1,2)", 1, 2, 3, 9, 2, 1, 4, 1, 3, 0, 2, 1, 2, 1),
                 conv("kernel covers the whole input", 2, 2, 3, 4, 3, 3, 4, 1, 1, 0, 0, 1, 1, 1),
-                conv("big padding", 1, 1, 2, 2, 2, 2, 2, 1, 1, 3, 2, 1, 1, 1));
+                conv("big padding", 1, 1, 2, 2, 2, 2, 2, 1, 1, 3, 2, 1, 1, 1),
+                // Same-size stride-1 geometries, where im2col copies each tap's rows as one block
+                conv("same size 3x3, groups 2", 3, 4, 5, 6, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2),
+                conv("same size 3x5, dilation (2,1)", 2, 2, 6, 5, 3, 3, 5, 1, 1, 2, 2, 2, 1, 1),
+                conv("one-row image, 1x3 kernel", 2, 2, 1, 7, 2, 1, 3, 1, 1, 0, 1, 1, 1, 1),
+                conv("stride (2,1): output rows as far apart as the input rows they read", 2, 2, 5, 3, 2, 2, 2, 2,
+                        1, 1, 2, 1, 1, 1));
     }
 
     static Stream<Case> transposeCases() {
@@ -84,16 +90,16 @@ class ConvOpsTest {
     // ------------------------------------------------------------------------------------------------
     // Direct reference implementations (loops over the definitions), in double
 
-    private static int convOut(int in, int k, int s, int p, int d) {
+    static int convOut(int in, int k, int s, int p, int d) {
         return (in + 2 * p - d * (k - 1) - 1) / s + 1;
     }
 
-    private static int transposeOut(int in, int k, int s, int p, int d, int op) {
+    static int transposeOut(int in, int k, int s, int p, int d, int op) {
         return (in - 1) * s - 2 * p + d * (k - 1) + op + 1;
     }
 
     /** out[b][o][i][j] = bias[o] + Σ x[b][g·cg + c][i·sh − ph + a·dh][j·sw − pw + e·dw] · w[o][c][a][e]. */
-    private static double[] naiveConv(Case k, double[] x, double[] w, double[] bias) {
+    static double[] naiveConv(Case k, double[] x, double[] w, double[] bias) {
         int oh = convOut(k.h, k.kh, k.sh, k.ph, k.dh);
         int ow = convOut(k.w, k.kw, k.sw, k.pw, k.dw);
         int cg = k.cin / k.groups;
@@ -131,7 +137,7 @@ class ConvOpsTest {
      * The transposed convolution by its scatter definition: every input pixel x[b][c][i][j] adds
      * x·w[c][o][a][e] to out[b][g·og + o][i·sh − ph + a·dh][j·sw − pw + e·dw], where that lies inside.
      */
-    private static double[] naiveTranspose(Case k, double[] x, double[] w, double[] bias) {
+    static double[] naiveTranspose(Case k, double[] x, double[] w, double[] bias) {
         int oh = transposeOut(k.h, k.kh, k.sh, k.ph, k.dh, k.oph);
         int ow = transposeOut(k.w, k.kw, k.sw, k.pw, k.dw, k.opw);
         int cg = k.cin / k.groups;
@@ -169,27 +175,27 @@ class ConvOpsTest {
         return out;
     }
 
-    private static Tensor randn(long seed, DType dtype, int... shape) {
+    static Tensor randn(long seed, DType dtype, int... shape) {
         return Tensor.randn(new Rng(seed), dtype, shape);
     }
 
-    private static int[] convWeightShape(Case k) {
+    static int[] convWeightShape(Case k) {
         return new int[] {k.cout, k.cin / k.groups, k.kh, k.kw};
     }
 
-    private static int[] transposeWeightShape(Case k) {
+    static int[] transposeWeightShape(Case k) {
         return new int[] {k.cin, k.cout / k.groups, k.kh, k.kw};
     }
 
-    private static Tensor conv2d(Case k, Tensor x, Tensor w, Tensor b) {
+    static Tensor conv2d(Case k, Tensor x, Tensor w, Tensor b) {
         return Tensor.conv2d(x, w, b, k.stride(), k.padding(), k.dilation(), k.groups);
     }
 
-    private static Tensor convTranspose2d(Case k, Tensor x, Tensor w, Tensor b) {
+    static Tensor convTranspose2d(Case k, Tensor x, Tensor w, Tensor b) {
         return Tensor.convTranspose2d(x, w, b, k.stride(), k.padding(), k.outputPadding(), k.groups, k.dilation());
     }
 
-    private static void assertClose(Tensor actual, double[] expected, double tol) {
+    static void assertClose(Tensor actual, double[] expected, double tol) {
         double[] a = actual.toDoubleArray();
         assertThat(a).hasSameSizeAs(expected);
         for (int i = 0; i < a.length; i++) {
