@@ -310,11 +310,19 @@ final class ConvOps {
         return Math.max(1, (n + chunks - 1) / Math.max(1, chunks));
     }
 
-    /** Images per GEMM for the three products of a geometry, which all do the forward's multiply-adds. */
-    private static int imagesPerGemm(Geom geo, int n) {
+    /**
+     * Images per GEMM for the three products of a geometry, which all do the forward's multiply-adds. Batching
+     * gathers or scatters {@code og × cols} per image (the outputs, or the gradients read back), on top of the
+     * {@code rows × cols} column matrix; where that side is the larger one (3→256 or 12→256 channels, say), the
+     * copies cost more than the calls they save (measured), so each image keeps its own product.
+     */
+    static int imagesPerGemm(Geom geo, int n) {
         Im2col.Geometry g = geo.group;
         int og = geo.cout / geo.groups;
-        return imagesPerGemm(n, Math.max(g.rows(), og), g.cols(), (long) og * g.rows() * g.cols());
+        if (og > g.rows()) {
+            return 1;
+        }
+        return imagesPerGemm(n, g.rows(), g.cols(), (long) og * g.rows() * g.cols());
     }
 
     /**
