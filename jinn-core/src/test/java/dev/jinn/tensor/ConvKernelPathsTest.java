@@ -153,8 +153,8 @@ class ConvKernelPathsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("chunkedCases")
     void chunkedBatchesInFloat32(Case k) {
-        Im2col.Geometry g = convGeometry(k).group();
-        ConvOps.setColumnBudget(2L * g.rows() * g.cols());
+        Im2col.Geometry geometry = convGeometry(k).group();
+        ConvOps.setColumnBudget(2L * geometry.rows() * geometry.cols());
         Tensor x = randn(104, DType.FLOAT32, k.n(), k.cin(), k.h(), k.w()).requiresGrad(true);
         Tensor w = randn(105, DType.FLOAT32, convWeightShape(k)).requiresGrad(true);
         Tensor y = conv2d(k, x, w, null);
