@@ -111,25 +111,35 @@ class ConvKernelPathsTest {
                 conv("3x3 same size, groups 2", 5, 4, 6, 5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2),
                 conv("few output channels (transposed product)", 5, 6, 5, 5, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1),
                 conv("stride 2, dilation (1,2), padding (0,2)", 5, 3, 7, 8, 4, 2, 3, 2, 2, 0, 2, 1, 2, 1),
-                conv("pointwise", 5, 3, 4, 3, 20, 1, 1, 1, 1, 0, 0, 1, 1, 1),
+                conv("pointwise", 5, 6, 4, 3, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1),
                 conv("pointwise, groups 3", 5, 6, 3, 4, 3, 1, 1, 1, 1, 0, 0, 1, 1, 3));
     }
 
-    /** Each case with budgets for 1, 2 and 3 images per chunk of its widest scratch matrix, and the default. */
+    /** The geometry {@code conv2d} hands to its kernels. */
+    private static ConvOps.Geom convGeometry(Case k) {
+        return new ConvOps.Geom(k.cin(), k.cout(), k.groups(), new Im2col.Geometry(k.cin() / k.groups(), k.h(),
+                k.w(), k.kh(), k.kw(), k.sh(), k.sw(), k.ph(), k.pw(), k.dh(), k.dw(),
+                convOut(k.h(), k.kh(), k.sh(), k.ph(), k.dh()), convOut(k.w(), k.kw(), k.sw(), k.pw(), k.dw())));
+    }
+
+    /**
+     * Each case with budgets for column matrices of 1, 2 and 3 images (five images in chunks of 1, 2+2+1 and
+     * 3+2), and the default budget (the whole batch), with the images per chunk that the budget allows.
+     */
     static Stream<Arguments> chunkedCasesAndBudgets() {
         return chunkedCases().flatMap(k -> {
-            long rows = (long) k.cin() / k.groups() * k.kh() * k.kw();
-            long perImage = Math.max(rows, k.cout() / k.groups())
-                    * convOut(k.h(), k.kh(), k.sh(), k.ph(), k.dh()) * convOut(k.w(), k.kw(), k.sw(), k.pw(), k.dw());
-            return Stream.of(1L, 2 * perImage, 3 * perImage, ConvOps.columnBudget())
-                    .map(budget -> Arguments.of(k, budget));
+            Im2col.Geometry g = convGeometry(k).group();
+            long perImage = (long) g.rows() * g.cols();
+            return Stream.of(Arguments.of(k, perImage, 1), Arguments.of(k, 2 * perImage, 2),
+                    Arguments.of(k, 3 * perImage, 3), Arguments.of(k, ConvOps.columnBudget(), k.n()));
         });
     }
 
     @ParameterizedTest(name = "{0}, budget {1}")
     @MethodSource("chunkedCasesAndBudgets")
-    void chunkedBatchesGiveTheDirectSumsAndTheirGradients(Case k, long budget) {
+    void chunkedBatchesGiveTheDirectSumsAndTheirGradients(Case k, long budget, int imagesPerChunk) {
         ConvOps.setColumnBudget(budget);
+        assertThat(ConvOps.imagesPerGemm(convGeometry(k), k.n())).isEqualTo(imagesPerChunk);
         Tensor x = randn(101, DType.FLOAT64, k.n(), k.cin(), k.h(), k.w()).requiresGrad(true);
         Tensor w = randn(102, DType.FLOAT64, convWeightShape(k)).requiresGrad(true);
         Tensor y = conv2d(k, x, w, null);
@@ -143,7 +153,8 @@ class ConvKernelPathsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("chunkedCases")
     void chunkedBatchesInFloat32(Case k) {
-        ConvOps.setColumnBudget(1);
+        Im2col.Geometry geometry = convGeometry(k).group();
+        ConvOps.setColumnBudget(2L * geometry.rows() * geometry.cols());
         Tensor x = randn(104, DType.FLOAT32, k.n(), k.cin(), k.h(), k.w()).requiresGrad(true);
         Tensor w = randn(105, DType.FLOAT32, convWeightShape(k)).requiresGrad(true);
         Tensor y = conv2d(k, x, w, null);
