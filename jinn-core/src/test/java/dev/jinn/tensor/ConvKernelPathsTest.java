@@ -38,18 +38,23 @@ class ConvKernelPathsTest {
         ConvOps.setColumnBudget(savedBudget);
     }
 
-    /** d⟨conv(x, w), gy⟩/dw by its definition: Σ over batch and output positions of gy · the tap's input. */
-    private static double[] naiveWeightGrad(Case k, double[] x, double[] gy) {
+    /** One term of a convolution's defining sum: output element {@code out} reads input {@code in} via weight {@code wt}. */
+    @FunctionalInterface
+    private interface Tap {
+        void visit(int out, int in, int wt);
+    }
+
+    /** Visits every (output, input, weight) index triple of the convolution's definition, padding skipped. */
+    private static void forEachTap(Case k, Tap tap) {
         int oh = convOut(k.h(), k.kh(), k.sh(), k.ph(), k.dh());
         int ow = convOut(k.w(), k.kw(), k.sw(), k.pw(), k.dw());
         int cg = k.cin() / k.groups();
         int og = k.cout() / k.groups();
-        double[] dw = new double[k.cout() * cg * k.kh() * k.kw()];
         for (int b = 0; b < k.n(); b++) {
             for (int o = 0; o < k.cout(); o++) {
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
-                        double g = gy[((b * k.cout() + o) * oh + i) * ow + j];
+                        int out = ((b * k.cout() + o) * oh + i) * ow + j;
                         for (int c = 0; c < cg; c++) {
                             for (int a = 0; a < k.kh(); a++) {
                                 for (int e = 0; e < k.kw(); e++) {
@@ -57,8 +62,8 @@ class ConvKernelPathsTest {
                                     int z = j * k.sw() - k.pw() + e * k.dw();
                                     if (y >= 0 && y < k.h() && z >= 0 && z < k.w()) {
                                         int ci = o / og * cg + c;
-                                        dw[((o * cg + c) * k.kh() + a) * k.kw() + e] +=
-                                                g * x[((b * k.cin() + ci) * k.h() + y) * k.w() + z];
+                                        tap.visit(out, ((b * k.cin() + ci) * k.h() + y) * k.w() + z,
+                                                ((o * cg + c) * k.kh() + a) * k.kw() + e);
                                     }
                                 }
                             }
@@ -67,38 +72,19 @@ class ConvKernelPathsTest {
                 }
             }
         }
+    }
+
+    /** d⟨conv(x, w), gy⟩/dw by its definition: Σ over batch and output positions of gy · the tap's input. */
+    private static double[] naiveWeightGrad(Case k, double[] x, double[] gy) {
+        double[] dw = new double[k.cout() * (k.cin() / k.groups()) * k.kh() * k.kw()];
+        forEachTap(k, (out, in, wt) -> dw[wt] += gy[out] * x[in]);
         return dw;
     }
 
     /** d⟨conv(x, w), gy⟩/dx by its definition: every output position sends gy · w back to the pixels it read. */
     private static double[] naiveInputGrad(Case k, double[] gy, double[] w) {
-        int oh = convOut(k.h(), k.kh(), k.sh(), k.ph(), k.dh());
-        int ow = convOut(k.w(), k.kw(), k.sw(), k.pw(), k.dw());
-        int cg = k.cin() / k.groups();
-        int og = k.cout() / k.groups();
         double[] dx = new double[k.n() * k.cin() * k.h() * k.w()];
-        for (int b = 0; b < k.n(); b++) {
-            for (int o = 0; o < k.cout(); o++) {
-                for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        double g = gy[((b * k.cout() + o) * oh + i) * ow + j];
-                        for (int c = 0; c < cg; c++) {
-                            for (int a = 0; a < k.kh(); a++) {
-                                for (int e = 0; e < k.kw(); e++) {
-                                    int y = i * k.sh() - k.ph() + a * k.dh();
-                                    int z = j * k.sw() - k.pw() + e * k.dw();
-                                    if (y >= 0 && y < k.h() && z >= 0 && z < k.w()) {
-                                        int ci = o / og * cg + c;
-                                        dx[((b * k.cin() + ci) * k.h() + y) * k.w() + z] +=
-                                                g * w[((o * cg + c) * k.kh() + a) * k.kw() + e];
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        forEachTap(k, (out, in, wt) -> dx[in] += gy[out] * w[wt]);
         return dx;
     }
 
