@@ -15,7 +15,7 @@ import java.util.List;
  * <p>Built with {@code LinearSpline.builder().subnet(Subnets.mlp(64)).bins(8)}.
  */
 public final class LinearSpline extends BinnedSplineCoupling {
-    private LinearSpline(List<Shape> dimsIn, List<Shape> dimsC, Builder b) {
+    private LinearSpline(List<Shape> dimsIn, List<Shape> dimsC, BinnedSplineCoupling.Builder<?> b) {
         super(dimsIn, dimsC, b.splitLength(), b.subnetOrFail("LinearSpline"), b.binSettings("LinearSpline"),
                 LinearInterpolation.INSTANCE);
     }
@@ -26,23 +26,7 @@ public final class LinearSpline extends BinnedSplineCoupling {
      *
      * @return the builder
      */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /** Builds {@link LinearSpline}s. */
-    public static final class Builder extends BinnedSplineCoupling.Builder<Builder> {
-        private Builder() {
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        public LinearSpline build(List<Shape> dimsIn, List<Shape> dimsC) {
-            return new LinearSpline(dimsIn, dimsC, this);
-        }
+    public static SplineCouplingSpec<LinearSpline> builder() {
+        return new SplineCouplingSpec<>(LinearSpline::new);
     }
 }

@@ -17,7 +17,7 @@ import java.util.List;
  * <p>Built with {@code RationalQuadraticSpline.builder().subnet(Subnets.mlp(64)).bins(8)}.
  */
 public final class RationalQuadraticSpline extends BinnedSplineCoupling {
-    private RationalQuadraticSpline(List<Shape> dimsIn, List<Shape> dimsC, Builder b) {
+    private RationalQuadraticSpline(List<Shape> dimsIn, List<Shape> dimsC, BinnedSplineCoupling.Builder<?> b) {
         super(dimsIn, dimsC, b.splitLength(), b.subnetOrFail("RationalQuadraticSpline"),
                 b.binSettings("RationalQuadraticSpline"), RationalQuadraticInterpolation.INSTANCE);
     }
@@ -28,23 +28,7 @@ public final class RationalQuadraticSpline extends BinnedSplineCoupling {
      *
      * @return the builder
      */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /** Builds {@link RationalQuadraticSpline}s. */
-    public static final class Builder extends BinnedSplineCoupling.Builder<Builder> {
-        private Builder() {
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        public RationalQuadraticSpline build(List<Shape> dimsIn, List<Shape> dimsC) {
-            return new RationalQuadraticSpline(dimsIn, dimsC, this);
-        }
+    public static SplineCouplingSpec<RationalQuadraticSpline> builder() {
+        return new SplineCouplingSpec<>(RationalQuadraticSpline::new);
     }
 }
