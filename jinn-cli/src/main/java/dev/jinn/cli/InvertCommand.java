@@ -1,6 +1,5 @@
 package dev.jinn.cli;
 
-import dev.jinn.cli.data.CsvData;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
@@ -39,21 +38,17 @@ final class InvertCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         common.applyThreads(spec.commandLine().getErr());
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        }
-        ModelFile m = ModelFile.load(model);
-        Tensor std = Tensor.of(m.transform().std(), 1, m.transform().dims());
         long count = 0;
         double max = 0;
         double sum = 0;
         double maxZ = 0;
-        try (CsvData in = CsvData.open(data, m.transform().columns(), m.transform().condition().column());
-                var g = Grad.disabled()) {
+        ModelFile m;
+        try (ModelRows rows = ModelRows.open(model, data, batch); var g = Grad.disabled()) {
+            m = rows.model();
             m.model().eval();
-            CsvData.Chunk c;
-            while ((c = in.next(batch)).size() > 0) {
-                Batch b = ScoreCommand.toBatch(m, in, c);
+            Tensor std = Tensor.of(m.transform().std(), 1, m.transform().dims());
+            for (ModelRows.Item r = rows.next(); r != null; r = rows.next()) {
+                Batch b = r.batch();
                 Tensor z = m.model().forward(b.x(), b.conditions()).output();
                 Tensor back = m.model().inverse(z, b.conditions()).output();
                 // Errors in data units: the standardisation scales each column by its deviation.
@@ -61,7 +56,7 @@ final class InvertCommand implements Callable<Integer> {
                 max = Math.max(max, err.max().item());
                 sum += err.sum().item();
                 maxZ = Math.max(maxZ, z.to(DType.FLOAT64).abs().max().item());
-                count += c.size();
+                count += r.chunk().size();
             }
         }
         if (count == 0) {

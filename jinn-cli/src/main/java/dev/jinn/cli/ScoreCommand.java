@@ -1,10 +1,7 @@
 package dev.jinn.cli;
 
-import dev.jinn.cli.data.ConditionEncoding;
-import dev.jinn.cli.data.CsvData;
-import dev.jinn.tensor.Tensor;
-import dev.jinn.train.Batch;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,34 +42,26 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         common.applyThreads(spec.commandLine().getErr());
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        }
-        ModelFile m = ModelFile.load(model);
-        ConditionEncoding enc = m.transform().condition();
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
         long count = 0;
         double sum = 0;
         double min = Double.POSITIVE_INFINITY;
         long minLine = -1;
-        try (CsvData in = CsvData.open(data, m.transform().columns(), enc.column());
-                BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        try (ModelRows rows = ModelRows.open(model, data, batch);
+                BufferedWriter w = openOut(out)) {
+            ModelFile m = rows.model();
             w.write("line,log_likelihood");
             w.newLine();
-            CsvData.Chunk c;
-            while ((c = in.next(batch)).size() > 0) {
-                double[] ll = Sampler.logLikelihood(m.model(), m.transform(), toBatch(m, in, c));
+            for (ModelRows.Item r = rows.next(); r != null; r = rows.next()) {
+                double[] ll = Sampler.logLikelihood(m.model(), m.transform(), r.batch());
                 for (int i = 0; i < ll.length; i++) {
-                    w.write(c.lines().get(i) + "," + ll[i]);
+                    long line = r.chunk().lines().get(i);
+                    w.write(line + "," + ll[i]);
                     w.newLine();
                     sum += ll[i];
                     count++;
                     if (ll[i] < min) {
                         min = ll[i];
-                        minLine = c.lines().get(i);
+                        minLine = line;
                     }
                 }
             }
@@ -87,14 +76,12 @@ final class ScoreCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A chunk of CSV rows in model units, with its encoded conditions. */
-    static Batch toBatch(ModelFile m, CsvData in, CsvData.Chunk c) {
-        Tensor x = m.transform().toModel(c.rows());
-        ConditionEncoding enc = m.transform().condition();
-        if (enc.kind() == ConditionEncoding.Kind.NONE) {
-            return Batch.of(x);
+    /** The scores file, its directories created: only once the model and the data have opened. */
+    private static BufferedWriter openOut(Path out) throws IOException {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
         }
-        return Batch.of(x, Tensor.of(in.encodeConditions(c, enc), c.size(), enc.dims()));
+        return Files.newBufferedWriter(out, StandardCharsets.UTF_8);
     }
-
 }
