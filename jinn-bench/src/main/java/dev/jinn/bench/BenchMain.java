@@ -34,7 +34,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *
  * <p>Each forked JVM gets {@code -Djinn.threads=N}, {@code -Dai.djl.pytorch.num_threads=N},
  * {@code -Dai.djl.pytorch.num_interop_threads=N} (N from {@code --threads}, default: the available processors)
- * and {@code -Dai.djl.offline=true}, so DJL loads the libtorch binaries bundled in the jar and downloads nothing;
+ * {@code --add-modules jdk.incubator.vector} (jinn's float32 kernels then use the vector API) and
+ * {@code -Dai.djl.offline=true}, so DJL loads the libtorch binaries bundled in the jar and downloads nothing;
  * DJL logs errors only.
  * JMH's human-readable report goes to the {@code --log} file (default {@code bench-<suite>.log}), so standard
  * output carries only the result lines.
@@ -139,6 +140,8 @@ public final class BenchMain {
                 .include("^" + java.util.regex.Pattern.quote(benchmarkClass) + "\\.")
                 .jvmArgsAppend("-Djinn.threads=" + n, "-Dai.djl.pytorch.num_threads=" + n,
                         "-Dai.djl.pytorch.num_interop_threads=" + n, "-Dai.djl.offline=true",
+                        // jinn's float32 kernels take their vector API path, as a library user enables it.
+                        "--add-modules", "jdk.incubator.vector",
                         // JMH passes a fork's own output to the console, not to the log: keep DJL's start-up
                         // chatter (no GPU found, threads set) out of it; its failures still reach the log as
                         // exceptions.

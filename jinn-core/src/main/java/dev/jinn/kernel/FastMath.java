@@ -37,8 +37,7 @@ public final class FastMath {
     private static final double TANH_SATURATION = 19.1;
     /** Beyond this |x|, tanh(x) rounds to ±1 in float (1 - tanh &lt; 2^-25). */
     private static final float TANH_SATURATION_FLOAT = 9.1f;
-    /** Open interval of float arguments whose e^x is neither 0 nor +inf in float and is a normal double. */
-    private static final float EXP_FLOAT_LOW = -104f;
+    /** Above this float argument e^x is +inf in float (and expm1 needs no core evaluation). */
     private static final float EXP_FLOAT_HIGH = 89f;
     /** |x| below which the exp core is evaluated for sigmoid (e^±105 is a normal double). */
     private static final float SIGMOID_FLOAT_RANGE = 105f;
@@ -230,21 +229,6 @@ public final class FastMath {
         return (ed * LN2_HI + LOG_TABLE[i + 2]) + (r + (poly + (ed * LN2_LO + LOG_TABLE[i + 3])));
     }
 
-    /**
-     * {@code out[oo + i] = (float) exp(x[xo + i])} for {@code i < n}: one monomorphic loop the JIT inlines.
-     *
-     * @param x  input storage
-     * @param xo input start
-     * @param out output storage
-     * @param oo output start
-     * @param n  number of elements
-     */
-    public static void exp(float[] x, int xo, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[xo + i];
-            out[oo + i] = v > EXP_FLOAT_LOW && v < EXP_FLOAT_HIGH ? (float) expCore(v) : (float) exp((double) v);
-        }
-    }
 
     /**
      * {@code out[oo + i] = (float) expm1(x[xo + i])} for {@code i < n}.

@@ -2,6 +2,7 @@ package dev.jinn.tensor;
 
 import dev.jinn.kernel.ArithKernel;
 import dev.jinn.kernel.FastMath;
+import dev.jinn.kernel.FloatExp;
 import dev.jinn.kernel.Parallel;
 import dev.jinn.kernel.SpecialMath;
 import java.util.Arrays;
@@ -83,7 +84,7 @@ final class UnaryOps {
     }
 
     static Tensor exp(Tensor x) {
-        Tensor out = map(x, Math::exp, (in, o, from, to) -> FastMath.exp(in, from, o, from, to - from));
+        Tensor out = map(x, Math::exp, (in, o, from, to) -> FloatExp.exp(in, from, o, from, to - from));
         return Tensor.record("ExpBackward", out, (g, n) -> new Tensor[] {g.mul(out)}, x);
     }
 
