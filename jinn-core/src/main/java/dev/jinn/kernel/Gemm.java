@@ -8,7 +8,8 @@ package dev.jinn.kernel;
  * <p>Two backends sit behind this entry point. A native BLAS (OpenBLAS, from the bytedeco preset) is loaded at
  * start-up when its library is on the class path and loads on this platform; any failure leaves the pure-Java
  * kernel in charge, silently. Products with fewer than {@value #NATIVE_WORK} multiply-adds run in Java, where
- * the native call would cost more than the arithmetic. Measured with two threads, OpenBLAS already wins from
+ * the native call would cost more than the arithmetic, and so do all products with {@code k = 1} (outer products,
+ * {@link OuterProduct}). Measured with two threads, OpenBLAS already wins from
  * {@code 16×16×16} up and on the thin layers of small flows ({@code [100,1]×[1,512]} about 0.03 ms against
  * 0.04 ms, {@code [100,512]×[512,2]} on par), so the threshold is low.
  *
@@ -111,6 +112,10 @@ public final class Gemm {
      */
     public static void gemm(int m, int n, int k, double[] a, int ao, int ar, int ac, double[] b, int bo, int br,
             int bc, double[] c, int co) {
+        if (k == 1 && !MODE.equals("native")) {
+            OuterProduct.run(m, n, a, ao, ar, b, bo, bc, c, co);
+            return;
+        }
         backendFor(m, n, k).dgemm(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co);
     }
 
@@ -133,6 +138,10 @@ public final class Gemm {
      */
     public static void gemm(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br,
             int bc, float[] c, int co) {
+        if (k == 1 && !MODE.equals("native")) {
+            OuterProduct.run(m, n, a, ao, ar, b, bo, bc, c, co);
+            return;
+        }
         backendFor(m, n, k).sgemm(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co);
     }
 }
