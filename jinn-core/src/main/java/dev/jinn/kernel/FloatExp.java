@@ -1,9 +1,5 @@
 package dev.jinn.kernel;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-
 /**
  * The float32 exponential of jinn's {@code exp} kernel, written only with float additions, multiplications and
  * exponent-bit arithmetic, so that the same steps run one element at a time here and eight (or sixteen) at a
@@ -44,8 +40,8 @@ public final class FloatExp {
     static final int FLOAT_BIAS = 127;
     static final int MANTISSA_BITS = 23;
 
-    /** {@code VectorFloatExp.exp(float[], int, float[], int, int)}, or null where the vector API is not usable. */
-    private static final MethodHandle VECTOR = vectorKernel();
+    /** {@code VectorFloatExp}, or null where the vector API is not usable. */
+    private static final FloatArrayKernel VECTOR = vectorKernel();
 
     private FloatExp() {
     }
@@ -95,14 +91,10 @@ public final class FloatExp {
     public static void exp(float[] x, int xo, float[] out, int oo, int n) {
         if (VECTOR == null) {
             expScalar(x, xo, out, oo, n);
-            return;
-        }
-        try {
-            VECTOR.invokeExact(x, xo, out, oo, n);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("vector exp kernel failed", e);
+        } else {
+            // A constant receiver: the JIT inlines this call (a method handle would add frames, and inlining
+            // deeper than MaxInlineLevel leaves the vector operations as allocated objects).
+            VECTOR.apply(x, xo, out, oo, n);
         }
     }
 
@@ -127,29 +119,28 @@ public final class FloatExp {
      * keeps it only if it reproduces the scalar bits on a set of awkward inputs; any failure to load it (module
      * absent, another JDK's incubator API) leaves the scalar loop in charge.
      */
-    private static MethodHandle vectorKernel() {
+    private static FloatArrayKernel vectorKernel() {
         if (!Boolean.parseBoolean(System.getProperty("jinn.vector", "true"))
                 || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return null;
         }
         try {
-            Class<?> kernel = Class.forName("dev.jinn.kernel.VectorFloatExp");
-            MethodHandle h = MethodHandles.lookup().findStatic(kernel, "exp",
-                    MethodType.methodType(void.class, float[].class, int.class, float[].class, int.class, int.class));
-            return agreesWithScalar(h) ? h : null;
+            FloatArrayKernel kernel = (FloatArrayKernel) Class.forName("dev.jinn.kernel.VectorFloatExp")
+                    .getDeclaredConstructor().newInstance();
+            return agreesWithScalar(kernel) ? kernel : null;
         } catch (Throwable e) {
             return null;
         }
     }
 
-    private static boolean agreesWithScalar(MethodHandle h) throws Throwable {
+    private static boolean agreesWithScalar(FloatArrayKernel kernel) {
         float[] x = {0f, -0f, 1f, -1f, 0.5f, 88.72283f, 88.72284f, -87.33655f, -103.28f, -103.98f, -104.5f, 89.5f,
             Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, 5.9604645e-8f,
             Float.MAX_VALUE, -Float.MAX_VALUE, 10.3972f, -20.1f, 0.34657359f, -0.34657359f, 3e-5f,
             1e-30f, 42f, -42f, 7.5f, -7.5f, 60f, -60f, 1.5f, 2.5f};
         float[] vector = new float[x.length];
         float[] scalar = new float[x.length];
-        h.invokeExact(x, 0, vector, 0, x.length);
+        kernel.apply(x, 0, vector, 0, x.length);
         expScalar(x, 0, scalar, 0, x.length);
         for (int i = 0; i < x.length; i++) {
             if (Float.floatToIntBits(vector[i]) != Float.floatToIntBits(scalar[i])) {

@@ -10,10 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * the scalar path's float operations in the same order, so the bits agree with {@link FloatExp#exp(float)}.
  *
  * <p>This class lives in its own source root: it is compiled with {@code --add-modules jdk.incubator.vector}
- * (whose mandatory "incubating" warning the main sources' {@code -Werror} would reject) and is reached only
- * through a method handle, so the rest of jinn loads without the module.
+ * (whose mandatory "incubating" warning the main sources' {@code -Werror} would reject) and is instantiated
+ * by name, so the rest of jinn loads without the module.
  */
-final class VectorFloatExp {
+final class VectorFloatExp implements FloatArrayKernel {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     // Broadcast once: JDK 17 does not hoist a broadcast of a scalar operand out of the loop.
@@ -33,44 +33,37 @@ final class VectorFloatExp {
     private static final IntVector SHIFTER_BITS = IntVector.broadcast(INTS, FloatExp.SHIFTER_BITS);
     private static final IntVector BIAS = IntVector.broadcast(INTS, FloatExp.FLOAT_BIAS);
 
-    private VectorFloatExp() {
+    /** Instantiated by name from {@link FloatExp}. */
+    VectorFloatExp() {
     }
 
     /**
      * {@code out[oo + i] = FloatExp.exp(x[xo + i])} for {@code i < n}: whole vectors, then the scalar path for
-     * the remainder.
-     *
-     * @param x   input storage
-     * @param xo  input start
-     * @param out output storage
-     * @param oo  output start
-     * @param n   number of elements
+     * the remainder. The lanes are computed in the loop body itself, not in helpers: each call level counts
+     * towards the JIT's inlining depth, and a vector operation left out of line allocates its result.
      */
-    static void exp(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void apply(float[] x, int xo, float[] out, int oo, int n) {
         int step = FLOATS.length();
         int bound = FLOATS.loopBound(n);
         int i = 0;
         for (; i < bound; i += step) {
-            lanes(FloatVector.fromArray(FLOATS, x, xo + i)).intoArray(out, oo + i);
+            FloatVector in = FloatVector.fromArray(FLOATS, x, xo + i);
+            // The scalar algorithm lane by lane; NaN compares false both ways and passes through, as there.
+            FloatVector v = in.blend(LOW, in.compare(VectorOperators.LT, LOW))
+                    .blend(HIGH, in.compare(VectorOperators.GT, HIGH));
+            FloatVector t = v.mul(LOG2E).add(SHIFTER);
+            FloatVector k = t.sub(SHIFTER);
+            FloatVector s = v.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+            FloatVector poly = s.mul(C7).add(C6).mul(s).add(C5).mul(s).add(C4).mul(s).add(C3).mul(s).add(C2);
+            FloatVector u = s.add(s.mul(s).mul(poly)).add(ONE);
+            IntVector ki = t.reinterpretAsInts().sub(SHIFTER_BITS);
+            IntVector a = ki.lanewise(VectorOperators.ASHR, 1);
+            FloatVector scaleA = a.add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS).reinterpretAsFloats();
+            FloatVector scaleB = ki.sub(a).add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS)
+                    .reinterpretAsFloats();
+            u.mul(scaleA).mul(scaleB).intoArray(out, oo + i);
         }
         FloatExp.expScalar(x, xo + i, out, oo + i, n - i);
-    }
-
-    /** The scalar algorithm, lane by lane; the comments name the scalar variables. */
-    private static FloatVector lanes(FloatVector x) {
-        // NaN compares false both ways and passes through, as in the scalar ternaries.
-        FloatVector v = x.blend(LOW, x.compare(VectorOperators.LT, LOW)).blend(HIGH, x.compare(VectorOperators.GT, HIGH));
-        FloatVector t = v.mul(LOG2E).add(SHIFTER);
-        FloatVector k = t.sub(SHIFTER);
-        FloatVector s = v.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
-        FloatVector poly = s.mul(C7).add(C6).mul(s).add(C5).mul(s).add(C4).mul(s).add(C3).mul(s).add(C2);
-        FloatVector u = s.add(s.mul(s).mul(poly)).add(ONE);
-        IntVector ki = t.reinterpretAsInts().sub(SHIFTER_BITS);
-        IntVector a = ki.lanewise(VectorOperators.ASHR, 1);
-        return u.mul(powerOfTwo(a)).mul(powerOfTwo(ki.sub(a)));
-    }
-
-    private static FloatVector powerOfTwo(IntVector e) {
-        return e.add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS).reinterpretAsFloats();
     }
 }
