@@ -61,32 +61,40 @@ final class LinalgOps {
         }, inputs);
     }
 
-    /** Adds the vector {@code b} to every row of the fresh, contiguous product {@code out}; returns out. */
+    /**
+     * Adds the vector {@code b} to every row of the fresh, contiguous product {@code out}; returns out. Each row
+     * goes through a small scratch row that stays in L1, because the JIT vectorises {@code s[j] += bias[j]} (one
+     * index for both arrays) but not {@code o[base + j] += bias[j]}: two copies and a vector loop take about a
+     * third of the time of the scalar loop. The additions, and so the bits, are the same.
+     */
     private static Tensor addRowsInPlace(Tensor out, Tensor b) {
         int n = b.shape[0];
         int rows = n == 0 ? 0 : out.numel / n;
-        Tensor bd = b.contiguous ? b : Elementwise.copy(b, b.dtype);
-        int bo = bd.offset;
+        Tensor bd = b.contiguous && b.offset == 0 ? b : Elementwise.copy(b, b.dtype);
         if (out.dtype == DType.FLOAT32) {
             float[] o = (float[]) out.data;
             float[] bias = (float[]) bd.data;
             Parallel.forRange(rows, n, (from, to) -> {
+                float[] s = new float[n];
                 for (int r = from; r < to; r++) {
-                    int base = r * n;
+                    System.arraycopy(o, r * n, s, 0, n);
                     for (int j = 0; j < n; j++) {
-                        o[base + j] += bias[bo + j];
+                        s[j] += bias[j];
                     }
+                    System.arraycopy(s, 0, o, r * n, n);
                 }
             });
         } else {
             double[] o = (double[]) out.data;
             double[] bias = (double[]) bd.data;
             Parallel.forRange(rows, n, (from, to) -> {
+                double[] s = new double[n];
                 for (int r = from; r < to; r++) {
-                    int base = r * n;
+                    System.arraycopy(o, r * n, s, 0, n);
                     for (int j = 0; j < n; j++) {
-                        o[base + j] += bias[bo + j];
+                        s[j] += bias[j];
                     }
+                    System.arraycopy(s, 0, o, r * n, n);
                 }
             });
         }
