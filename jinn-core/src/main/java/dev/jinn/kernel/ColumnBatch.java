@@ -79,6 +79,50 @@ public final class ColumnBatch {
     }
 
     /**
+     * {@link #im2col(Im2col.Geometry, Images, int, Object)} for float32 images, written into native memory: each
+     * channel's rows are unfolded into a small Java array that stays in cache and then copied to their place with
+     * bulk puts, so the column matrix never exists on the Java heap and the native GEMM reads it without a copy.
+     *
+     * @param g     the geometry of one channel group
+     * @param x     the images ({@code float[]} storage), first one at its offset
+     * @param count number of images
+     * @param col   the {@code rows × count·cols} column matrix, written
+     */
+    public static void im2col(Im2col.Geometry g, Images x, int count, NativeFloats col) {
+        // Channel runs are as short as one channel; a fresh staging array for each would zero as many bytes as
+        // the whole column matrix holds, so each thread keeps one.
+        int cols = g.cols();
+        int ld = count * cols;
+        int taps = g.kernelH() * g.kernelW();
+        float[] data = (float[]) x.data;
+        java.nio.FloatBuffer out = col.buffer();
+        forChannelRuns(g, count, (j, c0, c1) -> {
+            float[] stage = stage(taps * cols);
+            int xo = x.offset + j * x.imageStride;
+            for (int c = c0; c < c1; c++) {
+                // Row r of channel c lands at stage[r·cols]: the offset cancels the channel's first row index.
+                Im2col.im2col(g, data, xo, x.channelStride, x.rowStride, x.colStride, stage, -c * taps * cols, cols,
+                        c, c + 1);
+                for (int r = 0; r < taps; r++) {
+                    out.put((c * taps + r) * ld + j * cols, stage, r * cols, cols);
+                }
+            }
+        });
+    }
+
+    /** One channel's unfolded rows, per thread, before they are copied into native memory. */
+    private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[0]);
+
+    private static float[] stage(int length) {
+        float[] s = STAGE.get();
+        if (s.length < length) {
+            s = new float[length];
+            STAGE.set(s);
+        }
+        return s;
+    }
+
+    /**
      * Folds {@code count} side-by-side column matrices (as {@link #im2col} lays them out) back into their
      * images, adding into them.
      *

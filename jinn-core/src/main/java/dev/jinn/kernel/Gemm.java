@@ -94,6 +94,50 @@ public final class Gemm {
     }
 
     /**
+     * Native memory for a float32 operand that the native backend reads without copying it, or null when the
+     * native backend is not loaded (then every product runs in Java and takes arrays).
+     *
+     * @param size floats needed
+     * @return the memory, or null
+     */
+    public static NativeFloats nativeFloats(int size) {
+        return NATIVE instanceof OpenBlasGemm blas ? blas.allocateFloats(size) : null;
+    }
+
+    /**
+     * Single-precision product whose operands may lie in native memory: each of {@code a} and {@code b} is a
+     * {@code float[]} or a {@link NativeFloats}, the latter row-major or transposed as it lies. Only products that
+     * {@link #takesTransposedOperands} sends to the native backend accept a native operand.
+     *
+     * @param m  rows of A and C
+     * @param n  columns of B and C
+     * @param k  columns of A, rows of B
+     * @param a  A's storage
+     * @param ao A's offset
+     * @param ar A's row stride
+     * @param ac A's column stride
+     * @param b  B's storage
+     * @param bo B's offset
+     * @param br B's row stride
+     * @param bc B's column stride
+     * @param c  C's storage, written as a contiguous row-major block
+     * @param co C's offset
+     * @throws IllegalStateException when an operand is native and the product would run in Java
+     */
+    public static void gemm(int m, int n, int k, Object a, int ao, int ar, int ac, Object b, int bo, int br, int bc,
+            float[] c, int co) {
+        if (a instanceof float[] fa && b instanceof float[] fb) {
+            gemm(m, n, k, fa, ao, ar, ac, fb, bo, br, bc, c, co);
+            return;
+        }
+        if (!(backendFor(m, n, k) instanceof OpenBlasGemm blas)) {
+            throw new IllegalStateException("a " + m + "x" + k + " · " + k + "x" + n
+                    + " product with a native operand must run on the native backend");
+        }
+        blas.product(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co);
+    }
+
+    /**
      * Double-precision product.
      *
      * @param m  rows of A and C

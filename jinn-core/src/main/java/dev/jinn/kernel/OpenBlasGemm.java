@@ -141,6 +141,26 @@ final class OpenBlasGemm implements GemmBackend {
     @Override
     public void sgemm(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br, int bc,
             float[] c, int co) {
+        product(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co);
+    }
+
+    /**
+     * Native memory for a float32 operand that {@link #product} reads without copying.
+     *
+     * @param size floats needed
+     * @return the memory
+     */
+    NativeFloats allocateFloats(int size) {
+        FloatPointer p = new FloatPointer(size);
+        return new NativeFloats(p, p.asBuffer(), size);
+    }
+
+    /**
+     * {@link #sgemm} for operands that are each a {@code float[]} or a {@link NativeFloats}; a native operand must
+     * lie row-major or transposed (unit stride along its rows or its columns), as it cannot be packed.
+     */
+    void product(int m, int n, int k, Object a, int ao, int ar, int ac, Object b, int bo, int br, int bc, float[] c,
+            int co) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -165,35 +185,51 @@ final class OpenBlasGemm implements GemmBackend {
         sgemmDirect(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co);
     }
 
+    /** An operand as cblas takes it: where it starts and its leading dimension (negative: transposed). */
+    private record Operand(FloatPointer at, int ld) {
+    }
+
+    /**
+     * A {@code rows × cols} operand for cblas: native memory as it lies, or a Java array copied into the thread's
+     * buffer for the first or the second operand (packed first when its layout does not fit).
+     */
+    private static Operand operand(int rows, int cols, Object x, int xo, int rs, int cs, Buffers buf, boolean first) {
+        int ld = layout(rows, cols, rs, cs);
+        if (x instanceof NativeFloats nf) {
+            if (ld == 0) {
+                throw new IllegalArgumentException("a native GEMM operand must lie row-major or transposed, got "
+                        + rows + "x" + cols + " with strides " + rs + ", " + cs);
+            }
+            return new Operand(new FloatPointer((FloatPointer) nf.handle).position(xo), ld);
+        }
+        float[] v = (float[]) x;
+        if (ld == 0) {
+            v = pack(rows, cols, v, xo, rs, cs);
+            xo = 0;
+            rs = cols;
+            cs = 1;
+            ld = cols;
+        }
+        int span = (int) span(rows, cols, rs, cs);
+        FloatPointer p;
+        if (first) {
+            p = buf.fa = grow(buf.fa, span);
+        } else {
+            p = buf.fb = grow(buf.fb, span);
+        }
+        p.put(v, xo, span);
+        return new Operand(p, ld);
+    }
+
     /** The product as cblas computes it, for {@code m, n, k > 0}. */
-    private void sgemmDirect(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br, int bc,
+    private void sgemmDirect(int m, int n, int k, Object a, int ao, int ar, int ac, Object b, int bo, int br, int bc,
             float[] c, int co) {
         Buffers buf = BUFFERS.get();
-        int la = layout(m, k, ar, ac);
-        if (la == 0) {
-            a = pack(m, k, a, ao, ar, ac);
-            ao = 0;
-            ar = k;
-            ac = 1;
-            la = k;
-        }
-        int lb = layout(k, n, br, bc);
-        if (lb == 0) {
-            b = pack(k, n, b, bo, br, bc);
-            bo = 0;
-            br = n;
-            bc = 1;
-            lb = n;
-        }
-        int sa = (int) span(m, k, ar, ac);
-        int sb = (int) span(k, n, br, bc);
-        buf.fa = grow(buf.fa, sa);
-        buf.fb = grow(buf.fb, sb);
+        Operand pa = operand(m, k, a, ao, ar, ac, buf, true);
+        Operand pb = operand(k, n, b, bo, br, bc, buf, false);
         buf.fc = grow(buf.fc, (long) m * n);
-        buf.fa.put(a, ao, sa);
-        buf.fb.put(b, bo, sb);
-        cblas_sgemm(CblasRowMajor, la > 0 ? CblasNoTrans : CblasTrans, lb > 0 ? CblasNoTrans : CblasTrans, m, n, k,
-                1f, buf.fa, Math.abs(la), buf.fb, Math.abs(lb), 0f, buf.fc, n);
+        cblas_sgemm(CblasRowMajor, pa.ld > 0 ? CblasNoTrans : CblasTrans, pb.ld > 0 ? CblasNoTrans : CblasTrans, m,
+                n, k, 1f, pa.at, Math.abs(pa.ld), pb.at, Math.abs(pb.ld), 0f, buf.fc, n);
         buf.fc.get(c, co, m * n);
     }
 

@@ -16,6 +16,8 @@ public final class Scratch implements AutoCloseable {
 
     private final float[][] floats;
     private final double[][] doubles;
+    /** Native memory for a float32 column matrix, grown on demand (null until first asked for). */
+    private NativeFloats nativeColumns;
 
     private Scratch(int slots) {
         floats = new float[slots][];
@@ -75,5 +77,19 @@ public final class Scratch implements AutoCloseable {
             doubles[i] = new double[length];
         }
         return doubles[i];
+    }
+
+    /**
+     * Native memory of at least {@code length} floats for a column matrix that the native GEMM reads in place,
+     * or null when no native backend is loaded; its contents are undefined.
+     *
+     * @param length the floats needed
+     * @return the memory, or null
+     */
+    public NativeFloats nativeColumns(int length) {
+        if (nativeColumns == null || nativeColumns.capacity() < length) {
+            nativeColumns = Gemm.nativeFloats(length);
+        }
+        return nativeColumns;
     }
 }

@@ -3,6 +3,7 @@ package dev.jinn.tensor;
 import dev.jinn.kernel.ColumnBatch;
 import dev.jinn.kernel.Gemm;
 import dev.jinn.kernel.Im2col;
+import dev.jinn.kernel.NativeFloats;
 import dev.jinn.kernel.Scratch;
 import java.util.Arrays;
 
@@ -352,15 +353,24 @@ final class ConvOps {
 
     /**
      * The side-by-side column matrices of images {@code [b0, b0+count)}, channel group {@code k}: the images
-     * themselves for one dense image of a pointwise convolution, else unfolded into scratch.
+     * themselves for one dense image of a pointwise convolution, else unfolded into scratch. When the product
+     * that reads them runs on the native BLAS ({@code nativeProduct}) float32 columns go straight into native
+     * memory, which that product reads without copying.
      */
-    private static Block columns(Geom geo, Tensor x, int b0, int count, int k, Scratch scratch) {
+    private static Block columns(Geom geo, Tensor x, int b0, int count, int k, Scratch scratch,
+            boolean nativeProduct) {
         Im2col.Geometry g = geo.group;
         if (count == 1 && g.pointwise() && x.contiguous) {
             return new Block(x.data, x.offset + (b0 * geo.cin + k * g.channels()) * g.cols());
         }
-        Object col = scratch.array(Scratch.Slot.COLUMNS, x.dtype == DType.FLOAT32, g.rows() * count * g.cols());
         ColumnBatch.Images first = images(x).shift(b0 * x.strides[0] + k * g.channels() * x.strides[1]);
+        int size = g.rows() * count * g.cols();
+        NativeFloats off = nativeProduct && x.dtype == DType.FLOAT32 ? scratch.nativeColumns(size) : null;
+        if (off != null) {
+            ColumnBatch.im2col(g, first, count, off);
+            return new Block(off, 0);
+        }
+        Object col = scratch.array(Scratch.Slot.COLUMNS, x.dtype == DType.FLOAT32, size);
         ColumnBatch.im2col(g, first, count, col);
         return new Block(col, 0);
     }
@@ -390,8 +400,12 @@ final class ConvOps {
         try (Scratch scratch = Scratch.take()) {
             for (int b0 = 0; b0 < n; b0 += chunk) {
                 int count = Math.min(chunk, n - b0);
+                int og = geo.cout / geo.groups;
+                int width = count * g.cols();
+                boolean nativeProduct = fewOutputs(og, width, g.rows())
+                        || Gemm.takesTransposedOperands(og, width, g.rows());
                 for (int k = 0; k < geo.groups; k++) {
-                    Block src = columns(geo, x, b0, count, k, scratch);
+                    Block src = columns(geo, x, b0, count, k, scratch, nativeProduct);
                     multiplyInto(geo, wd, k, src, b0, count, out, scratch);
                 }
             }
@@ -514,7 +528,8 @@ final class ConvOps {
             for (int k = 0; k < geo.groups; k++) {
                 for (int b0 = 0; b0 < n; b0 += chunk) {
                     int count = Math.min(chunk, n - b0);
-                    Block col = columns(geo, x, b0, count, k, scratch);
+                    Block col = columns(geo, x, b0, count, k, scratch,
+                            Gemm.takesTransposedOperands(og, g.rows(), count * g.cols()));
                     Block dy = sideBySide(yd, b0, count, k * og, og, g.cols(), scratch);
                     // The first chunk writes the group's weight gradient, later ones add to it.
                     addProduct(geo, k, dy, col, count * g.cols(), b0 == 0, out, scratch);
@@ -582,10 +597,11 @@ final class ConvOps {
         }
     }
 
+    /** A product of operands from {@link Block}s: arrays of the tensors' type, float32 ones also native memory. */
     private static void gemm(boolean single, int m, int n, int k, Object a, int ao, int ar, int ac, Object b, int bo,
             int br, int bc, Object c, int co) {
         if (single) {
-            Gemm.gemm(m, n, k, (float[]) a, ao, ar, ac, (float[]) b, bo, br, bc, (float[]) c, co);
+            Gemm.gemm(m, n, k, a, ao, ar, ac, b, bo, br, bc, (float[]) c, co);
         } else {
             Gemm.gemm(m, n, k, (double[]) a, ao, ar, ac, (double[]) b, bo, br, bc, (double[]) c, co);
         }
