@@ -24,9 +24,10 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  *
  * <p>An operand whose rows or columns are contiguous is passed as it lies, with the transpose flag and leading
  * dimension describing the view; any other layout (broadcast, negative or doubly strided, or a sparse slice of a
- * much larger array) is first packed contiguously. Operands are copied into per-thread native buffers, which
- * costs {@code O(mk + kn + mn)} next to the {@code O(mnk)} product; {@link Gemm} sends small products to the
- * Java kernel, where that copy and the call would dominate. OpenBLAS itself runs single-threaded: products of
+ * much larger array) is first packed contiguously. Java operands are copied into per-thread native buffers
+ * (line by line when they are a block of a wider matrix), which costs {@code O(mk + kn + mn)} next to the
+ * {@code O(mnk)} product, and operands already in native memory ({@link NativeFloats}) are read in place.
+ * {@link Gemm} sends small products to the Java kernel, where that copy and the call would dominate. OpenBLAS itself runs single-threaded: products of
  * at least {@value #SPLIT_WORK} multiply-adds are split into column blocks, one per thread of jinn's pool
  * ({@link Threads#count()}; rows when there are too few columns), whose threads park when idle where
  * OpenBLAS's spin.
@@ -107,12 +108,25 @@ final class OpenBlasGemm implements GemmBackend {
     /**
      * How a {@code rows×cols} view with the given strides can be handed to BLAS: {@code ld > 0} means row-major
      * as it lies with leading dimension ld, {@code -ld} means transposed with leading dimension ld, 0 means the
-     * view must be packed. Strides of size-1 dims are irrelevant and ignored.
+     * view must be packed (its lines are not contiguous, or it is a sparse slice spanning more than
+     * {@value #MAX_SPAN_RATIO} times its elements). Strides of size-1 dims are irrelevant and ignored.
      */
     static int layout(int rows, int cols, int rs, int cs) {
+        if (span(rows, cols, rs, cs) > (long) MAX_SPAN_RATIO * rows * cols) {
+            return 0;
+        }
+        return lines(rows, cols, rs, cs);
+    }
+
+    /**
+     * The leading dimension of a view whose rows ({@code > 0}) or columns ({@code < 0}, negated) are contiguous,
+     * however far apart they lie; 0 when neither are. Native operands need only this: they are read in place,
+     * so a narrow block of a wide matrix (one block of a split product) costs nothing extra.
+     */
+    private static int lines(int rows, int cols, int rs, int cs) {
         int er = rows == 1 ? 0 : rs;
         int ec = cols == 1 ? 0 : cs;
-        if (er < 0 || ec < 0 || span(rows, cols, rs, cs) > (long) MAX_SPAN_RATIO * rows * cols) {
+        if (er < 0 || ec < 0) {
             return 0;
         }
         if ((ec == 0 || ec == 1) && (rows == 1 || er >= cols)) {
@@ -288,8 +302,8 @@ final class OpenBlasGemm implements GemmBackend {
      * only its own elements move.
      */
     private static Operand operand(int rows, int cols, Object x, int xo, int rs, int cs, Buffers buf, boolean first) {
-        int ld = layout(rows, cols, rs, cs);
         if (x instanceof NativeFloats nf) {
+            int ld = lines(rows, cols, rs, cs);
             if (ld == 0) {
                 throw new IllegalArgumentException("a native GEMM operand must lie row-major or transposed, got "
                         + rows + "x" + cols + " with strides " + rs + ", " + cs);
@@ -297,13 +311,16 @@ final class OpenBlasGemm implements GemmBackend {
             return new Operand(new FloatPointer((FloatPointer) nf.handle).position(xo), ld);
         }
         boolean single = x instanceof float[];
+        int ld = layout(rows, cols, rs, cs);
         if (ld == 0) {
             x = single ? pack(rows, cols, (float[]) x, xo, rs, cs) : pack(rows, cols, (double[]) x, xo, rs, cs);
             xo = 0;
+            rs = cols;
+            cs = 1;
             ld = cols;
         }
         long dense = (long) rows * cols;
-        long span = ld > 0 ? (long) (rows - 1) * ld + cols : (long) (cols - 1) * -ld + rows;
+        long span = span(rows, cols, rs, cs);
         boolean gapped = span > dense + dense / 4;
         int size = (int) (gapped ? dense : span);
         Pointer p;

@@ -365,10 +365,10 @@ final class ConvOps {
         }
         ColumnBatch.Images first = images(x).shift(b0 * x.strides[0] + k * g.channels() * x.strides[1]);
         int size = g.rows() * count * g.cols();
-        NativeFloats off = nativeProduct && x.dtype == DType.FLOAT32 ? scratch.nativeColumns(size) : null;
-        if (off != null) {
-            ColumnBatch.im2col(g, first, count, off);
-            return new Block(off, 0);
+        NativeFloats offHeap = nativeProduct && x.dtype == DType.FLOAT32 ? scratch.nativeColumns(size) : null;
+        if (offHeap != null) {
+            ColumnBatch.im2col(g, first, count, offHeap);
+            return new Block(offHeap, 0);
         }
         Object col = scratch.array(Scratch.Slot.COLUMNS, x.dtype == DType.FLOAT32, size);
         ColumnBatch.im2col(g, first, count, col);
@@ -400,10 +400,7 @@ final class ConvOps {
         try (Scratch scratch = Scratch.take()) {
             for (int b0 = 0; b0 < n; b0 += chunk) {
                 int count = Math.min(chunk, n - b0);
-                int og = geo.cout / geo.groups;
-                int width = count * g.cols();
-                boolean nativeProduct = fewOutputs(og, width, g.rows())
-                        || Gemm.takesTransposedOperands(og, width, g.rows());
+                boolean nativeProduct = multiplyRunsNative(geo, count * g.cols());
                 for (int k = 0; k < geo.groups; k++) {
                     Block src = columns(geo, x, b0, count, k, scratch, nativeProduct);
                     multiplyInto(geo, wd, k, src, b0, count, out, scratch);
@@ -411,6 +408,13 @@ final class ConvOps {
             }
         }
         return out;
+    }
+
+    /** Whether {@link #multiplyInto}'s product over {@code width} columns runs on the native BLAS, either way round. */
+    private static boolean multiplyRunsNative(Geom geo, int width) {
+        int og = geo.cout / geo.groups;
+        int rows = geo.group.rows();
+        return fewOutputs(og, width, rows) || Gemm.takesTransposedOperands(og, width, rows);
     }
 
     /**
@@ -528,8 +532,7 @@ final class ConvOps {
             for (int k = 0; k < geo.groups; k++) {
                 for (int b0 = 0; b0 < n; b0 += chunk) {
                     int count = Math.min(chunk, n - b0);
-                    Block col = columns(geo, x, b0, count, k, scratch,
-                            Gemm.takesTransposedOperands(og, g.rows(), count * g.cols()));
+                    Block col = columns(geo, x, b0, count, k, scratch, weightProductRunsNative(geo, count * g.cols()));
                     Block dy = sideBySide(yd, b0, count, k * og, og, g.cols(), scratch);
                     // The first chunk writes the group's weight gradient, later ones add to it.
                     addProduct(geo, k, dy, col, count * g.cols(), b0 == 0, out, scratch);
@@ -537,6 +540,11 @@ final class ConvOps {
             }
         }
         return out;
+    }
+
+    /** Whether {@link #addProduct}'s product of {@code depth}-long sums runs on the native BLAS. */
+    private static boolean weightProductRunsNative(Geom geo, int depth) {
+        return Gemm.takesTransposedOperands(geo.cout / geo.groups, geo.group.rows(), depth);
     }
 
     /**
@@ -553,7 +561,7 @@ final class ConvOps {
         Block colT = col;
         int br = 1;
         int bc = depth;
-        if (!Gemm.takesTransposedOperands(og, rows, depth)) {
+        if (!weightProductRunsNative(geo, depth)) {
             Object t = scratch.array(Scratch.Slot.TRANSPOSED, single, rows * depth);
             transposeInto(single, col.data, col.offset, rows, depth, t);
             colT = new Block(t, 0);

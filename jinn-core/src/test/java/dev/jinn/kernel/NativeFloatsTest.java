@@ -60,6 +60,31 @@ class NativeFloatsTest {
     }
 
     @Test
+    void aNarrowBlockOfAWideNativeMatrixIsReadInPlace() {
+        // Columns [100, 120) of a 30 x 400 row-major B: the block spans 20 times its elements, as one column
+        // block of a product split over 20 threads does. Java operands that sparse are packed; native ones
+        // cannot be and must be read as they lie.
+        int m = 50;
+        int k = 30;
+        int wide = 400;
+        int n = 20;
+        float[] a = random(m * k, 7);
+        float[] b = random(k * wide, 8);
+        float[] got = new float[m * n];
+        Gemm.gemm(m, n, k, (Object) a, 0, k, 1, copyToNative(b, 0), 100, wide, 1, got, 0);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += (double) a[i * k + p] * b[p * wide + 100 + j];
+                }
+                assertThat((double) got[i * n + j]).as("C[%d][%d]", i, j)
+                        .isCloseTo(s, org.assertj.core.api.Assertions.within(1e-4));
+            }
+        }
+    }
+
+    @Test
     void aNativeOperandThatIsNeitherRowMajorNorTransposedIsRefused() {
         NativeFloats b = copyToNative(random(40 * 40 * 4, 3), 0);
         // Every other row and every other column: no leading dimension describes it.
