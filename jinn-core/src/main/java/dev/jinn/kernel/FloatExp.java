@@ -115,22 +115,11 @@ public final class FloatExp {
     }
 
     /**
-     * Finds the vector kernel (compiled from {@code src/main/vector} against {@code jdk.incubator.vector}) and
-     * keeps it only if it reproduces the scalar bits on a set of awkward inputs; any failure to load it (module
-     * absent, another JDK's incubator API) leaves the scalar loop in charge.
+     * The vector kernel, kept only if it reproduces the scalar bits on a set of awkward inputs.
      */
     private static FloatArrayKernel vectorKernel() {
-        if (!Boolean.parseBoolean(System.getProperty("jinn.vector", "true"))
-                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return null;
-        }
-        try {
-            FloatArrayKernel kernel = (FloatArrayKernel) Class.forName("dev.jinn.kernel.VectorFloatExp")
-                    .getDeclaredConstructor().newInstance();
-            return agreesWithScalar(kernel) ? kernel : null;
-        } catch (Throwable e) {
-            return null;
-        }
+        FloatArrayKernel kernel = VectorKernels.load("VectorFloatExp", FloatArrayKernel.class);
+        return kernel != null && agreesWithScalar(kernel) ? kernel : null;
     }
 
     private static boolean agreesWithScalar(FloatArrayKernel kernel) {

@@ -1,6 +1,7 @@
 package dev.jinn.tensor;
 
 import dev.jinn.kernel.Parallel;
+import dev.jinn.kernel.WideningAdd;
 
 /**
  * Reductions over sets of dims (sum, prod, amax/amin, logsumexp, norms, ...) and scans (cumsum), with their
@@ -340,9 +341,7 @@ final class ReductionOps {
                 return;
             }
             for (int b = b0; b < b1; b++, base += inner) {
-                for (int i = 0; i < w; i++) {
-                    acc[i] += v[base + i];
-                }
+                WideningAdd.addInto(v, base, acc, 0, w);
             }
         } else {
             double[] v = (double[]) x.data;
