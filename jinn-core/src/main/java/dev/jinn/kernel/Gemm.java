@@ -186,6 +186,9 @@ public final class Gemm {
             OuterProduct.run(m, n, a, ao, ar, b, bo, bc, c, co);
             return;
         }
+        if (!MODE.equals("native") && ThinGemm.tryRun(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co)) {
+            return;
+        }
         backendFor(m, n, k).sgemm(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co);
     }
 }
