@@ -121,6 +121,28 @@ public final class Linear extends Layer {
      */
     @Override
     public Tensor forward(Tensor x) {
+        checkInput(x);
+        return x.linear(weight(), bias());
+    }
+
+    /**
+     * {@code second(relu(first(x)))} as one fused op ({@link Tensor#linearReluLinear}), for {@link Sequential};
+     * layers that do not chain (widths or dtypes differ) run one by one, so the error names the layer at fault.
+     *
+     * @param first  the layer before the relu
+     * @param second the layer after it
+     * @param x      the input of {@code first}
+     * @return the output of {@code second}
+     */
+    static Tensor throughRelu(Linear first, Linear second, Tensor x) {
+        first.checkInput(x);
+        if (first.outFeatures != second.inFeatures || second.weight().dtype() != x.dtype()) {
+            return second.forward(first.forward(x).relu());
+        }
+        return x.linearReluLinear(first.weight(), first.bias(), second.weight(), second.bias());
+    }
+
+    private void checkInput(Tensor x) {
         int[] s = x.shape();
         if (s.length == 0 || s[s.length - 1] != inFeatures) {
             throw new IllegalArgumentException(describe() + ": expected input [..., " + inFeatures + "], got "
@@ -131,7 +153,6 @@ public final class Linear extends Layer {
             throw new IllegalArgumentException(describe() + ": input dtype " + x.dtype() + " differs from the weight's "
                     + w.dtype() + " (convert the input, or the layer with to(dtype))");
         }
-        return x.linear(w, bias());
     }
 
     private String describe() {

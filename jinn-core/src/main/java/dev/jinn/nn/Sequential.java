@@ -71,8 +71,15 @@ public final class Sequential extends Layer {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x;
-        for (Layer layer : layers) {
-            y = layer.forward(y);
+        for (int i = 0; i < layers.size(); i++) {
+            // Linear → ReLU → Linear runs as one fused op: the same function without four hidden-width tensors.
+            if (i + 2 < layers.size() && layers.get(i) instanceof Linear first && layers.get(i + 1) instanceof ReLU
+                    && layers.get(i + 2) instanceof Linear second) {
+                y = Linear.throughRelu(first, second, y);
+                i += 2;
+            } else {
+                y = layers.get(i).forward(y);
+            }
         }
         return y;
     }

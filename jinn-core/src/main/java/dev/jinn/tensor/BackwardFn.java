@@ -14,4 +14,11 @@ interface BackwardFn {
      * @return one gradient per input, {@code null} where not needed
      */
     Tensor[] apply(Tensor grad, Node node);
+
+    /**
+     * Called once when the node is released after its backward pass (the graph is not retained): a rule that
+     * owns pooled arrays hands them back here. Most rules hold nothing that needs it.
+     */
+    default void release() {
+    }
 }

@@ -67,7 +67,7 @@ final class LinalgOps {
      * index for both arrays) but not {@code o[base + j] += bias[j]}: two copies and a vector loop take about a
      * third of the time of the scalar loop. The additions, and so the bits, are the same.
      */
-    private static Tensor addRowsInPlace(Tensor out, Tensor b) {
+    static Tensor addRowsInPlace(Tensor out, Tensor b) {
         int n = b.shape[0];
         int rows = n == 0 ? 0 : out.numel / n;
         Tensor bd = b.contiguous && b.offset == 0 ? b : Elementwise.copy(b, b.dtype);

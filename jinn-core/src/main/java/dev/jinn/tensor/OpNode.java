@@ -20,6 +20,9 @@ final class OpNode extends Node {
 
     @Override
     void releaseSaved() {
+        if (rule != null) {
+            rule.release();
+        }
         rule = null;
     }
 

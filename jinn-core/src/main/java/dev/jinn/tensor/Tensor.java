@@ -1913,6 +1913,23 @@ public final class Tensor {
     }
 
     /**
+     * The two-layer perceptron {@code relu(this·w1ᵀ + b1)·w2ᵀ + b2} as one op, the same function as
+     * {@code linear(w1, b1).relu().linear(w2, b2)}: its hidden activations and hidden gradient are kept in
+     * recycled buffers instead of four fresh tensors of the hidden width. {@link dev.jinn.nn.Sequential} uses it
+     * for every Linear → ReLU → Linear run of its layers.
+     *
+     * @param w1 first weight {@code [hidden, in_features]}
+     * @param b1 first bias {@code [hidden]}, or null
+     * @param w2 second weight {@code [out_features, hidden]}
+     * @param b2 second bias {@code [out_features]}, or null
+     * @return the result {@code [..., out_features]} for this tensor {@code [..., in_features]}
+     * @throws IllegalArgumentException when the shapes or dtypes do not fit, naming them
+     */
+    public Tensor linearReluLinear(Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
+        return MlpOps.linearReluLinear(this, w1, b1, w2, b2);
+    }
+
+    /**
      * Matrix product with PyTorch's rules: 1-D operands are promoted to matrices, leading (batch) dims
      * broadcast.
      *

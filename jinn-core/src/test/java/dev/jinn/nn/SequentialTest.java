@@ -63,6 +63,42 @@ class SequentialTest {
     }
 
     @Test
+    void linearReluLinearRunsFusedWithTheComposedValuesAndGradients() {
+        // Two overlapping Linear → ReLU → Linear runs: the first three layers fuse, then ReLU → Linear run alone.
+        Linear l0 = new Linear(3, 8, true, new Rng(11));
+        Linear l2 = new Linear(8, 5, true, new Rng(12));
+        Linear l4 = new Linear(5, 2, false, new Rng(13));
+        Sequential net = new Sequential(l0, new ReLU(), l2, new ReLU(), l4);
+        net.to(DType.FLOAT64);
+        Tensor x = Tensor.randn(new Rng(14), DType.FLOAT64, 6, 3).requiresGrad(true);
+        Tensor y = net.forward(x);
+        Tensor y2 = y.detach();
+        y.sum().backward();
+        Tensor fusedGrad = x.grad().detach();
+        Tensor fusedW0 = l0.weight().grad().detach();
+        x.zeroGrad();
+        net.zeroGrad();
+        Tensor composed = l4.forward(l2.forward(l0.forward(x).relu()).relu());
+        composed.sum().backward();
+        assertThat(y2.allClose(composed.detach(), 0, 1e-14)).isTrue();
+        assertThat(fusedGrad.allClose(x.grad(), 0, 1e-14)).isTrue();
+        assertThat(fusedW0.allClose(l0.weight().grad(), 0, 1e-14)).isTrue();
+        LayerGradCheck.check(new Sequential(new Linear(3, 8, true, new Rng(15)), new ReLU(),
+                new Linear(8, 2, true, new Rng(16))), Tensor.randn(new Rng(17), 4, 3));
+    }
+
+    @Test
+    void aFusedRunThatDoesNotChainNamesTheLayerAtFault() {
+        Sequential net = new Sequential(new Linear(3, 8), new ReLU(), new Linear(7, 2));
+        assertThatThrownBy(() -> net.forward(Tensor.randn(new Rng(18), 4, 3)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Linear(in_features=7, out_features=2): expected input [..., 7], got [4, 8]");
+        assertThatThrownBy(() -> net.forward(Tensor.randn(new Rng(19), 4, 5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Linear(in_features=3, out_features=8): expected input [..., 3], got [4, 5]");
+    }
+
+    @Test
     void badIndicesAndNullLayersAreRejected() {
         Sequential net = new Sequential(new ReLU());
         assertThatThrownBy(() -> net.get(1)).isInstanceOf(IndexOutOfBoundsException.class)
