@@ -1,6 +1,7 @@
 package dev.jinn.nn;
 
 import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Conv2dSpec;
 import dev.jinn.tensor.Tensor;
 
 /**
@@ -63,6 +64,22 @@ public final class Conv2d extends ConvNd {
     @Override
     public Tensor forward(Tensor x) {
         return Tensor.conv2d(x, parameter("weight"), parameter("bias"), stride, padding, dilation, groups);
+    }
+
+    /**
+     * {@code second(relu(first(x)))} as one fused op ({@link Tensor#conv2dReluConv2d}), for {@link Sequential}.
+     *
+     * @param first  the layer before the relu
+     * @param second the layer after it
+     * @param x      the input of {@code first}
+     * @return the output of {@code second}
+     */
+    static Tensor throughRelu(Conv2d first, Conv2d second, Tensor x) {
+        return Tensor.conv2dReluConv2d(x, first.spec(), second.spec());
+    }
+
+    private Conv2dSpec spec() {
+        return new Conv2dSpec(parameter("weight"), parameter("bias"), stride, padding, dilation, groups);
     }
 
     /** The options of a {@link Conv2d}, set as {@link ConvBuilder} describes; every setter returns this builder. */

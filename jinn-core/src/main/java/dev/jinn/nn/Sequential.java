@@ -72,15 +72,29 @@ public final class Sequential extends Layer {
     public Tensor forward(Tensor x) {
         Tensor y = x;
         for (int i = 0; i < layers.size(); i++) {
-            // Linear → ReLU → Linear runs as one fused op: the same function without four hidden-width tensors.
-            if (i + 2 < layers.size() && layers.get(i) instanceof Linear first && layers.get(i + 1) instanceof ReLU
-                    && layers.get(i + 2) instanceof Linear second) {
-                y = Linear.throughRelu(first, second, y);
+            Tensor fused = i + 2 < layers.size() && layers.get(i + 1) instanceof ReLU
+                    ? throughRelu(layers.get(i), layers.get(i + 2), y) : null;
+            if (fused != null) {
+                y = fused;
                 i += 2;
             } else {
                 y = layers.get(i).forward(y);
             }
         }
         return y;
+    }
+
+    /**
+     * {@code second(relu(first(x)))} as one fused op when the two layers are both Linear or both Conv2d (the same
+     * function without the hidden-size intermediate tensors), else null.
+     */
+    private static Tensor throughRelu(Layer first, Layer second, Tensor x) {
+        if (first instanceof Linear a && second instanceof Linear b) {
+            return Linear.throughRelu(a, b, x);
+        }
+        if (first instanceof Conv2d a && second instanceof Conv2d b) {
+            return Conv2d.throughRelu(a, b, x);
+        }
+        return null;
     }
 }

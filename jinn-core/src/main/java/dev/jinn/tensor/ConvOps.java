@@ -51,6 +51,16 @@ final class ConvOps {
 
     static Tensor conv(String op, int nd, Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
             int[] dilation, int groups) {
+        Geom geo = convGeometry(op, nd, input, weight, bias, stride, padding, dilation, groups);
+        return finish(nd, input, bias, conv(geo, toBatched4d(nd, input), toWeight4d(nd, weight)));
+    }
+
+    /**
+     * Validates a convolution's operands and options, naming {@code op} and the values at fault, and returns
+     * its geometry.
+     */
+    static Geom convGeometry(String op, int nd, Tensor input, Tensor weight, Tensor bias, int[] stride,
+            int[] padding, int[] dilation, int groups) {
         checkTensors(op, nd, input, weight, bias, "[out_channels, in_channels/groups, " + kernelDims(nd) + "]");
         checkValues(op, "stride", stride, nd, 1);
         checkValues(op, "padding", padding, nd, 0);
@@ -86,9 +96,8 @@ final class ConvOps {
                     + Shapes.str(input.shape) + ", weight " + Shapes.str(weight.shape) + ", padding " + tuple(padding)
                     + ")");
         }
-        Geom geo = geometry(cin, cout, groups, lift(in, 1), lift(k, 1), lift(stride, 1), lift(padding, 0),
+        return geometry(cin, cout, groups, lift(in, 1), lift(k, 1), lift(stride, 1), lift(padding, 0),
                 lift(dilation, 1), lift(out, 1));
-        return finish(nd, input, bias, conv(geo, toBatched4d(nd, input), toWeight4d(nd, weight)));
     }
 
     static Tensor convTranspose(String op, int nd, Tensor input, Tensor weight, Tensor bias, int[] stride,
@@ -237,7 +246,7 @@ final class ConvOps {
     /** {@code C(x, w)}: x {@code [N, cin, H, W]}, w {@code [cout, cin/groups, KH, KW]}. */
     static Tensor conv(Geom geo, Tensor x, Tensor w) {
         Tensor wt = like(w, x);
-        Tensor out = convKernel(geo, x, wt);
+        Tensor out = convKernel(geo, x, wt, null);
         return Tensor.record("ConvolutionBackward", out, (g, node) -> new Tensor[] {
             node.needs(0) ? transpose(geo, g, wt) : null,
             node.needs(1) ? weightGrad(geo, x, g) : null}, x, wt);
@@ -246,7 +255,7 @@ final class ConvOps {
     /** {@code T(y, w)}: y {@code [N, cout, OH, OW]} → {@code [N, cin, H, W]}. */
     static Tensor transpose(Geom geo, Tensor y, Tensor w) {
         Tensor wt = like(w, y);
-        Tensor out = transposeKernel(geo, y, wt);
+        Tensor out = transposeKernel(geo, y, wt, null);
         return Tensor.record("ConvolutionTransposeBackward", out, (g, node) -> new Tensor[] {
             node.needs(0) ? conv(geo, g, wt) : null,
             node.needs(1) ? weightGrad(geo, g, y) : null}, y, wt);
@@ -259,6 +268,15 @@ final class ConvOps {
         return Tensor.record("ConvolutionWeightBackward", out, (g, node) -> new Tensor[] {
             node.needs(0) ? transpose(geo, yt, g) : null,
             node.needs(1) ? conv(geo, x, g) : null}, x, yt);
+    }
+
+    /** Zeroes a dense floating tensor's elements. */
+    private static void clear(Tensor t) {
+        if (t.dtype == DType.FLOAT32) {
+            Arrays.fill((float[]) t.data, t.offset, t.offset + t.numel, 0f);
+        } else {
+            Arrays.fill((double[]) t.data, t.offset, t.offset + t.numel, 0.0);
+        }
     }
 
     private static Tensor like(Tensor t, Tensor model) {
@@ -391,11 +409,15 @@ final class ConvOps {
         return new Block(side, 0);
     }
 
-    private static Tensor convKernel(Geom geo, Tensor x, Tensor w) {
+    /**
+     * {@code C(x, w)} without recording, into {@code out} (a dense {@code [N, cout, OH, OW]} tensor whose every
+     * element is written; its old contents do not matter) or, when null, into a new tensor.
+     */
+    static Tensor convKernel(Geom geo, Tensor x, Tensor w, Tensor into) {
         Im2col.Geometry g = geo.group;
         int n = x.shape[0];
         Tensor wd = dense(w);
-        Tensor out = Tensor.empty(x.dtype, geo.outShape(n));
+        Tensor out = into != null ? into : Tensor.empty(x.dtype, geo.outShape(n));
         int chunk = imagesPerGemm(geo, n);
         try (Scratch scratch = Scratch.take()) {
             for (int b0 = 0; b0 < n; b0 += chunk) {
@@ -447,10 +469,14 @@ final class ConvOps {
         }
     }
 
-    private static Tensor transposeKernel(Geom geo, Tensor y, Tensor w) {
+    /**
+     * {@code T(y, w)} without recording, into {@code out} (a dense {@code [N, cin, H, W]} tensor, old contents
+     * irrelevant) or, when null, into a new tensor.
+     */
+    static Tensor transposeKernel(Geom geo, Tensor y, Tensor w, Tensor into) {
         Geom direct = directTransposeGeometry(geo);
         if (direct != null) {
-            return convKernel(direct, y, flippedKernel(geo, w));
+            return convKernel(direct, y, flippedKernel(geo, w), into);
         }
         Im2col.Geometry g = geo.group;
         int n = y.shape[0];
@@ -461,7 +487,11 @@ final class ConvOps {
         boolean single = y.dtype == DType.FLOAT32;
         Tensor wd = dense(w);
         Tensor yd = dense(y);
-        Tensor out = Tensor.empty(y.dtype, geo.inShape(n));
+        Tensor out = into != null ? into : Tensor.empty(y.dtype, geo.inShape(n));
+        if (into != null) {
+            // col2im adds into the output: a recycled one starts from zero like a fresh one.
+            clear(out);
+        }
         int chunk = imagesPerGemm(geo, n);
         ColumnBatch.Images image0 = new ColumnBatch.Images(out.data, 0, geo.cin * plane, plane, g.width(), 1);
         try (Scratch scratch = Scratch.take()) {
@@ -521,7 +551,8 @@ final class ConvOps {
         return Elementwise.copy(view, w.dtype).reshape(geo.cin, og, g.kernelH(), g.kernelW());
     }
 
-    private static Tensor weightKernel(Geom geo, Tensor x, Tensor y) {
+    /** {@code W(x, y)} without recording, into a new tensor. */
+    static Tensor weightKernel(Geom geo, Tensor x, Tensor y) {
         Im2col.Geometry g = geo.group;
         int n = x.shape[0];
         int og = geo.cout / geo.groups;

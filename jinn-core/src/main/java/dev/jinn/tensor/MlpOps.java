@@ -2,9 +2,7 @@ package dev.jinn.tensor;
 
 import dev.jinn.kernel.Gemm;
 import dev.jinn.kernel.Parallel;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The two-layer perceptron {@code relu(x·W1ᵀ + b1)·W2ᵀ + b2} as one recorded op: the subnet of FrEIA's quick
@@ -56,73 +54,25 @@ final class MlpOps {
         if (b2 != null) {
             LinalgOps.addRowsInPlace(y, b2);
         }
-        List<Tensor> inputs = new ArrayList<>(List.of(x, w1));
-        if (b1 != null) {
-            inputs.add(b1);
-        }
-        inputs.add(w2);
-        if (b2 != null) {
-            inputs.add(b2);
-        }
-        boolean recorded = false;
-        if (GradMode.isEnabled()) {
-            for (Tensor t : inputs) {
-                recorded |= t.gradEdge() != null;
-            }
-        }
-        if (!recorded) {
-            BufferPool.give(h);
-            return y;
-        }
-        return Tensor.record("LinearReluLinearBackward", y,
-                new Backward(x, xc, w1, b1, w2, b2, h, rows), inputs.toArray(new Tensor[0]));
+        return new Backward(x, xc, w1, b1, w2, b2, h, rows).record("LinearReluLinearBackward", y);
     }
 
-    /** The backward rule; it owns the pooled hidden activations until the node is released. */
-    private static final class Backward implements BackwardFn {
-        private final Tensor x;
+    /** The backward rule of one fused perceptron. */
+    private static final class Backward extends FusedPair {
+        /** x as a contiguous tensor, the A operand of the weight gradient's product. */
         private final Tensor xc;
-        private final Tensor w1;
-        private final Tensor b1;
-        private final Tensor w2;
-        private final Tensor b2;
+        /** The rows of x (its leading dims flattened). */
         private final int rows;
-        private Object h;
 
         Backward(Tensor x, Tensor xc, Tensor w1, Tensor b1, Tensor w2, Tensor b2, Object h, int rows) {
-            this.x = x;
+            super(x, w1, b1, w2, b2, h);
             this.xc = xc;
-            this.w1 = w1;
-            this.b1 = b1;
-            this.w2 = w2;
-            this.b2 = b2;
-            this.h = h;
             this.rows = rows;
         }
 
-        @Override
-        public Tensor[] apply(Tensor g, Node node) {
-            Tensor[] grads = GradMode.isEnabled() ? recorded(g) : fused(g, node);
-            // Inputs in record order: x, w1, [b1], w2, [b2].
-            List<Tensor> wanted = new ArrayList<>(Arrays.asList(grads[0], grads[1]));
-            if (b1 != null) {
-                wanted.add(grads[2]);
-            }
-            wanted.add(grads[3]);
-            if (b2 != null) {
-                wanted.add(grads[4]);
-            }
-            Tensor[] result = wanted.toArray(new Tensor[0]);
-            for (int i = 0; i < result.length; i++) {
-                if (!node.needs(i)) {
-                    result[i] = null;
-                }
-            }
-            return result;
-        }
-
         /** The five gradients {@code (x, w1, b1, w2, b2)} from the saved activations and pooled scratch. */
-        private Tensor[] fused(Tensor g, Node node) {
+        @Override
+        Tensor[] fused(Tensor g, Node node) {
             DType type = x.dtype;
             int in = w1.shape[1];
             int hidden = w1.shape[0];
@@ -132,7 +82,7 @@ final class MlpOps {
             // gh = (g·w2) ⊙ relu'(pre), with relu'(pre) read from h = relu(pre): h > 0 exactly where pre > 0.
             gemm(type, rows, hidden, out, gc.data, gc.offset, out, 1, w2.data, w2.offset, w2.strides[0],
                     w2.strides[1], gh, 0);
-            maskByActivation(type, gh, h, rows * hidden);
+            FusedPair.maskByActivation(type, gh, h, rows * hidden);
             Tensor ghT = new Tensor(gh, type, new int[] {rows, hidden});
             int[] xShape = x.shape;
             Tensor gx = null;
@@ -157,20 +107,8 @@ final class MlpOps {
             return new Tensor[] {gx, gw1, gb1, gw2, gb2};
         }
 
-        /** Whether the input at logical position {@code p} of (x, w1, b1, w2, b2) needs a gradient. */
-        private boolean needed(Node node, int p) {
-            int index = p;
-            if (p >= 3 && b1 == null) {
-                index--;
-            }
-            return node.needs(index);
-        }
-
-        /**
-         * The same gradients as differentiable ops, recomputing the hidden activations from the inputs, for a
-         * backward pass that is itself recorded.
-         */
-        private Tensor[] recorded(Tensor g) {
+        @Override
+        Tensor[] recorded(Tensor g) {
             int in = w1.shape[1];
             int hidden = w1.shape[0];
             int out = w2.shape[0];
@@ -185,12 +123,6 @@ final class MlpOps {
                 b1 == null ? null : gpre2.sum(0),
                 g2.transpose(0, 1).matmul(act.reshape(rows, hidden)),
                 b2 == null ? null : g2.sum(0)};
-        }
-
-        @Override
-        public void release() {
-            BufferPool.give(h);
-            h = null;
         }
     }
 
@@ -232,30 +164,6 @@ final class MlpOps {
                         }
                     }
                     System.arraycopy(s, 0, o, r * n, n);
-                }
-            });
-        }
-    }
-
-    /**
-     * {@code g[i] *= step(h[i])} with relu's derivative as arithmetic (1 where h &gt; 0, 0 where h = 0, NaN for
-     * NaN), as in the unfused relu backward, so the loop has no branch.
-     */
-    private static void maskByActivation(DType type, Object g, Object h, int n) {
-        if (type == DType.FLOAT32) {
-            float[] gs = (float[]) g;
-            float[] hs = (float[]) h;
-            Parallel.forRange(n, 1, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    gs[i] = gs[i] * Math.min(Math.max(hs[i] * 0x1p100f * 0x1p100f, 0f), 1f);
-                }
-            });
-        } else {
-            double[] gs = (double[]) g;
-            double[] hs = (double[]) h;
-            Parallel.forRange(n, 1, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    gs[i] = gs[i] * Math.min(Math.max(hs[i] * 0x1p600 * 0x1p600, 0), 1);
                 }
             });
         }

@@ -2083,6 +2083,23 @@ public final class Tensor {
     }
 
     /**
+     * Two 2-D convolutions with a relu between them, {@code second(relu(first(input)))}, as one op: the same
+     * function as the three applied in turn, with the hidden activations and their gradient kept in recycled
+     * buffers instead of five fresh tensors of the hidden size. {@link dev.jinn.nn.Sequential} uses it for every
+     * Conv2d → ReLU → Conv2d run of its layers.
+     *
+     * @param input  {@code [N, Cin, H, W]} (an unbatched {@code [Cin, H, W]} runs the three ops in turn)
+     * @param first  the first convolution
+     * @param second the second convolution, whose input channels are the first's outputs
+     * @return the second convolution's output
+     * @throws IllegalArgumentException when a convolution's shapes, dtypes or options do not fit, as
+     *                                  {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int)} names them
+     */
+    public static Tensor conv2dReluConv2d(Tensor input, Conv2dSpec first, Conv2dSpec second) {
+        return ConvPairOps.convReluConv(input, first, second);
+    }
+
+    /**
      * 1-D transposed convolution (the adjoint of {@link #conv1d}) with stride 1, no padding, one group.
      *
      * @param input  {@code [N, Cin, L]} or {@code [Cin, L]}
