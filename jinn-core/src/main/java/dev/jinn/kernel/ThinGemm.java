@@ -23,8 +23,8 @@ final class ThinGemm {
     /** The vector loops need at least a register of contiguous values along their long side. */
     private static final int LONG = 16;
 
-    /** The vector kernel, or null where the vector API is not usable. */
-    private static final Kernel VECTOR = VectorKernels.load("VectorThinGemm", Kernel.class);
+    /** The vector kernel, or null where the vector API is not usable; {@link DirectConv} runs on it too. */
+    static final Kernel VECTOR = VectorKernels.load("VectorThinGemm", Kernel.class);
 
     private ThinGemm() {
     }
@@ -49,7 +49,8 @@ final class ThinGemm {
         void dots(int m, int n, int k, float[] a, int ao, int ar, float[] b, int bo, int bc, float[] c, int co);
 
         /**
-         * {@code C[i,:] = Σₖ A[ao + i·ar + k·ac]·B[bo + k·br + :]}: B's rows contiguous.
+         * {@code C[i,:] = Σₖ A[ao + i·ar + k·ac]·B[bo + k·br + :]}, or {@code C[i,:] +=} that sum: B's rows
+         * contiguous.
          *
          * @param m  rows of C
          * @param n  columns of C
@@ -63,9 +64,10 @@ final class ThinGemm {
          * @param br B's row stride
          * @param c  C's storage, contiguous rows of n
          * @param co C's offset
+         * @param accumulate add to C's values instead of overwriting them
          */
         void rowUpdates(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br, float[] c,
-                int co);
+                int co, boolean accumulate);
     }
 
     /**
@@ -96,12 +98,12 @@ final class ThinGemm {
             return true;
         }
         if (rows) {
-            VECTOR.rowUpdates(m, n, k, a, ao, ar, ac, b, bo, br, c, co);
+            VECTOR.rowUpdates(m, n, k, a, ao, ar, ac, b, bo, br, c, co, false);
             return true;
         }
         // One result column: C as [1, m] = Bᵀ·Aᵀ, whose B-side rows are A's contiguous columns.
         if (n == 1 && ar == 1 && m >= LONG) {
-            VECTOR.rowUpdates(1, m, k, b, bo, 0, br, a, ao, ac, c, co);
+            VECTOR.rowUpdates(1, m, k, b, bo, 0, br, a, ao, ac, c, co, false);
             return true;
         }
         return false;

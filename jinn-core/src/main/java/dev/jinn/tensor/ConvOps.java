@@ -1,6 +1,7 @@
 package dev.jinn.tensor;
 
 import dev.jinn.kernel.ColumnBatch;
+import dev.jinn.kernel.DirectConv;
 import dev.jinn.kernel.Gemm;
 import dev.jinn.kernel.Im2col;
 import dev.jinn.kernel.NativeFloats;
@@ -418,6 +419,11 @@ final class ConvOps {
         int n = x.shape[0];
         Tensor wd = dense(w);
         Tensor out = into != null ? into : Tensor.empty(x.dtype, geo.outShape(n));
+        if (runsDirect(geo, x)) {
+            DirectConv.forward(g, n, geo.cout, (float[]) x.data, x.offset, x.strides[0], x.strides[1], x.strides[2],
+                    x.strides[3], (float[]) wd.data, wd.offset, (float[]) out.data, out.offset);
+            return out;
+        }
         int chunk = imagesPerGemm(geo, n);
         try (Scratch scratch = Scratch.take()) {
             for (int b0 = 0; b0 < n; b0 += chunk) {
@@ -430,6 +436,14 @@ final class ConvOps {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether a float32 convolution (or its weight gradient) runs as {@link DirectConv}: few output channels,
+     * where im2col's copy of every value per tap would cost more than the products.
+     */
+    private static boolean runsDirect(Geom geo, Tensor x) {
+        return x.dtype == DType.FLOAT32 && DirectConv.applies(geo.group, geo.cout, geo.groups);
     }
 
     /** Whether {@link #multiplyInto}'s product over {@code width} columns runs on the native BLAS, either way round. */
@@ -558,6 +572,11 @@ final class ConvOps {
         int og = geo.cout / geo.groups;
         Tensor yd = dense(y);
         Tensor out = Tensor.empty(x.dtype, geo.weightShape());
+        if (runsDirect(geo, x)) {
+            DirectConv.weightGradient(g, n, geo.cout, (float[]) x.data, x.offset, x.strides[0], x.strides[1],
+                    x.strides[2], x.strides[3], (float[]) yd.data, yd.offset, (float[]) out.data);
+            return out;
+        }
         int chunk = imagesPerGemm(geo, n);
         try (Scratch scratch = Scratch.take()) {
             for (int k = 0; k < geo.groups; k++) {

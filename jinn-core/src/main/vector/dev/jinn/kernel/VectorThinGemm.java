@@ -53,7 +53,7 @@ final class VectorThinGemm implements ThinGemm.Kernel {
 
     @Override
     public void rowUpdates(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br,
-            float[] c, int co) {
+            float[] c, int co, boolean accumulate) {
         int step = FLOATS.length();
         int bound4 = n - n % (4 * step);
         int bound = FLOATS.loopBound(n);
@@ -62,10 +62,12 @@ final class VectorThinGemm implements ThinGemm.Kernel {
             int ci = co + i * n;
             int j = 0;
             for (; j < bound4; j += 4 * step) {
-                FloatVector s0 = FloatVector.zero(FLOATS);
-                FloatVector s1 = FloatVector.zero(FLOATS);
-                FloatVector s2 = FloatVector.zero(FLOATS);
-                FloatVector s3 = FloatVector.zero(FLOATS);
+                FloatVector s0 = accumulate ? FloatVector.fromArray(FLOATS, c, ci + j) : FloatVector.zero(FLOATS);
+                FloatVector s1 = accumulate ? FloatVector.fromArray(FLOATS, c, ci + j + step) : FloatVector.zero(FLOATS);
+                FloatVector s2 = accumulate ? FloatVector.fromArray(FLOATS, c, ci + j + 2 * step)
+                        : FloatVector.zero(FLOATS);
+                FloatVector s3 = accumulate ? FloatVector.fromArray(FLOATS, c, ci + j + 3 * step)
+                        : FloatVector.zero(FLOATS);
                 for (int p = 0; p < k; p++) {
                     FloatVector x = FloatVector.broadcast(FLOATS, a[ai + p * ac]);
                     int bp = bo + p * br + j;
@@ -80,7 +82,7 @@ final class VectorThinGemm implements ThinGemm.Kernel {
                 s3.intoArray(c, ci + j + 3 * step);
             }
             for (; j < bound; j += step) {
-                FloatVector s0 = FloatVector.zero(FLOATS);
+                FloatVector s0 = accumulate ? FloatVector.fromArray(FLOATS, c, ci + j) : FloatVector.zero(FLOATS);
                 for (int p = 0; p < k; p++) {
                     s0 = FloatVector.broadcast(FLOATS, a[ai + p * ac]).fma(FloatVector.fromArray(FLOATS, b, bo + p * br + j),
                             s0);
@@ -88,7 +90,7 @@ final class VectorThinGemm implements ThinGemm.Kernel {
                 s0.intoArray(c, ci + j);
             }
             for (; j < n; j++) {
-                float s = 0f;
+                float s = accumulate ? c[ci + j] : 0f;
                 for (int p = 0; p < k; p++) {
                     s = Math.fma(a[ai + p * ac], b[bo + p * br + j], s);
                 }
