@@ -85,6 +85,9 @@ final class ConvPairOps {
                 needed(node, 3) ? ConvOps.weightKernel(geo2, hidden, g) : null,
                 needed(node, 4) ? channelSums(g) : null};
             BufferPool.give(gh);
+            for (Tensor t : grads) {
+                Tensor.adoptable(t);
+            }
             return grads;
         }
 

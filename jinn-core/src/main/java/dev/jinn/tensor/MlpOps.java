@@ -104,7 +104,8 @@ final class MlpOps {
             }
             Tensor gb2 = b2 != null && needed(node, 4) ? gc.reshape(rows, out).sum(0) : null;
             BufferPool.give(gh);
-            return new Tensor[] {gx, gw1, gb1, gw2, gb2};
+            return new Tensor[] {Tensor.adoptable(gx), Tensor.adoptable(gw1), Tensor.adoptable(gb1),
+                Tensor.adoptable(gw2), Tensor.adoptable(gb2)};
         }
 
         @Override

@@ -40,6 +40,11 @@ public final class Tensor {
     Node gradFn;
     int outputIndex;
     private Tensor grad;
+    /**
+     * Set on a gradient that a backward rule made in fresh storage which nothing else references (see
+     * {@link #adoptable}); a leaf receiving it as its first gradient keeps it instead of copying it.
+     */
+    private boolean adoptable;
     private AccumulateGrad sink;
 
     Tensor(Object data, DType dtype, int[] shape, int[] strides, int offset) {
@@ -758,7 +763,29 @@ public final class Tensor {
      * of it, and a leaf's grad must be its own (optimizers update grads in place).
      */
     void accumulateGrad(Tensor g) {
+        if (grad == null && g.adoptable && g.dtype == dtype && g.contiguous && g.offset == 0
+                && Arrays.equals(g.shape, shape)) {
+            // The rule's own fresh result: no one else can see or change it, so it becomes the grad as it is.
+            g.adoptable = false;
+            grad = g;
+            return;
+        }
         grad = grad == null ? Elementwise.copy(g, dtype) : grad.add(g.dtype == dtype ? g : g.to(dtype));
+    }
+
+    /**
+     * Marks a gradient made by a backward rule in fresh storage that nothing else references, so that a leaf
+     * may keep it as its grad without a copy (PyTorch's AccumulateGrad does the same when it holds the only
+     * reference). Only for tensors the rule allocated itself and returns once, never for views or inputs.
+     *
+     * @param g the rule's fresh gradient, or null
+     * @return g
+     */
+    static Tensor adoptable(Tensor g) {
+        if (g != null) {
+            g.adoptable = true;
+        }
+        return g;
     }
 
     /** Marks this fresh result as produced by {@code node}. */
