@@ -12,6 +12,14 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorThinGemm implements ThinGemm.Kernel {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
 
+    /**
+     * Zeros that a written (not accumulated) row starts from, grown on demand and never written. Starting every
+     * row with a load, from C or from here, keeps the accumulators free of a merge between two kinds of vector
+     * (a conditional load-or-zero), which JDK 17's compiler cannot keep in registers: once both kinds had been
+     * seen it fell back to boxed vectors, 20 times slower.
+     */
+    private static volatile float[] zeros = new float[1024];
+
     /** Instantiated by name from {@link ThinGemm}. */
     VectorThinGemm() {
     }
@@ -57,17 +65,17 @@ final class VectorThinGemm implements ThinGemm.Kernel {
         int step = FLOATS.length();
         int bound4 = n - n % (4 * step);
         int bound = FLOATS.loopBound(n);
+        float[] start = accumulate ? c : zeros(n);
         for (int i = 0; i < m; i++) {
             int ai = ao + i * ar;
             int ci = co + i * n;
+            int si = accumulate ? ci : 0;
             int j = 0;
             for (; j < bound4; j += 4 * step) {
-                FloatVector s0 = accumulate ? FloatVector.fromArray(FLOATS, c, ci + j) : FloatVector.zero(FLOATS);
-                FloatVector s1 = accumulate ? FloatVector.fromArray(FLOATS, c, ci + j + step) : FloatVector.zero(FLOATS);
-                FloatVector s2 = accumulate ? FloatVector.fromArray(FLOATS, c, ci + j + 2 * step)
-                        : FloatVector.zero(FLOATS);
-                FloatVector s3 = accumulate ? FloatVector.fromArray(FLOATS, c, ci + j + 3 * step)
-                        : FloatVector.zero(FLOATS);
+                FloatVector s0 = FloatVector.fromArray(FLOATS, start, si + j);
+                FloatVector s1 = FloatVector.fromArray(FLOATS, start, si + j + step);
+                FloatVector s2 = FloatVector.fromArray(FLOATS, start, si + j + 2 * step);
+                FloatVector s3 = FloatVector.fromArray(FLOATS, start, si + j + 3 * step);
                 for (int p = 0; p < k; p++) {
                     FloatVector x = FloatVector.broadcast(FLOATS, a[ai + p * ac]);
                     int bp = bo + p * br + j;
@@ -82,7 +90,7 @@ final class VectorThinGemm implements ThinGemm.Kernel {
                 s3.intoArray(c, ci + j + 3 * step);
             }
             for (; j < bound; j += step) {
-                FloatVector s0 = accumulate ? FloatVector.fromArray(FLOATS, c, ci + j) : FloatVector.zero(FLOATS);
+                FloatVector s0 = FloatVector.fromArray(FLOATS, start, si + j);
                 for (int p = 0; p < k; p++) {
                     s0 = FloatVector.broadcast(FLOATS, a[ai + p * ac]).fma(FloatVector.fromArray(FLOATS, b, bo + p * br + j),
                             s0);
@@ -90,12 +98,22 @@ final class VectorThinGemm implements ThinGemm.Kernel {
                 s0.intoArray(c, ci + j);
             }
             for (; j < n; j++) {
-                float s = accumulate ? c[ci + j] : 0f;
+                float s = start[si + j];
                 for (int p = 0; p < k; p++) {
                     s = Math.fma(a[ai + p * ac], b[bo + p * br + j], s);
                 }
                 c[ci + j] = s;
             }
         }
+    }
+
+    /** At least {@code n} zeros. */
+    private static float[] zeros(int n) {
+        float[] z = zeros;
+        if (z.length < n) {
+            z = new float[Math.max(n, 2 * z.length)];
+            zeros = z;
+        }
+        return z;
     }
 }
