@@ -439,11 +439,12 @@ final class ConvOps {
     }
 
     /**
-     * Whether a float32 convolution (or its weight gradient) runs as {@link DirectConv}: few output channels,
-     * where im2col's copy of every value per tap would cost more than the products.
+     * Whether a float32 convolution (or its weight gradient) runs as {@link DirectConv}: few output channels from
+     * many input values per output, where im2col's copy of every value per tap would cost more than the products.
      */
     private static boolean runsDirect(Geom geo, Tensor x) {
-        return x.dtype == DType.FLOAT32 && DirectConv.applies(geo.group, geo.cout, geo.groups);
+        return x.dtype == DType.FLOAT32 && geo.group.rows() >= DirectConv.MIN_ROWS
+                && DirectConv.applies(geo.group, geo.cout, geo.groups);
     }
 
     /** Whether {@link #multiplyInto}'s product over {@code width} columns runs on the native BLAS, either way round. */
