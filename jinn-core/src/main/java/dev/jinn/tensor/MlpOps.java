@@ -96,13 +96,13 @@ final class MlpOps {
                 gw1 = Tensor.empty(type, new int[] {hidden, in});
                 gemm(type, hidden, in, rows, gh, 0, 1, hidden, xc.data, xc.offset, in, 1, gw1.data, 0);
             }
-            Tensor gb1 = b1 != null && needed(node, 2) ? ghT.sum(0) : null;
+            Tensor gb1 = needed(node, 2) ? ghT.sum(0) : null;
             Tensor gw2 = null;
             if (needed(node, 3)) {
                 gw2 = Tensor.empty(type, new int[] {out, hidden});
                 gemm(type, out, hidden, rows, gc.data, gc.offset, 1, out, h, 0, hidden, 1, gw2.data, 0);
             }
-            Tensor gb2 = b2 != null && needed(node, 4) ? gc.reshape(rows, out).sum(0) : null;
+            Tensor gb2 = needed(node, 4) ? gc.reshape(rows, out).sum(0) : null;
             BufferPool.give(gh);
             return new Tensor[] {Tensor.adoptable(gx), Tensor.adoptable(gw1), Tensor.adoptable(gb1),
                 Tensor.adoptable(gw2), Tensor.adoptable(gb2)};
