@@ -27,7 +27,7 @@ public final class DirectConv {
      * Fewest column-matrix rows (input channels × taps) for which the direct form pays: below it im2col's copy
      * is small and the blocked product runs as fast (an i-ResNet block of 16 channels has 144 rows).
      */
-    public static final int MIN_ROWS = 256;
+    static final int MIN_ROWS = 256;
 
     private DirectConv() {
     }
@@ -49,6 +49,19 @@ public final class DirectConv {
                 && g.outW() == g.width() + 2 * g.padW() - g.dilationW() * (g.kernelW() - 1);
         return ThinGemm.VECTOR != null && groups == 1 && g.strideH() == 1 && g.strideW() == 1
                 && g.kernelH() * g.kernelW() > 1 && outputs <= MAX_OUTPUTS && fits;
+    }
+
+    /**
+     * Whether a convolution should be computed here: it {@link #applies}, and its column matrix has at least
+     * {@value #MIN_ROWS} rows, so that im2col's copy would cost more than the products.
+     *
+     * @param g       the geometry of the (single) channel group
+     * @param outputs output channels
+     * @param groups  channel groups
+     * @return true when the direct form is both possible and worthwhile
+     */
+    public static boolean pays(Im2col.Geometry g, int outputs, int groups) {
+        return g.rows() >= MIN_ROWS && applies(g, outputs, groups);
     }
 
     /** The padded plane of one input channel: its size, row width and the zero tail the last shifts read. */

@@ -182,12 +182,15 @@ public final class Gemm {
      */
     public static void gemm(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br,
             int bc, float[] c, int co) {
-        if (k == 1 && !MODE.equals("native")) {
-            OuterProduct.run(m, n, a, ao, ar, b, bo, bc, c, co);
-            return;
-        }
-        if (!MODE.equals("native") && ThinGemm.tryRun(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co)) {
-            return;
+        // Outer products and thin products run in Java unless every product must go to the native library.
+        if (!MODE.equals("native")) {
+            if (k == 1) {
+                OuterProduct.run(m, n, a, ao, ar, b, bo, bc, c, co);
+                return;
+            }
+            if (ThinGemm.tryRun(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co)) {
+                return;
+            }
         }
         backendFor(m, n, k).sgemm(m, n, k, a, ao, ar, ac, b, bo, br, bc, c, co);
     }

@@ -50,7 +50,7 @@ public final class WideningAdd {
      *
      * @return true when {@code jdk.incubator.vector} is loaded and enabled
      */
-    public static boolean vectorised() {
+    static boolean vectorised() {
         return VECTOR != null;
     }
 
@@ -63,7 +63,7 @@ public final class WideningAdd {
      * @param ao  their start
      * @param n   number of elements
      */
-    public static void addIntoScalar(float[] v, int vo, double[] acc, int ao, int n) {
+    static void addIntoScalar(float[] v, int vo, double[] acc, int ao, int n) {
         for (int i = 0; i < n; i++) {
             acc[ao + i] += v[vo + i];
         }

@@ -30,28 +30,6 @@ final class BufferPool {
     }
 
     /**
-     * A float array of exactly {@code n} elements with unspecified contents.
-     *
-     * @param n the length
-     * @return a recycled array, or a new one
-     */
-    static float[] floats(int n) {
-        Object a = take(DType.FLOAT32, n);
-        return a != null ? (float[]) a : new float[n];
-    }
-
-    /**
-     * A double array of exactly {@code n} elements with unspecified contents.
-     *
-     * @param n the length
-     * @return a recycled array, or a new one
-     */
-    static double[] doubles(int n) {
-        Object a = take(DType.FLOAT64, n);
-        return a != null ? (double[]) a : new double[n];
-    }
-
-    /**
      * A float32 or float64 array of exactly {@code n} elements with unspecified contents.
      *
      * @param type FLOAT32 or FLOAT64
@@ -59,7 +37,8 @@ final class BufferPool {
      * @return a recycled array, or a new one
      */
     static Object array(DType type, int n) {
-        return type == DType.FLOAT32 ? floats(n) : doubles(n);
+        Object a = take(type, n);
+        return a != null ? a : ElementAccess.allocate(type, n);
     }
 
     /**

@@ -271,15 +271,6 @@ final class ConvOps {
             node.needs(1) ? conv(geo, x, g) : null}, x, yt);
     }
 
-    /** Zeroes a dense floating tensor's elements. */
-    private static void clear(Tensor t) {
-        if (t.dtype == DType.FLOAT32) {
-            Arrays.fill((float[]) t.data, t.offset, t.offset + t.numel, 0f);
-        } else {
-            Arrays.fill((double[]) t.data, t.offset, t.offset + t.numel, 0.0);
-        }
-    }
-
     private static Tensor like(Tensor t, Tensor model) {
         return t.dtype == model.dtype ? t : t.to(model.dtype);
     }
@@ -443,8 +434,7 @@ final class ConvOps {
      * many input values per output, where im2col's copy of every value per tap would cost more than the products.
      */
     private static boolean runsDirect(Geom geo, Tensor x) {
-        return x.dtype == DType.FLOAT32 && geo.group.rows() >= DirectConv.MIN_ROWS
-                && DirectConv.applies(geo.group, geo.cout, geo.groups);
+        return x.dtype == DType.FLOAT32 && DirectConv.pays(geo.group, geo.cout, geo.groups);
     }
 
     /** Whether {@link #multiplyInto}'s product over {@code width} columns runs on the native BLAS, either way round. */
@@ -472,14 +462,14 @@ final class ConvOps {
             // colᵀ (width × rows) · W_kᵀ (rows × og): the orientation BLAS runs fast for few output channels;
             // the per-image scatter transposes it back in the same pass.
             Object product = scratch.array(Scratch.Slot.SIDE, single, width * og);
-            gemm(single, width, og, rows, col.data, col.offset, 1, width, wd.data, wo, 1, rows, product, 0);
+            LinalgOps.gemm(single, width, og, rows, col.data, col.offset, 1, width, wd.data, wo, 1, rows, product, 0);
             ColumnBatch.scatterTransposed(product, og, cols, count, out.data, oo, geo.cout * cols);
         } else if (count == 1) {
             // W_k (og × rows) · col (rows × cols) is already the image's output block.
-            gemm(single, og, width, rows, wd.data, wo, rows, 1, col.data, col.offset, width, 1, out.data, oo);
+            LinalgOps.gemm(single, og, width, rows, wd.data, wo, rows, 1, col.data, col.offset, width, 1, out.data, oo);
         } else {
             Object product = scratch.array(Scratch.Slot.SIDE, single, og * width);
-            gemm(single, og, width, rows, wd.data, wo, rows, 1, col.data, col.offset, width, 1, product, 0);
+            LinalgOps.gemm(single, og, width, rows, wd.data, wo, rows, 1, col.data, col.offset, width, 1, product, 0);
             ColumnBatch.scatter(product, og, cols, count, out.data, oo, geo.cout * cols);
         }
     }
@@ -505,7 +495,7 @@ final class ConvOps {
         Tensor out = into != null ? into : Tensor.empty(y.dtype, geo.inShape(n));
         if (into != null) {
             // col2im adds into the output: a recycled one starts from zero like a fresh one.
-            clear(out);
+            out.fill(0.0);
         }
         int chunk = imagesPerGemm(geo, n);
         ColumnBatch.Images image0 = new ColumnBatch.Images(out.data, 0, geo.cin * plane, plane, g.width(), 1);
@@ -518,7 +508,7 @@ final class ConvOps {
                     Block src = sideBySide(yd, b0, count, k * og, og, cols, scratch);
                     // col = W_kᵀ · y: W_k is og × rows, read transposed. The fresh output is zero, so col2im's
                     // adding is writing, and the images of a chunk are disjoint.
-                    gemm(single, rows, width, og, wd.data, wd.offset + k * og * rows, 1, rows, src.data,
+                    LinalgOps.gemm(single, rows, width, og, wd.data, wd.offset + k * og * rows, 1, rows, src.data,
                             src.offset, width, 1, col, 0);
                     ColumnBatch.col2im(g, col, count, image0.shift((b0 * geo.cin + k * g.channels()) * plane));
                 }
@@ -621,7 +611,7 @@ final class ConvOps {
         }
         int wo = k * og * rows;
         Object dst = write ? out.data : scratch.array(Scratch.Slot.PART, single, og * rows);
-        gemm(single, og, rows, depth, dy.data, dy.offset, depth, 1, colT.data, colT.offset, br, bc, dst,
+        LinalgOps.gemm(single, og, rows, depth, dy.data, dy.offset, depth, 1, colT.data, colT.offset, br, bc, dst,
                 write ? wo : 0);
         if (!write) {
             addInto(single, dst, out.data, wo, og * rows);
@@ -657,15 +647,6 @@ final class ConvOps {
     }
 
     /** A product of operands from {@link Block}s: arrays of the tensors' type, float32 ones also native memory. */
-    private static void gemm(boolean single, int m, int n, int k, Object a, int ao, int ar, int ac, Object b, int bo,
-            int br, int bc, Object c, int co) {
-        if (single) {
-            Gemm.gemm(m, n, k, a, ao, ar, ac, b, bo, br, bc, (float[]) c, co);
-        } else {
-            Gemm.gemm(m, n, k, (double[]) a, ao, ar, ac, (double[]) b, bo, br, bc, (double[]) c, co);
-        }
-    }
-
     private static void addInto(boolean single, Object src, Object dst, int dstOffset, int count) {
         if (single) {
             float[] s = (float[]) src;

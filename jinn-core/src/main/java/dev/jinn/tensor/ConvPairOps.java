@@ -43,10 +43,10 @@ final class ConvPairOps {
             throw e;
         }
         ConvOps.convKernel(geo1, x, first.weight(), hidden);
-        biasRelu(type, h, first.bias(), n, geo1.cout(), Shapes.numel(hiddenShape) / Math.max(1, n * geo1.cout()));
+        addChannelBias(hidden, first.bias(), true);
         Tensor y = ConvOps.convKernel(geo2, hidden, second.weight(), null);
         if (second.bias() != null) {
-            addChannelBias(y, second.bias());
+            addChannelBias(y, second.bias(), false);
         }
         return new Backward(x, first, second, geo1, geo2, hidden).record("ConvReluConvBackward", y);
     }
@@ -106,57 +106,33 @@ final class ConvPairOps {
     }
 
     /**
-     * {@code h[b, c, :] = max(h[b, c, :] + bias[c], 0)} over each image's channel planes of {@code plane}
-     * values; without a bias only the relu.
+     * Adds {@code bias[c]} to every value of channel c of the dense {@code [N, C, ...]} tensor t in place, and with
+     * {@code relu} applies {@code max(·, 0)} in the same pass; a null bias adds zeros.
      */
-    private static void biasRelu(DType type, Object h, Tensor bias, int n, int channels, int plane) {
-        double[] b = biasValues(bias, channels);
-        if (type == DType.FLOAT32) {
-            float[] o = (float[]) h;
-            Parallel.forRange(n * channels, plane, (from, to) -> {
-                for (int t = from; t < to; t++) {
-                    float bc = (float) b[t % channels];
-                    int p = t * plane;
-                    for (int j = p; j < p + plane; j++) {
-                        o[j] = Math.max(o[j] + bc, 0f);
+    private static void addChannelBias(Tensor t, Tensor bias, boolean relu) {
+        int planes = t.shape[0] * t.shape[1];
+        int plane = t.numel / Math.max(1, planes);
+        double[] b = biasValues(bias, t.shape[1]);
+        if (t.dtype == DType.FLOAT32) {
+            float[] o = (float[]) t.data;
+            Parallel.forRange(planes, plane, (from, to) -> {
+                for (int p = from; p < to; p++) {
+                    float bc = (float) b[p % b.length];
+                    for (int j = p * plane; j < (p + 1) * plane; j++) {
+                        o[j] = relu ? Math.max(o[j] + bc, 0f) : o[j] + bc;
                     }
                 }
             });
         } else {
-            double[] o = (double[]) h;
-            Parallel.forRange(n * channels, plane, (from, to) -> {
-                for (int t = from; t < to; t++) {
-                    double bc = b[t % channels];
-                    int p = t * plane;
-                    for (int j = p; j < p + plane; j++) {
-                        o[j] = Math.max(o[j] + bc, 0.0);
+            double[] o = (double[]) t.data;
+            Parallel.forRange(planes, plane, (from, to) -> {
+                for (int p = from; p < to; p++) {
+                    double bc = b[p % b.length];
+                    for (int j = p * plane; j < (p + 1) * plane; j++) {
+                        o[j] = relu ? Math.max(o[j] + bc, 0.0) : o[j] + bc;
                     }
                 }
             });
-        }
-    }
-
-    /** Adds {@code bias[c]} to every value of channel c of the fresh, dense {@code [N, C, ...]} tensor y. */
-    private static void addChannelBias(Tensor y, Tensor bias) {
-        int channels = y.shape[1];
-        int plane = y.numel / Math.max(1, y.shape[0] * channels);
-        double[] b = biasValues(bias, channels);
-        if (y.dtype == DType.FLOAT32) {
-            float[] o = (float[]) y.data;
-            for (int t = 0; t < y.shape[0] * channels; t++) {
-                float bc = (float) b[t % channels];
-                for (int j = t * plane; j < (t + 1) * plane; j++) {
-                    o[j] += bc;
-                }
-            }
-        } else {
-            double[] o = (double[]) y.data;
-            for (int t = 0; t < y.shape[0] * channels; t++) {
-                double bc = b[t % channels];
-                for (int j = t * plane; j < (t + 1) * plane; j++) {
-                    o[j] += bc;
-                }
-            }
         }
     }
 

@@ -110,8 +110,8 @@ abstract class FusedPair implements BackwardFn {
     }
 
     /**
-     * {@code g[i] *= relu'(h[i])} with relu's derivative as arithmetic (1 where h &gt; 0, 0 where h = 0, NaN for
-     * NaN), as in the unfused relu backward, so the loop has no branch. {@code h = relu(pre)} is positive exactly
+     * {@code g[i] *= relu'(h[i])} with the unfused relu backward's arithmetic step ({@link UnaryOps#step(float)}:
+     * 1 where h &gt; 0, 0 where h = 0, NaN for NaN), so the loop has no branch. {@code h = relu(pre)} is positive exactly
      * where {@code pre} is.
      *
      * @param type FLOAT32 or FLOAT64
@@ -125,7 +125,7 @@ abstract class FusedPair implements BackwardFn {
             float[] hs = (float[]) h;
             Parallel.forRange(n, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    gs[i] = gs[i] * Math.min(Math.max(hs[i] * 0x1p100f * 0x1p100f, 0f), 1f);
+                    gs[i] = gs[i] * UnaryOps.step(hs[i]);
                 }
             });
         } else {
@@ -133,7 +133,7 @@ abstract class FusedPair implements BackwardFn {
             double[] hs = (double[]) h;
             Parallel.forRange(n, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    gs[i] = gs[i] * Math.min(Math.max(hs[i] * 0x1p600 * 0x1p600, 0), 1);
+                    gs[i] = gs[i] * UnaryOps.step(hs[i]);
                 }
             });
         }

@@ -44,7 +44,7 @@ final class LinalgOps {
         try {
             out = matmul(x, w.transpose(0, 1));
             if (b != null) {
-                out = out.contiguous && out.offset == 0 ? addRowsInPlace(out, b) : BinaryOps.add(out, b);
+                out = out.contiguous && out.offset == 0 ? addRowsInPlace(out, b, false) : BinaryOps.add(out, b);
             }
         } finally {
             GradMode.set(was);
@@ -62,43 +62,75 @@ final class LinalgOps {
     }
 
     /**
-     * Adds the vector {@code b} to every row of the fresh, contiguous product {@code out}; returns out. Each row
-     * goes through a small scratch row that stays in L1, because the JIT vectorises {@code s[j] += bias[j]} (one
-     * index for both arrays) but not {@code o[base + j] += bias[j]}: two copies and a vector loop take about a
-     * third of the time of the scalar loop. The additions, and so the bits, are the same.
+     * Adds the vector {@code b} to every row of the fresh, dense (offset 0) {@code out}, and with {@code relu}
+     * also applies {@code max(·, 0)} in the same pass; returns out. Each row goes through a small scratch row that
+     * stays in L1, because the JIT vectorises {@code s[j] += bias[j]} (one index for both arrays) but not
+     * {@code o[base + j] += bias[j]}: two copies and a vector loop take about a third of the time of the scalar
+     * loop. The additions, and so the bits, are the same.
+     *
+     * @param out  the rows, {@code [..., n]}
+     * @param b    the vector {@code [n]}; null (zeros) only with {@code relu}
+     * @param relu whether to apply the relu after the addition
      */
-    static Tensor addRowsInPlace(Tensor out, Tensor b) {
-        int n = b.shape[0];
+    static Tensor addRowsInPlace(Tensor out, Tensor b, boolean relu) {
+        int n = out.shape[out.shape.length - 1];
         int rows = n == 0 ? 0 : out.numel / n;
-        Tensor bd = b.contiguous && b.offset == 0 ? b : Elementwise.copy(b, b.dtype);
+        // Adding +0 before the relu gives the relu's bits (only -0 changes, and the relu maps it to +0 anyway).
+        Object bias = b == null ? ElementAccess.allocate(out.dtype, n)
+                : (b.contiguous && b.offset == 0 ? b : Elementwise.copy(b, b.dtype)).data;
         if (out.dtype == DType.FLOAT32) {
             float[] o = (float[]) out.data;
-            float[] bias = (float[]) bd.data;
+            float[] bf = (float[]) bias;
             Parallel.forRange(rows, n, (from, to) -> {
                 float[] s = new float[n];
                 for (int r = from; r < to; r++) {
                     System.arraycopy(o, r * n, s, 0, n);
-                    for (int j = 0; j < n; j++) {
-                        s[j] += bias[j];
+                    if (relu) {
+                        for (int j = 0; j < n; j++) {
+                            s[j] = Math.max(s[j] + bf[j], 0f);
+                        }
+                    } else {
+                        for (int j = 0; j < n; j++) {
+                            s[j] += bf[j];
+                        }
                     }
                     System.arraycopy(s, 0, o, r * n, n);
                 }
             });
         } else {
             double[] o = (double[]) out.data;
-            double[] bias = (double[]) bd.data;
+            double[] bd = (double[]) bias;
             Parallel.forRange(rows, n, (from, to) -> {
                 double[] s = new double[n];
                 for (int r = from; r < to; r++) {
                     System.arraycopy(o, r * n, s, 0, n);
-                    for (int j = 0; j < n; j++) {
-                        s[j] += bias[j];
+                    if (relu) {
+                        for (int j = 0; j < n; j++) {
+                            s[j] = Math.max(s[j] + bd[j], 0.0);
+                        }
+                    } else {
+                        for (int j = 0; j < n; j++) {
+                            s[j] += bd[j];
+                        }
                     }
                     System.arraycopy(s, 0, o, r * n, n);
                 }
             });
         }
         return out;
+    }
+
+    /**
+     * {@code C = A·B} in float32 ({@code single}) or float64 on raw storage, C written as a dense row-major block;
+     * float32 operands may also be native column matrices (see {@link Gemm}).
+     */
+    static void gemm(boolean single, int m, int n, int k, Object a, int ao, int ar, int ac, Object b, int bo,
+            int br, int bc, Object c, int co) {
+        if (single) {
+            Gemm.gemm(m, n, k, a, ao, ar, ac, b, bo, br, bc, (float[]) c, co);
+        } else {
+            Gemm.gemm(m, n, k, (double[]) a, ao, ar, ac, (double[]) b, bo, br, bc, (double[]) c, co);
+        }
     }
 
     static Tensor matmul(Tensor a, Tensor b) {
@@ -164,13 +196,7 @@ final class LinalgOps {
         int yr = y.strides[rb - 2];
         int yc = y.strides[rb - 1];
         for (int i = 0; i < batches; i++) {
-            if (type == DType.FLOAT32) {
-                Gemm.gemm(m, n, k, (float[]) x.data, w.off0, xr, xc, (float[]) y.data, w.off1, yr, yc,
-                        (float[]) out.data, i * m * n);
-            } else {
-                Gemm.gemm(m, n, k, (double[]) x.data, w.off0, xr, xc, (double[]) y.data, w.off1, yr, yc,
-                        (double[]) out.data, i * m * n);
-            }
+            gemm(type == DType.FLOAT32, m, n, k, x.data, w.off0, xr, xc, y.data, w.off1, yr, yc, out.data, i * m * n);
             w.next();
         }
         return Tensor.record("MatmulBackward", out, (g, node) -> new Tensor[] {

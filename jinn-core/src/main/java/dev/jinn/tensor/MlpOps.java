@@ -1,7 +1,5 @@
 package dev.jinn.tensor;
 
-import dev.jinn.kernel.Gemm;
-import dev.jinn.kernel.Parallel;
 import java.util.Arrays;
 
 /**
@@ -16,7 +14,7 @@ import java.util.Arrays;
  *   <li>the backward pass forms the hidden gradient in a second pooled array, masks it in place and derives all
  *       five gradients from it; both arrays go back to the pool when the node is released.</li>
  * </ul>
- * The products are the same {@link Gemm} calls as in the unfused layers, so results agree with
+ * The products are the same {@link dev.jinn.kernel.Gemm} calls as in the unfused layers, so results agree with
  * {@code x.linear(w1, b1).relu().linear(w2, b2)} up to the order of rounding inside the kernels. When the
  * backward pass itself is recorded (double backward), the gradients are computed from differentiable ops.
  */
@@ -37,6 +35,7 @@ final class MlpOps {
     static Tensor linearReluLinear(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
         check(x, w1, b1, w2, b2);
         DType type = x.dtype;
+        boolean single = type == DType.FLOAT32;
         int in = w1.shape[1];
         int hidden = w1.shape[0];
         int out = w2.shape[0];
@@ -44,15 +43,16 @@ final class MlpOps {
         Tensor xc = x.contiguous ? x : Elementwise.copy(x, type);
         Object h = BufferPool.array(type, rows * hidden);
         // h = relu(x·w1ᵀ + b1): B = w1ᵀ read through w1's strides, no copy.
-        gemm(type, rows, hidden, in, xc.data, xc.offset, in, 1, w1.data, w1.offset, w1.strides[1], w1.strides[0],
-                h, 0);
-        biasRelu(type, h, b1 == null ? null : contiguousData(b1), rows, hidden);
+        LinalgOps.gemm(single, rows, hidden, in, xc.data, xc.offset, in, 1, w1.data, w1.offset, w1.strides[1],
+                w1.strides[0], h, 0);
+        LinalgOps.addRowsInPlace(new Tensor(h, type, new int[] {rows, hidden}), b1, true);
         int[] outShape = x.shape.clone();
         outShape[outShape.length - 1] = out;
         Tensor y = Tensor.empty(type, outShape);
-        gemm(type, rows, out, hidden, h, 0, hidden, 1, w2.data, w2.offset, w2.strides[1], w2.strides[0], y.data, 0);
+        LinalgOps.gemm(single, rows, out, hidden, h, 0, hidden, 1, w2.data, w2.offset, w2.strides[1], w2.strides[0],
+                y.data, 0);
         if (b2 != null) {
-            LinalgOps.addRowsInPlace(y, b2);
+            LinalgOps.addRowsInPlace(y, b2, false);
         }
         return new Backward(x, xc, w1, b1, w2, b2, h, rows).record("LinearReluLinearBackward", y);
     }
@@ -74,33 +74,34 @@ final class MlpOps {
         @Override
         Tensor[] fused(Tensor g, Node node) {
             DType type = x.dtype;
+            boolean single = type == DType.FLOAT32;
             int in = w1.shape[1];
             int hidden = w1.shape[0];
             int out = w2.shape[0];
             Tensor gc = g.contiguous ? g : Elementwise.copy(g, type);
             Object gh = BufferPool.array(type, rows * hidden);
             // gh = (g·w2) ⊙ relu'(pre), with relu'(pre) read from h = relu(pre): h > 0 exactly where pre > 0.
-            gemm(type, rows, hidden, out, gc.data, gc.offset, out, 1, w2.data, w2.offset, w2.strides[0],
-                    w2.strides[1], gh, 0);
+            LinalgOps.gemm(single, rows, hidden, out, gc.data, gc.offset, out, 1, w2.data, w2.offset,
+                    w2.strides[0], w2.strides[1], gh, 0);
             FusedPair.maskByActivation(type, gh, h, rows * hidden);
             Tensor ghT = new Tensor(gh, type, new int[] {rows, hidden});
             int[] xShape = x.shape;
             Tensor gx = null;
             if (needed(node, 0)) {
                 gx = Tensor.empty(type, xShape);
-                gemm(type, rows, in, hidden, gh, 0, hidden, 1, w1.data, w1.offset, w1.strides[0], w1.strides[1],
-                        gx.data, 0);
+                LinalgOps.gemm(single, rows, in, hidden, gh, 0, hidden, 1, w1.data, w1.offset, w1.strides[0],
+                        w1.strides[1], gx.data, 0);
             }
             Tensor gw1 = null;
             if (needed(node, 1)) {
                 gw1 = Tensor.empty(type, new int[] {hidden, in});
-                gemm(type, hidden, in, rows, gh, 0, 1, hidden, xc.data, xc.offset, in, 1, gw1.data, 0);
+                LinalgOps.gemm(single, hidden, in, rows, gh, 0, 1, hidden, xc.data, xc.offset, in, 1, gw1.data, 0);
             }
             Tensor gb1 = needed(node, 2) ? ghT.sum(0) : null;
             Tensor gw2 = null;
             if (needed(node, 3)) {
                 gw2 = Tensor.empty(type, new int[] {out, hidden});
-                gemm(type, out, hidden, rows, gc.data, gc.offset, 1, out, h, 0, hidden, 1, gw2.data, 0);
+                LinalgOps.gemm(single, out, hidden, rows, gc.data, gc.offset, 1, out, h, 0, hidden, 1, gw2.data, 0);
             }
             Tensor gb2 = needed(node, 4) ? gc.reshape(rows, out).sum(0) : null;
             BufferPool.give(gh);
@@ -125,64 +126,6 @@ final class MlpOps {
                 g2.transpose(0, 1).matmul(act.reshape(rows, hidden)),
                 b2 == null ? null : g2.sum(0)};
         }
-    }
-
-    /** {@code h[r, j] = max(h[r, j] + b[j], 0)}, each row through an L1 scratch row so the loop vectorises. */
-    private static void biasRelu(DType type, Object h, Object b, int rows, int n) {
-        if (type == DType.FLOAT32) {
-            float[] o = (float[]) h;
-            float[] bias = (float[]) b;
-            Parallel.forRange(rows, n, (from, to) -> {
-                float[] s = new float[n];
-                for (int r = from; r < to; r++) {
-                    System.arraycopy(o, r * n, s, 0, n);
-                    if (bias != null) {
-                        for (int j = 0; j < n; j++) {
-                            s[j] = Math.max(s[j] + bias[j], 0f);
-                        }
-                    } else {
-                        for (int j = 0; j < n; j++) {
-                            s[j] = Math.max(s[j], 0f);
-                        }
-                    }
-                    System.arraycopy(s, 0, o, r * n, n);
-                }
-            });
-        } else {
-            double[] o = (double[]) h;
-            double[] bias = (double[]) b;
-            Parallel.forRange(rows, n, (from, to) -> {
-                double[] s = new double[n];
-                for (int r = from; r < to; r++) {
-                    System.arraycopy(o, r * n, s, 0, n);
-                    if (bias != null) {
-                        for (int j = 0; j < n; j++) {
-                            s[j] = Math.max(s[j] + bias[j], 0.0);
-                        }
-                    } else {
-                        for (int j = 0; j < n; j++) {
-                            s[j] = Math.max(s[j], 0.0);
-                        }
-                    }
-                    System.arraycopy(s, 0, o, r * n, n);
-                }
-            });
-        }
-    }
-
-    /** C = A·B in the tensor's precision (C written, not accumulated). */
-    private static void gemm(DType type, int m, int n, int k, Object a, int ao, int ar, int ac, Object b, int bo,
-            int br, int bc, Object c, int co) {
-        if (type == DType.FLOAT32) {
-            Gemm.gemm(m, n, k, (float[]) a, ao, ar, ac, (float[]) b, bo, br, bc, (float[]) c, co);
-        } else {
-            Gemm.gemm(m, n, k, (double[]) a, ao, ar, ac, (double[]) b, bo, br, bc, (double[]) c, co);
-        }
-    }
-
-    /** The storage of a 1-D tensor as a dense array from index 0 (copied when it is a view). */
-    private static Object contiguousData(Tensor b) {
-        return b.contiguous && b.offset == 0 ? b.data : Elementwise.copy(b, b.dtype).data;
     }
 
     private static void check(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {

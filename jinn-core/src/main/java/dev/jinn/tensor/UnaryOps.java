@@ -205,7 +205,7 @@ final class UnaryOps {
             pointwiseGrad(g, x, (gv, v) -> gv * step(v), (gs, xs, o, from, to) -> {
                 // The step as min(max(x·2²⁰⁰, 0), 1) instead of a branch or a select: the loop is vectorised.
                 for (int i = from; i < to; i++) {
-                    o[i] = gs[i] * Math.min(Math.max(xs[i] * 0x1p100f * 0x1p100f, 0f), 1f);
+                    o[i] = gs[i] * step(xs[i]);
                 }
             }, () -> g.mul(x.gt(0.0)))}, x);
     }
@@ -214,8 +214,13 @@ final class UnaryOps {
      * The derivative of relu as arithmetic: 1 for {@code x > 0} (the scaling lifts even the smallest subnormal
      * above 1), 0 for {@code x ≤ 0}, NaN for NaN (so a NaN input gives a NaN gradient).
      */
-    private static double step(double x) {
+    static double step(double x) {
         return Math.min(Math.max(x * 0x1p600 * 0x1p600, 0), 1);
+    }
+
+    /** {@link #step(double)} in float32 arithmetic (scaled by 2²⁰⁰, which lifts the smallest float subnormal). */
+    static float step(float x) {
+        return Math.min(Math.max(x * 0x1p100f * 0x1p100f, 0f), 1f);
     }
 
     static Tensor leakyRelu(Tensor x, double slope) {
