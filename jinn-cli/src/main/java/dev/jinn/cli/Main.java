@@ -1,6 +1,7 @@
 package dev.jinn.cli;
 
 import dev.jinn.cli.data.DataException;
+import dev.jinn.kernel.Gemm;
 import dev.jinn.train.NonFiniteLossException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -122,7 +123,9 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"jinn " + JinnVersion.get(), "Java " + System.getProperty("java.version")};
+            // The BLAS line tells a user of the distribution whether its OpenBLAS binary loaded on this machine.
+            return new String[] {"jinn " + JinnVersion.get(), "Java " + System.getProperty("java.version"),
+                "BLAS " + Gemm.backendName()};
         }
     }
 }

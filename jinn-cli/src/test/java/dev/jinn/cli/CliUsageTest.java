@@ -34,6 +34,8 @@ class CliUsageTest {
         CliRunner v = CliRunner.run("--version");
         assertThat(v.code()).isZero();
         assertThat(v.out()).startsWith("jinn ");
+        // The CLI ships this platform's OpenBLAS (jinn-native), and it loads.
+        assertThat(v.out()).contains("BLAS openblas");
     }
 
     @Test
