@@ -9,6 +9,7 @@ import dev.jinn.train.LossRecord;
 import dev.jinn.train.LrSchedule;
 import dev.jinn.train.Nll;
 import dev.jinn.train.TrainResult;
+import dev.jinn.train.TrainSettings;
 import dev.jinn.train.Trainer;
 import dev.jinn.cli.plot.Plots;
 import java.io.IOException;
@@ -82,37 +83,17 @@ final class TrainRun {
                 data.transform().condition().dims(), s.seed());
         SequenceINN model = config.build();
         double offset = data.transform().nllOffset();
-        Trainer.Builder tb = Trainer.builder(model).data(data.source()).validation(data.validation())
-                .steps(s.steps()).batchSize(s.batch()).lr(s.lr()).weightDecay(s.weightDecay()).schedule(s.schedule())
-                .warmupSteps(s.warmup()).clipGradNorm(s.clip()).validateEvery(s.validateEvery())
-                .patience(s.patience()).seed(s.seed());
+        TrainSettings.Builder settings = TrainSettings.builder().steps(s.steps()).batchSize(s.batch()).lr(s.lr())
+                .weightDecay(s.weightDecay()).schedule(s.schedule()).warmupSteps(s.warmup()).clipGradNorm(s.clip())
+                .validateEvery(s.validateEvery()).patience(s.patience()).seed(s.seed());
         if (s.checkpoint() != null) {
-            tb.checkpoint(s.checkpoint(), s.checkpointEvery());
-            config.metadata().forEach(tb::checkpointMetadata);
-            tb.checkpointMetadata("jinn.train.data", data.name());
+            settings.checkpoint(s.checkpoint(), s.checkpointEvery());
+            config.metadata().forEach(settings::checkpointMetadata);
+            settings.checkpointMetadata("jinn.train.data", data.name());
         }
-        long startStep = 0;
-        if (s.resume() != null) {
-            Checkpoint c = Checkpoint.read(s.resume());
-            ModelConfig saved;
-            try {
-                saved = ModelConfig.read(c.metadata());
-            } catch (IllegalArgumentException e) {
-                throw new IOException(s.resume() + " was not written by jinn train (" + e.getMessage() + ")", e);
-            }
-            if (!saved.equals(config)) {
-                throw new IllegalArgumentException("the checkpoint " + s.resume() + " is for the model '"
-                        + saved.describe() + ", seed " + saved.seed() + "', but the options describe '"
-                        + config.describe() + ", seed " + config.seed() + "'; pass the same --data, --arch, --blocks,"
-                        + " --hidden and --seed");
-            }
-            String savedData = c.metadata().get("jinn.train.data");
-            if (savedData != null && !savedData.equals(data.name())) {
-                throw new IllegalArgumentException("the checkpoint " + s.resume() + " was trained on '" + savedData
-                        + "', not on '" + data.name() + "'");
-            }
-            startStep = c.step();
-        }
+        // The checkpoint is read once: checked against the options here, then handed to the trainer.
+        Checkpoint resumeFrom = s.resume() == null ? null : checkpointFor(s.resume(), config, data.name());
+        long startStep = resumeFrom == null ? 0 : resumeFrom.step();
         out.printf(Locale.ROOT, "training %s on %s: %,d parameters, %d steps of batch %d, lr %s, seed %d, %d threads%n",
                 config.describe(), data.name(), model.parameterCount(), s.steps(), s.batch(), Double.toString(s.lr()), s.seed(),
                 Threads.count());
@@ -120,8 +101,9 @@ final class TrainRun {
         long t0 = System.nanoTime();
         TrainResult result;
         try (Progress progress = new Progress(s.progress(), out, offset, s.steps(), startStep)) {
-            Trainer trainer = tb.listener(progress).build();
-            result = s.resume() != null ? trainer.resume(s.resume()) : trainer.fit();
+            Trainer trainer = Trainer.builder(model, settings.build()).data(data.source())
+                    .validation(data.validation()).listener(progress).build();
+            result = resumeFrom != null ? trainer.resume(resumeFrom) : trainer.fit();
         }
         double seconds = (System.nanoTime() - t0) * 1e-9;
         double heldOut = data.validation() == null ? Double.NaN
@@ -155,6 +137,28 @@ final class TrainRun {
             files.addAll(plots(file, data, result, s.plots(), s.seed()));
         }
         return new Summary(heldOut, bpd, finalNll, result, seconds, files);
+    }
+
+    /** Reads a checkpoint to resume and checks that it is for this model, seed and data. */
+    private static Checkpoint checkpointFor(Path path, ModelConfig config, String dataName) throws IOException {
+        Checkpoint c = Checkpoint.read(path);
+        ModelConfig saved;
+        try {
+            saved = ModelConfig.read(c.metadata());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(path + " was not written by jinn train (" + e.getMessage() + ")", e);
+        }
+        if (!saved.equals(config)) {
+            throw new IllegalArgumentException("the checkpoint " + path + " is for the model '" + saved.describe()
+                    + ", seed " + saved.seed() + "', but the options describe '" + config.describe() + ", seed "
+                    + config.seed() + "'; pass the same --data, --arch, --blocks, --hidden and --seed");
+        }
+        String savedData = c.metadata().get("jinn.train.data");
+        if (savedData != null && !savedData.equals(dataName)) {
+            throw new IllegalArgumentException("the checkpoint " + path + " was trained on '" + savedData
+                    + "', not on '" + dataName + "'");
+        }
+        return c;
     }
 
     /** Draws loss.png and, by the kind of data, samples.png + density.png (2-D) or digits.png (images). */

@@ -692,6 +692,25 @@ public final class Tensor {
     }
 
     /**
+     * Replaces the accumulated gradient, as assigning {@code p.grad} does in PyTorch: e.g. with gradients that a
+     * data-parallel driver averaged over several batches, before an optimizer step.
+     *
+     * @param gradient the gradient, with this tensor's shape and dtype (kept, not copied), or null to forget it
+     * @throws IllegalArgumentException when the shape or the dtype differs
+     * @throws IllegalStateException    when this is not a leaf that requires gradients
+     */
+    public void setGrad(Tensor gradient) {
+        if (!requiresGrad || gradFn != null) {
+            throw new IllegalStateException("setGrad: only leaves that require gradients hold one");
+        }
+        if (gradient != null && (!Arrays.equals(gradient.shape, shape) || gradient.dtype != dtype)) {
+            throw new IllegalArgumentException("setGrad: expected a " + dtype + " gradient of shape "
+                    + Arrays.toString(shape) + ", got " + gradient.dtype + " " + Arrays.toString(gradient.shape));
+        }
+        grad = gradient;
+    }
+
+    /**
      * The name of the operation that computed this tensor, like PyTorch's {@code grad_fn}.
      *
      * @return e.g. {@code "MulBackward"}, or null for leaves

@@ -460,4 +460,26 @@ class GradApiTest {
         assertThat(gb.get(0).toDoubleArray()).containsExactly(1, 2);
         assertThat(b.grad().toDoubleArray()).containsExactly(1, 2);
     }
+
+    @Test
+    void setGradReplacesTheGradientThatLaterBackwardPassesAddTo() {
+        Tensor w = Tensor.of(new double[] {1, 2}).requiresGrad(true);
+        w.setGrad(Tensor.of(new double[] {10, 20}));
+        w.mul(3.0).sum().backward();
+        assertThat(w.grad().toDoubleArray()).containsExactly(13, 23);
+        w.setGrad(null);
+        assertThat(w.grad()).isNull();
+    }
+
+    @Test
+    void setGradRefusesAnotherShapeOrDtypeAndNonLeaves() {
+        Tensor w = Tensor.of(new double[] {1, 2}).requiresGrad(true);
+        assertThatThrownBy(() -> w.setGrad(Tensor.of(new double[] {1, 2, 3})))
+                .hasMessage("setGrad: expected a float64 gradient of shape [2], got float64 [3]");
+        assertThatThrownBy(() -> w.setGrad(Tensor.of(new float[] {1, 2})))
+                .hasMessage("setGrad: expected a float64 gradient of shape [2], got float32 [2]");
+        assertThatThrownBy(() -> w.mul(2.0).setGrad(null)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> Tensor.of(new double[] {1}).setGrad(null))
+                .hasMessage("setGrad: only leaves that require gradients hold one");
+    }
 }

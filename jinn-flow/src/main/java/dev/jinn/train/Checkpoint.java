@@ -3,6 +3,7 @@ package dev.jinn.train;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;
 import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a {@link Trainer} needs to continue a run exactly where it stopped, stored as one safetensors file
- * (written atomically, so a crash while saving leaves the previous checkpoint intact).
+ * Everything a {@link Trainer} needs to continue a run exactly where it stopped: the model's, the optimizer's and
+ * the schedule's state dicts and the {@link RunState}, stored as one safetensors file (written atomically, so a
+ * crash while saving leaves the previous checkpoint intact).
  *
  * <p>Tensors: {@code model.*} (the model's state dict), {@code optimizer.*}, {@code scheduler.*} (when a
  * schedule is used), {@code best.*} (the weights with the best validation loss so far, when validating),
@@ -27,34 +29,25 @@ import java.util.Map;
 public final class Checkpoint {
     /** The version written into new checkpoints. */
     public static final String VERSION = "1";
-    private static final String META = "jinn.checkpoint.";
+    /** The metadata prefix of the checkpoint's own entries; callers' keys must not start with it. */
+    static final String RESERVED_PREFIX = "jinn.checkpoint.";
+    private static final String META = RESERVED_PREFIX;
 
-    private final long step;
-    private final double bestValidationLoss;
-    private final long bestStep;
-    private final int badValidations;
+    private final RunState state;
     private final Map<String, Tensor> model;
     private final Map<String, Tensor> optimizer;
     private final Map<String, Tensor> scheduler;
-    private final Map<String, Tensor> best;
-    private final long[] rngState;
-    private final List<LossRecord> history;
     private final Map<String, String> metadata;
+    private final Path source;
 
-    Checkpoint(long step, double bestValidationLoss, long bestStep, int badValidations, Map<String, Tensor> model,
-            Map<String, Tensor> optimizer, Map<String, Tensor> scheduler, Map<String, Tensor> best, long[] rngState,
-            List<LossRecord> history, Map<String, String> metadata) {
-        this.step = step;
-        this.bestValidationLoss = bestValidationLoss;
-        this.bestStep = bestStep;
-        this.badValidations = badValidations;
-        this.model = model;
-        this.optimizer = optimizer;
-        this.scheduler = scheduler;
-        this.best = best;
-        this.rngState = rngState.clone();
-        this.history = List.copyOf(history);
+    Checkpoint(RunState state, Map<String, Tensor> model, Map<String, Tensor> optimizer,
+            Map<String, Tensor> scheduler, Map<String, String> metadata, Path source) {
+        this.state = state.copy();
+        this.model = Collections.unmodifiableMap(new LinkedHashMap<>(model));
+        this.optimizer = Collections.unmodifiableMap(new LinkedHashMap<>(optimizer));
+        this.scheduler = Collections.unmodifiableMap(new LinkedHashMap<>(scheduler));
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        this.source = source;
     }
 
     /**
@@ -68,8 +61,9 @@ public final class Checkpoint {
         putAll(tensors, "model.", model);
         putAll(tensors, "optimizer.", optimizer);
         putAll(tensors, "scheduler.", scheduler);
-        putAll(tensors, "best.", best);
-        tensors.put("trainer.rng", Tensor.of(rngState.clone()));
+        putAll(tensors, "best.", state.bestWeights());
+        tensors.put("trainer.rng", Tensor.of(state.rng().state()));
+        List<LossRecord> history = state.history();
         double[] h = new double[history.size() * 3];
         for (int i = 0; i < history.size(); i++) {
             LossRecord r = history.get(i);
@@ -78,18 +72,13 @@ public final class Checkpoint {
             h[3 * i + 2] = r.validationLoss();
         }
         tensors.put("trainer.history", Tensor.of(h, history.size(), 3));
-        Map<String, String> meta = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : metadata.entrySet()) {
-            if (e.getKey().startsWith(META)) {
-                throw new IllegalArgumentException("Checkpoint: metadata key '" + e.getKey() + "' is reserved");
-            }
-            meta.put(e.getKey(), e.getValue());
-        }
+        // The caller's keys never clash with the checkpoint's own: TrainSettings refuses the reserved prefix.
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(META + "version", VERSION);
-        meta.put(META + "step", Long.toString(step));
-        meta.put(META + "best_validation_loss", Double.toString(bestValidationLoss));
-        meta.put(META + "best_step", Long.toString(bestStep));
-        meta.put(META + "bad_validations", Integer.toString(badValidations));
+        meta.put(META + "step", Long.toString(state.step()));
+        meta.put(META + "best_validation_loss", Double.toString(state.bestValidationLoss()));
+        meta.put(META + "best_step", Long.toString(state.bestStep()));
+        meta.put(META + "bad_validations", Integer.toString(state.badValidations()));
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -162,8 +151,9 @@ public final class Checkpoint {
                     own.put(e.getKey(), e.getValue());
                 }
             }
-            return new Checkpoint(step, bestVal, bestStep, bad, model, optimizer, scheduler, best, rng.toLongArray(),
-                    history, own);
+            RunState state = new RunState(step, bestVal, bestStep, bad, best, Rng.fromState(rng.toLongArray()),
+                    history);
+            return new Checkpoint(state, model, optimizer, scheduler, own, path);
         } catch (NumberFormatException e) {
             throw new IOException(path + ": the checkpoint's metadata is corrupt (" + e.getMessage() + ")", e);
         }
@@ -178,101 +168,65 @@ public final class Checkpoint {
     }
 
     /**
+     * Where the run stood: steps, history, best validation, the batch generator's position.
+     *
+     * @return a copy of the run state (changing it does not change the checkpoint)
+     */
+    public RunState state() {
+        return state.copy();
+    }
+
+    /**
      * The number of steps done when the checkpoint was written.
      *
      * @return the step
      */
     public long step() {
-        return step;
-    }
-
-    /**
-     * The lowest validation loss so far.
-     *
-     * @return nats per sample, or NaN without validation
-     */
-    public double bestValidationLoss() {
-        return bestValidationLoss;
-    }
-
-    /**
-     * The step of the lowest validation loss.
-     *
-     * @return the step, or -1
-     */
-    public long bestStep() {
-        return bestStep;
-    }
-
-    /**
-     * The number of validations since the last improvement (for early stopping).
-     *
-     * @return the count
-     */
-    public int badValidations() {
-        return badValidations;
+        return state.step();
     }
 
     /**
      * The model's state dict at the checkpoint.
      *
-     * @return key → tensor
+     * @return key → tensor (read-only)
      */
     public Map<String, Tensor> model() {
-        return Collections.unmodifiableMap(model);
+        return model;
     }
 
     /**
      * The optimizer's state dict.
      *
-     * @return key → tensor
+     * @return key → tensor (read-only)
      */
     public Map<String, Tensor> optimizer() {
-        return Collections.unmodifiableMap(optimizer);
+        return optimizer;
     }
 
     /**
      * The learning-rate schedule's state dict.
      *
-     * @return key → tensor, empty without a schedule
+     * @return key → tensor (read-only), empty without a schedule
      */
     public Map<String, Tensor> scheduler() {
-        return Collections.unmodifiableMap(scheduler);
-    }
-
-    /**
-     * The weights with the best validation loss so far.
-     *
-     * @return key → tensor, empty before the first validation
-     */
-    public Map<String, Tensor> best() {
-        return Collections.unmodifiableMap(best);
-    }
-
-    /**
-     * The data generator's saved position.
-     *
-     * @return six longs for {@link dev.jinn.tensor.Rng#fromState(long[])}
-     */
-    public long[] rngState() {
-        return rngState.clone();
-    }
-
-    /**
-     * The loss history up to the checkpoint.
-     *
-     * @return one record per step
-     */
-    public List<LossRecord> history() {
-        return history;
+        return scheduler;
     }
 
     /**
      * The caller's own metadata stored with the checkpoint.
      *
-     * @return key → value
+     * @return key → value (read-only)
      */
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    /**
+     * What the checkpoint describes itself as in messages: the file it was read from, if any.
+     *
+     * @return e.g. {@code the checkpoint runs/model.ckpt.safetensors}
+     */
+    String describe() {
+        return source == null ? "the checkpoint" : "the checkpoint " + source;
     }
 }

@@ -3,7 +3,7 @@ package dev.jinn.train;
 import java.util.List;
 
 /**
- * The outcome of {@link Trainer#fit()} or {@link Trainer#resume(java.nio.file.Path)}.
+ * The outcome of {@link Trainer#fit()}, {@link Trainer#resume(Checkpoint)} or {@link Trainer#finish()}.
  *
  * @param steps              the number of steps done in total (including those before a resumption)
  * @param finalLoss          the mean training NLL (nats per sample) over the last 100 steps or fewer

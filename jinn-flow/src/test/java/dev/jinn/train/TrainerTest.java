@@ -35,8 +35,9 @@ class TrainerTest {
         Tensor heldX = gaussian(4000, new Rng(99));
         Batch held = Batch.of(heldX);
         double before = Trainer.evaluate(flow, held, 1000);
-        TrainResult r = Trainer.builder(flow).data(GAUSSIAN).steps(600).batchSize(256).lr(0.05)
-                .schedule(LrSchedule.COSINE).seed(3).build().fit();
+        TrainSettings s = TrainSettings.builder().steps(600).batchSize(256).lr(0.05).schedule(LrSchedule.COSINE)
+                .seed(3).build();
+        TrainResult r = Trainer.builder(flow, s).data(GAUSSIAN).build().fit();
         double after = Trainer.evaluate(flow, held, 1000);
         // The maximum-likelihood affine flow is the true density: compare with its exact NLL on the same samples,
         // Σ_d ½((x_d − μ_d)/σ_d)² + ½·log 2π + log σ_d.
@@ -60,8 +61,8 @@ class TrainerTest {
     void reportsEveryStepToTheListener() {
         List<TrainingEvent> events = new ArrayList<>();
         Batch val = Batch.of(gaussian(200, new Rng(5)));
-        Trainer.builder(TestFlows.affine(2)).data(GAUSSIAN).validation(val).validateEvery(4).steps(10).batchSize(8)
-                .listener(events::add).build().fit();
+        TrainSettings s = TrainSettings.builder().validateEvery(4).steps(10).batchSize(8).build();
+        Trainer.builder(TestFlows.affine(2), s).data(GAUSSIAN).validation(val).listener(events::add).build().fit();
         assertThat(events).extracting(TrainingEvent::step).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
         assertThat(events).filteredOn(TrainingEvent::validated).extracting(TrainingEvent::step)
                 .containsExactly(4L, 8L, 10L);
@@ -78,8 +79,9 @@ class TrainerTest {
         // training density only makes the validation loss worse after the first evaluation.
         Batch val = Batch.of(Tensor.randn(new Rng(8), 2000, 2));
         SequenceINN flow = TestFlows.affine(2);
-        TrainResult r = Trainer.builder(flow).data(GAUSSIAN).validation(val).validateEvery(5).patience(3)
-                .steps(1000).batchSize(64).lr(0.05).build().fit();
+        TrainSettings s = TrainSettings.builder().validateEvery(5).patience(3).steps(1000).batchSize(64).lr(0.05)
+                .build();
+        TrainResult r = Trainer.builder(flow, s).data(GAUSSIAN).validation(val).build().fit();
         assertThat(r.stoppedEarly()).isTrue();
         assertThat(r.bestStep()).isEqualTo(5);
         assertThat(r.steps()).isEqualTo(20); // best at 5, then 10, 15, 20 without improvement
@@ -92,18 +94,24 @@ class TrainerTest {
     void withoutRestoreKeepsTheLastWeights() {
         Batch val = Batch.of(Tensor.randn(new Rng(8), 2000, 2));
         SequenceINN flow = TestFlows.affine(2);
-        TrainResult r = Trainer.builder(flow).data(GAUSSIAN).validation(val).validateEvery(5).restoreBest(false)
-                .steps(20).batchSize(64).lr(0.05).build().fit();
+        TrainSettings s = TrainSettings.builder().validateEvery(5).restoreBest(false).steps(20).batchSize(64)
+                .lr(0.05).build();
+        TrainResult r = Trainer.builder(flow, s).data(GAUSSIAN).validation(val).build().fit();
         assertThat(r.restoredBest()).isFalse();
         assertThat(Trainer.evaluate(flow, val, 1000)).isEqualTo(r.history().get(19).validationLoss());
     }
 
-    /** A trainer exercising every piece of state a checkpoint must carry. */
+    /** Settings exercising every piece of state a checkpoint must carry. */
+    private static TrainSettings richSettings(Path ckpt) {
+        return TrainSettings.builder().validateEvery(7).patience(50).steps(40).batchSize(32).lr(0.01)
+                .weightDecay(1e-3).schedule(LrSchedule.COSINE).warmupSteps(5).clipGradNorm(5.0).seed(17)
+                .checkpoint(ckpt, 10).checkpointMetadata("arch", "test").build();
+    }
+
+    /** A trainer with {@link #richSettings} and a validation set. */
     private static Trainer.Builder rich(SequenceINN flow, Path ckpt) {
-        return Trainer.builder(flow).data(GAUSSIAN).validation(Batch.of(gaussian(300, new Rng(11))))
-                .validateEvery(7).patience(50).steps(40).batchSize(32).lr(0.01).weightDecay(1e-3)
-                .schedule(LrSchedule.COSINE).warmupSteps(5).clipGradNorm(5.0).seed(17).checkpoint(ckpt, 10)
-                .checkpointMetadata("arch", "test");
+        return Trainer.builder(flow, richSettings(ckpt)).data(GAUSSIAN)
+                .validation(Batch.of(gaussian(300, new Rng(11))));
     }
 
     private static void assertSameWeights(SequenceINN a, SequenceINN b) {
@@ -135,7 +143,7 @@ class TrainerTest {
         // A fresh process would rebuild the model with other initial weights; the checkpoint must overwrite them.
         SequenceINN resumed = TestFlows.coupling(2);
         TrainResult rest = rich(resumed, dir.resolve("part.safetensors")).build()
-                .resume(dir.resolve("part.safetensors"));
+                .resume(Checkpoint.read(dir.resolve("part.safetensors")));
         assertThat(rest.steps()).isEqualTo(40);
         assertThat(rest.history()).isEqualTo(full.history());
         assertThat(rest.bestValidationLoss()).isEqualTo(full.bestValidationLoss());
@@ -159,7 +167,7 @@ class TrainerTest {
         assertThat(c.metadata()).containsEntry("arch", "test");
 
         SequenceINN resumed = TestFlows.coupling(3);
-        TrainResult rest = rich(resumed, ckpt).build().resume(ckpt);
+        TrainResult rest = rich(resumed, ckpt).build().resume(c);
         assertThat(rest.history()).isEqualTo(full.history());
         assertSameWeights(whole, resumed);
     }
@@ -179,7 +187,8 @@ class TrainerTest {
             }
         };
         Path ckpt = dir.resolve("new/dir/ckpt.safetensors"); // directories are created as needed
-        Trainer t = Trainer.builder(flow).data(source).steps(20).batchSize(16).checkpoint(ckpt, 5).build();
+        TrainSettings s = TrainSettings.builder().steps(20).batchSize(16).checkpoint(ckpt, 5).build();
+        Trainer t = Trainer.builder(flow, s).data(source).build();
         assertThatThrownBy(t::fit).isInstanceOfSatisfying(NonFiniteLossException.class, e -> {
             assertThat(e.step()).isEqualTo(8);
             assertThat(e.where()).isEqualTo("the output of module 1 (Poison[(2,)])");
@@ -192,7 +201,7 @@ class TrainerTest {
     @Test
     void aNonFiniteInputIsNamedAsSuch() {
         BatchSource nan = (b, rng) -> Batch.of(Tensor.full(Double.NaN, b, 2));
-        Trainer t = Trainer.builder(TestFlows.affine(2)).data(nan).steps(3).build();
+        Trainer t = Trainer.builder(TestFlows.affine(2), TrainSettings.builder().steps(3).build()).data(nan).build();
         assertThatThrownBy(t::fit).isInstanceOf(NonFiniteLossException.class)
                 .hasMessageContaining("step 1").hasMessageContaining("the input batch");
     }
@@ -200,26 +209,35 @@ class TrainerTest {
     @Test
     void rejectsBadSettings() {
         SequenceINN flow = TestFlows.affine(2);
-        assertThatThrownBy(() -> Trainer.builder(flow).build()).hasMessageContaining("no training data");
-        assertThatThrownBy(() -> Trainer.builder(flow).data(GAUSSIAN).steps(0).build())
-                .hasMessageContaining("steps must be >= 1, got 0");
-        assertThatThrownBy(() -> Trainer.builder(flow).data(GAUSSIAN).lr(Double.NaN).build())
-                .hasMessageContaining("lr must be positive");
-        assertThatThrownBy(() -> Trainer.builder(flow).data(GAUSSIAN).batchSize(-1).build())
-                .hasMessageContaining("batchSize");
+        assertThatThrownBy(() -> Trainer.builder(flow, TrainSettings.defaults()).build().fit())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no training data");
+        assertThatThrownBy(() -> TrainSettings.builder().steps(0).build())
+                .hasMessage("TrainSettings: steps must be >= 1, got 0");
+        assertThatThrownBy(() -> TrainSettings.builder().lr(Double.NaN).build())
+                .hasMessage("TrainSettings: lr must be positive and finite, got NaN");
+        assertThatThrownBy(() -> TrainSettings.builder().batchSize(-1).build())
+                .hasMessage("TrainSettings: batchSize must be >= 1, got -1");
+        assertThatThrownBy(() -> TrainSettings.builder().clipGradNorm(Double.NaN).build())
+                .hasMessage("TrainSettings: clipGradNorm must be >= 0, got NaN");
+        assertThatThrownBy(() -> TrainSettings.builder().checkpointMetadata("jinn.checkpoint.step", "1").build())
+                .hasMessage("TrainSettings: checkpoint metadata key 'jinn.checkpoint.step' is reserved");
+        assertThatThrownBy(() -> Trainer.builder(flow, TrainSettings.defaults()).validation(
+                Batch.of(Tensor.zeros(0, 2)))).hasMessage("Trainer: the validation set is empty");
     }
 
     @Test
     void resumeRejectsAFileThatIsNotACheckpointOrDoesNotFit(@TempDir Path dir) throws Exception {
         Path junk = dir.resolve("junk.safetensors");
         Files.writeString(junk, "not a safetensors file");
-        Trainer t = Trainer.builder(TestFlows.affine(2)).data(GAUSSIAN).steps(5).build();
-        assertThatThrownBy(() -> t.resume(junk)).isInstanceOf(java.io.IOException.class)
+        Trainer t = Trainer.builder(TestFlows.affine(2), TrainSettings.builder().steps(5).build()).data(GAUSSIAN)
+                .build();
+        assertThatThrownBy(() -> Checkpoint.read(junk)).isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("junk.safetensors");
         Path small = dir.resolve("small.safetensors");
-        Trainer.builder(TestFlows.affine(3)).data((b, rng) -> Batch.of(Tensor.randn(rng, b, 3))).steps(2)
-                .checkpoint(small, 0).build().fit();
-        assertThatThrownBy(() -> t.resume(small)).isInstanceOf(IllegalArgumentException.class)
+        Trainer.builder(TestFlows.affine(3), TrainSettings.builder().steps(2).checkpoint(small, 0).build())
+                .data((b, rng) -> Batch.of(Tensor.randn(rng, b, 3))).build().fit();
+        Checkpoint wrong = Checkpoint.read(small);
+        assertThatThrownBy(() -> t.resume(wrong)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("small.safetensors").hasMessageContaining("module_list.0.s");
     }
 
