@@ -35,20 +35,28 @@ final class BinaryOps {
 
     /** Sums a gradient over broadcast dims so it matches {@code input}'s shape and type. */
     static Tensor reduceTo(Tensor g, Tensor input) {
+        return reduceTo(g, input.shape, input.dtype);
+    }
+
+    /**
+     * As {@link #reduceTo(Tensor, Tensor)} for an input known only by its shape and dtype: rules that need
+     * nothing else of an input keep just these, so the graph does not hold the input's storage.
+     */
+    static Tensor reduceTo(Tensor g, int[] shape, DType dtype) {
         Tensor r = g;
-        if (!Arrays.equals(g.shape, input.shape)) {
-            int lead = g.shape.length - input.shape.length;
+        if (!Arrays.equals(g.shape, shape)) {
+            int lead = g.shape.length - shape.length;
             int[] dims = new int[g.shape.length];
             int k = 0;
             for (int d = 0; d < g.shape.length; d++) {
-                if (d < lead || (input.shape[d - lead] == 1 && g.shape[d] != 1)) {
+                if (d < lead || (shape[d - lead] == 1 && g.shape[d] != 1)) {
                     dims[k++] = d;
                 }
             }
             r = k == 0 ? g : g.sum(Arrays.copyOf(dims, k), true);
-            r = r.reshape(input.shape);
+            r = r.reshape(shape);
         }
-        return r.dtype == input.dtype ? r : r.to(input.dtype);
+        return r.dtype == dtype ? r : r.to(dtype);
     }
 
     /**
@@ -63,16 +71,25 @@ final class BinaryOps {
 
     static Tensor add(Tensor a, Tensor b) {
         Tensor out = arith("add", a, b, resultType(a, b), ArithKernel.ADD, Double::sum, Long::sum);
+        // The rule keeps the inputs' shapes and dtypes only, not their storages.
+        int[] sa = a.shape;
+        int[] sb = b.shape;
+        DType ta = a.dtype;
+        DType tb = b.dtype;
         return Tensor.record("AddBackward", out, (g, n) -> new Tensor[] {
-            n.needs(0) ? reduceTo(g, a) : null,
-            n.needs(1) ? reduceTo(g, b) : null}, a, b);
+            n.needs(0) ? reduceTo(g, sa, ta) : null,
+            n.needs(1) ? reduceTo(g, sb, tb) : null}, a, b);
     }
 
     static Tensor sub(Tensor a, Tensor b) {
         Tensor out = arith("sub", a, b, resultType(a, b), ArithKernel.SUB, (x, y) -> x - y, (x, y) -> x - y);
+        int[] sa = a.shape;
+        int[] sb = b.shape;
+        DType ta = a.dtype;
+        DType tb = b.dtype;
         return Tensor.record("SubBackward", out, (g, n) -> new Tensor[] {
-            n.needs(0) ? reduceTo(g, a) : null,
-            n.needs(1) ? reduceTo(g.neg(), b) : null}, a, b);
+            n.needs(0) ? reduceTo(g, sa, ta) : null,
+            n.needs(1) ? reduceTo(g.neg(), sb, tb) : null}, a, b);
     }
 
     static Tensor mul(Tensor a, Tensor b) {

@@ -145,6 +145,19 @@ public final class Grad {
         return grad(List.of(output), List.of(input), null, createGraph).get(0);
     }
 
+    /**
+     * The memory the recorded graph behind {@code roots} keeps for its backward pass: the bytes of the distinct
+     * storages that its backward rules saved (activations, masks, recycled buffers), without the parameters',
+     * which the model holds anyway. Call it at the end of a forward pass, before {@code backward()} frees the
+     * graph; it walks the graph and changes nothing.
+     *
+     * @param roots the outputs whose graphs to measure (e.g. the loss)
+     * @return bytes held for backward; 0 for untracked tensors
+     */
+    public static long savedBytes(Tensor... roots) {
+        return GraphMemory.savedBytes(roots);
+    }
+
     /** Checks gradOutputs against outputs, replacing missing ones by ones for single-element outputs. */
     static List<Tensor> seeds(String op, List<Tensor> outputs, List<Tensor> gradOutputs) {
         if (gradOutputs != null && gradOutputs.size() != outputs.size()) {

@@ -482,4 +482,24 @@ class GradApiTest {
         assertThatThrownBy(() -> Tensor.of(new double[] {1}).setGrad(null))
                 .hasMessage("setGrad: only leaves that require gradients hold one");
     }
+
+    @Test
+    void savedBytesCountsWhatTheRulesKeepOnceAndNotTheParameters() {
+        Tensor w = Tensor.randn(new Rng(1), DType.FLOAT64, 3, 4).requiresGrad(true);
+        Tensor x = Tensor.randn(new Rng(2), DType.FLOAT64, 5, 3);
+        // matmul keeps x (the weight is a parameter, not counted); exp keeps its output [5, 4].
+        Tensor h = x.matmul(w);
+        Tensor y = h.exp();
+        assertThat(Grad.savedBytes(y)).isEqualTo(5 * 3 * 8 + 5 * 4 * 8);
+        // Two graphs sharing the product count its saved input once; the second exp keeps an output of its own.
+        Tensor y2 = h.exp();
+        assertThat(Grad.savedBytes(y, y2)).isEqualTo(5 * 3 * 8 + 2 * 5 * 4 * 8);
+        Tensor z = y.add(y2).sum();
+        assertThat(Grad.savedBytes(x)).isZero();
+        try (var g = Grad.disabled()) {
+            assertThat(Grad.savedBytes(x.matmul(w).exp().sum())).isZero();
+        }
+        z.backward();
+        assertThat(w.grad()).isNotNull();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.jinn.flow;
 
 import dev.jinn.nn.ModuleList;
+import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +32,9 @@ public final class SequenceINN extends InvertibleModule implements Iterable<Inve
     /** For each module, the index of its condition, or -1. */
     private final List<Integer> conditionIndex = new ArrayList<>();
     private final List<Shape> conditionShapes = new ArrayList<>();
+    /** For each module, whether it runs memory-saving in training (see {@link #memorySaving(boolean)}). */
+    private final List<Boolean> memorySaving = new ArrayList<>();
+    private boolean memorySavingDefault;
 
     /**
      * An empty chain (the identity) for samples of the given shape.
@@ -100,6 +104,7 @@ public final class SequenceINN extends InvertibleModule implements Iterable<Inve
         }
         modules.add(m);
         conditionIndex.add(condIndex);
+        memorySaving.add(memorySavingDefault);
         moduleList.add(m);
         return this;
     }
@@ -146,18 +151,67 @@ public final class SequenceINN extends InvertibleModule implements Iterable<Inve
         Tensor h = x.get(0);
         Tensor logDet = null;
         int n = modules.size();
+        // Memory saving matters only where a graph is recorded, i.e. in a forward pass with autograd on.
+        MemorySavingRun saving = !reverse && Grad.isEnabled() && memorySaving.contains(true)
+                ? new MemorySavingRun() : null;
         for (int step = 0; step < n; step++) {
             int k = reverse ? n - 1 - step : step;
             int ci = conditionIndex.get(k);
             List<Tensor> cond = ci >= 0 ? List.of(c.get(ci)) : List.of();
-            FlowResult r = ModuleCall.run(modules.get(k), "SequenceINN module " + k + " (" + modules.get(k).describe()
-                    + ")", List.of(h), cond, reverse, computeLogDet);
+            String who = "SequenceINN module " + k + " (" + modules.get(k).describe() + ")";
+            FlowResult r = saving != null && memorySaving.get(k)
+                    ? saving.block(modules.get(k), who, List.of(h), cond)
+                    : ModuleCall.run(modules.get(k), who, List.of(h), cond, reverse, computeLogDet);
             h = r.output();
             if (computeLogDet) {
                 logDet = logDet == null ? r.logDet() : logDet.add(r.logDet());
             }
         }
+        if (saving != null) {
+            saving.finish();
+        }
         return FlowResult.of(h, logDet == null ? Tensor.zeros(h.dtype(), h.size(0)) : logDet);
+    }
+
+    /**
+     * Switches memory-saving backprop on or off for every module, present and appended later. In a training
+     * forward pass (autograd on) a memory-saving module keeps none of its activations: the backward pass
+     * rebuilds each module's input from its output with the inverse and re-runs the module's forward pass on
+     * it, so the memory of training no longer grows with depth, for about one more forward pass and one
+     * inverse per module. Gradients equal ordinary backprop up to rounding (up to the inverse's tolerance for
+     * fixed-point inverses). Modules that cannot be recomputed exactly (dropout or batch statistics in
+     * training mode, {@link Stateful} modules) are refused with a clear error at the forward pass; gradients
+     * of gradients are not available through memory-saving modules.
+     *
+     * @param on whether to save memory
+     * @return this chain
+     */
+    public SequenceINN memorySaving(boolean on) {
+        memorySavingDefault = on;
+        Collections.fill(memorySaving, on);
+        return this;
+    }
+
+    /**
+     * Switches memory-saving backprop for one module (see {@link #memorySaving(boolean)}).
+     *
+     * @param k  the module's position; negative counts from the end
+     * @param on whether that module saves memory
+     * @return this chain
+     */
+    public SequenceINN memorySaving(int k, boolean on) {
+        memorySaving.set(position(k, "memorySaving"), on);
+        return this;
+    }
+
+    /**
+     * Whether a module runs memory-saving in training.
+     *
+     * @param k the module's position; negative counts from the end
+     * @return true when it does
+     */
+    public boolean isMemorySaving(int k) {
+        return memorySaving.get(position(k, "isMemorySaving"));
     }
 
     /** The output shape after all modules. */
@@ -273,6 +327,7 @@ public final class SequenceINN extends InvertibleModule implements Iterable<Inve
         }
         modules.add(m);
         conditionIndex.add(condIndex);
+        memorySaving.add(memorySavingDefault);
         moduleList.add(m);
     }
 
