@@ -2,6 +2,9 @@ package dev.jinn.flow.residual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.flow.Shape;
+import dev.jinn.flow.coupling.MaskedAffineCoupling;
+import dev.jinn.flow.linear.Invertible1x1Conv;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;
 import dev.jinn.tensor.DType;
@@ -11,12 +14,15 @@ import dev.jinn.tensor.Tensor;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 /**
  * Models of the iResNetLab style written before the iResNetLab classes became adapters over framework modules
+ * (when {@code RealNVP}, {@code Invertible1x1Conv}, {@code InvertibleBatchNorm1d} and {@code PixelShuffle} had a
+ * protocol of their own)
  * ({@code src/test/resources/iresnetlab/*.safetensors}, float64): each file holds the state dict ({@code state.}
  * prefix) of a chain after two training-mode calls, the input {@code x}, the accumulated terms {@code logP0} and
  * {@code logDet0}, what the freshly built model returned in training mode ({@code train.y/logP/logDet}), what the
@@ -28,7 +34,7 @@ class IResNetLabFixtureTest {
     /** {@code fcn(4, 3) → realNVP(3) → batchNorm1d(3) → fcn(3, 2)}: two abandoned features. */
     static IResNetSequential vectors(long seed) {
         return IResNet.sequential(ResidualBlock.fcn(4, 3).hidden(8).rng(new Rng(seed)).build(),
-                new RealNVP(3, null, null, 2, null, 1.0, new Rng(seed + 1)), IResNet.batchNorm1d(3),
+                new MaskedAffineCoupling(List.of(Shape.of(3)), null, null, 2, null, 1.0, new Rng(seed + 1)), IResNet.batchNorm1d(3),
                 ResidualBlock.fcn(3, 2).rng(new Rng(seed + 2)).build());
     }
 
@@ -39,7 +45,8 @@ class IResNetLabFixtureTest {
     static IResNetSequential images(long seed) {
         return IResNet.sequential(ResidualBlock.conv2d(2, 3).hidden(4).logDet(LogDetMethod.exact())
                         .rng(new Rng(seed)).build(),
-                new Invertible1x1Conv(2, new Rng(seed + 1)), IResNet.pixelUnshuffle2d(2),
+                new Invertible1x1Conv(List.of(Shape.of(2, 4, 4)), new Rng(seed + 1)),
+                IResNet.pixelUnshuffle2d(2),
                 ResidualBlock.conv2d(8, 1).hidden(6).logDet(LogDetMethod.exact())
                         .rng(new Rng(seed + 2)).build(), IResNet.pixelShuffle2d(2));
     }
@@ -47,8 +54,8 @@ class IResNetLabFixtureTest {
     /** The same on 1-D signals, with a batch normalisation. */
     static IResNetSequential signals(long seed) {
         return IResNet.sequential(ResidualBlock.conv1d(2, 3).hidden(5).rng(new Rng(seed)).build(),
-                IResNet.batchNorm1d(2), IResNet.pixelUnshuffle1d(2), ResidualBlock.conv1d(4, 1).rng(new Rng(seed + 1))
-                        .build(), IResNet.pixelShuffle1d(2), new Invertible1x1Conv(2, new Rng(seed + 2)));
+                IResNet.batchNorm1d(2, 6), IResNet.pixelUnshuffle1d(2), ResidualBlock.conv1d(4, 1).rng(new Rng(seed + 1))
+                        .build(), IResNet.pixelShuffle1d(2), new Invertible1x1Conv(List.of(Shape.of(2, 6)), new Rng(seed + 2)));
     }
 
     private static SafeTensorsFile fixture(String name) throws Exception {
