@@ -39,7 +39,7 @@ public abstract class IResNetModule extends Module implements ModuleSpec {
      * @param logDet0 the accumulated log-det, {@code [B]}, or null for zeros
      * @return {@code (y, logP0 + this module's log-density terms, logDet0 + this module's log-det)}
      */
-    public IResNetResult forward(Tensor x, Tensor logP0, Tensor logDet0) {
+    public final IResNetResult forward(Tensor x, Tensor logP0, Tensor logDet0) {
         return IResNetChain.forward(describe(), links(), x, logP0, logDet0);
     }
 
@@ -60,7 +60,7 @@ public abstract class IResNetModule extends Module implements ModuleSpec {
      * @param y an output of the module
      * @return the input it came from
      */
-    public Tensor inverse(Tensor y) {
+    public final Tensor inverse(Tensor y) {
         return IResNetChain.inverse(describe(), links(), y, null);
     }
 
