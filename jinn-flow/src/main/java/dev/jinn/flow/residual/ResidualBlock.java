@@ -133,7 +133,7 @@ public final class ResidualBlock extends IResNetModule {
         return layer;
     }
 
-    /** The input shape for an output shape: abandoned features come back in front of the layer. */
+    /** The input shape for an output shape: the abandoned features join the output again before the layer. */
     private Shape inputFor(Shape out) {
         if (out.rank() != residual.sampleRank() || out.channels() != dimOut) {
             throw new IllegalArgumentException(describe() + ": expected an output of shape " + batchShape(dimOut)

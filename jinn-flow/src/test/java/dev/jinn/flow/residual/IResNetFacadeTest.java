@@ -9,6 +9,8 @@ import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.coupling.MaskedAffineCoupling;
+import dev.jinn.flow.linear.PermuteRandom;
+import dev.jinn.flow.norm.ActNorm;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
@@ -226,5 +228,31 @@ class IResNetFacadeTest {
                 .hasMessageContaining("built");
         assertThatThrownBy(() -> IResNet.sequential(IResNet.invertible1x1Conv(2, 4, 4)).forward(
                 Tensor.zeros(2, 2, 3, 3))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(2, 4, 4)");
+    }
+
+    @Test
+    void anyBuiltFrameworkModuleIsAStepWithItsOwnKeys() {
+        ActNorm norm = new ActNorm(List.of(Shape.of(3)));
+        PermuteRandom permute = new PermuteRandom(List.of(Shape.of(3)), 5L);
+        ResidualBlock block = ResidualBlock.fcn(3, 2).logDet(LogDetMethod.exact()).rng(new Rng(34)).build();
+        IResNetSequential chain = IResNet.sequential(norm, permute, block);
+        chain.to(DType.FLOAT64);
+        Tensor x = Tensor.randn(new Rng(35), DType.FLOAT64, 6, 3).mul(3.0).add(1.0);
+        chain.forward(x); // ActNorm initialises from this batch
+        chain.eval();
+        IResNetResult r = chain.forward(x);
+        FlowResult n = norm.forward(x);
+        FlowResult p = permute.forward(n.output());
+        IResNetResult b = block.forward(p.output());
+        assertThat(maxAbsDiff(r.y(), b.y())).isEqualTo(0.0);
+        assertThat(maxAbsDiff(r.logDet(), n.logDet().add(p.logDet()).add(b.logDet()))).isLessThan(1e-12);
+        assertThat(maxAbsDiff(r.logP(), b.logP())).isEqualTo(0.0);
+        assertThat(maxAbs(n.logDet())).as("a log-det that can be wrong").isGreaterThan(1e-3);
+        assertThat(chain.stateDict()).containsKeys("0.log_scale", "0.loc", "2.residual.0.weight");
+        assertThat(maxAbsDiff(chain.forward(chain.inverse(r.y())).y(), r.y())).isLessThan(1e-10);
+    }
+
+    private static double maxAbs(Tensor t) {
+        return t.abs().max().item();
     }
 }
