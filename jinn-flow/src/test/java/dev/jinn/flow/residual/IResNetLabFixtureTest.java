@@ -2,6 +2,8 @@ package dev.jinn.flow.residual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.flow.FlowResult;
+import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.coupling.MaskedAffineCoupling;
 import dev.jinn.flow.linear.Invertible1x1Conv;
@@ -28,7 +30,9 @@ import org.junit.jupiter.api.Test;
  * {@code logDet0}, what the freshly built model returned in training mode ({@code train.y/logP/logDet}), what the
  * trained model returns in eval mode ({@code eval.*}) and, where no features are abandoned, its inverse of
  * {@code eval.y} ({@code eval.inverse}). The same seeds must give the same numbers, and the saved state dicts must
- * load into the models as they are built today.
+ * load into the models as they are built today. {@code layers_*.safetensors} hold the same for {@code SequenceINN}s
+ * of FrEIA's {@link IResNetLayer} (as the command line's {@code iresnet} architecture builds them), whose results
+ * are {@code z} and {@code logDet} and whose inverse also has a log-det ({@code eval.inverseLogDet}).
  */
 class IResNetLabFixtureTest {
     /** {@code fcn(4, 3) → realNVP(3) → batchNorm1d(3) → fcn(3, 2)}: two abandoned features. */
@@ -136,5 +140,62 @@ class IResNetLabFixtureTest {
     @Test
     void aStandaloneBlockGivesTheSavedNumbers() throws Exception {
         check("block", seed -> ResidualBlock.fcn(3, 3).rng(new Rng(seed)).build(), 13);
+    }
+
+    /** Two soft-normalised dense layers with the exact log-det, as the command line builds them for 3-D data. */
+    static SequenceINN layerVectors(long seed) {
+        Rng rng = new Rng(seed);
+        SequenceINN inn = new SequenceINN(3);
+        for (int k = 0; k < 2; k++) {
+            inn.append(IResNetLayer.builder().internalSize(8).normalisation(Normalisation.SOFT)
+                    .logDet(LogDetMethod.exact()).rng(rng.split()));
+        }
+        return inn;
+    }
+
+    /** A convolutional layer with FrEIA's explicit normalisation on 4×4 images. */
+    static SequenceINN layerImages(long seed) {
+        return new SequenceINN(2, 4, 4).append(IResNetLayer.builder().internalSize(3).logDet(LogDetMethod.exact())
+                .rng(new Rng(seed)));
+    }
+
+    private static void checkLayers(String name, LongFunction<SequenceINN> model, long seed) throws Exception {
+        SafeTensorsFile f = fixture(name);
+        Tensor x = f.tensors().get("x");
+        SequenceINN fresh = model.apply(seed);
+        fresh.to(DType.FLOAT64);
+        for (var m : fresh) {
+            ((IResNetLayer) m).lipschitzCorrection();
+        }
+        FlowResult t = fresh.forward(x);
+        assertClose(name + " train.z", t.output(), f.tensors().get("train.z"));
+        assertClose(name + " train.logDet", t.logDet(), f.tensors().get("train.logDet"));
+        fresh.forward(x);
+        Map<String, Tensor> saved = state(f);
+        assertThat(fresh.stateDict().keySet()).as(name + " state-dict keys").containsExactlyInAnyOrderElementsOf(
+                saved.keySet());
+
+        SequenceINN loaded = model.apply(seed + 1000);
+        loaded.to(DType.FLOAT64);
+        loaded.loadStateDict(saved, true);
+        loaded.eval();
+        FlowResult e = loaded.forward(x);
+        assertClose(name + " eval.z", e.output(), f.tensors().get("eval.z"));
+        assertClose(name + " eval.logDet", e.logDet(), f.tensors().get("eval.logDet"));
+        try (var g = Grad.disabled()) {
+            FlowResult back = loaded.inverse(e.output());
+            assertClose(name + " inverse", back.output(), f.tensors().get("eval.inverse"));
+            assertClose(name + " inverse log-det", back.logDet(), f.tensors().get("eval.inverseLogDet"));
+        }
+    }
+
+    @Test
+    void denseIResNetLayersGiveTheSavedNumbers() throws Exception {
+        checkLayers("layers_vectors", IResNetLabFixtureTest::layerVectors, 3);
+    }
+
+    @Test
+    void aConvolutionalIResNetLayerGivesTheSavedNumbers() throws Exception {
+        checkLayers("layers_images", IResNetLabFixtureTest::layerImages, 4);
     }
 }
