@@ -10,6 +10,7 @@ import dev.jinn.nn.Layer;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +48,7 @@ public final class IResNetLayer extends InvertibleModule {
     private final FixedPointSolver solver;
     private final int lipschitzIterations;
     private final Rng rng;
+    private final Consumer<FixedPointResult> inversions;
     private FixedPointResult lastInversion;
 
     /**
@@ -56,20 +58,55 @@ public final class IResNetLayer extends InvertibleModule {
      * @param dimsC  no conditions
      */
     public IResNetLayer(List<Shape> dimsIn, List<Shape> dimsC) {
-        this(builder(), dimsIn, dimsC);
+        this(builder(), Init.defaultRng(), dimsIn, dimsC);
     }
 
-    private IResNetLayer(Builder b, List<Shape> dimsIn, List<Shape> dimsC) {
+    /** One generator serves the weights, the power-iteration vectors and the probes. */
+    private IResNetLayer(Builder b, Rng rng, List<Shape> dimsIn, List<Shape> dimsC) {
+        this(dimsIn, dimsC, branch(b, rng, dimsIn, dimsC), b.logDet != null ? b.logDet
+                : LogDetMethod.powerSeries(b.jacobianIterations, b.hutchinsonSamples), b.solver, b.lipschitzIterations,
+                rng, r -> { });
+    }
+
+    /**
+     * A block around a given branch, for the iResNetLab blocks ({@link ResidualBlock}), which keep one branch and
+     * apply it at every sample shape they meet.
+     *
+     * @param dimsIn              one input shape of the branch's rank and channel count
+     * @param dimsC               no conditions
+     * @param residual            the branch {@code g}, shared with whoever else uses it
+     * @param logDet              the log-det method
+     * @param solver              the fixed-point solver of the reverse
+     * @param lipschitzIterations the least number of power steps in {@link #lipschitzCorrection()}
+     * @param rng                 the generator of the probes
+     * @param inversions          told what each reverse call's fixed-point iteration reported
+     */
+    IResNetLayer(List<Shape> dimsIn, List<Shape> dimsC, ResidualBranch residual, LogDetMethod logDet,
+            FixedPointSolver solver, int lipschitzIterations, Rng rng, Consumer<FixedPointResult> inversions) {
         super(dimsIn, dimsC);
+        checkShapes(dimsIn, dimsC);
+        this.residual = registerModule("residual", residual);
+        this.logDet = logDet;
+        this.solver = solver;
+        this.lipschitzIterations = lipschitzIterations;
+        this.rng = rng;
+        this.inversions = inversions;
+    }
+
+    private static Shape checkShapes(List<Shape> dimsIn, List<Shape> dimsC) {
         if (dimsIn.size() != 1) {
             throw new IllegalArgumentException("IResNetLayer: expected exactly one input, got " + dimsIn);
         }
         if (!dimsC.isEmpty()) {
             throw new IllegalArgumentException("IResNetLayer is unconditional, got conditions " + dimsC);
         }
-        Shape shape = dimsIn.get(0);
+        return dimsIn.get(0);
+    }
+
+    /** FrEIA's branch for the input shape: dense for vectors, convolutional (sized for the input) otherwise. */
+    private static ResidualBranch branch(Builder b, Rng rng, List<Shape> dimsIn, List<Shape> dimsC) {
+        Shape shape = checkShapes(dimsIn, dimsC);
         int channels = shape.channels();
-        this.rng = b.rng != null ? b.rng : Init.defaultRng();
         ResidualBranch.Builder branch;
         switch (shape.rank()) {
             case 1:
@@ -85,13 +122,10 @@ public final class IResNetLayer extends InvertibleModule {
                 throw new IllegalArgumentException("IResNetLayer: inputs (C,), (C, L) or (C, H, W) are supported, got "
                         + shape);
         }
-        branch.hidden(b.internalSize > 0 ? b.internalSize : 2 * channels).internalLayers(b.nInternalLayers)
+        return branch.hidden(b.internalSize > 0 ? b.internalSize : 2 * channels).internalLayers(b.nInternalLayers)
                 .kernelSize(b.kernelSize).activation(b.activation).coefficient(b.spectralNormMax)
-                .normalisation(b.normalisation).powerIterations(b.powerIterations).rng(rng);
-        this.residual = registerModule("residual", branch.build());
-        this.logDet = b.logDet != null ? b.logDet : LogDetMethod.powerSeries(b.jacobianIterations, b.hutchinsonSamples);
-        this.solver = b.solver;
-        this.lipschitzIterations = b.lipschitzIterations;
+                .normalisation(b.normalisation).powerIterations(b.powerIterations)
+                .rng(rng).build();
     }
 
     /**
@@ -115,6 +149,7 @@ public final class IResNetLayer extends InvertibleModule {
         ResidualMap.Inverse inv = ResidualMap.inverse(residual, solver, logDet, rng, in, isTraining(), computeLogDet,
                 describe());
         lastInversion = inv.solution();
+        inversions.accept(lastInversion);
         return FlowResult.of(inv.x(), inv.logDet());
     }
 
@@ -383,7 +418,7 @@ public final class IResNetLayer extends InvertibleModule {
 
         @Override
         public IResNetLayer build(List<Shape> dimsIn, List<Shape> dimsC) {
-            return new IResNetLayer(this, dimsIn, dimsC);
+            return new IResNetLayer(this, rng != null ? rng : Init.defaultRng(), dimsIn, dimsC);
         }
     }
 }

@@ -1,81 +1,116 @@
 package dev.jinn.flow.residual;
 
-import dev.jinn.tensor.Tensor;
+import dev.jinn.flow.InvertibleModule;
+import dev.jinn.flow.ModuleSpec;
+import dev.jinn.flow.SequenceINN;
+import dev.jinn.flow.Shape;
+import dev.jinn.flow.SingleInput;
+import dev.jinn.flow.reshape.PixelShuffle;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * iResNetLab's {@code Sequential}: a chain of {@link IResNetModule}s. Forward passes {@code (y, logP, logDet)}
- * from one module to the next, so both terms accumulate; inverse runs the modules' inverses in reverse order.
- * Children are named {@code 0, 1, ...}.
+ * iResNetLab's {@code Sequential}: a chain whose forward passes {@code (y, logP, logDet)} from one step to the
+ * next, so both terms accumulate, and whose inverse runs the steps' inverses in reverse order.
+ *
+ * <p>A step is an iResNetLab adapter ({@link ResidualBlock}, a nested {@code IResNetSequential}), a built
+ * framework module ({@code InvertibleModule}, e.g. a coupling, a 1×1 convolution or a batch normalisation, which
+ * takes the shape it was built for) or a {@link PixelShuffle.Spec} (stateless, built for whatever shape arrives).
+ * Modules are children named by their position {@code 0, 1, ...}, as in iResNetLab, so state-dict keys read
+ * {@code 0.residual.0.weight}; a pixel (un)shuffle has no state and no child.
  */
 public final class IResNetSequential extends IResNetModule {
-    private final List<IResNetModule> modules = new ArrayList<>();
+    private final List<ModuleSpec> steps = new ArrayList<>();
+    private final List<Link> links = new ArrayList<>();
 
     /**
-     * A chain of the given modules.
+     * A chain of the given steps.
      *
-     * @param chain the modules, applied first to last
+     * @param chain the steps, applied first to last
+     * @throws IllegalArgumentException for a null step or a spec that would make new parameters at every call
      */
-    public IResNetSequential(IResNetModule... chain) {
-        for (IResNetModule m : chain) {
-            if (m == null) {
-                throw new IllegalArgumentException("IResNet.sequential: module " + modules.size() + " is null");
+    public IResNetSequential(ModuleSpec... chain) {
+        for (ModuleSpec step : chain) {
+            String name = Integer.toString(steps.size());
+            if (step instanceof IResNetModule adapter) {
+                links.addAll(adapter.links());
+                registerModule(name, adapter);
+            } else if (step instanceof InvertibleModule module) {
+                links.add(Link.of(module));
+                registerModule(name, module);
+            } else if (step instanceof PixelShuffle.Spec resize) {
+                links.add(Link.of(resize));
+            } else {
+                throw new IllegalArgumentException("IResNet.sequential: module " + name + " is "
+                        + (step == null ? "null" : "a spec (" + step + ") other than a pixel (un)shuffle; pass the "
+                        + "module built from it, so that its parameters belong to the chain"));
             }
-            registerModule(Integer.toString(modules.size()), m);
-            modules.add(m);
+            steps.add(step);
         }
     }
 
+    @Override
+    List<Link> links() {
+        return links;
+    }
+
     /**
-     * One module of the chain.
+     * One step of the chain.
      *
      * @param index 0-based
-     * @return the module
+     * @return the step as it was given
      */
-    public IResNetModule get(int index) {
-        if (index < 0 || index >= modules.size()) {
+    public ModuleSpec get(int index) {
+        if (index < 0 || index >= steps.size()) {
             throw new IndexOutOfBoundsException("IResNet.sequential: index " + index + " out of range for "
-                    + modules.size() + " modules");
+                    + steps.size() + " modules");
         }
-        return modules.get(index);
+        return steps.get(index);
     }
 
     /**
-     * The number of modules.
+     * The number of steps.
      *
      * @return the length of the chain
      */
     public int size() {
-        return modules.size();
-    }
-
-    @Override
-    public IResNetResult forward(Tensor x, Tensor logP0, Tensor logDet0) {
-        IResNetResult r = new IResNetResult(x, logP0, logDet0);
-        for (IResNetModule m : modules) {
-            r = m.forward(r.y(), r.logP(), r.logDet());
-        }
-        return r;
-    }
-
-    @Override
-    public Tensor inverse(Tensor y) {
-        Tensor x = y;
-        for (int i = modules.size() - 1; i >= 0; i--) {
-            x = modules.get(i).inverse(x);
-        }
-        return x;
+        return steps.size();
     }
 
     /** Forces the Lipschitz bound of every residual block in the chain (nested chains included). */
     public void lipschitzCorrection() {
-        for (IResNetModule m : modules) {
-            if (m instanceof ResidualBlock block) {
+        for (ModuleSpec step : steps) {
+            if (step instanceof ResidualBlock block) {
                 block.lipschitzCorrection();
-            } else if (m instanceof IResNetSequential chain) {
+            } else if (step instanceof IResNetSequential chain) {
                 chain.lipschitzCorrection();
+            } else if (step instanceof IResNetLayer layer) {
+                layer.lipschitzCorrection();
             }
         }
+    }
+
+    /**
+     * The chain as one framework module for samples of the given shape.
+     *
+     * @param dimsIn one input shape
+     * @param dimsC  no conditions
+     * @return a {@link SequenceINN} of the steps' modules (sharing their parameters)
+     * @throws IllegalArgumentException if a step abandons features, which a {@code SequenceINN} cannot do
+     */
+    @Override
+    public SequenceINN build(List<Shape> dimsIn, List<Shape> dimsC) {
+        if (!dimsC.isEmpty()) {
+            throw new IllegalArgumentException("IResNet.sequential is unconditional, got conditions " + dimsC);
+        }
+        SequenceINN inn = new SequenceINN(SingleInput.of("IResNet.sequential", dimsIn));
+        for (Link link : links) {
+            if (link.abandoned() > 0) {
+                throw new IllegalArgumentException("IResNet.sequential: a step abandons " + link.abandoned()
+                        + " features, which only the iResNetLab forward can do");
+            }
+            inn.append(link.spec());
+        }
+        return inn;
     }
 }

@@ -1,5 +1,7 @@
 package dev.jinn.flow.residual;
 
+import dev.jinn.flow.Shape;
+import dev.jinn.flow.SingleInput;
 import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
 import dev.jinn.tensor.Rng;
@@ -14,23 +16,24 @@ import java.util.function.Supplier;
  * ({@link ResidualBranch}: three layers of hidden width {@code max(16, 4·size)}, ELU, soft normalisation with
  * {@code c = 0.9} and one power step per training-mode forward call), so {@code Lip(g) ≤ 0.73}.
  *
- * <p>{@code forward(x, logP0, logDet0)} returns {@code y = F(x)} and {@code logDet = logDet0 + log det J_F(x)}
- * (by default the power series with 10 terms and one Rademacher probe in training mode, exact in eval mode for
- * up to 16 values per sample; see {@link LogDetMethod}). For an {@code fcn} with {@code dimOut < dimIn} the
- * output keeps the first {@code dimOut} features of {@code F(x)} and the abandoned ones {@code z} add their
- * standard-normal log-density {@code Σ(−z²/2 − ½ log 2π)} to {@code logP} (so {@code logP} counts them as part
- * of the base distribution); otherwise {@code logP = logP0}. {@code inverse(y)} runs the fixed-point iteration
- * (a warning, or an exception if so configured, when it does not converge; {@link #lastInversion()}), drawing
- * the abandoned features from the standard normal with the block's generator unless they are given
- * ({@link #inverse(Tensor, Tensor)}).
+ * <p>An adapter over {@link IResNetLayer}: the block keeps the branch and its options, and for each sample shape
+ * it meets builds an {@code IResNetLayer} around that one branch (so a convolutional block takes inputs of any
+ * spatial size, and its parameters are the same at every size). {@code forward(x, logP0, logDet0)} returns
+ * {@code y = F(x)} and {@code logDet = logDet0 + log det J_F(x)} (by default the power series with 10 terms and
+ * one Rademacher probe in training mode, exact in eval mode for up to 16 values per sample; see
+ * {@link LogDetMethod}). For an {@code fcn} with {@code dimOut < dimIn} the output keeps the first {@code dimOut}
+ * features of {@code F(x)} and the abandoned ones {@code z} add their standard-normal log-density
+ * ({@code StandardNormal.logProb}) to {@code logP}; otherwise {@code logP = logP0}. {@code inverse(y)} runs the
+ * fixed-point iteration (a warning, or a {@code FlowException} caused by a {@link FixedPointException} if so
+ * configured, when it does not converge; {@link #lastInversion()}), drawing the abandoned features from the
+ * standard normal with the block's generator unless they are given ({@link #inverse(Tensor, Tensor)}).
  *
- * <p>The branch is registered as {@code residual}. Convolutional blocks take inputs {@code [B, C, L]} or
- * {@code [B, C, H, W]} of any spatial size: the power-iteration vectors (persistent buffers) are made for the first
- * size seen, or for the size given to {@link Builder#spatialSize(int...)}, and remade when it changes.
+ * <p>The branch is registered as {@code residual}. The power-iteration vectors of a convolutional block
+ * (persistent buffers) are made for the first size seen, or for the size given to
+ * {@link Builder#spatialSize(int...)}, and remade when it changes. As a {@code ModuleSpec} the block builds its
+ * {@code IResNetLayer} for {@code SequenceINN.append}, if it abandons no features.
  */
 public final class ResidualBlock extends IResNetModule {
-    private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-
     private final ResidualBranch residual;
     private final int dimIn;
     private final int dimOut;
@@ -38,6 +41,7 @@ public final class ResidualBlock extends IResNetModule {
     private final LogDetMethod logDet;
     private final FixedPointSolver solver;
     private final Rng rng;
+    private final List<Link> links;
     private FixedPointResult lastInversion;
 
     private ResidualBlock(Builder b) {
@@ -49,6 +53,7 @@ public final class ResidualBlock extends IResNetModule {
         this.residual = registerModule("residual", b.branch.build());
         this.logDet = b.logDet;
         this.solver = b.solver;
+        this.links = List.of(new Link(this::layer, residual.sampleRank(), this::inputFor, dimIn - dimOut, rng));
     }
 
     /**
@@ -96,33 +101,51 @@ public final class ResidualBlock extends IResNetModule {
     }
 
     @Override
-    public IResNetResult forward(Tensor x, Tensor logP0, Tensor logDet0) {
-        int rank = residual.sampleRank();
-        checkBatch(x, rank, dimIn, "input");
-        Tensor logP = accumulated(logP0, x, rank, "logP0");
-        Tensor ld = accumulated(logDet0, x, rank, "logDet0");
-        ResidualMap.Forward f = ResidualMap.forward(residual, logDet, rng, x, isTraining(), true);
-        Tensor y = f.y();
-        if (dimOut < dimIn) {
-            Tensor z = y.narrow(1, dimOut, dimIn - dimOut);
-            y = y.narrow(1, 0, dimOut);
-            logP = logP.add(z.square().mul(-0.5).sub(HALF_LOG_2PI).sum(1));
-        }
-        return new IResNetResult(y, logP, ld.add(f.logDet()));
+    List<Link> links() {
+        return links;
     }
 
     /**
-     * Inverts the block; for an {@code fcn} with abandoned features they are drawn from the standard normal.
+     * The block's framework module for samples of the given shape, sharing the block's branch.
      *
-     * @param y an output, {@code [B, dimOut]} or {@code [B, C, ...]}
-     * @return the input
+     * @param dimsIn one input shape: {@code (dimIn,)}, {@code (C, L)} or {@code (C, H, W)}
+     * @param dimsC  no conditions
+     * @return the layer
+     * @throws IllegalArgumentException if the block abandons features (a {@code SequenceINN} keeps every feature)
      */
     @Override
-    public Tensor inverse(Tensor y) {
-        if (dimOut == dimIn) {
-            return inverse(y, null);
+    public IResNetLayer build(List<Shape> dimsIn, List<Shape> dimsC) {
+        if (dimOut < dimIn) {
+            throw new IllegalArgumentException(describe() + " abandons " + (dimIn - dimOut) + " features, which only "
+                    + "an iResNetLab chain can do; use fcn(" + dimIn + ", " + dimIn + ") or IResNetLayer");
         }
-        return inverse(y, Tensor.randn(rng, y.dtype(), y.size(0), dimIn - dimOut));
+        return layer(dimsIn, dimsC);
+    }
+
+    private IResNetLayer layer(List<Shape> dimsIn, List<Shape> dimsC) {
+        Shape in = SingleInput.of(describe(), dimsIn);
+        if (in.rank() != residual.sampleRank() || in.channels() != dimIn) {
+            throw new IllegalArgumentException(describe() + ": expected samples of shape " + batchShape(dimIn)
+                    + ", got samples of shape " + in);
+        }
+        IResNetLayer layer = new IResNetLayer(dimsIn, dimsC, residual, logDet, solver, 1, rng, r -> lastInversion = r);
+        layer.train(isTraining());
+        return layer;
+    }
+
+    /** The input shape for an output shape: the abandoned features join the output again before the layer. */
+    private Shape inputFor(Shape out) {
+        if (out.rank() != residual.sampleRank() || out.channels() != dimOut) {
+            throw new IllegalArgumentException(describe() + ": expected an output of shape " + batchShape(dimOut)
+                    + ", got samples of shape " + out);
+        }
+        return out.withChannels(dimIn);
+    }
+
+    /** How samples with {@code channels} channels look, for messages: {@code [B, 4]}, {@code [B, 2, H, W]}. */
+    private String batchShape(int channels) {
+        int rank = residual.sampleRank();
+        return "[B, " + channels + (rank == 2 ? ", L]" : rank == 3 ? ", H, W]" : "]");
     }
 
     /**
@@ -133,9 +156,6 @@ public final class ResidualBlock extends IResNetModule {
      * @return the input {@code [B, dimIn]}
      */
     public Tensor inverse(Tensor y, Tensor abandoned) {
-        int rank = residual.sampleRank();
-        checkBatch(y, rank, dimOut, "output");
-        Tensor full = y;
         if (dimOut < dimIn) {
             if (abandoned == null || abandoned.dim() != 2 || abandoned.size(0) != y.size(0)
                     || abandoned.size(1) != dimIn - dimOut) {
@@ -143,14 +163,10 @@ public final class ResidualBlock extends IResNetModule {
                         + y.size(0) + ", " + (dimIn - dimOut) + "], got "
                         + (abandoned == null ? "null" : Arrays.toString(abandoned.shape())));
             }
-            full = Tensor.cat(List.of(y, abandoned.to(y.dtype())), 1);
         } else if (abandoned != null) {
             throw new IllegalArgumentException(describe() + ": the block abandons no features, but some were given");
         }
-        ResidualMap.Inverse inv = ResidualMap.inverse(residual, solver, logDet, rng, full, isTraining(), false,
-                describe());
-        lastInversion = inv.solution();
-        return inv.x();
+        return IResNetChain.inverse(describe(), links, y, abandoned);
     }
 
     /**

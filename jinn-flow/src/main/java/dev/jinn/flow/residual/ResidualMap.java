@@ -6,8 +6,7 @@ import dev.jinn.tensor.Tensor;
 import java.util.function.UnaryOperator;
 
 /**
- * The mechanics of an invertible residual block {@code F(x) = x + g(x)}, shared by the framework module
- * {@link IResNetLayer} and the iResNetLab-style {@link ResidualBlock}: one binding of the branch per call (so
+ * The mechanics of {@link IResNetLayer}'s map {@code F(x) = x + g(x)}: one binding of the branch per call (so
  * that every evaluation sees the same weights), the log-det, and the fixed-point inverse with one extra
  * differentiable step.
  */

@@ -7,8 +7,12 @@
  * {@link dev.jinn.flow.residual.LogDetMethod} (exact, truncated power series, Russian roulette, Neumann
  * gradient).
  *
- * <p>Two faces: FrEIA's {@link dev.jinn.flow.residual.IResNetLayer}, an {@code InvertibleModule} for
- * {@code SequenceINN} and graphs, and the iResNetLab-style facade {@link dev.jinn.flow.residual.IResNet}, whose
- * modules map {@code (x, logP0, logDet0)} to {@code (y, logP, logDet)}.
+ * <p>The invertible module is FrEIA's {@link dev.jinn.flow.residual.IResNetLayer}, an {@code InvertibleModule} for
+ * {@code SequenceINN} and graphs. The iResNetLab-style facade {@link dev.jinn.flow.residual.IResNet} is an adapter
+ * over it: its blocks ({@link dev.jinn.flow.residual.ResidualBlock}) and chains
+ * ({@link dev.jinn.flow.residual.IResNetSequential}) map {@code (x, logP0, logDet0)} to {@code (y, logP, logDet)}
+ * by running {@code IResNetLayer}s and iResNetLab's other layers, which are modules of their families
+ * ({@code coupling.MaskedAffineCoupling}, {@code linear.Invertible1x1Conv}, {@code norm.InvertibleBatchNorm1d},
+ * {@code reshape.PixelShuffle}), in {@code SequenceINN}s.
  */
 package dev.jinn.flow.residual;

@@ -2,11 +2,15 @@ package dev.jinn.flow.residual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.flow.ModuleSpec;
+import dev.jinn.flow.Shape;
+import dev.jinn.flow.coupling.MaskedAffineCoupling;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,12 +56,12 @@ class DensityComparisonTest {
         Rng residualInit = new Rng(1);
         Rng couplingInit = new Rng(2);
         IResNetModule[] residual = new IResNetModule[4];
-        IResNetModule[] coupling = new IResNetModule[4];
+        ModuleSpec[] coupling = new ModuleSpec[4];
         for (int i = 0; i < 4; i++) {
             // Residual Flows' choice of activation; the exact log-det is the cheap one in 2-D
             residual[i] = ResidualBlock.fcn(2, 2).hidden(12).activation(LipSwish::new).logDet(LogDetMethod.exact())
                     .rng(residualInit).build();
-            coupling[i] = new RealNVP(2, null, null, 4, null, 1.0, couplingInit);
+            coupling[i] = new MaskedAffineCoupling(List.of(Shape.of(2)), null, null, 4, null, 1.0, couplingInit);
         }
         IResNetSequential iresnet = IResNet.sequential(residual);
         IResNetSequential realNvp = IResNet.sequential(coupling);

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.jinn.nn.Linear;
+import dev.jinn.flow.FlowResult;
+import dev.jinn.flow.InvertibleModule;
+import dev.jinn.flow.SequenceINN;
+import dev.jinn.flow.Shape;
+import dev.jinn.flow.coupling.MaskedAffineCoupling;
+import dev.jinn.flow.linear.PermuteRandom;
+import dev.jinn.flow.norm.ActNorm;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
@@ -13,6 +19,7 @@ import dev.jinn.tensor.Tensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** The iResNetLab adapters: blocks, abandoned features, chains, and their framework modules underneath. */
 class IResNetFacadeTest {
     private static double maxAbsDiff(Tensor a, Tensor b) {
         return a.to(DType.FLOAT64).sub(b.to(DType.FLOAT64)).abs().max().item();
@@ -138,125 +145,6 @@ class IResNetFacadeTest {
     }
 
     @Test
-    void batchNormUsesBatchStatisticsInTrainingAndRunningOnesInEval() {
-        InvertibleBatchNorm1d bn = IResNet.batchNorm1d(3);
-        bn.to(DType.FLOAT64);
-        Tensor x = Tensor.randn(new Rng(14), DType.FLOAT64, 200, 3).mul(Tensor.of(new double[] {1, 3, 0.5}, 3))
-                .add(Tensor.of(new double[] {-2, 0, 5}, 3));
-        IResNetResult r = bn.forward(x);
-        double[] mean = r.y().mean(0).toDoubleArray();
-        double[] var = r.y().var(new int[] {0}, false, false).toDoubleArray();
-        double[] xVar = x.var(new int[] {0}, false, false).toDoubleArray();
-        double[] xMean = x.mean(0).toDoubleArray();
-        double expectedLogDet = 0;
-        for (int c = 0; c < 3; c++) {
-            assertThat(mean[c]).isCloseTo(0, within(1e-12));
-            assertThat(var[c]).isCloseTo(1, within(1e-3));
-            expectedLogDet -= 0.5 * Math.log(xVar[c] + 1e-5);
-            assertThat(bn.buffer("running_mean").toDoubleArray()[c]).isCloseTo(0.1 * xMean[c], within(1e-12));
-            assertThat(bn.buffer("running_var").toDoubleArray()[c])
-                    .isCloseTo(0.9 + 0.1 * xVar[c] * 200 / 199, within(1e-12));
-        }
-        assertThat(r.logDet().toDoubleArray()[7]).isCloseTo(expectedLogDet, within(1e-12));
-        assertThat(maxAbsDiff(bn.inverse(r.y()), x)).isLessThan(1e-12);
-        try (var g = Grad.disabled()) {
-            bn.parameter("weight").copyFrom(Tensor.of(new double[] {2, -0.5, 1.5}, 3));
-            bn.parameter("bias").copyFrom(Tensor.of(new double[] {0.1, 0.2, 0.3}, 3));
-        }
-        bn.eval();
-        Tensor x3 = Tensor.randn(new Rng(15), DType.FLOAT64, 4, 3, 5);
-        assertLogDetMatchesJacobian(bn, x3, 1e-10);
-        assertThat(maxAbsDiff(bn.inverse(bn.forward(x3).y()), x3)).isLessThan(1e-12);
-        assertThatThrownBy(() -> bn.forward(Tensor.zeros(DType.FLOAT64, 4, 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("InvertibleBatchNorm1d(3)");
-    }
-
-    @Test
-    void realNvpFollowsItsFormula() {
-        RealNVP nvp = new RealNVP(5, null, null, 4, null, 1.0, new Rng(16));
-        nvp.to(DType.FLOAT64);
-        assertThat(nvp.mask().toDoubleArray()).containsExactly(1, 0, 1, 0, 1);
-        Tensor x = Tensor.randn(new Rng(17), DType.FLOAT64, 4, 5);
-        assertThat(maxAbsDiff(nvp.inverse(nvp.forward(x).y()), x)).isLessThan(1e-12);
-        assertLogDetMatchesJacobian(nvp, x, 1e-10);
-        // leading dims (*, dim)
-        Tensor x3 = Tensor.randn(new Rng(18), DType.FLOAT64, 2, 3, 5);
-        IResNetResult r3 = nvp.forward(x3);
-        assertThat(r3.logDet().shape()).containsExactly(2, 3);
-        assertThat(maxAbsDiff(nvp.inverse(r3.y()), x3)).isLessThan(1e-12);
-        // clip bounds |log s|: with huge scale outputs, |log-det| ≤ clip·dim (each value is scaled once per step)
-        Linear big = new Linear(3, 3, true, new Rng(19));
-        try (var g = Grad.disabled()) {
-            big.weight().copyFrom(big.weight().mul(1000));
-        }
-        RealNVP clipped = IResNet.realNVP(3, big, null, 2, Tensor.of(new float[] {0, 1, 1}, 3), 0.25);
-        IResNetResult rc = clipped.forward(Tensor.randn(new Rng(20), 8, 3).mul(3));
-        assertThat(rc.logDet().abs().max().item()).isLessThanOrEqualTo(0.25 * 3 + 1e-6).isGreaterThan(0.1);
-        assertThatThrownBy(() -> IResNet.realNVP(3, null, null, 2, Tensor.of(new float[] {0, 2, 1}, 3), 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zeros and ones");
-    }
-
-    @Test
-    void invertible1x1ConvHasGlowsLogDet() {
-        Invertible1x1Conv conv = new Invertible1x1Conv(3, new Rng(21));
-        conv.to(DType.FLOAT64);
-        Tensor w0 = conv.weight();
-        assertThat(maxAbsDiff(w0.matmul(w0.t()), Tensor.eye(DType.FLOAT64, 3))).as("a rotation at init (float32)")
-                .isLessThan(1e-6);
-        try (var g = Grad.disabled()) {
-            for (Tensor p : conv.parameters()) {
-                p.copyFrom(p.add(Tensor.randn(new Rng(22), DType.FLOAT64, p.shape()).mul(0.3)));
-            }
-        }
-        Tensor x = Tensor.randn(new Rng(23), DType.FLOAT64, 2, 3, 2, 4);
-        IResNetResult r = conv.forward(x);
-        double logAbsDetW = conv.weight().slogdet().logAbsDet().item();
-        assertThat(r.logDet().toDoubleArray()[0]).isCloseTo(8 * logAbsDetW, within(1e-10));
-        assertThat(Math.abs(logAbsDetW)).isGreaterThan(1e-3);
-        assertLogDetMatchesJacobian(conv, x, 1e-10);
-        assertThat(maxAbsDiff(conv.inverse(r.y()), x)).isLessThan(1e-12);
-        Tensor v = Tensor.randn(new Rng(24), DType.FLOAT64, 5, 3);
-        assertThat(maxAbsDiff(conv.forward(v).y(), v.matmul(conv.weight().t()))).isLessThan(1e-12);
-        assertThat(conv.stateDict()).containsOnlyKeys("lower", "upper", "log_s", "p", "sign_s");
-    }
-
-    @Test
-    void pixelShufflesMoveValuesAsDocumented() {
-        Tensor img = Tensor.arange(DType.FLOAT64, 0, 2 * 4 * 6, 1).reshape(1, 2, 4, 6);
-        IResNetResult down = IResNet.pixelUnshuffle2d(2).forward(img);
-        assertThat(down.y().shape()).containsExactly(1, 8, 2, 3);
-        // out[c·4 + i·2 + j][h][w] = in[c][2h + i][2w + j]
-        Tensor out = down.y();
-        for (int c = 0; c < 2; c++) {
-            for (int i = 0; i < 2; i++) {
-                for (int j = 0; j < 2; j++) {
-                    for (int h = 0; h < 2; h++) {
-                        for (int w = 0; w < 3; w++) {
-                            assertThat(out.select(0, 0).select(0, c * 4 + i * 2 + j).select(0, h).select(0, w).item())
-                                    .isEqualTo(img.select(0, 0).select(0, c).select(0, 2 * h + i).select(0, 2 * w + j)
-                                            .item());
-                        }
-                    }
-                }
-            }
-        }
-        assertThat(down.logDet().toDoubleArray()).containsExactly(0.0);
-        assertThat(maxAbsDiff(IResNet.pixelUnshuffle2d(2).inverse(out), img)).isEqualTo(0.0);
-        assertThat(maxAbsDiff(IResNet.pixelShuffle2d(2).forward(out).y(), img)).isEqualTo(0.0);
-
-        Tensor sig = Tensor.arange(DType.FLOAT64, 0, 2 * 6, 1).reshape(1, 2, 6);
-        Tensor s3 = IResNet.pixelUnshuffle1d(3).forward(sig).y();
-        assertThat(s3.shape()).containsExactly(1, 6, 2);
-        // out[c·3 + i][l] = in[c][3l + i]
-        assertThat(s3.select(0, 0).select(0, 1 * 3 + 2).select(0, 1).item()).isEqualTo(sig.select(0, 0).select(0, 1)
-                .select(0, 5).item());
-        assertThat(maxAbsDiff(IResNet.pixelShuffle1d(3).forward(s3).y(), sig)).isEqualTo(0.0);
-        assertThat(maxAbsDiff(IResNet.pixelShuffle1d(3).inverse(sig), s3)).isEqualTo(0.0);
-        assertThatThrownBy(() -> IResNet.pixelUnshuffle2d(4).forward(img)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("PixelUnshuffle2d(4)").hasMessageContaining("divisible");
-    }
-
-    @Test
     void aConvolutionalBlockReloadsFromItsStateDict() {
         ResidualBlock a = ResidualBlock.conv2d(2, 3).spatialSize(4, 4).rng(new Rng(27)).build();
         ResidualBlock b = ResidualBlock.conv2d(2, 3).spatialSize(4, 4).rng(new Rng(28)).build();
@@ -284,16 +172,87 @@ class IResNetFacadeTest {
         Tensor d0 = Tensor.of(new double[] {-1, 0, 1}, 3);
         IResNetResult r = chain.forward(x, p0, d0);
         IResNetResult ra = a.forward(x);
-        IResNetResult rn = chain.get(1).forward(ra.y());
-        IResNetResult rb = b.forward(rn.y());
+        FlowResult rn = ((InvertibleModule) chain.get(1)).forward(ra.y());
+        IResNetResult rb = b.forward(rn.output());
         assertThat(maxAbsDiff(r.y(), rb.y())).isEqualTo(0.0);
-        assertThat(maxAbsDiff(r.logP(), p0.add(ra.logP()).add(rn.logP()).add(rb.logP()))).isLessThan(1e-12);
+        assertThat(maxAbsDiff(r.logP(), p0.add(ra.logP()).add(rb.logP()))).isLessThan(1e-12);
         assertThat(maxAbsDiff(r.logDet(), d0.add(ra.logDet()).add(rn.logDet()).add(rb.logDet()))).isLessThan(1e-12);
         assertThat(chain.inverse(r.y()).shape()).containsExactly(3, 4);
+        assertThat(chain.stateDict()).containsKeys("0.residual.0.weight", "1.f_log_s.0.weight", "1.mask",
+                "2.residual.4.bias");
         assertThatThrownBy(() -> chain.forward(x, Tensor.zeros(DType.FLOAT64, 2), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("logP0");
         assertThatThrownBy(() -> chain.forward(Tensor.zeros(DType.FLOAT64, 3, 5)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fcn(4, 3)")
                 .hasMessageContaining("[B, 4]");
+    }
+
+    @Test
+    void leadingAxesAreFoldedIntoTheBatch() {
+        IResNetSequential chain = IResNet.sequential(new MaskedAffineCoupling(List.of(Shape.of(5)), null, null, 4,
+                null, 1.0, new Rng(16)), ResidualBlock.fcn(5, 4).rng(new Rng(17)).build());
+        chain.to(DType.FLOAT64);
+        chain.eval();
+        Tensor x3 = Tensor.randn(new Rng(18), DType.FLOAT64, 2, 3, 5);
+        IResNetResult r3 = chain.forward(x3, Tensor.ones(DType.FLOAT64, 2, 3), null);
+        assertThat(r3.y().shape()).containsExactly(2, 3, 4);
+        assertThat(r3.logP().shape()).containsExactly(2, 3);
+        assertThat(r3.logDet().shape()).containsExactly(2, 3);
+        IResNetResult flat = chain.forward(x3.reshape(6, 5));
+        assertThat(maxAbsDiff(r3.logDet().reshape(6), flat.logDet())).isEqualTo(0.0);
+        assertThat(maxAbsDiff(r3.logP().reshape(6), flat.logP().add(1.0))).isLessThan(1e-14);
+        Tensor back = chain.forward(chain.inverse(r3.y())).y();
+        assertThat(maxAbsDiff(back, r3.y())).isLessThan(1e-10);
+    }
+
+    @Test
+    void blocksAndChainsAreSpecsOfFrameworkModulesWithTheSameParameters() {
+        ResidualBlock conv = ResidualBlock.conv2d(2, 3).hidden(4).rng(new Rng(31)).build();
+        IResNetSequential chain = IResNet.sequential(conv, IResNet.pixelUnshuffle2d(2),
+                ResidualBlock.conv2d(8, 1).hidden(4).rng(new Rng(33)).build());
+        chain.to(DType.FLOAT64);
+        SequenceINN inn = new SequenceINN(2, 2, 2).append(chain);
+        inn.eval();
+        chain.eval();
+        Tensor x = Tensor.randn(new Rng(32), DType.FLOAT64, 3, 2, 2, 2);
+        FlowResult framework = inn.forward(x);
+        IResNetResult lab = chain.forward(x);
+        assertThat(maxAbsDiff(framework.output(), lab.y())).isEqualTo(0.0);
+        assertThat(maxAbsDiff(framework.logDet(), lab.logDet())).isEqualTo(0.0);
+        assertThat(inn.parameters()).hasSameSizeAs(chain.parameters());
+        assertThat(conv.build(List.of(Shape.of(2, 5, 5)), List.of()).residual()).isSameAs(conv.residual());
+        assertThatThrownBy(() -> new SequenceINN(4).append(IResNet.fcn(4, 3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("abandons 1 features");
+        assertThatThrownBy(() -> IResNet.sequential(IResNet.fcn(2, 2), IResNetLayer.builder()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("module 1")
+                .hasMessageContaining("built");
+        assertThatThrownBy(() -> IResNet.sequential(IResNet.invertible1x1Conv(2, 4, 4)).forward(
+                Tensor.zeros(2, 2, 3, 3))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(2, 4, 4)");
+    }
+
+    @Test
+    void anyBuiltFrameworkModuleIsAStepWithItsOwnKeys() {
+        ActNorm norm = new ActNorm(List.of(Shape.of(3)));
+        PermuteRandom permute = new PermuteRandom(List.of(Shape.of(3)), 5L);
+        ResidualBlock block = ResidualBlock.fcn(3, 2).logDet(LogDetMethod.exact()).rng(new Rng(34)).build();
+        IResNetSequential chain = IResNet.sequential(norm, permute, block);
+        chain.to(DType.FLOAT64);
+        Tensor x = Tensor.randn(new Rng(35), DType.FLOAT64, 6, 3).mul(3.0).add(1.0);
+        chain.forward(x); // ActNorm initialises from this batch
+        chain.eval();
+        IResNetResult r = chain.forward(x);
+        FlowResult n = norm.forward(x);
+        FlowResult p = permute.forward(n.output());
+        IResNetResult b = block.forward(p.output());
+        assertThat(maxAbsDiff(r.y(), b.y())).isEqualTo(0.0);
+        assertThat(maxAbsDiff(r.logDet(), n.logDet().add(p.logDet()).add(b.logDet()))).isLessThan(1e-12);
+        assertThat(maxAbsDiff(r.logP(), b.logP())).isEqualTo(0.0);
+        assertThat(maxAbs(n.logDet())).as("a log-det that can be wrong").isGreaterThan(1e-3);
+        assertThat(chain.stateDict()).containsKeys("0.log_scale", "0.loc", "2.residual.0.weight");
+        assertThat(maxAbsDiff(chain.forward(chain.inverse(r.y())).y(), r.y())).isLessThan(1e-10);
+    }
+
+    private static double maxAbs(Tensor t) {
+        return t.abs().max().item();
     }
 }
