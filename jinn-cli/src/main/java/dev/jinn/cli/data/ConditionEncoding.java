@@ -81,13 +81,9 @@ public record ConditionEncoding(String column, Kind kind, List<String> categorie
             case NUMERIC -> {
                 double d;
                 try {
-                    d = Double.parseDouble(value.strip());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + value + "' is not a number (the condition '" + column
-                            + "' is numeric)");
-                }
-                if (!Double.isFinite(d)) {
-                    throw new IllegalArgumentException("'" + value + "' is not a finite number");
+                    d = DecimalNumber.parse(value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(e.getMessage() + " (the condition '" + column + "' is numeric)");
                 }
                 out[offset] = (float) d;
             }

@@ -255,7 +255,7 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
                     seen.add(s.strip());
                 }
                 List<String> cats = new ArrayList<>(seen);
-                cats.sort(numeric ? Comparator.comparingDouble(Double::parseDouble) : Comparator.naturalOrder());
+                cats.sort(numeric ? Comparator.comparingDouble(DecimalNumber::parse) : Comparator.naturalOrder());
                 if (cats.size() < 2) {
                     throw new DataException(path.toString(), 0, 0, conditionColumn, "the condition column has only one"
                             + " category, " + cats + "; a condition needs at least two");
@@ -298,8 +298,9 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
 
     private static boolean isNumber(String s) {
         try {
-            return Double.isFinite(Double.parseDouble(s.strip()));
-        } catch (NumberFormatException e) {
+            DecimalNumber.parse(s);
+            return true;
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }
