@@ -42,9 +42,11 @@ final class InfoCommand implements Callable<Integer> {
         o.println("data columns: " + String.join(", ", t.columns()) + (t.dequantizeLevels() > 0
                 ? " (integers 0.." + (t.dequantizeLevels() - 1) + ", dequantised)" : ""));
         if (t.condition().kind() != ConditionEncoding.Kind.NONE) {
-            o.println("condition:    '" + t.condition().column() + "', " + t.condition().kind().id()
-                    + (t.condition().categories().isEmpty() ? "" : " {" + String.join(", ", t.condition().categories())
-                    + "}") + " -> " + t.condition().dims() + " values");
+            ConditionEncoding c = t.condition();
+            String values = c.kind() == ConditionEncoding.Kind.CATEGORICAL ? " {" + Quoted.all(c.categories()) + "}"
+                    : " (trained on " + c.trainingRange() + ")";
+            o.println("condition:    " + Quoted.of(c.column()) + ", " + c.kind().id() + values + " -> " + c.dims()
+                    + " values");
         }
         o.println();
         o.println("nodes:");

@@ -76,7 +76,43 @@ final class TrainRun {
     private TrainRun() {
     }
 
+    /** The plot files a run may write into its plots directory. */
+    private static final List<String> PLOT_FILES = List.of("loss.png", "samples.png", "density.png", "digits.png");
+
     static Summary run(Settings s, PrintWriter out) throws IOException {
+        try (OutputClaim claim = OutputClaim.claim(inputs(s), outputs(s))) {
+            return train(s, out);
+        }
+    }
+
+    /** The files a run reads: a CSV data file and the checkpoint it resumes. */
+    private static List<OutputClaim.Named> inputs(Settings s) {
+        List<OutputClaim.Named> in = new ArrayList<>();
+        if (TrainingData.isFile(s.data().spec())) {
+            in.add(new OutputClaim.Named("--data", Path.of(s.data().spec())));
+        }
+        if (s.resume() != null) {
+            in.add(new OutputClaim.Named("--resume", s.resume()));
+        }
+        return in;
+    }
+
+    /** The files a run writes; its checkpoint may be the one it resumes (read in full before the first write). */
+    private static List<OutputClaim.Named> outputs(Settings s) {
+        List<OutputClaim.Named> o = new ArrayList<>();
+        o.add(new OutputClaim.Named("--out", s.out()));
+        if (s.checkpoint() != null) {
+            o.add(new OutputClaim.Named("--checkpoint", s.checkpoint(), "--resume"));
+        }
+        if (s.plots() != null) {
+            for (String f : PLOT_FILES) {
+                o.add(new OutputClaim.Named("--plots", s.plots().resolve(f)));
+            }
+        }
+        return o;
+    }
+
+    private static Summary train(Settings s, PrintWriter out) throws IOException {
         TrainingData data = TrainingData.load(s.data());
         ModelConfig config = new ModelConfig(s.architecture(), s.blocks(), s.hidden(), data.transform().dims(),
                 data.transform().condition().dims(), s.seed());
@@ -112,6 +148,11 @@ final class TrainRun {
                         + "', not on '" + data.name() + "'");
             }
             startStep = c.step();
+            if (s.steps() < startStep) {
+                throw new IllegalArgumentException("--steps " + s.steps() + " is below the step the checkpoint "
+                        + s.resume() + " has reached (" + startStep + "); give --steps " + startStep
+                        + " or more (the total, not the steps to add)");
+            }
         }
         out.printf(Locale.ROOT, "training %s on %s: %,d parameters, %d steps of batch %d, lr %s, seed %d, %d threads%n",
                 config.describe(), data.name(), model.parameterCount(), s.steps(), s.batch(), Double.toString(s.lr()), s.seed(),
