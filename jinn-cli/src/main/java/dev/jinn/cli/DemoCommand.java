@@ -52,6 +52,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         common.applyThreads(spec.commandLine().getErr());
+        if (steps != null) {
+            OptionChecks.atLeast("--steps", steps, 1);
+        }
         Path dir = outDir != null ? outDir : Path.of("jinn-out", digits ? "digits" : "demo");
         TrainRun.Settings s = digits
                 ? new TrainRun.Settings(new TrainingData.Options("digits", null, "auto", Double.NaN, seed),

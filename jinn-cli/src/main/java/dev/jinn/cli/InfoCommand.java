@@ -32,6 +32,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        common.applyThreads(spec.commandLine().getErr());
         ModelFile m = ModelFile.load(model);
         SequenceINN inn = m.model();
         o.println("model file:   " + model);

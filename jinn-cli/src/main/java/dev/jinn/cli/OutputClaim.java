@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,6 +121,8 @@ final class OutputClaim implements AutoCloseable {
             why = "permission denied";
         } else if (e instanceof FileSystemException f && f.getReason() != null) {
             why = f.getReason();
+        } else if (e instanceof NoSuchFileException) {
+            why = "the file system refuses to create it";
         } else {
             why = e.getMessage();
         }

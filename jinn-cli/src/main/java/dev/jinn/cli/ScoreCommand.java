@@ -42,9 +42,7 @@ final class ScoreCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter e = spec.commandLine().getErr();
         common.applyThreads(e);
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        }
+        OptionChecks.atLeast("--batch", batch, 1);
         long count = 0;
         double sum = 0;
         double min = Double.POSITIVE_INFINITY;

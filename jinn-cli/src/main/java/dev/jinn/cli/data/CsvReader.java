@@ -175,6 +175,12 @@ public final class CsvReader implements Closeable {
         CsvRow row;
         try {
             row = rows.hasNext() ? rows.next() : null;
+            // One record of look-ahead: an unclosed quote runs to the end of the file, so it shows as the last
+            // record with a quote still open, and is reported before its swallowed lines are taken as a value.
+            if (row != null && !rows.hasNext() && text.unbalanced()) {
+                throw new DataException(file, row.line(), row.fields().size(), null, "a quoted field is not closed"
+                        + " (its opening quote runs to the end of the file)");
+            }
         } catch (CsvParseException e) {
             String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
             throw new DataException(file, handler.line(), handler.fieldsSoFar() + 1, null, lowerFirst(why)
@@ -183,10 +189,6 @@ public final class CsvReader implements Closeable {
             throw e.getCause();
         }
         if (row == null) {
-            if (text.unbalanced()) {
-                throw new DataException(file, last == null ? 1 : last.line(), 0, null, "a quoted field is not closed"
-                        + " (its opening quote runs to the end of the file)");
-            }
             return null;
         }
         for (int i = 0; i < row.fields().size(); i++) {

@@ -86,7 +86,7 @@ class CsvReaderTest {
     void aQuoteThatIsNeverClosedIsAnErrorNotTheRestOfTheFile() throws IOException {
         Path p = write("q.csv", "a,b,c\n1,2,x\n3,4,\"y\n5,6,z\n");
         assertThatThrownBy(() -> readAll(p)).isInstanceOf(DataException.class)
-                .hasMessage(p + ":3: a quoted field is not closed (its opening quote runs to the end of the file)");
+                .hasMessage(p + ":3:3: a quoted field is not closed (its opening quote runs to the end of the file)");
     }
 
     @Test
