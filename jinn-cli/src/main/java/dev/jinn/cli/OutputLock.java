@@ -1,17 +1,15 @@
 package dev.jinn.cli;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,7 +24,7 @@ final class OutputLock implements AutoCloseable {
      * closing the probing channel would release the first holder's lock.
      */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
-    /** The locked byte: far past the token written at the start, so the token stays readable on Windows too. */
+    /** The locked byte: one far past any content, as a lock region that nothing else uses. */
     private static final long REGION = Long.MAX_VALUE - 1;
 
     private final Path file;
@@ -60,8 +58,8 @@ final class OutputLock implements AutoCloseable {
         }
         try {
             while (true) {
-                FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.READ);
+                Object before = fileKey(file);
+                FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock l;
                 try {
                     l = ch.tryLock(REGION, 1, false);
@@ -73,12 +71,11 @@ final class OutputLock implements AutoCloseable {
                     throw busy(option, output, file);
                 }
                 // The previous holder deletes the file before it unlocks; if it did so after we opened it, our lock
-                // is on a file no longer under that name. A token written through our channel and read back by
-                // name tells the two apart.
-                byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
-                ch.truncate(0);
-                ch.write(ByteBuffer.wrap(token), 0);
-                if (sameFile(file, token)) {
+                // is on a file no longer under that name. The file's identity before the open and after the lock
+                // tells the two apart. (Reading the file instead would open and close it a second time, and on POSIX
+                // closing any descriptor of a file drops every lock the process holds on it.)
+                Object after = fileKey(file);
+                if (before != null && before.equals(after) || after == null && before == null && Files.exists(file)) {
                     return new OutputLock(file, ch, l);
                 }
                 l.release();
@@ -90,11 +87,12 @@ final class OutputLock implements AutoCloseable {
         }
     }
 
-    private static boolean sameFile(Path file, byte[] token) throws IOException {
+    /** The file's identity (device and inode on POSIX), or null where the platform has none or it is missing. */
+    private static Object fileKey(Path file) throws IOException {
         try {
-            return java.util.Arrays.equals(Files.readAllBytes(file), token);
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
         } catch (NoSuchFileException e) {
-            return false;
+            return null;
         }
     }
 
