@@ -2,9 +2,6 @@ package dev.jinn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jinn.io.SafeTensors;
-import dev.jinn.io.SafeTensorsFile;
-import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -73,14 +69,7 @@ class CliBadInputTest {
 
     /** The tiny model with its tensors changed and its metadata kept. */
     private static Path modelWith(String name, UnaryOperator<Map<String, Tensor>> change) {
-        try {
-            SafeTensorsFile f = SafeTensors.read(model);
-            Path p = dir.resolve(name);
-            SafeTensors.write(p, change.apply(new LinkedHashMap<>(f.tensors())), f.metadata());
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ModelVariants.with(model, dir.resolve(name), change);
     }
 
     private static final String WEIGHT = "module_list.0.subnet.0.weight";
