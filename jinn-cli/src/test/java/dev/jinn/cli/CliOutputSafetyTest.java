@@ -28,10 +28,7 @@ class CliOutputSafetyTest {
 
     @BeforeAll
     static void trainATinyModel() {
-        model = shared.resolve("m.safetensors");
-        CliRunner r = CliRunner.run("train", "--data", "moons", "--blocks", "1", "--hidden", "8", "--steps", "5",
-                "--out", model.toString(), "--progress", "none");
-        assertThat(r.code()).as(r.err()).isZero();
+        model = TinyModel.train(shared);
     }
 
     private static String rows(int n) {
