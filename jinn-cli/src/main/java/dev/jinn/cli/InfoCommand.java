@@ -2,6 +2,7 @@ package dev.jinn.cli;
 
 import dev.jinn.cli.data.ConditionEncoding;
 import dev.jinn.cli.data.DataTransform;
+import dev.jinn.cli.data.Quoted;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.SequenceINN;
 import java.io.PrintWriter;

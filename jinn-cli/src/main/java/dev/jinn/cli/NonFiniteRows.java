@@ -1,6 +1,7 @@
 package dev.jinn.cli;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Counts the rows (or samples) whose result is NaN or infinite, so that a command can refuse to report a mean of
@@ -32,6 +33,18 @@ final class NonFiniteRows {
         if (count++ == 0) {
             first = where;
             firstValue = value;
+        }
+    }
+
+    /** Records every row holding a NaN or an infinity, numbering them from 1. */
+    void addRows(List<double[]> rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            for (double v : rows.get(i)) {
+                if (!Double.isFinite(v)) {
+                    add(i + 1, v);
+                    break;
+                }
+            }
         }
     }
 

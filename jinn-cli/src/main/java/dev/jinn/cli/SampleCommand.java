@@ -119,14 +119,7 @@ final class SampleCommand implements Callable<Integer> {
             }
         }
         NonFiniteRows bad = new NonFiniteRows("samples", "sample", "value");
-        for (int i = 0; i < rows.size(); i++) {
-            for (double v : rows.get(i)) {
-                if (!Double.isFinite(v)) {
-                    bad.add(i + 1, v);
-                    break;
-                }
-            }
-        }
+        bad.addRows(rows);
         bad.failIfAny(model, rows.size(), "nothing was written to " + out);
         if (png) {
             List<String> cols = m.transform().columns();

@@ -120,6 +120,14 @@ class CsvDataTest {
     }
 
     @Test
+    void aMissingColumnIsNamedWithTheHeaderQuotedSoSpacesShow() throws IOException {
+        // RFC 4180: the space after the comma belongs to the name, so this header has the columns 'x' and ' y'.
+        Path p = write("sp.csv", "x, y\n1,2\n");
+        assertThatThrownBy(() -> CsvData.open(p, List.of("x", "y"), null)).isInstanceOf(DataException.class)
+                .hasMessage(p + ":1: the header has no column 'y' (the model needs 'x', 'y'; the file has 'x', ' y')");
+    }
+
+    @Test
     void unknownCategoriesAreNamedWithTheirLine() throws IOException {
         Path p = write("s.csv", "a,b,kind\n1,2,x\n3,4,w\n");
         ConditionEncoding enc = new ConditionEncoding("kind", ConditionEncoding.Kind.CATEGORICAL, List.of("x", "y"));
