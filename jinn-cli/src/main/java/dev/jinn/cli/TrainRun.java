@@ -13,6 +13,8 @@ import dev.jinn.train.Trainer;
 import dev.jinn.cli.plot.Plots;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -80,6 +82,11 @@ final class TrainRun {
     private static final List<String> PLOT_FILES = List.of("loss.png", "samples.png", "density.png", "digits.png");
 
     static Summary run(Settings s, PrintWriter out) throws IOException {
+        if (s.resume() != null && !Files.isRegularFile(s.resume())) {
+            throw Files.isDirectory(s.resume())
+                    ? new IOException("--resume " + s.resume() + ": is a directory, not a checkpoint file")
+                    : new NoSuchFileException(s.resume().toString(), null, "no such checkpoint file (--resume)");
+        }
         try (OutputClaim claim = OutputClaim.claim(inputs(s), outputs(s))) {
             return train(s, out);
         }

@@ -171,6 +171,17 @@ class CliBadInputTest {
         t.add(new Case("two outputs are one file", List.of("train", "--data", "moons", "--steps", "2", "--checkpoint",
                 dir.resolve("o.safetensors").toString(), "--out", dir.resolve("o.safetensors").toString()), 1,
                 "are the same file", dir.resolve("o.safetensors")));
+        t.add(new Case("missing checkpoint", List.of("train", "--data", "moons", "--steps", "9", "--resume",
+                dir.resolve("none.ckpt.safetensors").toString(), "--out", dir.resolve("mc.safetensors").toString()), 1,
+                "no such checkpoint file (--resume): " + dir.resolve("none.ckpt.safetensors"),
+                dir.resolve("mc.safetensors")));
+        t.add(new Case("directory as checkpoint", List.of("train", "--data", "moons", "--steps", "9", "--resume",
+                dir.resolve("dir.safetensors").toString(), "--out", dir.resolve("dc.safetensors").toString()), 1,
+                "--resume " + dir.resolve("dir.safetensors") + ": is a directory, not a checkpoint file",
+                dir.resolve("dc.safetensors")));
+        t.add(new Case("model as checkpoint", List.of("train", "--data", "moons", "--steps", "9", "--resume",
+                model.toString(), "--out", dir.resolve("mm.safetensors").toString()), 1,
+                model + " is not a jinn training checkpoint", dir.resolve("mm.safetensors")));
         // Option values
         t.add(usage("zero steps", "--steps must be >= 1, got 0", "train", "--data", "moons", "--steps", "0"));
         t.add(usage("negative learning rate", "--lr must be a positive finite number, got -1.0", "train", "--data",
