@@ -48,13 +48,12 @@ final class ScoreCommand implements Callable<Integer> {
         double min = Double.POSITIVE_INFINITY;
         long minLine = -1;
         NonFiniteRows bad = new NonFiniteRows("rows", "line", "log-likelihood");
-        ConditionRangeCheck range;
         try (OutputClaim claim = OutputClaim.claim(List.of(new OutputClaim.Named("--model", model),
                         new OutputClaim.Named("--data", data)), List.of(new OutputClaim.Named("--out", out)));
                 ModelRows rows = ModelRows.open(model, data, batch);
                 AtomicOutput file = AtomicOutput.open(out)) {
             ModelFile m = rows.model();
-            range = new ConditionRangeCheck(m.transform().condition());
+            ConditionRangeCheck range = new ConditionRangeCheck(m.transform().condition());
             Writer w = file.writer();
             w.write("line,log_likelihood\n");
             for (ModelRows.Item r = rows.next(); r != null; r = rows.next()) {

@@ -220,7 +220,9 @@ class CliBadInputTest {
     @MethodSource("table")
     void isOneClearLineAndLeavesNoOutput(Case c) {
         CliRunner r = CliRunner.run(c.args().toArray(String[]::new));
-        System.out.println("TABLE | " + c.name() + " | " + r.code() + " | " + r.err().strip());
+        if (Boolean.getBoolean("jinn.test.table")) { // -Djinn.test.table=true prints the table with its outcomes
+            System.out.println("TABLE | " + c.name() + " | " + r.code() + " | " + r.err().strip());
+        }
         assertThat(r.code()).as(r.err()).isEqualTo(c.code());
         assertThat(r.err().lines().toList()).as(r.err()).hasSize(1);
         assertThat(r.err()).startsWith("jinn " + c.args().get(0) + ": ").contains(c.expected())
