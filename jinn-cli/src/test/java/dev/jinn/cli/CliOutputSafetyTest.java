@@ -2,6 +2,7 @@ package dev.jinn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jinn.io.AtomicFile;
 import dev.jinn.io.SafeTensors;
@@ -60,6 +61,7 @@ class CliOutputSafetyTest {
 
     @Test
     void aReadOnlyDirectoryIsRefusedBeforeTraining() throws IOException {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
         Path ro = Files.createDirectory(dir.resolve("ro"));
         Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
