@@ -77,12 +77,15 @@ public final class AtomicFile {
             return 0;
         }
         String prefix = "." + absolute.getFileName();
+        // A filter rather than a glob: a target's name may hold glob syntax such as [ or {.
+        DirectoryStream.Filter<Path> ours = p -> {
+            String name = p.getFileName().toString();
+            return name.startsWith(prefix) && SUFFIX.matcher(name.substring(prefix.length())).matches();
+        };
         int removed = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, prefix + ".*.tmp")) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ours)) {
             for (Path p : entries) {
-                String name = p.getFileName().toString();
-                if (SUFFIX.matcher(name.substring(prefix.length())).matches() && !ACTIVE.contains(p)
-                        && removeIfUnlocked(p)) {
+                if (!ACTIVE.contains(p) && removeIfUnlocked(p)) {
                     removed++;
                 }
             }

@@ -78,6 +78,17 @@ class AtomicFileTest {
     }
 
     @Test
+    void targetNamesWithGlobCharactersAreCleanedUpToo() throws IOException {
+        Path f = dir.resolve("scores[1]{a.csv");
+        Path stale = dir.resolve(".scores[1]{a.csv.0123456789ab.tmp");
+        Files.writeString(stale, "left by a killed run");
+        Files.writeString(dir.resolve(".scores1a.csv.0123456789ab.tmp"), "another target's");
+        assertThat(AtomicFile.removeStale(f)).isEqualTo(1);
+        assertThat(stale).doesNotExist();
+        assertThat(files()).isEqualTo(1);
+    }
+
+    @Test
     void aDirectoryIsNotATarget() throws IOException {
         Path d = Files.createDirectory(dir.resolve("d"));
         assertThatThrownBy(() -> AtomicOutput.open(d)).hasMessageContaining("it is a directory");
