@@ -82,12 +82,20 @@ final class TrainRun {
     private static final List<String> PLOT_FILES = List.of("loss.png", "samples.png", "density.png", "digits.png");
 
     static Summary run(Settings s, PrintWriter out) throws IOException {
+        return run(s, out, "--out", "--plots");
+    }
+
+    /**
+     * Trains, naming the model file's and the plots' options as the calling command spells them in messages
+     * ({@code demo} has one {@code --out-dir} for both).
+     */
+    static Summary run(Settings s, PrintWriter out, String outOption, String plotsOption) throws IOException {
         if (s.resume() != null && !Files.isRegularFile(s.resume())) {
             throw Files.isDirectory(s.resume())
                     ? new IOException("--resume " + s.resume() + ": is a directory, not a checkpoint file")
                     : new NoSuchFileException(s.resume().toString(), null, "no such checkpoint file (--resume)");
         }
-        try (OutputClaim claim = OutputClaim.claim(inputs(s), outputs(s))) {
+        try (OutputClaim claim = OutputClaim.claim(inputs(s), outputs(s, outOption, plotsOption))) {
             return train(s, out);
         }
     }
@@ -105,15 +113,15 @@ final class TrainRun {
     }
 
     /** The files a run writes; its checkpoint may be the one it resumes (read in full before the first write). */
-    private static List<OutputClaim.Named> outputs(Settings s) {
+    private static List<OutputClaim.Named> outputs(Settings s, String outOption, String plotsOption) {
         List<OutputClaim.Named> o = new ArrayList<>();
-        o.add(new OutputClaim.Named("--out", s.out()));
+        o.add(new OutputClaim.Named(outOption, s.out()));
         if (s.checkpoint() != null) {
             o.add(new OutputClaim.Named("--checkpoint", s.checkpoint(), "--resume"));
         }
         if (s.plots() != null) {
             for (String f : PLOT_FILES) {
-                o.add(new OutputClaim.Named("--plots", s.plots().resolve(f)));
+                o.add(new OutputClaim.Named(plotsOption, s.plots().resolve(f)));
             }
         }
         return o;

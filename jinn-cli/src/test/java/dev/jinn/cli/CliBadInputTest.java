@@ -194,6 +194,9 @@ class CliBadInputTest {
         t.add(new Case("model as checkpoint", List.of("train", "--data", "moons", "--steps", "9", "--resume",
                 model.toString(), "--out", dir.resolve("mm.safetensors").toString()), 1,
                 model + " is not a jinn training checkpoint", dir.resolve("mm.safetensors")));
+        t.add(new Case("demo output directory is a file", List.of("demo", "--steps", "2", "--out-dir",
+                good.toString()), 1, "--out-dir " + good.resolve("model.safetensors") + ": " + good.toRealPath()
+                + " is a file, not a directory", null));
         // Option values
         t.add(usage("zero steps", "--steps must be >= 1, got 0", "train", "--data", "moons", "--steps", "0"));
         t.add(usage("negative learning rate", "--lr must be a positive finite number, got -1.0", "train", "--data",
