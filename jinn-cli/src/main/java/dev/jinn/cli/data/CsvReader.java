@@ -28,6 +28,11 @@ import java.util.zip.GZIPInputStream;
  * Each problem is a {@link DataException} naming the file, line and column.
  */
 public final class CsvReader implements Closeable {
+    /**
+     * The longest field read, in characters: far beyond any number or category, and it bounds the memory a file
+     * can take (FastCSV's own default, 16M, would let an unclosed quote buffer 32 MB before failing).
+     */
+    static final int MAX_FIELD = 1 << 20;
     private final String file;
     private final QuoteCountingReader text;
     private final CsvRowHandler handler = new CsvRowHandler();
@@ -42,7 +47,7 @@ public final class CsvReader implements Closeable {
         this.csv = de.siegmar.fastcsv.reader.CsvReader.builder().fieldSeparator(',').quoteCharacter('"')
                 .commentStrategy(CommentStrategy.NONE).skipEmptyLines(true).allowExtraFields(true)
                 .allowMissingFields(true).allowExtraCharsAfterClosingQuote(false).trimWhitespacesAroundQuotes(false)
-                .detectBomHeader(false).build(handler, text);
+                .detectBomHeader(false).maxBufferSize(MAX_FIELD).build(handler, text);
         this.rows = csv.iterator();
         if (hasHeader) {
             CsvRow first = read();
@@ -183,8 +188,13 @@ public final class CsvReader implements Closeable {
             }
         } catch (CsvParseException e) {
             String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            throw new DataException(file, handler.line(), handler.fieldsSoFar() + 1, null, lowerFirst(why)
-                    + " (RFC 4180: a closing quote must be followed by a comma or the end of the line)");
+            if (why != null && why.contains("maximum buffer size")) {
+                throw new DataException(file, handler.line(), handler.fieldsSoFar() + 1, null, "a field is longer than "
+                        + MAX_FIELD + " characters (usually a quote that is never closed)");
+            }
+            String rule = why != null && why.contains("closing quote")
+                    ? " (RFC 4180: a closing quote must be followed by a comma or the end of the line)" : "";
+            throw new DataException(file, handler.line(), handler.fieldsSoFar() + 1, null, lowerFirst(why) + rule);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

@@ -90,6 +90,19 @@ class CsvReaderTest {
     }
 
     @Test
+    void aFieldBeyondTheLengthLimitIsAnError() throws IOException {
+        // A quote never closed in a large file fills the parser's buffer before the end of the file is reached.
+        StringBuilder sb = new StringBuilder("a,b\n1,\"");
+        for (int i = 0; i < CsvReader.MAX_FIELD / 4 + 1; i++) {
+            sb.append("3,4\n");
+        }
+        Path p = write("long.csv", sb.toString());
+        assertThatThrownBy(() -> readAll(p)).isInstanceOf(DataException.class)
+                .hasMessage(p + ":2:2: a field is longer than " + CsvReader.MAX_FIELD
+                        + " characters (usually a quote that is never closed)");
+    }
+
+    @Test
     void raggedRowsNameTheirLine() throws IOException {
         Path p = write("r.csv", "a,b\n1,2\n3\n");
         assertThatThrownBy(() -> readAll(p))
