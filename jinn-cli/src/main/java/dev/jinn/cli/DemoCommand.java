@@ -52,6 +52,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         common.applyThreads(spec.commandLine().getErr());
+        if (steps != null) {
+            OptionChecks.atLeast("--steps", steps, 1);
+        }
         Path dir = outDir != null ? outDir : Path.of("jinn-out", digits ? "digits" : "demo");
         TrainRun.Settings s = digits
                 ? new TrainRun.Settings(new TrainingData.Options("digits", null, "auto", Double.NaN, seed),
@@ -61,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
                 : new TrainRun.Settings(new TrainingData.Options("moons", null, "auto", Double.NaN, seed),
                         Architecture.ALLINONE, 8, 512, steps != null ? steps : 3000, 100, 1e-3, 0, LrSchedule.CONSTANT,
                         0, 0, 250, 0, seed, dir.resolve("model.safetensors"), null, 0, null, dir, progress);
-        TrainRun.Summary r = TrainRun.run(s, o);
+        TrainRun.Summary r = TrainRun.run(s, o, "--out-dir", "--out-dir");
         TrainCommand.report(o, r);
         return 0;
     }

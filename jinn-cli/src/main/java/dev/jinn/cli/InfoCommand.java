@@ -2,6 +2,7 @@ package dev.jinn.cli;
 
 import dev.jinn.cli.data.ConditionEncoding;
 import dev.jinn.cli.data.DataTransform;
+import dev.jinn.cli.data.Quoted;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.SequenceINN;
 import java.io.PrintWriter;
@@ -32,6 +33,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        common.applyThreads(spec.commandLine().getErr());
         ModelFile m = ModelFile.load(model);
         SequenceINN inn = m.model();
         o.println("model file:   " + model);
@@ -42,9 +44,11 @@ final class InfoCommand implements Callable<Integer> {
         o.println("data columns: " + String.join(", ", t.columns()) + (t.dequantizeLevels() > 0
                 ? " (integers 0.." + (t.dequantizeLevels() - 1) + ", dequantised)" : ""));
         if (t.condition().kind() != ConditionEncoding.Kind.NONE) {
-            o.println("condition:    '" + t.condition().column() + "', " + t.condition().kind().id()
-                    + (t.condition().categories().isEmpty() ? "" : " {" + String.join(", ", t.condition().categories())
-                    + "}") + " -> " + t.condition().dims() + " values");
+            ConditionEncoding c = t.condition();
+            String values = c.kind() == ConditionEncoding.Kind.CATEGORICAL ? " {" + Quoted.all(c.categories()) + "}"
+                    : " (trained on " + c.trainingRange() + ")";
+            o.println("condition:    " + Quoted.of(c.column()) + ", " + c.kind().id() + values + " -> " + c.dims()
+                    + " values");
         }
         o.println();
         o.println("nodes:");

@@ -43,6 +43,7 @@ final class InvertCommand implements Callable<Integer> {
         double sum = 0;
         double maxZ = 0;
         ModelFile m;
+        NonFiniteRows bad = new NonFiniteRows("rows", "line", "round trip");
         try (ModelRows rows = ModelRows.open(model, data, batch); var g = Grad.disabled()) {
             m = rows.model();
             m.model().eval();
@@ -53,12 +54,26 @@ final class InvertCommand implements Callable<Integer> {
                 Tensor back = m.model().inverse(z, b.conditions()).output();
                 // Errors in data units: the standardisation scales each column by its deviation.
                 Tensor err = back.sub(b.x()).to(DType.FLOAT64).abs().mul(std);
+                double[] e = err.toDoubleArray();
+                double[] zs = z.to(DType.FLOAT64).abs().toDoubleArray();
+                int d = m.transform().dims();
+                for (int i = 0; i < r.chunk().size(); i++) {
+                    double rowMax = 0;
+                    for (int j = 0; j < d; j++) {
+                        rowMax = Math.max(rowMax, Math.max(e[i * d + j], zs[i * d + j]));
+                    }
+                    // Math.max keeps a NaN, so one NaN in the row makes rowMax NaN.
+                    if (!Double.isFinite(rowMax)) {
+                        bad.add(r.chunk().lines().get(i), rowMax);
+                    }
+                }
                 max = Math.max(max, err.max().item());
                 sum += err.sum().item();
                 maxZ = Math.max(maxZ, z.to(DType.FLOAT64).abs().max().item());
                 count += r.chunk().size();
             }
         }
+        bad.failIfAny(data, count, "no reconstruction error to report");
         if (count == 0) {
             o.println("no rows in " + data);
             return 0;
@@ -68,11 +83,6 @@ final class InvertCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "max reconstruction error:  %.3g%n", max);
         o.printf(Locale.ROOT, "mean reconstruction error: %.3g%n", sum / values);
         o.printf(Locale.ROOT, "largest |z|: %.3g%n", maxZ);
-        if (!Double.isFinite(max)) {
-            o.println("warning: some rows do not come back (non-finite values); the model is numerically unstable"
-                    + " on this data");
-            return 1;
-        }
         return 0;
     }
 }

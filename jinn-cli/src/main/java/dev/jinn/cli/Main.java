@@ -66,8 +66,8 @@ public final class Main implements Runnable {
         cl.setOut(out).setErr(err).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, args2) -> {
             CommandLine c = ex.getCommandLine();
-            err.println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
-            err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + helpHint(c.getCommandSpec()
+                    .qualifiedName()));
             err.flush();
             return CommandLine.ExitCode.USAGE;
         });
@@ -98,16 +98,23 @@ public final class Main implements Runnable {
             message = ex.getClass().getSimpleName() + ": " + ex.getMessage();
             code = CommandLine.ExitCode.SOFTWARE;
         }
-        err.println(who + ": error: " + message);
+        // Some messages (a state dict's list of mismatches) span lines; an error stays one line of standard error.
+        message = String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", "; ");
+        boolean expected = code == CommandLine.ExitCode.USAGE || ex instanceof IOException
+                || ex instanceof DataException || ex instanceof NonFiniteLossException;
+        String hint = code == CommandLine.ExitCode.USAGE ? helpHint(who)
+                : expected || verbose ? "" : " (run with --verbose for the stack trace)";
+        err.println(who + ": error: " + message + hint);
         if (verbose) {
             ex.printStackTrace(err);
-        } else if (code == CommandLine.ExitCode.USAGE) {
-            err.println("Try '" + who + " --help' for more information.");
-        } else if (!(ex instanceof IOException || ex instanceof DataException || ex instanceof NonFiniteLossException)) {
-            err.println("(run with --verbose for the stack trace)");
         }
         err.flush();
         return code;
+    }
+
+    /** The pointer to a command's help, on the error's own line: every error is one line of standard error. */
+    private static String helpHint(String who) {
+        return " (see '" + who + " --help')";
     }
 
     private static boolean verbose(ParseResult parsed) {

@@ -5,11 +5,13 @@ import dev.jinn.flow.SequenceINN;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;
 import dev.jinn.nn.StateDictException;
+import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,6 +75,23 @@ public record ModelFile(ModelConfig config, DataTransform transform, Map<String,
     }
 
     /**
+     * Refuses weights or statistics holding NaN or infinity: such a model would turn every sample and score into
+     * NaN without an error (a diverged run or a damaged file).
+     */
+    private static void requireFinite(Path path, Map<String, Tensor> tensors) throws IOException {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            double[] v = e.getValue().to(DType.FLOAT64).toDoubleArray();
+            for (int i = 0; i < v.length; i++) {
+                if (!Double.isFinite(v[i])) {
+                    throw new IOException(path + ": the tensor '" + e.getKey() + "' " + Arrays.toString(e.getValue()
+                            .shape()) + " holds " + v[i] + " at index " + i + "; a model file must hold finite values"
+                            + " only (did its training diverge, or is the file damaged?)");
+                }
+            }
+        }
+    }
+
+    /**
      * Reads a model file and rebuilds its flow.
      *
      * @param path the file
@@ -84,6 +103,9 @@ public record ModelFile(ModelConfig config, DataTransform transform, Map<String,
     public static ModelFile load(Path path) throws IOException {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString(), null, "no such model file");
+        }
+        if (Files.isDirectory(path)) {
+            throw new IOException("cannot read the model file " + path + ": it is a directory");
         }
         SafeTensorsFile file;
         try {
@@ -100,6 +122,7 @@ public record ModelFile(ModelConfig config, DataTransform transform, Map<String,
             throw new IOException(path + " is a jinn model of format version " + meta.get("jinn.format_version")
                     + "; this jinn reads version " + VERSION);
         }
+        requireFinite(path, file.tensors());
         try {
             ModelConfig config = ModelConfig.read(meta);
             DataTransform transform = DataTransform.read(meta, file.tensors());

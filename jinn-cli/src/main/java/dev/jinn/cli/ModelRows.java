@@ -41,9 +41,7 @@ final class ModelRows implements Closeable {
      * @throws IOException              when a file cannot be read or does not fit
      */
     static ModelRows open(Path modelFile, Path data, int batch) throws IOException {
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        }
+        OptionChecks.atLeast("--batch", batch, 1);
         ModelFile m = ModelFile.load(modelFile);
         return new ModelRows(m, CsvData.open(data, m.transform().columns(), m.transform().condition().column()),
                 batch);

@@ -3,11 +3,10 @@ package dev.jinn.cli;
 import dev.jinn.cli.data.ConditionEncoding;
 import dev.jinn.cli.plot.Plots;
 import dev.jinn.tensor.Rng;
-import java.io.BufferedWriter;
+import dev.jinn.io.AtomicOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +65,13 @@ final class SampleCommand implements Callable<Integer> {
         if (n < 1 || n > 10_000_000) {
             throw new ParameterException(spec.commandLine(), "-n must be between 1 and 10000000, got " + n);
         }
+        try (OutputClaim claim = OutputClaim.claim(List.of(new OutputClaim.Named("--model", model)),
+                List.of(new OutputClaim.Named("--out", out)))) {
+            return sample(o, png);
+        }
+    }
+
+    private int sample(PrintWriter o, boolean png) throws IOException {
         ModelFile m = ModelFile.load(model);
         ConditionEncoding enc = m.transform().condition();
         if (enc.kind() == ConditionEncoding.Kind.NONE && condition != null) {
@@ -84,6 +90,11 @@ final class SampleCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--condition: " + e.getMessage());
             }
             values.add(condition.strip());
+            if (enc.outsideTraining(condition)) {
+                spec.commandLine().getErr().println("warning: --condition " + condition.strip() + " is outside the"
+                        + " range of '" + enc.column() + "' the model was trained on, " + enc.trainingRange()
+                        + "; its samples are extrapolation");
+            }
         } else if (enc.kind() == ConditionEncoding.Kind.CATEGORICAL) {
             values.addAll(enc.categories());
         }
@@ -107,6 +118,9 @@ final class SampleCommand implements Callable<Integer> {
                 }
             }
         }
+        NonFiniteRows bad = new NonFiniteRows("samples", "sample", "value");
+        bad.addRows(rows);
+        bad.failIfAny(model, rows.size(), "nothing was written to " + out);
         if (png) {
             List<String> cols = m.transform().columns();
             Plots.scatter(rows, cols.get(0), cols.get(1), out);
@@ -118,12 +132,9 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     private static void writeCsv(ModelFile m, List<double[]> rows, List<String> labels, Path out) throws IOException {
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
         boolean integers = m.transform().dequantizeLevels() > 0;
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        try (AtomicOutput file = AtomicOutput.open(out)) {
+            Writer w = file.writer();
             List<String> header = new ArrayList<>();
             for (String c : m.transform().columns()) {
                 header.add(csvField(c));
@@ -132,7 +143,7 @@ final class SampleCommand implements Callable<Integer> {
                 header.add(csvField(m.transform().condition().column()));
             }
             w.write(String.join(",", header));
-            w.newLine();
+            w.write('\n');
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < rows.size(); i++) {
                 sb.setLength(0);
@@ -143,9 +154,9 @@ final class SampleCommand implements Callable<Integer> {
                 if (!labels.isEmpty()) {
                     sb.append(',').append(csvField(labels.get(i)));
                 }
-                w.write(sb.toString());
-                w.newLine();
+                w.write(sb.append('\n').toString());
             }
+            file.commit();
         }
     }
 

@@ -137,6 +137,11 @@ final class Sampler {
                 labels.add(c);
             }
         }
+        NonFiniteRows bad = new NonFiniteRows("samples", "sample", "pixel");
+        List<double[]> all = new ArrayList<>();
+        rows.forEach(all::addAll);
+        bad.addRows(all);
+        bad.failIfAny("the model", all.size(), "nothing was written to " + out);
         DigitsGrid.write(rows, labels, 8, transform.dequantizeLevels() - 1, out);
     }
 

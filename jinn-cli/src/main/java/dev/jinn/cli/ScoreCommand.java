@@ -1,11 +1,10 @@
 package dev.jinn.cli;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
+import dev.jinn.io.AtomicOutput;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.Writer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,22 +40,32 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        common.applyThreads(spec.commandLine().getErr());
+        PrintWriter e = spec.commandLine().getErr();
+        common.applyThreads(e);
+        OptionChecks.atLeast("--batch", batch, 1);
         long count = 0;
         double sum = 0;
         double min = Double.POSITIVE_INFINITY;
         long minLine = -1;
-        try (ModelRows rows = ModelRows.open(model, data, batch);
-                BufferedWriter w = openOut(out)) {
+        NonFiniteRows bad = new NonFiniteRows("rows", "line", "log-likelihood");
+        try (OutputClaim claim = OutputClaim.claim(List.of(new OutputClaim.Named("--model", model),
+                        new OutputClaim.Named("--data", data)), List.of(new OutputClaim.Named("--out", out)));
+                ModelRows rows = ModelRows.open(model, data, batch);
+                AtomicOutput file = AtomicOutput.open(out)) {
             ModelFile m = rows.model();
-            w.write("line,log_likelihood");
-            w.newLine();
+            ConditionRangeCheck range = new ConditionRangeCheck(m.transform().condition());
+            Writer w = file.writer();
+            w.write("line,log_likelihood\n");
             for (ModelRows.Item r = rows.next(); r != null; r = rows.next()) {
                 double[] ll = Sampler.logLikelihood(m.model(), m.transform(), r.batch());
                 for (int i = 0; i < ll.length; i++) {
                     long line = r.chunk().lines().get(i);
-                    w.write(line + "," + ll[i]);
-                    w.newLine();
+                    range.check(r.chunk(), i);
+                    if (!Double.isFinite(ll[i])) {
+                        bad.add(line, ll[i]);
+                        continue;
+                    }
+                    w.write(line + "," + ll[i] + "\n");
                     sum += ll[i];
                     count++;
                     if (ll[i] < min) {
@@ -65,6 +74,10 @@ final class ScoreCommand implements Callable<Integer> {
                     }
                 }
             }
+            range.warn(e, data);
+            // A mean over NaN would be NaN, and a file with holes would look complete: no scores at all instead.
+            bad.failIfAny(data, count + bad.count(), "nothing was written to " + out);
+            file.commit();
         }
         if (count == 0) {
             o.println("no rows to score in " + data + "; wrote only the header to " + out);
@@ -74,14 +87,5 @@ final class ScoreCommand implements Callable<Integer> {
                 sum / count, min, minLine);
         o.println("wrote " + out);
         return 0;
-    }
-
-    /** The scores file, its directories created: only once the model and the data have opened. */
-    private static BufferedWriter openOut(Path out) throws IOException {
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        return Files.newBufferedWriter(out, StandardCharsets.UTF_8);
     }
 }

@@ -94,6 +94,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         common.applyThreads(spec.commandLine().getErr());
+        checkOptions();
         Path ckpt = checkpoint != null ? checkpoint : defaultCheckpoint(out);
         TrainRun.Settings s = new TrainRun.Settings(
                 new TrainingData.Options(data, conditionColumn, conditionType, noise == null ? Double.NaN : noise, seed),
@@ -102,6 +103,21 @@ final class TrainCommand implements Callable<Integer> {
         TrainRun.Summary r = TrainRun.run(s, o);
         report(o, r);
         return 0;
+    }
+
+    private void checkOptions() {
+        OptionChecks.atLeast("--steps", steps, 1);
+        OptionChecks.atLeast("--batch", batch, 1);
+        OptionChecks.positive("--lr", lr);
+        OptionChecks.nonNegative("--weight-decay", weightDecay);
+        OptionChecks.atLeast("--warmup", warmup, 0);
+        OptionChecks.nonNegative("--clip", clip);
+        OptionChecks.atLeast("--validate-every", validateEvery, 1);
+        OptionChecks.atLeast("--patience", patience, 0);
+        OptionChecks.atLeast("--checkpoint-every", checkpointEvery, 0);
+        if (noise != null) {
+            OptionChecks.nonNegative("--noise", noise);
+        }
     }
 
     static Path defaultCheckpoint(Path model) {

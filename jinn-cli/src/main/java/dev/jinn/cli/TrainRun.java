@@ -14,6 +14,8 @@ import dev.jinn.train.Trainer;
 import dev.jinn.cli.plot.Plots;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -77,7 +79,56 @@ final class TrainRun {
     private TrainRun() {
     }
 
+    /** The plot files a run may write into its plots directory. */
+    private static final List<String> PLOT_FILES = List.of("loss.png", "samples.png", "density.png", "digits.png");
+
     static Summary run(Settings s, PrintWriter out) throws IOException {
+        return run(s, out, "--out", "--plots");
+    }
+
+    /**
+     * Trains, naming the model file's and the plots' options as the calling command spells them in messages
+     * ({@code demo} has one {@code --out-dir} for both).
+     */
+    static Summary run(Settings s, PrintWriter out, String outOption, String plotsOption) throws IOException {
+        if (s.resume() != null && !Files.isRegularFile(s.resume())) {
+            throw Files.isDirectory(s.resume())
+                    ? new IOException("--resume " + s.resume() + ": is a directory, not a checkpoint file")
+                    : new NoSuchFileException(s.resume().toString(), null, "no such checkpoint file (--resume)");
+        }
+        try (OutputClaim claim = OutputClaim.claim(inputs(s), outputs(s, outOption, plotsOption))) {
+            return train(s, out);
+        }
+    }
+
+    /** The files a run reads: a CSV data file and the checkpoint it resumes. */
+    private static List<OutputClaim.Named> inputs(Settings s) {
+        List<OutputClaim.Named> in = new ArrayList<>();
+        if (TrainingData.isFile(s.data().spec())) {
+            in.add(new OutputClaim.Named("--data", Path.of(s.data().spec())));
+        }
+        if (s.resume() != null) {
+            in.add(new OutputClaim.Named("--resume", s.resume()));
+        }
+        return in;
+    }
+
+    /** The files a run writes; its checkpoint may be the one it resumes (read in full before the first write). */
+    private static List<OutputClaim.Named> outputs(Settings s, String outOption, String plotsOption) {
+        List<OutputClaim.Named> o = new ArrayList<>();
+        o.add(new OutputClaim.Named(outOption, s.out()));
+        if (s.checkpoint() != null) {
+            o.add(new OutputClaim.Named("--checkpoint", s.checkpoint(), "--resume"));
+        }
+        if (s.plots() != null) {
+            for (String f : PLOT_FILES) {
+                o.add(new OutputClaim.Named(plotsOption, s.plots().resolve(f)));
+            }
+        }
+        return o;
+    }
+
+    private static Summary train(Settings s, PrintWriter out) throws IOException {
         TrainingData data = TrainingData.load(s.data());
         ModelConfig config = new ModelConfig(s.architecture(), s.blocks(), s.hidden(), data.transform().dims(),
                 data.transform().condition().dims(), s.seed());
@@ -94,6 +145,11 @@ final class TrainRun {
         // The checkpoint is read once: checked against the options here, then handed to the trainer.
         Checkpoint resumeFrom = s.resume() == null ? null : checkpointFor(s.resume(), config, data.name());
         long startStep = resumeFrom == null ? 0 : resumeFrom.step();
+        if (s.steps() < startStep) {
+            throw new IllegalArgumentException("--steps " + s.steps() + " is below the step the checkpoint "
+                    + s.resume() + " has reached (" + startStep + "); give --steps " + startStep
+                    + " or more (the total, not the steps to add)");
+        }
         out.printf(Locale.ROOT, "training %s on %s: %,d parameters, %d steps of batch %d, lr %s, seed %d, %d threads%n",
                 config.describe(), data.name(), model.parameterCount(), s.steps(), s.batch(), Double.toString(s.lr()), s.seed(),
                 Threads.count());

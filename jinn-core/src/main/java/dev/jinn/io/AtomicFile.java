@@ -2,28 +2,43 @@ package dev.jinn.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Writes a file so that readers see either the old contents or the complete new ones: the bytes go to a
  * temporary file in the target's directory, are forced to disk, and the temporary file is then moved over the
- * target atomically. On any failure the temporary file is deleted and the target is left as it was.
+ * target atomically ({@link AtomicOutput} does the work; this class is the one-shot form and the clean-up). On any
+ * failure the temporary file is deleted and the target is left as it was; a process killed mid-write leaves only
+ * its temporary file, which the next write of the same target removes.
  */
-final class AtomicFile {
+public final class AtomicFile {
     /** The body of a write: fills the (empty, freshly created) channel. */
     @FunctionalInterface
-    interface Body {
+    public interface Body {
+        /**
+         * Writes the contents.
+         *
+         * @param channel the temporary file's channel; do not close it
+         * @throws IOException when writing fails
+         */
         void writeTo(FileChannel channel) throws IOException;
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Temporary files this JVM is writing. Probing one of them with a lock of our own would be refused by the
+     * JVM rather than the kernel and, on POSIX, closing the probe's channel would drop the writer's lock.
+     */
+    static final Set<Path> ACTIVE = ConcurrentHashMap.newKeySet();
+    private static final Pattern SUFFIX = Pattern.compile("\\.[0-9a-f]{12}\\.tmp");
 
     private AtomicFile() {
     }
@@ -35,61 +50,68 @@ final class AtomicFile {
      * @param body   writes the contents
      * @throws IOException when writing, syncing or moving fails (the target is then unchanged)
      */
-    static void write(Path target, Body body) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        if (dir == null || absolute.getFileName() == null) {
-            throw new IOException("cannot write " + target + ": not a file path");
-        }
-        if (Files.isDirectory(absolute)) {
-            throw new IOException("cannot write " + target + ": it is a directory");
-        }
-        Path tmp = null;
-        boolean done = false;
-        try {
-            FileChannel channel = null;
-            while (channel == null) {
-                byte[] suffix = new byte[6];
-                RANDOM.nextBytes(suffix);
-                Path candidate = dir.resolve("." + absolute.getFileName() + "." + HexFormat.of().formatHex(suffix)
-                        + ".tmp");
-                try {
-                    // CREATE_NEW with default permissions (umask), unlike createTempFile's owner-only mode.
-                    channel = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    tmp = candidate;
-                } catch (FileAlreadyExistsException e) {
-                    // another writer's temporary file: pick a new name
-                }
-            }
-            try (FileChannel ch = channel) {
-                body.writeTo(ch);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot write " + target + " atomically: the file system of " + dir
-                        + " does not support atomic moves", e);
-            }
-            done = true;
-            syncDirectory(dir);
-        } finally {
-            if (!done && tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException | RuntimeException e) {
-                    // keep the original failure; a stray temporary file is the lesser problem
-                }
-            }
+    public static void write(Path target, Body body) throws IOException {
+        try (AtomicOutput out = AtomicOutput.open(target)) {
+            body.writeTo(out.channel());
+            out.commit();
         }
     }
 
-    /** Makes the rename durable where the platform allows syncing a directory (POSIX); ignored elsewhere. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | RuntimeException e) {
-            // not supported on this platform (e.g. Windows); the data itself was already forced
+    /** The temporary file name for a target and a random hex suffix: hidden, and named after the target. */
+    static String tempName(Path target, String hex) {
+        return "." + target.getFileName() + "." + hex + ".tmp";
+    }
+
+    /**
+     * Deletes the temporary files that killed writers of {@code target} left behind: those of its name pattern
+     * that no live process holds locked. Files still being written (by this JVM or another process) are kept.
+     *
+     * @param target the target file
+     * @return how many were removed
+     * @throws IOException when the directory cannot be listed
+     */
+    public static int removeStale(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return 0;
+        }
+        String prefix = "." + absolute.getFileName();
+        // A filter rather than a glob: a target's name may hold glob syntax such as [ or {.
+        DirectoryStream.Filter<Path> ours = p -> {
+            String name = p.getFileName().toString();
+            return name.startsWith(prefix) && SUFFIX.matcher(name.substring(prefix.length())).matches();
+        };
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ours)) {
+            for (Path p : entries) {
+                if (!ACTIVE.contains(p) && removeIfUnlocked(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static boolean removeIfUnlocked(Path tmp) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                return false;
+            }
+            if (lock == null) {
+                return false; // a live writer in another process
+            }
+            try {
+                Files.deleteIfExists(tmp);
+                return true;
+            } finally {
+                lock.release();
+            }
+        } catch (NoSuchFileException e) {
+            return false; // its writer just moved or deleted it
         }
     }
 }

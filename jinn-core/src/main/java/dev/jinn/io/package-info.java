@@ -1,6 +1,8 @@
 /**
  * Weights on disk: the safetensors format ({@link dev.jinn.io.SafeTensors}), read with full validation before
- * any tensor is created and written atomically (temporary file, fsync, atomic move).
+ * any tensor is created and written atomically (temporary file, fsync, atomic move): {@link dev.jinn.io.AtomicFile}
+ * for a file written in one go, {@link dev.jinn.io.AtomicOutput} for one written as it goes; either kind of write
+ * removes the temporary files that killed writers left behind.
  *
  * <p>Problems with a file's contents are reported as {@link dev.jinn.io.SafeTensorsException}, an
  * {@link java.io.IOException} whose message names the file, the tensor and what is wrong.

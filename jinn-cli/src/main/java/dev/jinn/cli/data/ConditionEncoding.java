@@ -10,8 +10,11 @@ import java.util.Locale;
  * @param column     the column's name, or null for an unconditional model
  * @param kind       how its values are encoded
  * @param categories the categories of a categorical column (empty otherwise)
+ * @param min        the smallest value of a numeric condition seen in training, NaN when unknown (other kinds,
+ *                   model files written before the range was stored)
+ * @param max        the largest such value, NaN when unknown
  */
-public record ConditionEncoding(String column, Kind kind, List<String> categories) {
+public record ConditionEncoding(String column, Kind kind, List<String> categories, double min, double max) {
     /** The kinds of condition. */
     public enum Kind {
         /** No condition. */
@@ -35,11 +38,24 @@ public record ConditionEncoding(String column, Kind kind, List<String> categorie
     public static final ConditionEncoding NONE = new ConditionEncoding(null, Kind.NONE, List.of());
 
     /**
+     * An encoding without a known training range.
+     *
+     * @param column     the column name
+     * @param kind       the kind
+     * @param categories the categories
+     */
+    public ConditionEncoding(String column, Kind kind, List<String> categories) {
+        this(column, kind, categories, Double.NaN, Double.NaN);
+    }
+
+    /**
      * Checks the combination and copies the categories.
      *
      * @param column     the column name
      * @param kind       the kind
      * @param categories the categories
+     * @param min        the training minimum of a numeric condition, or NaN
+     * @param max        the training maximum, or NaN
      */
     public ConditionEncoding {
         categories = List.copyOf(categories);
@@ -50,6 +66,51 @@ public record ConditionEncoding(String column, Kind kind, List<String> categorie
         if ((kind == Kind.NONE) != (column == null)) {
             throw new IllegalArgumentException("a condition needs a column name exactly when it is not NONE");
         }
+        if (!Double.isNaN(min) || !Double.isNaN(max)) {
+            if (kind != Kind.NUMERIC || !(min <= max) || Double.isInfinite(min) || Double.isInfinite(max)) {
+                throw new IllegalArgumentException("the condition '" + column + "' has the training range [" + min
+                        + ", " + max + "] (need a numeric condition and finite min <= max)");
+            }
+        }
+    }
+
+    /**
+     * The same encoding with the range of the numeric condition values seen in training.
+     *
+     * @param lo the smallest value
+     * @param hi the largest value
+     * @return the encoding
+     */
+    public ConditionEncoding withRange(double lo, double hi) {
+        return new ConditionEncoding(column, kind, categories, lo, hi);
+    }
+
+    /**
+     * Whether a numeric condition value lies outside the training range (false when the range is unknown or the
+     * condition is not numeric; a malformed value is the encoder's error, not this check's).
+     *
+     * @param value the value as text
+     * @return true for extrapolation
+     */
+    public boolean outsideTraining(String value) {
+        if (kind != Kind.NUMERIC || Double.isNaN(min)) {
+            return false;
+        }
+        try {
+            double d = DecimalNumber.parse(value);
+            return d < min || d > max;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The training range as text.
+     *
+     * @return e.g. {@code [0.5, 2.5]}, or {@code unknown}
+     */
+    public String trainingRange() {
+        return Double.isNaN(min) ? "unknown" : "[" + min + ", " + max + "]";
     }
 
     /**
@@ -81,13 +142,9 @@ public record ConditionEncoding(String column, Kind kind, List<String> categorie
             case NUMERIC -> {
                 double d;
                 try {
-                    d = Double.parseDouble(value.strip());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + value + "' is not a number (the condition '" + column
-                            + "' is numeric)");
-                }
-                if (!Double.isFinite(d)) {
-                    throw new IllegalArgumentException("'" + value + "' is not a finite number");
+                    d = DecimalNumber.parse(value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(e.getMessage() + " (the condition '" + column + "' is numeric)");
                 }
                 out[offset] = (float) d;
             }

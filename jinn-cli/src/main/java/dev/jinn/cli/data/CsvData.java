@@ -72,9 +72,9 @@ public final class CsvData implements Closeable {
             for (int j = 0; j < idx.length; j++) {
                 idx[j] = header.indexOf(columns.get(j));
                 if (idx[j] < 0) {
-                    throw new DataException(r.file(), 1, 0, null, "the header has no column '" + columns.get(j)
-                            + "' (the model needs " + String.join(", ", columns) + "; the file has "
-                            + String.join(", ", header) + ")");
+                    // Quoted, so that a name with a space (a header "x, y" has the column " y") shows it.
+                    throw new DataException(r.file(), 1, 0, null, "the header has no column " + Quoted.of(columns.get(j))
+                            + " (the model needs " + Quoted.all(columns) + "; the file has " + Quoted.all(header) + ")");
                 }
             }
             int c = -1;

@@ -1,45 +1,66 @@
 package dev.jinn.cli.data;
 
+import de.siegmar.fastcsv.reader.CloseableIterator;
+import de.siegmar.fastcsv.reader.CommentStrategy;
+import de.siegmar.fastcsv.reader.CsvParseException;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PushbackReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads a comma-separated file row by row, so files larger than memory can be streamed: a header line of column
- * names, then one record per line. Fields may be quoted with {@code "} (a doubled quote inside stands for one);
- * surrounding spaces are ignored; blank lines are skipped; a {@code .gz} file is decompressed. Every record must
- * have as many fields as the header, else a {@link DataException} names the line and column.
+ * Reads a comma-separated file (RFC 4180, parsed by FastCSV) record by record, so files larger than memory can
+ * be streamed: a header record of column names, then one record per row. Quoted fields may hold commas, line
+ * breaks and doubled quotes; CRLF and LF line ends are both read; a UTF-8 byte-order mark is skipped; empty and
+ * blank lines are skipped; a {@code .gz} file is decompressed. The text must be UTF-8. Spaces belong to their
+ * field (RFC 4180), so {@code 1, "2"} is refused: a quote inside an unquoted field is an error, as are characters
+ * after a closing quote and a quote that is never closed. Every record must have as many fields as the header.
+ * Each problem is a {@link DataException} naming the file, line and column.
  */
 public final class CsvReader implements Closeable {
+    /**
+     * The longest field read, in characters: far beyond any number or category, and it bounds the memory a file
+     * can take (FastCSV's own default, 16M, would let an unclosed quote buffer 32 MB before failing).
+     */
+    static final int MAX_FIELD = 1 << 20;
     private final String file;
-    private final BufferedReader in;
+    private final QuoteCountingReader text;
+    private final CsvRowHandler handler = new CsvRowHandler();
+    private final de.siegmar.fastcsv.reader.CsvReader<CsvRow> csv;
+    private final CloseableIterator<CsvRow> rows;
     private final List<String> header;
-    private long lineNumber;
+    private CsvRow last;
 
-    private CsvReader(String file, BufferedReader in, boolean hasHeader) throws IOException {
+    private CsvReader(String file, Reader in, boolean hasHeader) throws IOException {
         this.file = file;
-        this.in = in;
+        this.text = new QuoteCountingReader(skipByteOrderMark(in));
+        this.csv = de.siegmar.fastcsv.reader.CsvReader.builder().fieldSeparator(',').quoteCharacter('"')
+                .commentStrategy(CommentStrategy.NONE).skipEmptyLines(true).allowExtraFields(true)
+                .allowMissingFields(true).allowExtraCharsAfterClosingQuote(false).trimWhitespacesAroundQuotes(false)
+                .detectBomHeader(false).maxBufferSize(MAX_FIELD).build(handler, text);
+        this.rows = csv.iterator();
         if (hasHeader) {
-            String first = readLine();
+            CsvRow first = read();
             if (first == null) {
                 throw new DataException(file, 0, 0, null, "the file is empty (expected a header line of column names)");
             }
-            this.header = List.copyOf(split(first));
+            this.header = first.fields();
             for (int i = 0; i < header.size(); i++) {
                 if (header.get(i).isEmpty()) {
-                    throw new DataException(file, lineNumber, i + 1, null, "the header has an empty column name");
+                    throw new DataException(file, first.line(), i + 1, null, "the header has an empty column name");
                 }
                 if (header.indexOf(header.get(i)) != i) {
-                    throw new DataException(file, lineNumber, i + 1, header.get(i), "the column name appears twice");
+                    throw new DataException(file, first.line(), i + 1, header.get(i), "the column name appears twice");
                 }
             }
         } else {
@@ -56,14 +77,16 @@ public final class CsvReader implements Closeable {
      * @throws DataException when the header is missing or malformed
      */
     public static CsvReader open(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new DataException(path.toString(), 0, 0, null, "is a directory, not a data file");
+        }
         if (!Files.isRegularFile(path)) {
             throw new NoSuchFileException(path.toString(), null, "no such data file");
         }
         InputStream raw = Files.newInputStream(path);
         try {
             InputStream s = path.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-            return new CsvReader(path.toString(), new BufferedReader(new InputStreamReader(s, StandardCharsets.UTF_8)),
-                    true);
+            return new CsvReader(path.toString(), utf8(s), true);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
@@ -80,8 +103,25 @@ public final class CsvReader implements Closeable {
      * @throws IOException when the stream cannot be read
      */
     public static CsvReader headerless(String name, InputStream in, boolean gzip) throws IOException {
-        InputStream s = gzip ? new GZIPInputStream(in) : in;
-        return new CsvReader(name, new BufferedReader(new InputStreamReader(s, StandardCharsets.UTF_8)), false);
+        return new CsvReader(name, utf8(gzip ? new GZIPInputStream(in) : in), false);
+    }
+
+    /**
+     * Decodes UTF-8, turning invalid bytes into U+FFFD, which {@link #read} then refuses with the field's position
+     * (a reporting decoder would fail a whole buffer ahead of the parser, without a line to name).
+     */
+    private static Reader utf8(InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** Spreadsheet programs start UTF-8 files with U+FEFF; it is not part of the first column's name. */
+    private static Reader skipByteOrderMark(Reader in) throws IOException {
+        PushbackReader r = new PushbackReader(in, 1);
+        int c = r.read();
+        if (c >= 0 && c != '\uFEFF') {
+            r.unread(c);
+        }
+        return r;
     }
 
     /**
@@ -103,12 +143,12 @@ public final class CsvReader implements Closeable {
     }
 
     /**
-     * The line number of the record returned last.
+     * The line number where the record returned last starts.
      *
      * @return 1-based
      */
     public long lineNumber() {
-        return lineNumber;
+        return last == null ? 0 : last.line();
     }
 
     /**
@@ -116,75 +156,74 @@ public final class CsvReader implements Closeable {
      *
      * @return its fields, or null at the end of the file
      * @throws IOException   when reading fails
-     * @throws DataException when the record has the wrong number of fields or an unclosed quote
+     * @throws DataException when the record has the wrong number of fields or breaks RFC 4180's quoting
      */
     public List<String> next() throws IOException {
-        String line;
+        CsvRow row;
         do {
-            line = readLine();
-            if (line == null) {
+            row = read();
+            if (row == null) {
                 return null;
             }
-        } while (line.isBlank());
-        List<String> fields = split(line);
+        } while (row.blank());
+        List<String> fields = row.fields();
         if (header != null && fields.size() != header.size()) {
             int col = Math.min(fields.size(), header.size()) + 1;
-            throw new DataException(file, lineNumber, col, null, "the row has " + fields.size() + " field"
+            throw new DataException(file, row.line(), col, null, "the row has " + fields.size() + " field"
                     + (fields.size() == 1 ? "" : "s") + ", but the header has " + header.size() + " columns");
         }
         return fields;
     }
 
-    private String readLine() throws IOException {
-        String line = in.readLine();
-        if (line != null) {
-            lineNumber++;
-            if (lineNumber == 1 && line.startsWith("\uFEFF")) {
-                line = line.substring(1); // a byte-order mark written by some spreadsheet programs
+    /** The next record from FastCSV, checked for quotes FastCSV lets pass; null at the end. */
+    private CsvRow read() throws IOException {
+        CsvRow row;
+        try {
+            row = rows.hasNext() ? rows.next() : null;
+            // One record of look-ahead: an unclosed quote runs to the end of the file, so it shows as the last
+            // record with a quote still open, and is reported before its swallowed lines are taken as a value.
+            if (row != null && !rows.hasNext() && text.unbalanced()) {
+                throw new DataException(file, row.line(), row.fields().size(), null, "a quoted field is not closed"
+                        + " (its opening quote runs to the end of the file)");
+            }
+        } catch (CsvParseException e) {
+            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            if (why != null && why.contains("maximum buffer size")) {
+                throw new DataException(file, handler.line(), handler.fieldsSoFar() + 1, null, "a field is longer than "
+                        + MAX_FIELD + " characters (usually a quote that is never closed)");
+            }
+            String rule = why != null && why.contains("closing quote")
+                    ? " (RFC 4180: a closing quote must be followed by a comma or the end of the line)" : "";
+            throw new DataException(file, handler.line(), handler.fieldsSoFar() + 1, null, lowerFirst(why) + rule);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (row == null) {
+            return null;
+        }
+        for (int i = 0; i < row.fields().size(); i++) {
+            String name = header == null || i >= header.size() ? null : header.get(i);
+            if (!row.quoted().get(i) && row.fields().get(i).indexOf('"') >= 0) {
+                throw new DataException(file, row.line(), i + 1, name, "a quote inside an unquoted field ("
+                        + row.fields().get(i).strip() + "); RFC 4180 makes a space before a quote part of the field:"
+                        + " quote the whole field or drop the space");
+            }
+            if (row.fields().get(i).indexOf('\uFFFD') >= 0) {
+                throw new DataException(file, row.line(), i + 1, name, "the file is not UTF-8 text (an invalid byte"
+                        + " sequence in this field)");
             }
         }
-        return line;
+        last = row;
+        return row;
     }
 
-    private List<String> split(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        boolean wasQuoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                        field.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    field.append(ch);
-                }
-            } else if (ch == ',') {
-                out.add(wasQuoted ? field.toString() : field.toString().strip());
-                field.setLength(0);
-                wasQuoted = false;
-            } else if (ch == '"' && field.toString().isBlank()) {
-                quoted = true;
-                wasQuoted = true;
-                field.setLength(0);
-            } else {
-                field.append(ch);
-            }
-        }
-        if (quoted) {
-            throw new DataException(file, lineNumber, out.size() + 1, null, "a quoted field is not closed");
-        }
-        out.add(wasQuoted ? field.toString() : field.toString().strip());
-        return out;
+    private static String lowerFirst(String s) {
+        return s == null || s.isEmpty() ? "malformed record" : Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
     /**
-     * Parses a field as a finite number.
+     * Parses a field as a finite decimal number (see {@link DecimalNumber}: no hexadecimal, no type suffixes, no
+     * NaN or infinity).
      *
      * @param fields the record
      * @param index  0-based column
@@ -192,30 +231,16 @@ public final class CsvReader implements Closeable {
      * @throws DataException naming the line and column when the field is empty, not a number, or not finite
      */
     public double number(List<String> fields, int index) {
-        String v = fields.get(index);
-        String name = header == null ? null : header.get(index);
-        if (v.isEmpty()) {
-            throw new DataException(file, lineNumber, index + 1, name, "the value is missing");
-        }
-        char last = Character.toLowerCase(v.charAt(v.length() - 1));
-        double d;
         try {
-            // Java's parser also takes "1f" and "2d" (type suffixes); a data file means no such thing.
-            if (last == 'f' || last == 'd') {
-                throw new NumberFormatException(v);
-            }
-            d = Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new DataException(file, lineNumber, index + 1, name, "'" + v + "' is not a number");
+            return DecimalNumber.parse(fields.get(index));
+        } catch (IllegalArgumentException e) {
+            throw new DataException(file, lineNumber(), index + 1, header == null ? null : header.get(index),
+                    e.getMessage());
         }
-        if (!Double.isFinite(d)) {
-            throw new DataException(file, lineNumber, index + 1, name, "'" + v + "' is not a finite number");
-        }
-        return d;
     }
 
     @Override
     public void close() throws IOException {
-        in.close();
+        csv.close();
     }
 }

@@ -219,6 +219,10 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
         if (!condition.categories().isEmpty()) {
             m.put(PREFIX + "condition.categories", encodeList(condition.categories()));
         }
+        if (!Double.isNaN(condition.min())) {
+            m.put(PREFIX + "condition.min", Double.toString(condition.min()));
+            m.put(PREFIX + "condition.max", Double.toString(condition.max()));
+        }
         return m;
     }
 
@@ -257,8 +261,20 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
         ConditionEncoding cond = kind == ConditionEncoding.Kind.NONE ? ConditionEncoding.NONE
                 : new ConditionEncoding(require(metadata, "condition.column"), kind,
                         cats == null ? List.of() : decodeList(cats));
+        if (metadata.containsKey(PREFIX + "condition.min")) {
+            cond = cond.withRange(number(metadata, "condition.min"), number(metadata, "condition.max"));
+        }
         return new DataTransform(decodeList(cols), mean.to(DType.FLOAT64).toDoubleArray(),
                 std.to(DType.FLOAT64).toDoubleArray(), levels, cond);
+    }
+
+    private static double number(Map<String, String> metadata, String key) {
+        String v = require(metadata, key);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the metadata entry " + PREFIX + key + " is not a number: '" + v + "'");
+        }
     }
 
     private static String require(Map<String, String> metadata, String key) {

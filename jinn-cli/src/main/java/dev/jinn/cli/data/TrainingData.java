@@ -92,11 +92,22 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
             }
             return digits();
         }
-        if (spec.toLowerCase(Locale.ROOT).endsWith(".csv") || spec.toLowerCase(Locale.ROOT).endsWith(".csv.gz")) {
+        if (isFile(spec)) {
             return csv(Path.of(spec), o.conditionColumn(), o.conditionType(), o.seed());
         }
         throw new IllegalArgumentException("unknown data set '" + spec + "'; known: " + Toy2D.ids()
                 + ", digits, or a .csv file");
+    }
+
+    /**
+     * Whether a data option names a CSV file (rather than a built-in set).
+     *
+     * @param spec the {@code --data} value
+     * @return true for {@code .csv} and {@code .csv.gz} names
+     */
+    public static boolean isFile(String spec) {
+        String s = spec.toLowerCase(Locale.ROOT);
+        return !Toy2D.isId(spec) && (s.endsWith(".csv") || s.endsWith(".csv.gz"));
     }
 
     /**
@@ -248,14 +259,21 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
                         + "' is not a number (--condition-type numeric)");
             }
             if (type.equals("numeric") || (type.equals("auto") && numeric)) {
-                cond = new ConditionEncoding(conditionColumn, ConditionEncoding.Kind.NUMERIC, List.of());
+                double lo = Double.POSITIVE_INFINITY;
+                double hi = Double.NEGATIVE_INFINITY;
+                for (String v : conds) {
+                    lo = Math.min(lo, DecimalNumber.parse(v));
+                    hi = Math.max(hi, DecimalNumber.parse(v));
+                }
+                cond = new ConditionEncoding(conditionColumn, ConditionEncoding.Kind.NUMERIC, List.of())
+                        .withRange(lo, hi);
             } else {
                 Set<String> seen = new LinkedHashSet<>();
                 for (String s : conds) {
                     seen.add(s.strip());
                 }
                 List<String> cats = new ArrayList<>(seen);
-                cats.sort(numeric ? Comparator.comparingDouble(Double::parseDouble) : Comparator.naturalOrder());
+                cats.sort(numeric ? Comparator.comparingDouble(DecimalNumber::parse) : Comparator.naturalOrder());
                 if (cats.size() < 2) {
                     throw new DataException(path.toString(), 0, 0, conditionColumn, "the condition column has only one"
                             + " category, " + cats + "; a condition needs at least two");
@@ -298,8 +316,9 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
 
     private static boolean isNumber(String s) {
         try {
-            return Double.isFinite(Double.parseDouble(s.strip()));
-        } catch (NumberFormatException e) {
+            DecimalNumber.parse(s);
+            return true;
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }

@@ -1,10 +1,13 @@
 package dev.jinn.cli.plot;
 
+import dev.jinn.io.AtomicFile;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -273,7 +276,7 @@ public final class Plots {
     }
 
     /**
-     * Writes an image as PNG, creating the parent directory.
+     * Writes an image as PNG, creating the parent directory; atomically, as every output of the command line.
      *
      * @param image the image
      * @param out   the file
@@ -284,8 +287,16 @@ public final class Plots {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        if (!ImageIO.write(image, "png", out.toFile())) {
+        // Encoded in memory first: ImageIO on a stream would otherwise cache through a file of its own in java.io.tmpdir.
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        if (!ImageIO.write(image, "png", png)) {
             throw new IOException("no PNG writer available for " + out);
         }
+        AtomicFile.write(out, ch -> {
+            ByteBuffer buf = ByteBuffer.wrap(png.toByteArray());
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        });
     }
 }

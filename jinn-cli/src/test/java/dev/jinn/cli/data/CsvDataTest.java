@@ -17,9 +17,7 @@ class CsvDataTest {
     Path dir;
 
     private Path write(String name, String text) throws IOException {
-        Path p = dir.resolve(name);
-        Files.writeString(p, text);
-        return p;
+        return TestFiles.write(dir, name, text);
     }
 
     private static String rows(int n) {
@@ -83,7 +81,7 @@ class CsvDataTest {
                 .hasMessage(count + ":3:3: the row has 3 fields, but the header has 2 columns");
         Path nan = write("nan.csv", "a,b\n1,2\n\n4,NaN\n");
         assertThatThrownBy(() -> TrainingData.csv(nan, null, "auto", 1))
-                .hasMessage(nan + ":4:2 (column 'b'): 'NaN' is not a finite number");
+                .hasMessageStartingWith(nan + ":4:2 (column 'b'): 'NaN' is not a finite number");
         Path inf = write("inf.csv", "a,b\n1,-Infinity\n");
         assertThatThrownBy(() -> TrainingData.csv(inf, null, "auto", 1)).hasMessageContaining(":2:2")
                 .hasMessageContaining("not a finite number");
@@ -119,6 +117,14 @@ class CsvDataTest {
             assertThat(c.conditions()).containsExactly("a \"b\"", "z");
             assertThat(c.lines()).containsExactly(2L, 3L);
         }
+    }
+
+    @Test
+    void aMissingColumnIsNamedWithTheHeaderQuotedSoSpacesShow() throws IOException {
+        // RFC 4180: the space after the comma belongs to the name, so this header has the columns 'x' and ' y'.
+        Path p = write("sp.csv", "x, y\n1,2\n");
+        assertThatThrownBy(() -> CsvData.open(p, List.of("x", "y"), null)).isInstanceOf(DataException.class)
+                .hasMessage(p + ":1: the header has no column 'y' (the model needs 'x', 'y'; the file has 'x', ' y')");
     }
 
     @Test
