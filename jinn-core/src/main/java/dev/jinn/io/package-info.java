@@ -3,6 +3,7 @@
  * any tensor is created and written atomically (temporary file, fsync, atomic move).
  *
  * <p>Problems with a file's contents are reported as {@link dev.jinn.io.SafeTensorsException}, an
- * {@link java.io.IOException} whose message names the file, the tensor and what is wrong.
+ * {@link java.io.IOException} whose message names the file, the tensor and what is wrong. A state dict (tensors by
+ * name) that does not fit what it is loaded into is a {@link dev.jinn.io.StateDictException}.
  */
 package dev.jinn.io;

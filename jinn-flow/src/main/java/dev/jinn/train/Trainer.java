@@ -4,7 +4,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleCall;
 import dev.jinn.flow.SequenceINN;
-import dev.jinn.nn.StateDictException;
+import dev.jinn.io.StateDictException;
 import dev.jinn.optim.Adam;
 import dev.jinn.optim.AdamW;
 import dev.jinn.optim.CosineAnnealingLR;
