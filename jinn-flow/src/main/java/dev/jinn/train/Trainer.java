@@ -153,7 +153,7 @@ public final class Trainer {
             throw new IllegalArgumentException("Trainer: the model " + model.describe() + " has no parameters");
         }
         DType dtype = params.get(0).dtype();
-        Optimizer opt = weightDecay > 0
+        Optimizer<?> opt = weightDecay > 0
                 ? AdamW.create(params, AdamW.builder().lr(lr).weightDecay(weightDecay))
                 : Adam.builder().lr(lr).build(params);
         LRScheduler scheduler = makeScheduler(opt);
@@ -248,7 +248,7 @@ public final class Trainer {
                 restored, history);
     }
 
-    private LRScheduler makeScheduler(Optimizer opt) {
+    private LRScheduler makeScheduler(Optimizer<?> opt) {
         int warm = (int) Math.min(warmupSteps, steps);
         LRScheduler main = null;
         if (schedule == LrSchedule.COSINE) {
@@ -261,7 +261,7 @@ public final class Trainer {
         return main == null ? warmup : new SequentialLR(opt, List.of(warmup, main), new int[] {warm});
     }
 
-    private void writeCheckpoint(long step, double bestVal, long bestStep, int bad, Optimizer opt,
+    private void writeCheckpoint(long step, double bestVal, long bestStep, int bad, Optimizer<?> opt,
             LRScheduler scheduler, Map<String, Tensor> bestState, Rng rng, List<LossRecord> history) {
         Checkpoint c = new Checkpoint(step, bestVal, bestStep, bad, model.stateDict(), opt.stateDict(),
                 scheduler == null ? Map.of() : scheduler.stateDict(), bestState == null ? Map.of() : bestState,
