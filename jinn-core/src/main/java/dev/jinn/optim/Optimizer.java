@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -295,133 +294,24 @@ public abstract class Optimizer<O extends OptimizerOptions<O>> {
      * @throws StateDictException listing every problem
      */
     public void loadStateDict(Map<String, Tensor> dict) {
-        List<String> missing = new ArrayList<>();
-        List<String> unexpected = new ArrayList<>();
-        List<String> mismatched = new ArrayList<>();
-        Set<String> used = new LinkedHashSet<>();
-
-        // Group hyper-parameters and layout.
+        OptimizerStateReader reader = new OptimizerStateReader(dict);
         List<O> newOptions = new ArrayList<>();
         double[] newInitialLr = new double[groups.size()];
-        Set<String> optionNames = defaults.values().keySet();
+        List<Map<String, Tensor>> newState = new ArrayList<>();
         int k = 0;
         for (int g = 0; g < groups.size(); g++) {
-            String prefix = "param_groups." + g + ".";
-            Map<String, Double> opts = new LinkedHashMap<>();
-            List<String> names = new ArrayList<>(optionNames);
-            names.add(OptionValues.INITIAL_LR);
-            for (String opt : names) {
-                String key = prefix + opt;
-                Tensor t = dict.get(key);
-                if (t == null) {
-                    if (!OptionValues.INITIAL_LR.equals(opt)) {
-                        missing.add(key);
-                    }
-                    continue;
-                }
-                used.add(key);
-                if (t.dim() != 0 || !t.dtype().isFloatingPoint()) {
-                    mismatched.add(key + ": expected a 0-dim floating-point tensor, got " + t.dtype() + " "
-                            + Arrays.toString(t.shape()));
-                    continue;
-                }
-                double v = t.item();
-                if (Double.isNaN(v)) {
-                    mismatched.add(key + ": is NaN");
-                    continue;
-                }
-                opts.put(opt, v);
-            }
-            int n = groups.get(g).params().size();
-            String pkey = prefix + "params";
-            Tensor p = dict.get(pkey);
-            if (p == null) {
-                missing.add(pkey);
-            } else {
-                used.add(pkey);
-                long[] expect = new long[n];
-                for (int j = 0; j < n; j++) {
-                    expect[j] = k + j;
-                }
-                long[] got = p.dim() == 1 && p.dtype() == DType.INT64 ? p.toLongArray() : null;
-                if (!Arrays.equals(expect, got)) {
-                    mismatched.add(pkey + ": expected int64 indices " + Arrays.toString(expect) + ", got "
-                            + (got != null ? Arrays.toString(got) : p.dtype() + " " + Arrays.toString(p.shape())));
-                }
-            }
-            k += n;
-            O parsed = null;
-            if (opts.keySet().containsAll(optionNames)) {
-                try {
-                    parsed = defaults.withValues(opts);
-                } catch (IllegalArgumentException ex) {
-                    mismatched.add("param_groups." + g + ": " + ex.getMessage());
-                }
-            }
-            newOptions.add(parsed);
-            newInitialLr[g] = opts.getOrDefault(OptionValues.INITIAL_LR, Double.NaN);
-        }
-
-        // Per-parameter state.
-        List<Map<String, Tensor>> newState = new ArrayList<>();
-        k = 0;
-        for (int g = 0; g < groups.size(); g++) {
+            ParamGroup<O> group = groups.get(g);
+            O options = reader.options(g, defaults);
+            newOptions.add(options);
+            newInitialLr[g] = reader.initialLr(g);
+            reader.checkIndices(g, k, group.params().size());
             // With incomplete or bad options in the dict, check the state against the group's current options.
-            Set<String> expected = stateNames(newOptions.get(g) != null ? newOptions.get(g) : groups.get(g).options());
-            for (Tensor param : groups.get(g).params()) {
-                String prefix = "state." + k + ".";
-                Map<String, Tensor> st = new LinkedHashMap<>();
-                for (Map.Entry<String, Tensor> e : dict.entrySet()) {
-                    if (e.getKey().startsWith(prefix) && e.getValue() != null) {
-                        st.put(e.getKey().substring(prefix.length()), e.getValue());
-                    }
-                }
-                Map<String, Tensor> converted = new LinkedHashMap<>();
-                if (!st.isEmpty()) {
-                    for (String s : expected) {
-                        if (!st.containsKey(s)) {
-                            missing.add(prefix + s);
-                        }
-                    }
-                    for (Map.Entry<String, Tensor> e : st.entrySet()) {
-                        String key = prefix + e.getKey();
-                        Tensor t = e.getValue();
-                        if (!expected.contains(e.getKey())) {
-                            continue;
-                        }
-                        used.add(key);
-                        boolean isStep = "step".equals(e.getKey());
-                        int[] shape = isStep ? new int[0] : param.shape();
-                        if (!t.dtype().isFloatingPoint() || !Arrays.equals(shape, t.shape())) {
-                            mismatched.add(key + ": expected a floating-point tensor of shape "
-                                    + Arrays.toString(shape) + ", got " + t.dtype() + " " + Arrays.toString(t.shape()));
-                            continue;
-                        }
-                        if (isStep) {
-                            double v = t.item();
-                            if (!(v >= 0 && v == Math.rint(v) && v <= 1L << 53)) {
-                                mismatched.add(key + ": expected a non-negative whole number, got " + v);
-                                continue;
-                            }
-                        }
-                        try (Grad.Scope s = Grad.disabled()) {
-                            converted.put(e.getKey(), isStep ? t.to(DType.FLOAT64).copy()
-                                    : t.detach().to(param.dtype()).copy());
-                        }
-                    }
-                }
-                newState.add(converted);
-                k++;
+            Set<String> expected = stateNames(options != null ? options : group.options());
+            for (Tensor param : group.params()) {
+                newState.add(reader.paramState(k++, param, expected));
             }
         }
-        for (String key : dict.keySet()) {
-            if (!used.contains(key)) {
-                unexpected.add(key);
-            }
-        }
-        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
-            throw new StateDictException(name, missing, unexpected, mismatched);
-        }
+        reader.throwIfAnyProblem(name);
         for (int g = 0; g < groups.size(); g++) {
             groups.get(g).replace(newOptions.get(g), newInitialLr[g]);
         }
