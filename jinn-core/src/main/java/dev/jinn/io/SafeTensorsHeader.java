@@ -30,6 +30,7 @@ record SafeTensorsHeader(long length, List<SafeTensorsHeader.Entry> entries, Map
     /** The reserved key of the string map. */
     static final String METADATA = "__metadata__";
     private static final Set<String> FIELDS = Set.of("dtype", "shape", "data_offsets");
+    private static final long MAX_BYTES = SafeTensors.MAX_HEADER_BYTES;
     /** The largest Java array the JVMs in use reliably allocate. */
     private static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
@@ -40,27 +41,31 @@ record SafeTensorsHeader(long length, List<SafeTensorsHeader.Entry> entries, Map
         }
     }
 
+    private static SafeTensorsException bad(Path path, String tensor, String problem) {
+        return new SafeTensorsException(path, tensor, problem);
+    }
+
     /** Reads and validates the header of a file of {@code size} bytes. */
     static SafeTensorsHeader read(Path path, FileChannel ch, long size) throws IOException {
         if (size < 8) {
-            throw new SafeTensorsException(path, null, "the file has " + size + " bytes, fewer than the 8 of the header length");
+            throw bad(path, null, "the file has " + size + " bytes, fewer than the 8 of the header length");
         }
         ByteBuffer lengthField = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         ChannelIO.readFully(path, ch, lengthField, 0);
         long n = lengthField.getLong(0);
         if (n < 0) {
-            throw new SafeTensorsException(path, null, "header length " + Long.toUnsignedString(n)
+            throw bad(path, null, "header length " + Long.toUnsignedString(n)
                     + " is negative as a signed 64-bit number; this is not a safetensors file");
         }
-        if (n > SafeTensors.MAX_HEADER_BYTES) {
-            throw new SafeTensorsException(path, null, "header length " + n + " exceeds the limit of " + SafeTensors.MAX_HEADER_BYTES + " bytes");
+        if (n > MAX_BYTES) {
+            throw bad(path, null, "header length " + n + " exceeds the limit of " + MAX_BYTES + " bytes");
         }
         if (n > size - 8) {
-            throw new SafeTensorsException(path, null, "header length " + n + " runs past the end of the file (only " + (size - 8)
+            throw bad(path, null, "header length " + n + " runs past the end of the file (only " + (size - 8)
                     + " bytes follow the length field); the file may be truncated");
         }
         if (n == 0) {
-            throw new SafeTensorsException(path, null, "the header is empty (header length 0)");
+            throw bad(path, null, "the header is empty (header length 0)");
         }
         ByteBuffer raw = ByteBuffer.allocate((int) n);
         ChannelIO.readFully(path, ch, raw, 8);
@@ -82,7 +87,7 @@ record SafeTensorsHeader(long length, List<SafeTensorsHeader.Entry> entries, Map
             throw new SafeTensorsException(path, null, "the header is not valid JSON: " + e.getMessage(), e);
         }
         if (!(json instanceof Map)) {
-            throw new SafeTensorsException(path, null, "the header is " + Json.typeName(json) + ", expected a JSON object");
+            throw bad(path, null, "the header is " + Json.typeName(json) + ", expected a JSON object");
         }
         long dataSize = size - 8 - n;
         List<Entry> entries = new ArrayList<>();
@@ -101,12 +106,12 @@ record SafeTensorsHeader(long length, List<SafeTensorsHeader.Entry> entries, Map
 
     private static Map<String, String> parseMetadata(Path path, Object value) throws SafeTensorsException {
         if (!(value instanceof Map)) {
-            throw new SafeTensorsException(path, null, METADATA + " is " + Json.typeName(value) + ", expected an object of strings");
+            throw bad(path, null, METADATA + " is " + Json.typeName(value) + ", expected an object of strings");
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> kv : ((Map<?, ?>) value).entrySet()) {
             if (!(kv.getValue() instanceof String)) {
-                throw new SafeTensorsException(path, null, METADATA + " value of \"" + kv.getKey() + "\" is "
+                throw bad(path, null, METADATA + " value of \"" + kv.getKey() + "\" is "
                         + Json.typeName(kv.getValue()) + ", expected a string");
             }
             out.put((String) kv.getKey(), (String) kv.getValue());
@@ -116,27 +121,27 @@ record SafeTensorsHeader(long length, List<SafeTensorsHeader.Entry> entries, Map
 
     private static Entry parseEntry(Path path, String name, Object value, long dataSize) throws SafeTensorsException {
         if (!(value instanceof Map)) {
-            throw new SafeTensorsException(path, name, "the entry is " + Json.typeName(value)
+            throw bad(path, name, "the entry is " + Json.typeName(value)
                     + ", expected an object with dtype, shape and data_offsets");
         }
         Map<?, ?> m = (Map<?, ?>) value;
         for (Object k : m.keySet()) {
             if (!FIELDS.contains(k)) {
-                throw new SafeTensorsException(path, name, "unknown field \"" + k + "\" (expected dtype, shape and data_offsets)");
+                throw bad(path, name, "unknown field \"" + k + "\" (expected dtype, shape and data_offsets)");
             }
         }
         for (String f : List.of("dtype", "shape", "data_offsets")) {
             if (!m.containsKey(f)) {
-                throw new SafeTensorsException(path, name, "the field \"" + f + "\" is missing");
+                throw bad(path, name, "the field \"" + f + "\" is missing");
             }
         }
         Object dt = m.get("dtype");
         if (!(dt instanceof String)) {
-            throw new SafeTensorsException(path, name, "dtype is " + Json.typeName(dt) + ", expected a string");
+            throw bad(path, name, "dtype is " + Json.typeName(dt) + ", expected a string");
         }
         SafeTensorsDType dtype = SafeTensorsDType.fromName((String) dt);
         if (dtype == null) {
-            throw new SafeTensorsException(path, name, "unknown dtype \"" + dt + "\" (jinn reads " + Arrays.toString(SafeTensorsDType.values())
+            throw bad(path, name, "unknown dtype \"" + dt + "\" (jinn reads " + Arrays.toString(SafeTensorsDType.values())
                     + ")");
         }
         long[] shapeL = integers(path, name, "shape", m.get("shape"), -1);
@@ -145,7 +150,7 @@ record SafeTensorsHeader(long length, List<SafeTensorsHeader.Entry> entries, Map
         long numel = 1;
         for (int i = 0; i < shapeL.length; i++) {
             if (shapeL[i] > Integer.MAX_VALUE) {
-                throw new SafeTensorsException(path, name, "shape " + Arrays.toString(shapeL) + " has a size above " + Integer.MAX_VALUE);
+                throw bad(path, name, "shape " + Arrays.toString(shapeL) + " has a size above " + Integer.MAX_VALUE);
             }
             shape[i] = (int) shapeL[i];
             numel = saturatingMultiply(numel, shapeL[i]);
@@ -154,20 +159,20 @@ record SafeTensorsHeader(long length, List<SafeTensorsHeader.Entry> entries, Map
         long end = off[1];
         String offsets = "[" + begin + ", " + end + "]";
         if (begin > end) {
-            throw new SafeTensorsException(path, name, "data_offsets " + offsets + " end before they begin");
+            throw bad(path, name, "data_offsets " + offsets + " end before they begin");
         }
         if (end > dataSize) {
-            throw new SafeTensorsException(path, name, "data_offsets " + offsets + " run past the end of the data region (" + dataSize
+            throw bad(path, name, "data_offsets " + offsets + " run past the end of the data region (" + dataSize
                     + " bytes); the file may be truncated");
         }
         long bytes = saturatingMultiply(numel, dtype.itemSize());
         if (bytes != end - begin) {
-            throw new SafeTensorsException(path, name, "shape " + Arrays.toString(shape) + " of " + dtype + " needs "
+            throw bad(path, name, "shape " + Arrays.toString(shape) + " of " + dtype + " needs "
                     + (bytes == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : String.valueOf(bytes))
                     + " bytes but data_offsets " + offsets + " hold " + (end - begin));
         }
         if (numel > MAX_ELEMENTS) {
-            throw new SafeTensorsException(path, name, "shape " + Arrays.toString(shape) + " has " + numel
+            throw bad(path, name, "shape " + Arrays.toString(shape) + " has " + numel
                     + " elements, more than a jinn tensor can hold (" + MAX_ELEMENTS + ")");
         }
         return new Entry(name, dtype, shape, (int) numel, begin, end);
@@ -185,18 +190,18 @@ record SafeTensorsHeader(long length, List<SafeTensorsHeader.Entry> entries, Map
             throws SafeTensorsException {
         String expected = field + " must be an array of " + (length < 0 ? "" : length + " ") + "non-negative integers";
         if (!(value instanceof List)) {
-            throw new SafeTensorsException(path, name, expected + ", got " + Json.typeName(value));
+            throw bad(path, name, expected + ", got " + Json.typeName(value));
         }
         List<?> list = (List<?>) value;
         if (length >= 0 && list.size() != length) {
-            throw new SafeTensorsException(path, name, expected + ", got " + list.size() + " values " + list);
+            throw bad(path, name, expected + ", got " + list.size() + " values " + list);
         }
         long[] out = new long[list.size()];
         for (int i = 0; i < out.length; i++) {
             Object v = list.get(i);
             Long x = v instanceof Json.Num ? ((Json.Num) v).asLong() : null;
             if (x == null || x < 0) {
-                throw new SafeTensorsException(path, name, expected + ", got " + list);
+                throw bad(path, name, expected + ", got " + list);
             }
             out[i] = x;
         }
@@ -211,18 +216,18 @@ record SafeTensorsHeader(long length, List<SafeTensorsHeader.Entry> entries, Map
         Entry previous = null;
         for (Entry e : sorted) {
             if (e.begin() < covered) {
-                throw new SafeTensorsException(path, e.name(), "data_offsets " + e.offsets() + " overlap those of tensor '"
+                throw bad(path, e.name(), "data_offsets " + e.offsets() + " overlap those of tensor '"
                         + previous.name() + "' " + previous.offsets());
             }
             if (e.begin() > covered) {
-                throw new SafeTensorsException(path, e.name(), "data_offsets " + e.offsets() + " leave a hole: bytes [" + covered + ", "
+                throw bad(path, e.name(), "data_offsets " + e.offsets() + " leave a hole: bytes [" + covered + ", "
                         + e.begin() + ") of the data region belong to no tensor");
             }
             covered = e.end();
             previous = e;
         }
         if (covered != dataSize) {
-            throw new SafeTensorsException(path, null, "the data region has " + dataSize + " bytes but the tensors cover only "
+            throw bad(path, null, "the data region has " + dataSize + " bytes but the tensors cover only "
                     + covered + "; " + (dataSize - covered) + " bytes at its end belong to no tensor");
         }
     }

@@ -21,6 +21,7 @@ import java.util.Objects;
  */
 final class SafeTensorsWriter {
     private static final int WRITE_CHUNK = 1 << 20;
+    private static final String METADATA = SafeTensorsHeader.METADATA;
 
     private SafeTensorsWriter() {
     }
@@ -58,8 +59,8 @@ final class SafeTensorsWriter {
             if (name == null) {
                 throw new IllegalArgumentException(where + "a tensor name is null");
             }
-            if (SafeTensorsHeader.METADATA.equals(name)) {
-                throw new IllegalArgumentException(where + "'" + SafeTensorsHeader.METADATA + "' is reserved and cannot name a tensor");
+            if (METADATA.equals(name)) {
+                throw new IllegalArgumentException(where + "'" + METADATA + "' is reserved and cannot name a tensor");
             }
             checkText(where, "tensor name", name);
             if (t == null) {
@@ -100,7 +101,7 @@ final class SafeTensorsWriter {
             List<String> metaKeys) {
         StringBuilder json = new StringBuilder("{");
         if (!metaKeys.isEmpty()) {
-            Json.writeString(json, SafeTensorsHeader.METADATA);
+            Json.writeString(json, METADATA);
             json.append(":{");
             for (int i = 0; i < metaKeys.size(); i++) {
                 if (i > 0) {
