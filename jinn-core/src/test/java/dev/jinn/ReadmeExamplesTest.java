@@ -6,13 +6,18 @@ import dev.jinn.nn.Linear;
 import dev.jinn.nn.ReLU;
 import dev.jinn.nn.Sequential;
 import dev.jinn.optim.Adam;
+import dev.jinn.optim.CosineAnnealingLR;
 import dev.jinn.optim.GradClip;
+import dev.jinn.optim.ParamGroup;
+import dev.jinn.optim.SGD;
+import dev.jinn.optim.SGDOptions;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.GradCheck;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,5 +56,21 @@ class ReadmeExamplesTest {
         net.save(dir.resolve("net.safetensors"));
         assertThat(net.stateDict().keySet()).containsExactly("0.weight", "0.bias", "2.weight", "2.bias");
         assertThat(dir.resolve("net.safetensors")).exists();
+    }
+
+    @Test
+    void typedOptimizerOptionsPerGroup() {
+        var body = new Linear(2, 512);
+        var head = new Linear(512, 2);
+        var sgd = SGD.builder(1e-2).momentum(0.9).buildGroups(List.of(
+                ParamGroup.of(body.parameters()),
+                ParamGroup.of(head.parameters(), o -> o.withLr(1e-3))));
+        var schedule = new CosineAnnealingLR(sgd, 100);
+        sgd.paramGroups().get(1).update(o -> o.withMomentum(0.5));
+        assertThat(sgd.paramGroups().get(0).options()).isEqualTo(new SGDOptions(1e-2, 0.9, 0, 0, false, false));
+        assertThat(sgd.paramGroups().get(1).options()).isEqualTo(new SGDOptions(1e-3, 0.5, 0, 0, false, false));
+        schedule.step();
+        assertThat(sgd.lr(1)).isLessThan(1e-3).isEqualTo(schedule.lastLr()[1]);
+        assertThat(sgd.paramGroups().get(1).initialLr()).hasValue(1e-3);
     }
 }

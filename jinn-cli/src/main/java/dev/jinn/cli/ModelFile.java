@@ -4,7 +4,7 @@ import dev.jinn.cli.data.DataTransform;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;
-import dev.jinn.nn.StateDictException;
+import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
 import java.io.IOException;

@@ -5,6 +5,7 @@
  * removes the temporary files that killed writers left behind.
  *
  * <p>Problems with a file's contents are reported as {@link dev.jinn.io.SafeTensorsException}, an
- * {@link java.io.IOException} whose message names the file, the tensor and what is wrong.
+ * {@link java.io.IOException} whose message names the file, the tensor and what is wrong. A state dict (tensors by
+ * name) that does not fit what it is loaded into is a {@link dev.jinn.io.StateDictException}.
  */
 package dev.jinn.io;

@@ -2,6 +2,7 @@ package dev.jinn.nn;
 
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;
+import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;

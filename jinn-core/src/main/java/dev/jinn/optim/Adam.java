@@ -3,7 +3,6 @@ package dev.jinn.optim;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.FusedAdam;
 import dev.jinn.tensor.Tensor;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,20 +26,27 @@ import java.util.Set;
  * <p>{@code lerp(a, b, w)} is {@code a + w (b − a)} for {@code |w| < 0.5} and {@code b − (b − a)(1 − w)}
  * otherwise, as PyTorch computes it. Defaults as in PyTorch: {@code lr = 1e-3}, {@code betas = (0.9, 0.999)},
  * {@code eps = 1e-8}, {@code weight_decay = 0}, {@code amsgrad = false}, {@code maximize = false}. Group
- * options: {@code lr, beta1, beta2, eps, weight_decay, amsgrad, maximize}; state: {@code step} (0-dim
- * float64), {@code exp_avg}, {@code exp_avg_sq} and, with amsgrad, {@code max_exp_avg_sq}.
+ * options: {@link AdamOptions} ({@code lr, beta1, beta2, eps, weight_decay, amsgrad, maximize} in the state
+ * dict); state: {@code step} (0-dim float64), {@code exp_avg}, {@code exp_avg_sq} and, with amsgrad,
+ * {@code max_exp_avg_sq}.
+ *
+ * <pre>{@code
+ * var opt = Adam.builder().lr(1e-3).betas(0.9, 0.99).buildGroups(List.of(
+ *         ParamGroup.of(body.parameters()),
+ *         ParamGroup.of(head.parameters(), o -> o.withLr(1e-4).withAmsgrad(true))));
+ * }</pre>
  */
-public class Adam extends Optimizer {
-    /** Option name of β1, the decay of the first moment. */
-    public static final String BETA1 = "beta1";
-    /** Option name of β2, the decay of the second moment. */
-    public static final String BETA2 = "beta2";
-    /** Option name of eps, added to the denominator. */
-    public static final String EPS = "eps";
-    /** Option name of the AMSGrad flag. */
-    public static final String AMSGRAD = "amsgrad";
-    /** Option name of the maximize flag. */
-    public static final String MAXIMIZE = "maximize";
+public class Adam extends Optimizer<AdamOptions> {
+    /** State-dict name of β1, the decay of the first moment. */
+    static final String BETA1 = "beta1";
+    /** State-dict name of β2, the decay of the second moment. */
+    static final String BETA2 = "beta2";
+    /** State-dict name of eps, added to the denominator. */
+    static final String EPS = "eps";
+    /** State-dict name of the AMSGrad flag. */
+    static final String AMSGRAD = "amsgrad";
+    /** State-dict name of the maximize flag. */
+    static final String MAXIMIZE = "maximize";
     /** State name of the update count. */
     public static final String STEP = "step";
     /** State name of the first moment. */
@@ -58,7 +64,7 @@ public class Adam extends Optimizer {
      * @param params the parameters
      */
     public Adam(List<Tensor> params) {
-        this(single(params), builder());
+        this(single(params), builder().options());
     }
 
     /**
@@ -68,17 +74,17 @@ public class Adam extends Optimizer {
      * @param lr     the learning rate
      */
     public Adam(List<Tensor> params, double lr) {
-        this(single(params), builder().lr(lr));
+        this(single(params), builder().lr(lr).options());
     }
 
     /**
-     * Adam over several groups, with defaults from a builder for what the groups do not set.
+     * Adam over several groups.
      *
      * @param groups   the parameter groups
-     * @param defaults the defaults
+     * @param defaults the options of groups without overrides, e.g. {@code Adam.builder().lr(3e-4).options()}
      */
-    public Adam(List<ParamGroup> groups, Builder defaults) {
-        this("Adam", groups, defaults.options, false);
+    public Adam(List<ParamGroup<AdamOptions>> groups, AdamOptions defaults) {
+        this("Adam", groups, defaults, false);
     }
 
     /**
@@ -89,7 +95,7 @@ public class Adam extends Optimizer {
      * @param defaults  the default options
      * @param decoupled decay weights directly ({@code p *= 1 − lr · weight_decay}) instead of through the gradient
      */
-    Adam(String name, List<ParamGroup> groups, Map<String, Double> defaults, boolean decoupled) {
+    Adam(String name, List<ParamGroup<AdamOptions>> groups, AdamOptions defaults, boolean decoupled) {
         super(name, groups, defaults);
         this.decoupled = decoupled;
     }
@@ -103,42 +109,20 @@ public class Adam extends Optimizer {
         return new Builder(0.0);
     }
 
-    static Map<String, Double> defaultOptions(double weightDecay) {
-        Map<String, Double> o = new LinkedHashMap<>();
-        o.put(ParamGroup.LR, 1e-3);
-        o.put(BETA1, 0.9);
-        o.put(BETA2, 0.999);
-        o.put(EPS, 1e-8);
-        o.put(ParamGroup.WEIGHT_DECAY, weightDecay);
-        o.put(AMSGRAD, 0.0);
-        o.put(MAXIMIZE, 0.0);
-        return o;
-    }
-
     @Override
-    protected void validateOptions(String where, Map<String, Double> options) {
-        super.validateOptions(where, options);
-        requireRange(where, options, BETA1, 0, Math.nextDown(1.0));
-        requireRange(where, options, BETA2, 0, Math.nextDown(1.0));
-        requireRange(where, options, EPS, 0, Double.MAX_VALUE);
-        requireRange(where, options, AMSGRAD, 0, 1);
-        requireRange(where, options, MAXIMIZE, 0, 1);
-    }
-
-    @Override
-    protected Set<String> stateNames(Map<String, Double> options) {
-        return options.get(AMSGRAD) != 0 ? Set.of(STEP, EXP_AVG, EXP_AVG_SQ, MAX_EXP_AVG_SQ)
+    protected Set<String> stateNames(AdamOptions options) {
+        return options.amsgrad() ? Set.of(STEP, EXP_AVG, EXP_AVG_SQ, MAX_EXP_AVG_SQ)
                 : Set.of(STEP, EXP_AVG, EXP_AVG_SQ);
     }
 
     @Override
-    protected void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Tensor> state) {
-        double lr = group.lr();
-        double beta1 = group.get(BETA1);
-        double beta2 = group.get(BETA2);
-        double eps = group.get(EPS);
-        double weightDecay = group.weightDecay();
-        boolean amsgrad = group.flag(AMSGRAD);
+    protected void update(AdamOptions options, Tensor param, Tensor grad, Map<String, Tensor> state) {
+        double lr = options.lr();
+        double beta1 = options.beta1();
+        double beta2 = options.beta2();
+        double eps = options.eps();
+        double weightDecay = options.weightDecay();
+        boolean amsgrad = options.amsgrad();
         if (state.isEmpty()) {
             state.put(STEP, Tensor.scalar(0, DType.FLOAT64));
             state.put(EXP_AVG, Tensor.zerosLike(param));
@@ -161,10 +145,10 @@ public class Adam extends Optimizer {
             // One pass in place (the moments are this optimizer's own tensors: stateDict hands out copies).
             FusedAdam.update(param, grad, state.get(EXP_AVG), state.get(EXP_AVG_SQ), vmax,
                     new FusedAdam.Step(lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad,
-                            group.flag(MAXIMIZE), stepSize, biasCorrection2Sqrt));
+                            options.maximize(), stepSize, biasCorrection2Sqrt));
             return;
         }
-        Tensor g = group.flag(MAXIMIZE) ? grad.neg() : grad;
+        Tensor g = options.maximize() ? grad.neg() : grad;
         if (weightDecay != 0) {
             if (decoupled) {
                 assign(param, param.mul(1 - lr * weightDecay));
@@ -192,22 +176,19 @@ public class Adam extends Optimizer {
         return Math.abs(w) < 0.5 ? a.add(diff.mul(w)) : b.sub(diff.mul(1 - w));
     }
 
-    /** Adam's hyper-parameters, used as the defaults of all groups. */
-    public static class Builder {
-        final Map<String, Double> options;
+    /** Adam's hyper-parameters, the defaults of all groups; {@code build} checks them. */
+    public static class Builder extends OptimizerBuilder<AdamOptions, Builder, Adam> {
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double eps = 1e-8;
+        private boolean amsgrad;
 
         Builder(double weightDecay) {
-            options = defaultOptions(weightDecay);
+            super(1e-3, weightDecay);
         }
 
-        /**
-         * Sets the learning rate (default 1e-3).
-         *
-         * @param lr the learning rate, &ge; 0
-         * @return this builder
-         */
-        public Builder lr(double lr) {
-            options.put(ParamGroup.LR, lr);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -219,8 +200,8 @@ public class Adam extends Optimizer {
          * @return this builder
          */
         public Builder betas(double beta1, double beta2) {
-            options.put(BETA1, beta1);
-            options.put(BETA2, beta2);
+            this.beta1 = beta1;
+            this.beta2 = beta2;
             return this;
         }
 
@@ -231,18 +212,7 @@ public class Adam extends Optimizer {
          * @return this builder
          */
         public Builder eps(double eps) {
-            options.put(EPS, eps);
-            return this;
-        }
-
-        /**
-         * Sets the weight decay (Adam: L2 added to the gradient, default 0; AdamW: decoupled, default 1e-2).
-         *
-         * @param weightDecay the decay, &ge; 0
-         * @return this builder
-         */
-        public Builder weightDecay(double weightDecay) {
-            options.put(ParamGroup.WEIGHT_DECAY, weightDecay);
+            this.eps = eps;
             return this;
         }
 
@@ -253,39 +223,18 @@ public class Adam extends Optimizer {
          * @return this builder
          */
         public Builder amsgrad(boolean amsgrad) {
-            options.put(AMSGRAD, amsgrad ? 1.0 : 0.0);
+            this.amsgrad = amsgrad;
             return this;
         }
 
-        /**
-         * Maximizes the objective instead of minimizing it (default off).
-         *
-         * @param maximize whether to ascend
-         * @return this builder
-         */
-        public Builder maximize(boolean maximize) {
-            options.put(MAXIMIZE, maximize ? 1.0 : 0.0);
-            return this;
+        @Override
+        public AdamOptions options() {
+            return new AdamOptions(lr, beta1, beta2, eps, weightDecay, amsgrad, maximize);
         }
 
-        /**
-         * Creates the optimizer over one group.
-         *
-         * @param params the parameters
-         * @return the optimizer
-         */
-        public Adam build(List<Tensor> params) {
-            return buildGroups(single(params));
-        }
-
-        /**
-         * Creates the optimizer over several groups.
-         *
-         * @param groups the groups; what they do not set comes from this builder
-         * @return the optimizer
-         */
-        public Adam buildGroups(List<ParamGroup> groups) {
-            return new Adam(groups, this);
+        @Override
+        public Adam buildGroups(List<ParamGroup<AdamOptions>> groups) {
+            return new Adam(groups, options());
         }
     }
 }

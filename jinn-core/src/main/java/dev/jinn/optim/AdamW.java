@@ -22,7 +22,7 @@ public final class AdamW extends Adam {
      * @param params the parameters
      */
     public AdamW(List<Tensor> params) {
-        this(single(params), builder());
+        this(single(params), builder().options());
     }
 
     /**
@@ -32,17 +32,18 @@ public final class AdamW extends Adam {
      * @param lr     the learning rate
      */
     public AdamW(List<Tensor> params, double lr) {
-        this(single(params), builder().lr(lr));
+        this(single(params), builder().lr(lr).options());
     }
 
     /**
-     * AdamW over several groups, with defaults from a builder for what the groups do not set.
+     * AdamW over several groups.
      *
      * @param groups   the parameter groups
-     * @param defaults the defaults (from {@link #builder()}, whose weight decay defaults to 1e-2)
+     * @param defaults the options of groups without overrides (from {@link #builder()}, whose weight decay
+     *                 defaults to 1e-2)
      */
-    public AdamW(List<ParamGroup> groups, Adam.Builder defaults) {
-        super("AdamW", groups, defaults.options, true);
+    public AdamW(List<ParamGroup<AdamOptions>> groups, AdamOptions defaults) {
+        super("AdamW", groups, defaults, true);
     }
 
     /**
@@ -54,8 +55,8 @@ public final class AdamW extends Adam {
     public static Adam.Builder builder() {
         return new Adam.Builder(1e-2) {
             @Override
-            public Adam buildGroups(List<ParamGroup> groups) {
-                return new AdamW(groups, this);
+            public Adam buildGroups(List<ParamGroup<AdamOptions>> groups) {
+                return new AdamW(groups, options());
             }
         };
     }
@@ -68,6 +69,6 @@ public final class AdamW extends Adam {
      * @return the optimizer
      */
     public static AdamW create(List<Tensor> params, Adam.Builder defaults) {
-        return new AdamW(single(params), defaults);
+        return new AdamW(single(params), defaults.options());
     }
 }

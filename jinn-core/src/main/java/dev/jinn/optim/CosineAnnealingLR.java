@@ -21,7 +21,7 @@ public final class CosineAnnealingLR extends LRScheduler {
      * @param optimizer the optimizer
      * @param tMax      the number of epochs of the half period, &ge; 1
      */
-    public CosineAnnealingLR(Optimizer optimizer, int tMax) {
+    public CosineAnnealingLR(Optimizer<?> optimizer, int tMax) {
         this(optimizer, tMax, 0.0);
     }
 
@@ -32,7 +32,7 @@ public final class CosineAnnealingLR extends LRScheduler {
      * @param tMax      the number of epochs of the half period, &ge; 1
      * @param etaMin    the smallest learning rate, finite and &ge; 0
      */
-    public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin) {
+    public CosineAnnealingLR(Optimizer<?> optimizer, int tMax, double etaMin) {
         super("CosineAnnealingLR", optimizer);
         if (tMax < 1) {
             throw new IllegalArgumentException("CosineAnnealingLR: tMax must be >= 1, got " + tMax);

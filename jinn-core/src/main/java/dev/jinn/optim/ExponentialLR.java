@@ -16,7 +16,7 @@ public final class ExponentialLR extends LRScheduler {
      * @param optimizer the optimizer
      * @param gamma     the decay factor per epoch, finite and &ge; 0
      */
-    public ExponentialLR(Optimizer optimizer, double gamma) {
+    public ExponentialLR(Optimizer<?> optimizer, double gamma) {
         super("ExponentialLR", optimizer);
         if (!(gamma >= 0 && gamma <= Double.MAX_VALUE)) {
             throw new IllegalArgumentException("ExponentialLR: gamma must be finite and >= 0, got " + gamma);

@@ -1,6 +1,6 @@
 package dev.jinn.optim;
 
-import dev.jinn.nn.StateDictException;
+import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.Map;
  * calls so far. Creating a schedule sets the optimizer's learning rates to their values at epoch 0; each
  * {@code step()} (once per epoch, after {@link Optimizer#step()}) advances the epoch and sets them again.
  *
- * <p>The base learning rate of a group is its {@link ParamGroup#INITIAL_LR} option, which the first schedule
+ * <p>The base learning rate of a group is its {@link ParamGroup#initialLr()}, which the first schedule
  * created on the optimizer records from the group's {@code lr} (as PyTorch does), so several schedules over one
  * optimizer (e.g. inside {@link SequentialLR}) share the same base. Because the closed form is used (PyTorch
  * uses it only for {@code step(epoch)} and otherwise multiplies recursively), values may differ from PyTorch's
@@ -26,7 +26,7 @@ import java.util.Map;
  */
 public abstract class LRScheduler {
     /** The optimizer whose learning rates are scheduled. */
-    protected final Optimizer optimizer;
+    protected final Optimizer<?> optimizer;
     private final String name;
     private double[] baseLrs;
     private int lastEpoch;
@@ -38,20 +38,16 @@ public abstract class LRScheduler {
      * @param name      the schedule's name, for messages
      * @param optimizer the optimizer
      */
-    protected LRScheduler(String name, Optimizer optimizer) {
+    protected LRScheduler(String name, Optimizer<?> optimizer) {
         if (optimizer == null) {
             throw new IllegalArgumentException(name + ": the optimizer is null");
         }
         this.name = name;
         this.optimizer = optimizer;
-        List<ParamGroup> groups = optimizer.paramGroups();
+        List<? extends ParamGroup<?>> groups = optimizer.paramGroups();
         baseLrs = new double[groups.size()];
         for (int i = 0; i < groups.size(); i++) {
-            ParamGroup g = groups.get(i);
-            if (!g.has(ParamGroup.INITIAL_LR)) {
-                g.set(ParamGroup.INITIAL_LR, g.lr());
-            }
-            baseLrs[i] = g.get(ParamGroup.INITIAL_LR);
+            baseLrs[i] = groups.get(i).scheduleBase();
         }
     }
 

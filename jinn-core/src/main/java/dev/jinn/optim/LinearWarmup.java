@@ -22,7 +22,7 @@ public final class LinearWarmup extends LRScheduler {
      * @param optimizer  the optimizer
      * @param totalIters the length of the ramp, &ge; 1
      */
-    public LinearWarmup(Optimizer optimizer, int totalIters) {
+    public LinearWarmup(Optimizer<?> optimizer, int totalIters) {
         this(optimizer, 1.0 / 3, 1.0, totalIters);
     }
 
@@ -34,7 +34,7 @@ public final class LinearWarmup extends LRScheduler {
      * @param endFactor   the factor from epoch {@code totalIters} on, in [0, 1]
      * @param totalIters  the length of the ramp, &ge; 1
      */
-    public LinearWarmup(Optimizer optimizer, double startFactor, double endFactor, int totalIters) {
+    public LinearWarmup(Optimizer<?> optimizer, double startFactor, double endFactor, int totalIters) {
         super("LinearWarmup", optimizer);
         if (!(startFactor > 0 && startFactor <= 1)) {
             throw new IllegalArgumentException("LinearWarmup: startFactor must be in (0, 1], got " + startFactor);

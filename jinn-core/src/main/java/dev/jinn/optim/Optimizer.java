@@ -1,6 +1,6 @@
 package dev.jinn.optim;
 
-import dev.jinn.nn.StateDictException;
+import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,14 +25,17 @@ import java.util.Set;
  *
  * <p>{@link #stateDict()} holds only tensors, so it can be written to a safetensors file:
  * {@code state.<i>.<name>} for each parameter's state (e.g. {@code state.0.exp_avg}, {@code state.0.step} as a
- * 0-dim float64 tensor), {@code param_groups.<g>.<option>} for each hyper-parameter (0-dim float64, flags as
- * 0/1) and {@code param_groups.<g>.params} (int64 indices of the group's parameters). Restoring it into an
- * optimizer built over the same parameters continues training bit for bit.
+ * 0-dim float64 tensor), {@code param_groups.<g>.<option>} for each hyper-parameter of
+ * {@link OptimizerOptions#values()} (0-dim float64, flags as 0/1), {@code param_groups.<g>.initial_lr} once a
+ * schedule has recorded it, and {@code param_groups.<g>.params} (int64 indices of the group's parameters).
+ * Restoring it into an optimizer built over the same parameters continues training bit for bit.
+ *
+ * @param <O> the optimizer's options record, the hyper-parameters of each group
  */
-public abstract class Optimizer {
+public abstract class Optimizer<O extends OptimizerOptions<O>> {
     private final String name;
-    private final Map<String, Double> defaults;
-    private final List<ParamGroup> groups = new ArrayList<>();
+    private final O defaults;
+    private final List<ParamGroup<O>> groups = new ArrayList<>();
     private final List<Map<String, Tensor>> state = new ArrayList<>();
     private final IdentityHashMap<Tensor, Integer> indices = new IdentityHashMap<>();
 
@@ -41,22 +43,21 @@ public abstract class Optimizer {
      * Creates an optimizer over parameter groups.
      *
      * @param name     the optimizer's name, for messages
-     * @param groups   the groups; options they do not set are taken from {@code defaults}
-     * @param defaults every hyper-parameter the optimizer understands with its default value (must include
-     *                 {@code lr} and {@code weight_decay})
+     * @param groups   the groups; each one's options are {@code defaults} changed by its overrides
+     * @param defaults the hyper-parameters of groups without overrides
      * @throws IllegalArgumentException when there are no groups, a parameter is not a floating-point leaf or
-     *                                  appears twice, or an option is unknown or out of range
+     *                                  appears twice, or a group's overrides give options out of range
      */
-    protected Optimizer(String name, List<ParamGroup> groups, Map<String, Double> defaults) {
+    protected Optimizer(String name, List<ParamGroup<O>> groups, O defaults) {
         this.name = name;
-        this.defaults = Collections.unmodifiableMap(new LinkedHashMap<>(defaults));
-        if (!defaults.containsKey(ParamGroup.LR) || !defaults.containsKey(ParamGroup.WEIGHT_DECAY)) {
-            throw new IllegalArgumentException(name + ": the defaults must include lr and weight_decay");
+        if (defaults == null) {
+            throw new IllegalArgumentException(name + ": the default options are null");
         }
+        this.defaults = defaults;
         if (groups == null || groups.isEmpty()) {
             throw new IllegalArgumentException(name + ": got an empty list of parameter groups");
         }
-        for (ParamGroup g : groups) {
+        for (ParamGroup<O> g : groups) {
             addParamGroup(g);
         }
         if (indices.isEmpty()) {
@@ -67,42 +68,33 @@ public abstract class Optimizer {
     /**
      * Wraps a parameter list as a single group.
      *
+     * @param <O>    the optimizer's options record
      * @param params the parameters
      * @return a one-element list of groups
      */
-    protected static List<ParamGroup> single(List<Tensor> params) {
+    protected static <O extends OptimizerOptions<O>> List<ParamGroup<O>> single(List<Tensor> params) {
         return List.of(ParamGroup.of(params));
     }
 
     /**
-     * Adds a group (e.g. layers unfrozen during fine-tuning), as PyTorch's {@code add_param_group}. Options
-     * the group does not set take the optimizer's defaults.
+     * Adds a group (e.g. layers unfrozen during fine-tuning), as PyTorch's {@code add_param_group}. Its options
+     * are the optimizer's defaults changed by the group's overrides.
      *
-     * @param group the new group; it is copied, so later changes go through {@link #paramGroups()}
-     * @throws IllegalArgumentException when a parameter is already optimized or invalid, or an option is
-     *                                  unknown or out of range (nothing is added then)
+     * @param group the new group; the optimizer keeps its own copy, so later changes go through
+     *              {@link #paramGroups()}
+     * @throws IllegalArgumentException when a parameter is already optimized or invalid, or the overrides give
+     *                                  options out of range (nothing is added then)
      */
-    public final void addParamGroup(ParamGroup group) {
+    public final void addParamGroup(ParamGroup<O> group) {
         if (group == null) {
             throw new IllegalArgumentException(name + ": a parameter group is null");
         }
-        ParamGroup g = group.copy();
-        for (String key : g.options().keySet()) {
-            if (!defaults.containsKey(key) && !ParamGroup.INITIAL_LR.equals(key)) {
-                throw new IllegalArgumentException(name + ": unknown option '" + key + "' in parameter group "
-                        + groups.size() + " (known: " + defaults.keySet() + ")");
-            }
+        ParamGroup<O> g;
+        try {
+            g = group.resolve(defaults);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": parameter group " + groups.size() + ": " + e.getMessage(), e);
         }
-        for (Map.Entry<String, Double> d : defaults.entrySet()) {
-            if (!g.has(d.getKey())) {
-                if (d.getValue().isNaN()) {
-                    throw new IllegalArgumentException(name + ": parameter group " + groups.size()
-                            + " does not set '" + d.getKey() + "', which has no default");
-                }
-                g.set(d.getKey(), d.getValue());
-            }
-        }
-        validateOptions("parameter group " + groups.size(), g.options());
         IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
         for (int i = 0; i < g.params().size(); i++) {
             Tensor p = g.params().get(i);
@@ -127,54 +119,25 @@ public abstract class Optimizer {
     }
 
     /**
-     * Checks the hyper-parameters of a group, throwing {@link IllegalArgumentException} naming {@code where}
-     * and the offending option. The base checks {@code lr} and {@code weight_decay} (finite, &ge; 0).
-     *
-     * @param where   e.g. {@code parameter group 1}, for the message
-     * @param options all options of the group
-     */
-    protected void validateOptions(String where, Map<String, Double> options) {
-        requireRange(where, options, ParamGroup.LR, 0, Double.MAX_VALUE);
-        requireRange(where, options, ParamGroup.WEIGHT_DECAY, 0, Double.MAX_VALUE);
-    }
-
-    /**
-     * Throws unless {@code lo <= options[key] <= hi}.
-     *
-     * @param where   where the options come from, for the message
-     * @param options the options
-     * @param key     the option to check
-     * @param lo      the smallest allowed value
-     * @param hi      the largest allowed value
-     */
-    protected final void requireRange(String where, Map<String, Double> options, String key, double lo, double hi) {
-        double v = options.get(key);
-        if (!(v >= lo && v <= hi)) {
-            throw new IllegalArgumentException(name + ": invalid " + key + " " + v + " in " + where
-                    + " (allowed: " + lo + " to " + hi + ")");
-        }
-    }
-
-    /**
      * The names of the state an optimizer keeps for a parameter of a group with these options once the
      * parameter has been stepped (before that, the state is empty).
      *
      * @param options the group's options
      * @return e.g. {@code step, exp_avg, exp_avg_sq}
      */
-    protected abstract Set<String> stateNames(Map<String, Double> options);
+    protected abstract Set<String> stateNames(O options);
 
     /**
      * Updates one parameter; called by {@link #step()} inside {@link Grad#disabled()} for each parameter with a
      * gradient.
      *
-     * @param group the parameter's group (its hyper-parameters)
+     * @param options the hyper-parameters of the parameter's group
      * @param param the parameter, to be updated in place with {@link #assign}
      * @param grad  its gradient (do not modify it)
      * @param state its state, empty before the first update; its tensors belong to this optimizer ({@link #stateDict}
      *              hands out copies), so they may be updated in place
      */
-    protected abstract void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Tensor> state);
+    protected abstract void update(O options, Tensor param, Tensor grad, Map<String, Tensor> state);
 
     /**
      * Writes new values into a parameter.
@@ -192,11 +155,11 @@ public abstract class Optimizer {
     public void step() {
         try (Grad.Scope s = Grad.disabled()) {
             int k = 0;
-            for (ParamGroup g : groups) {
+            for (ParamGroup<O> g : groups) {
                 for (Tensor p : g.params()) {
                     Tensor grad = p.grad();
                     if (grad != null) {
-                        update(g, p, grad.detach(), state.get(k));
+                        update(g.options(), p, grad.detach(), state.get(k));
                     }
                     k++;
                 }
@@ -206,7 +169,7 @@ public abstract class Optimizer {
 
     /** Forgets the gradients of all parameters (sets them to null, as PyTorch's default {@code set_to_none}). */
     public void zeroGrad() {
-        for (ParamGroup g : groups) {
+        for (ParamGroup<O> g : groups) {
             for (Tensor p : g.params()) {
                 p.zeroGrad();
             }
@@ -218,16 +181,16 @@ public abstract class Optimizer {
      *
      * @return an unmodifiable list
      */
-    public final List<ParamGroup> paramGroups() {
+    public final List<ParamGroup<O>> paramGroups() {
         return Collections.unmodifiableList(groups);
     }
 
     /**
      * The default hyper-parameters (those of groups that do not set their own).
      *
-     * @return an unmodifiable map
+     * @return the options record
      */
-    public final Map<String, Double> defaults() {
+    public final O defaults() {
         return defaults;
     }
 
@@ -248,10 +211,11 @@ public abstract class Optimizer {
      * @param lr    the new learning rate, finite and &ge; 0
      */
     public final void setLr(int group, double lr) {
-        if (!(lr >= 0 && lr <= Double.MAX_VALUE)) {
-            throw new IllegalArgumentException(name + ": invalid lr " + lr + " for parameter group " + group);
+        try {
+            groups.get(group).lr(lr);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": parameter group " + group + ": " + e.getMessage(), e);
         }
-        groups.get(group).lr(lr);
     }
 
     /**
@@ -300,9 +264,13 @@ public abstract class Optimizer {
         }
         int k = 0;
         for (int g = 0; g < groups.size(); g++) {
-            ParamGroup group = groups.get(g);
-            for (Map.Entry<String, Double> e : group.options().entrySet()) {
+            ParamGroup<O> group = groups.get(g);
+            for (Map.Entry<String, Double> e : group.options().values().entrySet()) {
                 out.put("param_groups." + g + "." + e.getKey(), Tensor.scalar(e.getValue(), DType.FLOAT64));
+            }
+            if (group.initialLr().isPresent()) {
+                out.put("param_groups." + g + "." + OptionValues.INITIAL_LR,
+                        Tensor.scalar(group.initialLr().getAsDouble(), DType.FLOAT64));
             }
             long[] idx = new long[group.params().size()];
             for (int j = 0; j < idx.length; j++) {
@@ -326,132 +294,26 @@ public abstract class Optimizer {
      * @throws StateDictException listing every problem
      */
     public void loadStateDict(Map<String, Tensor> dict) {
-        List<String> missing = new ArrayList<>();
-        List<String> unexpected = new ArrayList<>();
-        List<String> mismatched = new ArrayList<>();
-        Set<String> used = new LinkedHashSet<>();
-
-        // Group hyper-parameters and layout.
-        List<Map<String, Double>> newOptions = new ArrayList<>();
+        OptimizerStateReader reader = new OptimizerStateReader(dict);
+        List<O> newOptions = new ArrayList<>();
+        double[] newInitialLr = new double[groups.size()];
+        List<Map<String, Tensor>> newState = new ArrayList<>();
         int k = 0;
         for (int g = 0; g < groups.size(); g++) {
-            String prefix = "param_groups." + g + ".";
-            Map<String, Double> opts = new LinkedHashMap<>();
-            List<String> names = new ArrayList<>(defaults.keySet());
-            names.add(ParamGroup.INITIAL_LR);
-            for (String opt : names) {
-                String key = prefix + opt;
-                Tensor t = dict.get(key);
-                if (t == null) {
-                    if (!ParamGroup.INITIAL_LR.equals(opt)) {
-                        missing.add(key);
-                    }
-                    continue;
-                }
-                used.add(key);
-                if (t.dim() != 0 || !t.dtype().isFloatingPoint()) {
-                    mismatched.add(key + ": expected a 0-dim floating-point tensor, got " + t.dtype() + " "
-                            + Arrays.toString(t.shape()));
-                    continue;
-                }
-                double v = t.item();
-                if (Double.isNaN(v)) {
-                    mismatched.add(key + ": is NaN");
-                    continue;
-                }
-                opts.put(opt, v);
+            ParamGroup<O> group = groups.get(g);
+            O options = reader.options(g, defaults);
+            newOptions.add(options);
+            newInitialLr[g] = reader.initialLr(g);
+            reader.checkIndices(g, k, group.params().size());
+            // With incomplete or bad options in the dict, check the state against the group's current options.
+            Set<String> expected = stateNames(options != null ? options : group.options());
+            for (Tensor param : group.params()) {
+                newState.add(reader.paramState(k++, param, expected));
             }
-            int n = groups.get(g).params().size();
-            String pkey = prefix + "params";
-            Tensor p = dict.get(pkey);
-            if (p == null) {
-                missing.add(pkey);
-            } else {
-                used.add(pkey);
-                long[] expect = new long[n];
-                for (int j = 0; j < n; j++) {
-                    expect[j] = k + j;
-                }
-                long[] got = p.dim() == 1 && p.dtype() == DType.INT64 ? p.toLongArray() : null;
-                if (!Arrays.equals(expect, got)) {
-                    mismatched.add(pkey + ": expected int64 indices " + Arrays.toString(expect) + ", got "
-                            + (got != null ? Arrays.toString(got) : p.dtype() + " " + Arrays.toString(p.shape())));
-                }
-            }
-            k += n;
-            if (opts.keySet().containsAll(defaults.keySet())) {
-                try {
-                    validateOptions("param_groups." + g, opts);
-                } catch (IllegalArgumentException ex) {
-                    mismatched.add(ex.getMessage());
-                }
-            }
-            newOptions.add(opts);
         }
-
-        // Per-parameter state.
-        List<Map<String, Tensor>> newState = new ArrayList<>();
-        k = 0;
+        reader.throwIfAnyProblem(name);
         for (int g = 0; g < groups.size(); g++) {
-            // With incomplete options in the dict, check the state against the group's current options.
-            Set<String> expected = stateNames(newOptions.get(g).keySet().containsAll(defaults.keySet())
-                    ? newOptions.get(g) : groups.get(g).options());
-            for (Tensor param : groups.get(g).params()) {
-                String prefix = "state." + k + ".";
-                Map<String, Tensor> st = new LinkedHashMap<>();
-                for (Map.Entry<String, Tensor> e : dict.entrySet()) {
-                    if (e.getKey().startsWith(prefix) && e.getValue() != null) {
-                        st.put(e.getKey().substring(prefix.length()), e.getValue());
-                    }
-                }
-                Map<String, Tensor> converted = new LinkedHashMap<>();
-                if (!st.isEmpty()) {
-                    for (String s : expected) {
-                        if (!st.containsKey(s)) {
-                            missing.add(prefix + s);
-                        }
-                    }
-                    for (Map.Entry<String, Tensor> e : st.entrySet()) {
-                        String key = prefix + e.getKey();
-                        Tensor t = e.getValue();
-                        if (!expected.contains(e.getKey())) {
-                            continue;
-                        }
-                        used.add(key);
-                        boolean isStep = "step".equals(e.getKey());
-                        int[] shape = isStep ? new int[0] : param.shape();
-                        if (!t.dtype().isFloatingPoint() || !Arrays.equals(shape, t.shape())) {
-                            mismatched.add(key + ": expected a floating-point tensor of shape "
-                                    + Arrays.toString(shape) + ", got " + t.dtype() + " " + Arrays.toString(t.shape()));
-                            continue;
-                        }
-                        if (isStep) {
-                            double v = t.item();
-                            if (!(v >= 0 && v == Math.rint(v) && v <= 1L << 53)) {
-                                mismatched.add(key + ": expected a non-negative whole number, got " + v);
-                                continue;
-                            }
-                        }
-                        try (Grad.Scope s = Grad.disabled()) {
-                            converted.put(e.getKey(), isStep ? t.to(DType.FLOAT64).copy()
-                                    : t.detach().to(param.dtype()).copy());
-                        }
-                    }
-                }
-                newState.add(converted);
-                k++;
-            }
-        }
-        for (String key : dict.keySet()) {
-            if (!used.contains(key)) {
-                unexpected.add(key);
-            }
-        }
-        if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
-            throw new StateDictException(name, missing, unexpected, mismatched);
-        }
-        for (int g = 0; g < groups.size(); g++) {
-            groups.get(g).replaceOptions(newOptions.get(g));
+            groups.get(g).replace(newOptions.get(g), newInitialLr[g]);
         }
         for (int i = 0; i < state.size(); i++) {
             state.set(i, newState.get(i));

@@ -3,64 +3,86 @@ package dev.jinn.optim;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.UnaryOperator;
 
 /**
  * A set of parameters with its own hyper-parameters, like an entry of PyTorch's {@code optimizer.param_groups}.
  *
- * <p>Hyper-parameters are named numbers, spelled as in PyTorch ({@code lr}, {@code weight_decay},
- * {@code momentum}, {@code beta1}, {@code eps}, …); flags such as {@code nesterov} or {@code amsgrad} are stored
- * as 0 or 1. A group given to an optimizer may set only some of them: the optimizer fills in its defaults and
- * rejects names it does not know. Schedulers change {@code lr} through {@link #lr(double)} on the optimizer's
- * own groups ({@link Optimizer#paramGroups()}).
+ * <p>A group handed to an optimizer says how its options differ from the optimizer's defaults: not at all
+ * ({@link #of(List)}), or by a function of the defaults ({@link #of(List, UnaryOperator)}), the typed form of
+ * PyTorch's per-group keys. The optimizer keeps its own copy holding the resulting options record
+ * ({@link Optimizer#paramGroups()}); schedules and users change the options of that copy between steps
+ * ({@link #lr(double)}, {@link #update(UnaryOperator)}).
  *
  * <pre>{@code
- * var opt = new SGD(List.of(
+ * var opt = SGD.builder(1e-2).momentum(0.9).buildGroups(List.of(
  *         ParamGroup.of(body.parameters()),
- *         ParamGroup.of(head.parameters()).lr(1e-3).set("momentum", 0.0)),
- *     SGD.builder(1e-2).momentum(0.9));
+ *         ParamGroup.of(head.parameters(), o -> o.withLr(1e-3).withMomentum(0.0))));
+ * opt.paramGroups().get(1).update(o -> o.withMomentum(0.5));   // later, as g['momentum'] = 0.5
  * }</pre>
+ *
+ * @param <O> the options record of the optimizer the group belongs to
  */
-public final class ParamGroup {
-    /** The option name of the learning rate. */
-    public static final String LR = "lr";
-    /** The option name of the weight decay. */
-    public static final String WEIGHT_DECAY = "weight_decay";
-    /** The option name under which schedulers remember the learning rate they started from. */
-    public static final String INITIAL_LR = "initial_lr";
-
+public final class ParamGroup<O extends OptimizerOptions<O>> {
     private final List<Tensor> params;
-    private final Map<String, Double> options = new LinkedHashMap<>();
+    private final UnaryOperator<O> overrides;
+    private O options;
+    private double initialLr = Double.NaN;
 
-    private ParamGroup(List<Tensor> params) {
+    private ParamGroup(List<Tensor> params, UnaryOperator<O> overrides, O options) {
+        this.params = params;
+        this.overrides = overrides;
+        this.options = options;
+    }
+
+    /**
+     * A group of parameters that takes all hyper-parameters from the optimizer's defaults.
+     *
+     * @param <O>    the optimizer's options record
+     * @param params the parameters (leaf floating-point tensors); the list is copied
+     * @return the group
+     */
+    public static <O extends OptimizerOptions<O>> ParamGroup<O> of(List<Tensor> params) {
+        return of(params, UnaryOperator.<O>identity());
+    }
+
+    /**
+     * A group of parameters whose hyper-parameters are the optimizer's defaults changed by a function, e.g.
+     * {@code o -> o.withLr(1e-4)}.
+     *
+     * @param <O>       the optimizer's options record
+     * @param params    the parameters (leaf floating-point tensors); the list is copied
+     * @param overrides maps the optimizer's defaults to this group's options
+     * @return the group
+     */
+    public static <O extends OptimizerOptions<O>> ParamGroup<O> of(List<Tensor> params, UnaryOperator<O> overrides) {
         if (params == null) {
             throw new IllegalArgumentException("ParamGroup: the parameter list is null");
+        }
+        if (overrides == null) {
+            throw new IllegalArgumentException("ParamGroup: the overrides are null");
         }
         for (int i = 0; i < params.size(); i++) {
             if (params.get(i) == null) {
                 throw new IllegalArgumentException("ParamGroup: parameter " + i + " is null");
             }
         }
-        this.params = Collections.unmodifiableList(new ArrayList<>(params));
+        return new ParamGroup<>(Collections.unmodifiableList(new ArrayList<>(params)), overrides, null);
     }
 
     /**
-     * A group of parameters that takes all hyper-parameters from the optimizer's defaults until set.
+     * The optimizer's own copy of this group, with its options resolved from the defaults.
      *
-     * @param params the parameters (leaf floating-point tensors); the list is copied
-     * @return the group
+     * @throws IllegalArgumentException when the overrides give options out of range (the record rejects them)
      */
-    public static ParamGroup of(List<Tensor> params) {
-        return new ParamGroup(params);
-    }
-
-    /** A copy holding the same parameters and options. */
-    ParamGroup copy() {
-        ParamGroup g = new ParamGroup(params);
-        g.options.putAll(options);
-        return g;
+    ParamGroup<O> resolve(O defaults) {
+        O resolved = overrides.apply(defaults);
+        if (resolved == null) {
+            throw new IllegalArgumentException("the overrides returned null");
+        }
+        return new ParamGroup<>(params, UnaryOperator.identity(), resolved);
     }
 
     /**
@@ -73,130 +95,82 @@ public final class ParamGroup {
     }
 
     /**
+     * The group's hyper-parameters.
+     *
+     * @return the options record
+     * @throws IllegalStateException when the group is not an optimizer's (its options depend on the defaults)
+     */
+    public O options() {
+        if (options == null) {
+            throw new IllegalStateException("ParamGroup: not in an optimizer yet, so its options are not known; "
+                    + "use the optimizer's paramGroups()");
+        }
+        return options;
+    }
+
+    /**
+     * Changes the group's hyper-parameters, taking effect at the next step.
+     *
+     * @param change maps the current options to the new ones, e.g. {@code o -> o.withMomentum(0.5)}
+     * @throws IllegalStateException    when the group is not an optimizer's
+     * @throws IllegalArgumentException when the new options are out of range (nothing changes then)
+     */
+    public void update(UnaryOperator<O> change) {
+        O next = change.apply(options());
+        if (next == null) {
+            throw new IllegalArgumentException("ParamGroup.update: the change returned null");
+        }
+        options = next;
+    }
+
+    /** Replaces the options wholesale: a loaded state dict. */
+    void replace(O newOptions, double newInitialLr) {
+        options = newOptions;
+        initialLr = newInitialLr;
+    }
+
+    /**
      * The learning rate.
      *
      * @return {@code lr}
-     * @throws IllegalStateException when not set (a group outside an optimizer may lack it)
+     * @throws IllegalStateException when the group is not an optimizer's
      */
     public double lr() {
-        return get(LR);
+        return options().lr();
     }
 
     /**
-     * Sets the learning rate (schedulers do this between steps).
+     * Sets the learning rate (schedules do this between steps).
      *
      * @param lr the new learning rate, finite and &ge; 0
-     * @return this group
+     * @throws IllegalStateException    when the group is not an optimizer's
+     * @throws IllegalArgumentException when {@code lr} is out of range
      */
-    public ParamGroup lr(double lr) {
-        return set(LR, lr);
+    public void lr(double lr) {
+        update(o -> o.withLr(lr));
     }
 
     /**
-     * The weight decay.
+     * The learning rate the first schedule on the optimizer found, its base for every later schedule (PyTorch's
+     * {@code initial_lr}).
      *
-     * @return {@code weight_decay}
-     * @throws IllegalStateException when not set
+     * @return the base learning rate, or empty while no schedule has been created
      */
-    public double weightDecay() {
-        return get(WEIGHT_DECAY);
+    public OptionalDouble initialLr() {
+        return Double.isNaN(initialLr) ? OptionalDouble.empty() : OptionalDouble.of(initialLr);
     }
 
-    /**
-     * Sets the weight decay.
-     *
-     * @param weightDecay the weight decay, finite and &ge; 0
-     * @return this group
-     */
-    public ParamGroup weightDecay(double weightDecay) {
-        return set(WEIGHT_DECAY, weightDecay);
-    }
-
-    /**
-     * Sets a hyper-parameter.
-     *
-     * @param name  its name as in PyTorch, e.g. {@code momentum}, {@code beta2}, {@code eps}
-     * @param value its value
-     * @return this group
-     */
-    public ParamGroup set(String name, double value) {
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("ParamGroup.set: the option name is empty");
+    /** The schedules' base learning rate, recorded from the current one by the first schedule. */
+    double scheduleBase() {
+        if (Double.isNaN(initialLr)) {
+            initialLr = lr();
         }
-        if (Double.isNaN(value)) {
-            throw new IllegalArgumentException("ParamGroup.set: " + name + " is NaN");
-        }
-        options.put(name, value);
-        return this;
-    }
-
-    /**
-     * Sets a flag, stored as 1 (true) or 0 (false).
-     *
-     * @param name  its name as in PyTorch, e.g. {@code nesterov}, {@code amsgrad}, {@code maximize}
-     * @param value its value
-     * @return this group
-     */
-    public ParamGroup set(String name, boolean value) {
-        return set(name, value ? 1.0 : 0.0);
-    }
-
-    /**
-     * A hyper-parameter.
-     *
-     * @param name its name
-     * @return its value
-     * @throws IllegalStateException when the group has no such option
-     */
-    public double get(String name) {
-        Double v = options.get(name);
-        if (v == null) {
-            throw new IllegalStateException("ParamGroup: no option '" + name + "' (has " + options.keySet() + ")");
-        }
-        return v;
-    }
-
-    /**
-     * A flag.
-     *
-     * @param name its name
-     * @return whether the option is nonzero
-     * @throws IllegalStateException when the group has no such option
-     */
-    public boolean flag(String name) {
-        return get(name) != 0.0;
-    }
-
-    /**
-     * Whether a hyper-parameter is set.
-     *
-     * @param name its name
-     * @return true when set
-     */
-    public boolean has(String name) {
-        return options.containsKey(name);
-    }
-
-    /**
-     * All hyper-parameters set on this group.
-     *
-     * @return an unmodifiable view, in insertion order
-     */
-    public Map<String, Double> options() {
-        return Collections.unmodifiableMap(options);
-    }
-
-    void remove(String name) {
-        options.remove(name);
-    }
-
-    void replaceOptions(Map<String, Double> values) {
-        options.clear();
-        options.putAll(values);
+        return initialLr;
     }
 
     @Override
     public String toString() {
-        return "ParamGroup(" + params.size() + " params, " + options + ")";
+        return "ParamGroup(" + params.size() + " params, " + (options == null ? "defaults with overrides" : options)
+                + (Double.isNaN(initialLr) ? "" : ", initial_lr=" + initialLr) + ")";
     }
 }

@@ -1,6 +1,6 @@
 package dev.jinn.optim;
 
-import dev.jinn.nn.StateDictException;
+import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ public final class ReduceLROnPlateau {
 
     private static final String[] KEYS = {"best", "num_bad_epochs", "cooldown_counter", "last_epoch"};
 
-    private final Optimizer optimizer;
+    private final Optimizer<?> optimizer;
     private final Mode mode;
     private final double factor;
     private final int patience;
@@ -70,11 +70,11 @@ public final class ReduceLROnPlateau {
      *
      * @param optimizer the optimizer
      */
-    public ReduceLROnPlateau(Optimizer optimizer) {
+    public ReduceLROnPlateau(Optimizer<?> optimizer) {
         this(optimizer, builder());
     }
 
-    private ReduceLROnPlateau(Optimizer optimizer, Builder b) {
+    private ReduceLROnPlateau(Optimizer<?> optimizer, Builder b) {
         if (optimizer == null) {
             throw new IllegalArgumentException("ReduceLROnPlateau: the optimizer is null");
         }
@@ -402,7 +402,7 @@ public final class ReduceLROnPlateau {
          * @param optimizer the optimizer whose learning rates to lower
          * @return the schedule
          */
-        public ReduceLROnPlateau build(Optimizer optimizer) {
+        public ReduceLROnPlateau build(Optimizer<?> optimizer) {
             return new ReduceLROnPlateau(optimizer, this);
         }
     }

@@ -30,7 +30,7 @@ public final class SequentialLR extends LRScheduler {
      * @param milestones the epochs at which to switch to the next one, strictly increasing and &ge; 1; one fewer
      *                   than the schedules
      */
-    public SequentialLR(Optimizer optimizer, List<LRScheduler> schedulers, int[] milestones) {
+    public SequentialLR(Optimizer<?> optimizer, List<LRScheduler> schedulers, int[] milestones) {
         super("SequentialLR", optimizer);
         if (schedulers == null || schedulers.isEmpty()) {
             throw new IllegalArgumentException("SequentialLR: needs at least one schedule");

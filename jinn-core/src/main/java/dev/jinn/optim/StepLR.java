@@ -20,7 +20,7 @@ public final class StepLR extends LRScheduler {
      * @param optimizer the optimizer
      * @param stepSize  epochs between decays, &ge; 1
      */
-    public StepLR(Optimizer optimizer, int stepSize) {
+    public StepLR(Optimizer<?> optimizer, int stepSize) {
         this(optimizer, stepSize, 0.1);
     }
 
@@ -31,7 +31,7 @@ public final class StepLR extends LRScheduler {
      * @param stepSize  epochs between decays, &ge; 1
      * @param gamma     the decay factor, finite and &ge; 0
      */
-    public StepLR(Optimizer optimizer, int stepSize, double gamma) {
+    public StepLR(Optimizer<?> optimizer, int stepSize, double gamma) {
         super("StepLR", optimizer);
         if (stepSize < 1) {
             throw new IllegalArgumentException("StepLR: stepSize must be >= 1, got " + stepSize);

@@ -106,7 +106,7 @@ class SafeTensorsFormatTest {
     @Test
     void everyHalfBitPatternConvertsExactly() {
         for (int bits = 0; bits < 0x10000; bits++) {
-            float f = SafeTensors.halfToFloat((short) bits);
+            float f = SafeTensorsCodec.halfToFloat((short) bits);
             int exponent = (bits >>> 10) & 0x1F;
             int mantissa = bits & 0x3FF;
             double sign = (bits & 0x8000) != 0 ? -1 : 1;

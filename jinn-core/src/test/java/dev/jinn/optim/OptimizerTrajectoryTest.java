@@ -37,7 +37,7 @@ class OptimizerTrajectoryTest {
         }
     }
 
-    private static void run(Optimizer opt, List<Tensor> params, RefStep ref) {
+    private static void run(Optimizer<?> opt, List<Tensor> params, RefStep ref) {
         double[][] p = Problem.init();
         for (int s = 1; s <= STEPS; s++) {
             Problem.setGrads(params);
@@ -74,21 +74,21 @@ class OptimizerTrajectoryTest {
     @Test
     void sgdWithMomentumDampeningAndWeightDecay() {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
-        Optimizer opt = SGD.builder(0.03).momentum(0.9).dampening(0.25).weightDecay(0.01).build(ps);
+        Optimizer<?> opt = SGD.builder(0.03).momentum(0.9).dampening(0.25).weightDecay(0.01).build(ps);
         run(opt, ps, sgd(0.03, 0.9, 0.25, 0.01, false, false));
     }
 
     @Test
     void sgdWithNesterovAndWeightDecay() {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
-        Optimizer opt = SGD.builder(0.02).momentum(0.8).nesterov(true).weightDecay(0.1).build(ps);
+        Optimizer<?> opt = SGD.builder(0.02).momentum(0.8).nesterov(true).weightDecay(0.1).build(ps);
         run(opt, ps, sgd(0.02, 0.8, 0, 0.1, true, false));
     }
 
     @Test
     void sgdMaximize() {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
-        Optimizer opt = SGD.builder(0.01).momentum(0.5).maximize(true).build(ps);
+        Optimizer<?> opt = SGD.builder(0.01).momentum(0.5).maximize(true).build(ps);
         run(opt, ps, sgd(0.01, 0.5, 0, 0, false, true));
     }
 
@@ -96,16 +96,14 @@ class OptimizerTrajectoryTest {
     void adamWithPyTorchDefaults() {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
         Adam opt = new Adam(ps);
-        assertThat(opt.defaults()).containsEntry("lr", 1e-3).containsEntry("beta1", 0.9)
-                .containsEntry("beta2", 0.999).containsEntry("eps", 1e-8).containsEntry("weight_decay", 0.0)
-                .containsEntry("amsgrad", 0.0);
+        assertThat(opt.defaults()).isEqualTo(new AdamOptions(1e-3, 0.9, 0.999, 1e-8, 0.0, false, false));
         run(opt, ps, adam(1e-3, 0.9, 0.999, 1e-8, 0, false, false, false));
     }
 
     @Test
     void adamWithLargeStepsL2DecayAndAmsgrad() {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
-        Optimizer opt = Adam.builder().lr(0.3).betas(0.8, 0.95).eps(1e-6).weightDecay(0.05).amsgrad(true).build(ps);
+        Optimizer<?> opt = Adam.builder().lr(0.3).betas(0.8, 0.95).eps(1e-6).weightDecay(0.05).amsgrad(true).build(ps);
         run(opt, ps, adam(0.3, 0.8, 0.95, 1e-6, 0.05, true, false, false));
     }
 
@@ -124,7 +122,7 @@ class OptimizerTrajectoryTest {
         double eps = 1e-6;
         double wd = 0.05;
         List<Tensor> ps = Problem.params(DType.FLOAT32);
-        Optimizer opt = (decoupled ? AdamW.builder() : Adam.builder()).lr(lr).betas(b1, b2).eps(eps)
+        Optimizer<?> opt = (decoupled ? AdamW.builder() : Adam.builder()).lr(lr).betas(b1, b2).eps(eps)
                 .weightDecay(wd).amsgrad(true).build(ps);
         RefStep exact = adam(lr, b1, b2, eps, wd, true, decoupled, false);
         double[][] exactP = Problem.init();
@@ -166,7 +164,7 @@ class OptimizerTrajectoryTest {
     @Test
     void adamWithSmallBeta1UsesTheOtherLerpBranch() {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
-        Optimizer opt = Adam.builder().lr(0.1).betas(0.3, 0.9).maximize(true).build(ps);
+        Optimizer<?> opt = Adam.builder().lr(0.1).betas(0.3, 0.9).maximize(true).build(ps);
         run(opt, ps, adam(0.1, 0.3, 0.9, 1e-8, 0, false, false, true));
     }
 
@@ -174,7 +172,7 @@ class OptimizerTrajectoryTest {
     void adamWDecaysDecoupledWithDefaultWeightDecay() {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
         AdamW opt = new AdamW(ps, 0.2);
-        assertThat(opt.defaults()).containsEntry("weight_decay", 1e-2);
+        assertThat(opt.defaults().weightDecay()).isEqualTo(1e-2);
         run(opt, ps, adam(0.2, 0.9, 0.999, 1e-8, 1e-2, false, true, false));
     }
 
@@ -222,11 +220,12 @@ class OptimizerTrajectoryTest {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
         SGD opt = SGD.builder(0.05).momentum(0.9).buildGroups(List.of(
                 ParamGroup.of(List.of(ps.get(0))),
-                ParamGroup.of(List.of(ps.get(1))).lr(0.01).weightDecay(0.2).set("momentum", 0.5)
-                        .set("nesterov", true)));
+                ParamGroup.of(List.of(ps.get(1)), o -> o.withLr(0.01).withWeightDecay(0.2).withMomentum(0.5)
+                        .withNesterov(true))));
         assertThat(opt.lr(0)).isEqualTo(0.05);
         assertThat(opt.lr(1)).isEqualTo(0.01);
-        assertThat(opt.paramGroups().get(0).get("momentum")).isEqualTo(0.9);
+        assertThat(opt.paramGroups().get(0).options().momentum()).isEqualTo(0.9);
+        assertThat(opt.paramGroups().get(1).options()).isEqualTo(new SGDOptions(0.01, 0.5, 0, 0.2, true, false));
         Reference.Sgd[] r = {new Reference.Sgd(0.05, 0.9, 0, 0, false, false),
                 new Reference.Sgd(0.01, 0.5, 0, 0.2, true, false)};
         run(opt, ps, (k, p, g) -> r[k].step(p, g));
@@ -236,8 +235,8 @@ class OptimizerTrajectoryTest {
     void adamParameterGroupsWithDifferentBetas() {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
         Adam opt = Adam.builder().lr(0.1).buildGroups(List.of(
-                ParamGroup.of(List.of(ps.get(0))).set("amsgrad", true),
-                ParamGroup.of(List.of(ps.get(1))).lr(0.02).set("beta1", 0.5).set("beta2", 0.9).weightDecay(0.1)));
+                ParamGroup.of(List.of(ps.get(0)), o -> o.withAmsgrad(true)),
+                ParamGroup.of(List.of(ps.get(1)), o -> o.withLr(0.02).withBetas(0.5, 0.9).withWeightDecay(0.1))));
         Reference.Adam[] r = {new Reference.Adam(0.1, 0.9, 0.999, 1e-8, 0, true, false, false),
                 new Reference.Adam(0.02, 0.5, 0.9, 1e-8, 0.1, false, false, false)};
         run(opt, ps, (k, p, g) -> r[k].step(p, g));

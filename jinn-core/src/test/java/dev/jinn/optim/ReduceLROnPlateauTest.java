@@ -3,7 +3,7 @@ package dev.jinn.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jinn.nn.StateDictException;
+import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
 import java.util.List;
@@ -13,16 +13,16 @@ import org.junit.jupiter.api.Test;
 /** Patience, cooldown, thresholds and bounds, with learning-rate sequences traced by hand. */
 class ReduceLROnPlateauTest {
 
-    private static Optimizer sgd(double... lrs) {
+    private static Optimizer<?> sgd(double... lrs) {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
         if (lrs.length == 1) {
             return new SGD(ps, lrs[0]);
         }
         return SGD.builder(lrs[0]).buildGroups(List.of(ParamGroup.of(List.of(ps.get(0))),
-                ParamGroup.of(List.of(ps.get(1))).lr(lrs[1])));
+                ParamGroup.of(List.of(ps.get(1)), o -> o.withLr(lrs[1]))));
     }
 
-    private static double[] run(ReduceLROnPlateau s, Optimizer opt, double... metrics) {
+    private static double[] run(ReduceLROnPlateau s, Optimizer<?> opt, double... metrics) {
         double[] lrs = new double[metrics.length];
         for (int i = 0; i < metrics.length; i++) {
             s.step(metrics[i]);
@@ -34,7 +34,7 @@ class ReduceLROnPlateauTest {
 
     @Test
     void patienceCooldownAndRelativeThreshold() {
-        Optimizer opt = sgd(1.0);
+        Optimizer<?> opt = sgd(1.0);
         ReduceLROnPlateau s = ReduceLROnPlateau.builder().factor(0.5).patience(2).cooldown(1)
                 .threshold(0.1, ReduceLROnPlateau.ThresholdMode.REL).build(opt);
         // epoch 1: best 10. 2-3: 9.5, 9.2 are not below 10·0.9 → bad 1, 2. 4: bad 3 > 2 → lr 0.5, cooldown 1.
@@ -50,7 +50,7 @@ class ReduceLROnPlateauTest {
 
     @Test
     void smallImprovementsBelowTheThresholdCountAsBad() {
-        Optimizer opt = sgd(1.0);
+        Optimizer<?> opt = sgd(1.0);
         ReduceLROnPlateau s = ReduceLROnPlateau.builder().patience(1).build(opt); // rel 1e-4, factor 0.1
         // 1.0 → best. 0.99995 is not below 1 − 1e-4 = 0.9999 → bad 1; 0.99991 → bad 2 > 1 → lr 0.1.
         double[] lrs = run(s, opt, 1.0, 0.99995, 0.99991, 0.5);
@@ -62,7 +62,7 @@ class ReduceLROnPlateauTest {
 
     @Test
     void maxModeAbsoluteThresholdAndMinLr() {
-        Optimizer opt = sgd(1.0);
+        Optimizer<?> opt = sgd(1.0);
         ReduceLROnPlateau s = ReduceLROnPlateau.builder().mode(ReduceLROnPlateau.Mode.MAX).patience(0)
                 .threshold(0.5, ReduceLROnPlateau.ThresholdMode.ABS).minLr(0.3).build(opt);
         // 1 → best. 1.4 is not above 1.5 → bad 1 > 0 → max(0.1, 0.3) = 0.3. 2.0 > 1.5 → best.
@@ -74,7 +74,7 @@ class ReduceLROnPlateauTest {
 
     @Test
     void perGroupMinimaAndTheEpsBound() {
-        Optimizer opt = sgd(1.0, 0.01);
+        Optimizer<?> opt = sgd(1.0, 0.01);
         ReduceLROnPlateau s = ReduceLROnPlateau.builder().factor(0.5).patience(0).minLr(0.2, 0.0).build(opt);
         s.step(1.0);
         s.step(1.0);
@@ -85,7 +85,7 @@ class ReduceLROnPlateauTest {
         assertThat(opt.lr(0)).isEqualTo(0.2);
         assertThat(opt.lr(1)).isEqualTo(0.00125);
 
-        Optimizer tiny = sgd(1.5e-8);
+        Optimizer<?> tiny = sgd(1.5e-8);
         ReduceLROnPlateau t = ReduceLROnPlateau.builder().patience(0).build(tiny);
         t.step(1.0);
         t.step(1.0); // 1.5e-8 − 1.5e-9 > 1e-8: reduced
@@ -96,7 +96,7 @@ class ReduceLROnPlateauTest {
 
     @Test
     void nanMetricsAreNeverBetter() {
-        Optimizer opt = sgd(1.0);
+        Optimizer<?> opt = sgd(1.0);
         ReduceLROnPlateau s = ReduceLROnPlateau.builder().patience(1).build(opt);
         s.step(Double.NaN);
         s.step(Double.NaN);
@@ -107,7 +107,7 @@ class ReduceLROnPlateauTest {
     @Test
     void stateDictRoundTrip() {
         double[] metrics = {5, 4, 4.5, 4.4, 4.3, 4.2, 3.0, 3.1, 3.2, 3.3, 3.4, 3.5};
-        Optimizer opt = sgd(1.0);
+        Optimizer<?> opt = sgd(1.0);
         ReduceLROnPlateau.Builder b = ReduceLROnPlateau.builder().factor(0.5).patience(2).cooldown(2);
         ReduceLROnPlateau s = b.build(opt);
         for (int i = 0; i < 5; i++) {
@@ -115,7 +115,7 @@ class ReduceLROnPlateauTest {
         }
         Map<String, Tensor> saved = s.stateDict();
         assertThat(saved.keySet()).containsExactly("best", "num_bad_epochs", "cooldown_counter", "last_epoch");
-        Optimizer opt2 = sgd(1.0);
+        Optimizer<?> opt2 = sgd(1.0);
         opt2.loadStateDict(opt.stateDict());
         ReduceLROnPlateau s2 = b.build(opt2);
         s2.loadStateDict(saved);

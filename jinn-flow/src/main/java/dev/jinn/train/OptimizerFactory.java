@@ -25,7 +25,7 @@ public interface OptimizerFactory {
      * @param settings   the run's settings
      * @return a fresh optimizer over exactly those parameters
      */
-    Optimizer create(List<Tensor> parameters, TrainSettings settings);
+    Optimizer<?> create(List<Tensor> parameters, TrainSettings settings);
 
     /**
      * The default: Adam with the settings' learning rate, or AdamW when the settings have a weight decay.

@@ -22,7 +22,7 @@ final class Schedules {
      * @param s         the settings (steps, warm-up, schedule, base learning rate)
      * @return the scheduler, or null when the learning rate stays constant throughout
      */
-    static LRScheduler of(Optimizer optimizer, TrainSettings s) {
+    static LRScheduler of(Optimizer<?> optimizer, TrainSettings s) {
         int warm = (int) Math.min(s.warmupSteps(), s.steps());
         LRScheduler main = null;
         if (s.schedule() == LrSchedule.COSINE) {

@@ -3,7 +3,7 @@ package dev.jinn.train;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.SequenceINN;
-import dev.jinn.nn.StateDictException;
+import dev.jinn.io.StateDictException;
 import dev.jinn.optim.GradClip;
 import dev.jinn.optim.LRScheduler;
 import dev.jinn.optim.Optimizer;
@@ -53,7 +53,7 @@ public final class Trainer {
     private final TrainingListener listener;
     private final List<Tensor> params;
     private final DType dtype;
-    private final Optimizer optimizer;
+    private final Optimizer<?> optimizer;
     private final LRScheduler scheduler;
     private final NonFiniteDiagnosis diagnosis;
     private RunState state;
@@ -114,7 +114,7 @@ public final class Trainer {
      *
      * @return the optimizer
      */
-    public Optimizer optimizer() {
+    public Optimizer<?> optimizer() {
         return optimizer;
     }
 

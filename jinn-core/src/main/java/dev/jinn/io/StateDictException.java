@@ -1,10 +1,13 @@
-package dev.jinn.nn;
+package dev.jinn.io;
 
 import java.util.List;
 
 /**
- * A state dict that does not fit a module: every missing, unexpected and mismatched entry is listed at once,
- * and the module is left unchanged.
+ * A state dict that does not fit a module, an optimizer or a schedule: every missing, unexpected and mismatched
+ * entry is listed at once, and the target is left unchanged.
+ *
+ * <p>It lives in {@code dev.jinn.io}, the lowest of the {@code nn}/{@code optim}/{@code io} layer, because
+ * modules ({@code nn}) and optimizers ({@code optim}) both throw it and neither may import the other.
  */
 public final class StateDictException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
