@@ -7,10 +7,13 @@ import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An invertible network given as a graph of nodes (FrEIA's {@code GraphINN}): any number of inputs, outputs and
@@ -48,6 +51,8 @@ import java.util.Map;
 public final class GraphINN extends InvertibleModule {
     private final GraphPlan plan;
     private final ModuleList moduleList;
+    /** The module nodes that run memory-saving in training (see {@link #memorySaving(boolean)}). */
+    private final Set<Node> memorySaving = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
      * Builds the network from its nodes.
@@ -161,12 +166,17 @@ public final class GraphINN extends InvertibleModule {
         Map<AbstractNode, List<Tensor>> kept = new LinkedHashMap<>();
         Map<AbstractNode, Tensor> nodeLogDets = new LinkedHashMap<>();
         Tensor logDet = Tensor.zeros(dtype, batch);
+        // Memory saving matters only where a graph is recorded, i.e. in a forward pass with autograd on.
+        MemorySavingRun saving = !reverse && Grad.isEnabled() && !memorySaving.isEmpty() ? new MemorySavingRun() : null;
         for (GraphPlan.Step step : reverse ? plan.reverseSteps : plan.forwardSteps) {
             AbstractNode n = step.node();
             List<Tensor> produced;
             if (n instanceof Node node) {
-                FlowResult r = ModuleCall.run(node.module(), node.describe(), read(values, step.reads()),
-                        read(values, step.conditionReads()), reverse, computeLogDet);
+                List<Tensor> in = read(values, step.reads());
+                List<Tensor> cond = read(values, step.conditionReads());
+                FlowResult r = saving != null && memorySaving.contains(node)
+                        ? saving.block(node.module(), node.describe(), in, cond)
+                        : ModuleCall.run(node.module(), node.describe(), in, cond, reverse, computeLogDet);
                 produced = r.outputs();
                 if (computeLogDet) {
                     logDet = logDet.add(r.logDet());
@@ -191,11 +201,67 @@ public final class GraphINN extends InvertibleModule {
                 values.remove(p);
             }
         }
+        if (saving != null) {
+            saving.finish();
+        }
         List<Tensor> results = new ArrayList<>();
         for (AbstractNode end : reverse ? plan.inputNodes : plan.outputNodes) {
             results.add(values.get(new Port(end, 0)));
         }
         return new GraphResult(results, logDet, kept, nodeLogDets);
+    }
+
+    /**
+     * Switches memory-saving backprop on or off for every module node. In a training forward pass (autograd
+     * on) a memory-saving node keeps none of its activations: the backward pass rebuilds the node's inputs from
+     * its outputs with the inverse and re-runs its forward pass on them, so training memory no longer grows with
+     * depth. Values that leave the graph (output nodes, intermediates the caller asked for) or feed a node that
+     * does not save memory are kept as usual. See {@link SequenceINN#memorySaving(boolean)} for what is refused.
+     *
+     * @param on whether to save memory
+     * @return this graph
+     */
+    public GraphINN memorySaving(boolean on) {
+        memorySaving.clear();
+        if (on) {
+            for (AbstractNode n : plan.nodes) {
+                if (n instanceof Node node) {
+                    memorySaving.add(node);
+                }
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Switches memory-saving backprop for one module node.
+     *
+     * @param node a node of this graph with a module
+     * @param on   whether it saves memory
+     * @return this graph
+     * @throws IllegalArgumentException when the node is not one of this graph's
+     */
+    public GraphINN memorySaving(Node node, boolean on) {
+        if (plan.nodes.stream().noneMatch(n -> n == node)) {
+            throw new IllegalArgumentException("GraphINN.memorySaving: " + (node == null ? "null" : node.describe())
+                    + " is not a node of this graph");
+        }
+        if (on) {
+            memorySaving.add(node);
+        } else {
+            memorySaving.remove(node);
+        }
+        return this;
+    }
+
+    /**
+     * Whether a module node runs memory-saving in training.
+     *
+     * @param node a node of this graph
+     * @return true when it does
+     */
+    public boolean isMemorySaving(Node node) {
+        return memorySaving.contains(node);
     }
 
     private static List<Tensor> read(Map<Port, Tensor> values, List<Port> ports) {
