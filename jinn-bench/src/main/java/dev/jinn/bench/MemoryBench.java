@@ -22,13 +22,15 @@ import java.util.Locale;
  *   <li>{@code java MemoryBench [--steps N] [depth...]} prints, per depth (default 4, 16, 64),
  *       {@code memory conv depth=<d> plain_mb=<x> saving_mb=<y> plain_ms=<a> saving_ms=<b>}: the megabytes the
  *       autograd graph holds for backward at the end of the forward pass ({@link Grad#savedBytes}), and the
- *       median time of one training step (forward, NLL, backward, Adam) over N steps after one warm-up step.</li>
+ *       median time of one training step (forward, NLL, backward, Adam) over N steps after two warm-up steps.</li>
  *   <li>{@code java -Xmx256m MemoryBench --one plain|saving <depth>} runs two training steps and prints
  *       {@code ok}, or {@code oom} when the heap ran out (exit code 3): the bench script runs it in fresh JVMs.</li>
  * </ul>
  */
 public final class MemoryBench {
     private static final int BATCH = 8;
+    /** Untimed steps first: the JIT compiles the kernels during the first ones. */
+    private static final int WARMUP_STEPS = 2;
 
     private MemoryBench() {
     }
@@ -84,12 +86,12 @@ public final class MemoryBench {
         Adam opt = new Adam(inn.parameters(), 1e-4);
         long held = 0;
         double[] ms = new double[steps];
-        for (int s = -1; s < steps; s++) {
+        for (int s = -WARMUP_STEPS; s < steps; s++) {
             long t0 = System.nanoTime();
             opt.zeroGrad();
             FlowResult r = inn.forward(x);
             Tensor loss = Nll.perSample(r).mean();
-            if (s == -1) {
+            if (s == -WARMUP_STEPS) {
                 held = Grad.savedBytes(loss);
             }
             loss.backward();

@@ -1,7 +1,7 @@
 package dev.jinn.cli;
 
 import dev.jinn.cli.data.TrainingData;
-import dev.jinn.train.LrSchedule;
+import dev.jinn.train.TrainSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -56,14 +56,14 @@ final class DemoCommand implements Callable<Integer> {
             OptionChecks.atLeast("--steps", steps, 1);
         }
         Path dir = outDir != null ? outDir : Path.of("jinn-out", digits ? "digits" : "demo");
-        TrainRun.Settings s = digits
-                ? new TrainRun.Settings(new TrainingData.Options("digits", null, "auto", Double.NaN, seed),
-                        Architecture.ALLINONE, 12, 512, steps != null ? steps : 2000, 256, DIGITS_LR, 0,
-                        LrSchedule.CONSTANT, 0, 0, 100, 0, seed, dir.resolve("model.safetensors"), null, 0, null, dir,
-                        progress)
-                : new TrainRun.Settings(new TrainingData.Options("moons", null, "auto", Double.NaN, seed),
-                        Architecture.ALLINONE, 8, 512, steps != null ? steps : 3000, 100, 1e-3, 0, LrSchedule.CONSTANT,
-                        0, 0, 250, 0, seed, dir.resolve("model.safetensors"), null, 0, null, dir, progress);
+        long defaultSteps = digits ? 2000 : 3000;
+        TrainSettings training = TrainSettings.builder().steps(steps != null ? steps : defaultSteps)
+                .batchSize(digits ? 256 : 100).lr(digits ? DIGITS_LR : 1e-3).validateEvery(digits ? 100 : 250)
+                .seed(seed).build();
+        TrainRun.Settings s = new TrainRun.Settings(
+                new TrainingData.Options(digits ? "digits" : "moons", null, "auto", Double.NaN, seed),
+                new ModelChoice(Architecture.ALLINONE, digits ? 12 : 8, 512, false), training,
+                dir.resolve("model.safetensors"), null, dir, progress);
         TrainRun.Summary r = TrainRun.run(s, o, "--out-dir", "--out-dir");
         TrainCommand.report(o, r);
         return 0;

@@ -27,16 +27,16 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file.")
-    private Path model;
+    @Mixin
+    private ModelOption model;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         common.applyThreads(spec.commandLine().getErr());
-        ModelFile m = ModelFile.load(model);
+        ModelFile m = ModelFile.load(model.path());
         SequenceINN inn = m.model();
-        o.println("model file:   " + model);
+        o.println("model file:   " + model.path());
         o.println("format:       " + ModelFile.FORMAT + " version " + ModelFile.VERSION);
         o.println("architecture: " + m.config().describe() + ", seed " + m.config().seed());
         o.printf(Locale.ROOT, "parameters:   %,d%n", inn.parameterCount());

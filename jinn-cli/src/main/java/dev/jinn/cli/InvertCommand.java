@@ -26,13 +26,8 @@ final class InvertCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file.")
-    private Path model;
-    @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "The rows to map and invert.")
-    private Path data;
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "1024",
-            description = "Rows per batch (default: ${DEFAULT-VALUE}).")
-    private int batch;
+    @Mixin
+    private RowsInput input;
 
     @Override
     public Integer call() throws Exception {
@@ -44,7 +39,7 @@ final class InvertCommand implements Callable<Integer> {
         double maxZ = 0;
         ModelFile m;
         NonFiniteRows bad = new NonFiniteRows("rows", "line", "round trip");
-        try (ModelRows rows = ModelRows.open(model, data, batch); var g = Grad.disabled()) {
+        try (ModelRows rows = input.open(); var g = Grad.disabled()) {
             m = rows.model();
             m.model().eval();
             Tensor std = Tensor.of(m.transform().std(), 1, m.transform().dims());
@@ -73,13 +68,13 @@ final class InvertCommand implements Callable<Integer> {
                 count += r.chunk().size();
             }
         }
-        bad.failIfAny(data, count, "no reconstruction error to report");
+        bad.failIfAny(input.data(), count, "no reconstruction error to report");
         if (count == 0) {
-            o.println("no rows in " + data);
+            o.println("no rows in " + input.data());
             return 0;
         }
         long values = count * m.transform().dims();
-        o.printf(Locale.ROOT, "inverted %d rows of %s through %s%n", count, data, m.config().describe());
+        o.printf(Locale.ROOT, "inverted %d rows of %s through %s%n", count, input.data(), m.config().describe());
         o.printf(Locale.ROOT, "max reconstruction error:  %.3g%n", max);
         o.printf(Locale.ROOT, "mean reconstruction error: %.3g%n", sum / values);
         o.printf(Locale.ROOT, "largest |z|: %.3g%n", maxZ);

@@ -34,8 +34,8 @@ final class SampleCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file.")
-    private Path model;
+    @Mixin
+    private ModelOption model;
     @Option(names = "-n", paramLabel = "N", defaultValue = "1000",
             description = "Samples (per class for a categorical condition without --condition; default: ${DEFAULT-VALUE}).")
     private int n;
@@ -65,14 +65,14 @@ final class SampleCommand implements Callable<Integer> {
         if (n < 1 || n > 10_000_000) {
             throw new ParameterException(spec.commandLine(), "-n must be between 1 and 10000000, got " + n);
         }
-        try (OutputClaim claim = OutputClaim.claim(List.of(new OutputClaim.Named("--model", model)),
+        try (OutputClaim claim = OutputClaim.claim(List.of(new OutputClaim.Named("--model", model.path())),
                 List.of(new OutputClaim.Named("--out", out)))) {
             return sample(o, png);
         }
     }
 
     private int sample(PrintWriter o, boolean png) throws IOException {
-        ModelFile m = ModelFile.load(model);
+        ModelFile m = ModelFile.load(model.path());
         ConditionEncoding enc = m.transform().condition();
         if (enc.kind() == ConditionEncoding.Kind.NONE && condition != null) {
             throw new ParameterException(spec.commandLine(), "the model is unconditional; drop --condition");
@@ -120,7 +120,7 @@ final class SampleCommand implements Callable<Integer> {
         }
         NonFiniteRows bad = new NonFiniteRows("samples", "sample", "value");
         bad.addRows(rows);
-        bad.failIfAny(model, rows.size(), "nothing was written to " + out);
+        bad.failIfAny(model.path(), rows.size(), "nothing was written to " + out);
         if (png) {
             List<String> cols = m.transform().columns();
             Plots.scatter(rows, cols.get(0), cols.get(1), out);

@@ -27,30 +27,25 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file.")
-    private Path model;
-    @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "The rows to score.")
-    private Path data;
     @Option(names = "--out", required = true, paramLabel = "FILE.csv", description = "Where to write the scores.")
     private Path out;
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "1024",
-            description = "Rows per batch (default: ${DEFAULT-VALUE}).")
-    private int batch;
+    @Mixin
+    private RowsInput input;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter e = spec.commandLine().getErr();
         common.applyThreads(e);
-        OptionChecks.atLeast("--batch", batch, 1);
+        input.batch();
         long count = 0;
         double sum = 0;
         double min = Double.POSITIVE_INFINITY;
         long minLine = -1;
         NonFiniteRows bad = new NonFiniteRows("rows", "line", "log-likelihood");
-        try (OutputClaim claim = OutputClaim.claim(List.of(new OutputClaim.Named("--model", model),
-                        new OutputClaim.Named("--data", data)), List.of(new OutputClaim.Named("--out", out)));
-                ModelRows rows = ModelRows.open(model, data, batch);
+        try (OutputClaim claim = OutputClaim.claim(List.of(new OutputClaim.Named("--model", input.model()),
+                        new OutputClaim.Named("--data", input.data())), List.of(new OutputClaim.Named("--out", out)));
+                ModelRows rows = input.open();
                 AtomicOutput file = AtomicOutput.open(out)) {
             ModelFile m = rows.model();
             ConditionRangeCheck range = new ConditionRangeCheck(m.transform().condition());
@@ -74,16 +69,16 @@ final class ScoreCommand implements Callable<Integer> {
                     }
                 }
             }
-            range.warn(e, data);
+            range.warn(e, input.data());
             // A mean over NaN would be NaN, and a file with holes would look complete: no scores at all instead.
-            bad.failIfAny(data, count + bad.count(), "nothing was written to " + out);
+            bad.failIfAny(input.data(), count + bad.count(), "nothing was written to " + out);
             file.commit();
         }
         if (count == 0) {
-            o.println("no rows to score in " + data + "; wrote only the header to " + out);
+            o.println("no rows to score in " + input.data() + "; wrote only the header to " + out);
             return 0;
         }
-        o.printf(Locale.ROOT, "scored %d rows of %s: mean log-likelihood %.4f, lowest %.4f (line %d)%n", count, data,
+        o.printf(Locale.ROOT, "scored %d rows of %s: mean log-likelihood %.4f, lowest %.4f (line %d)%n", count, input.data(),
                 sum / count, min, minLine);
         o.println("wrote " + out);
         return 0;

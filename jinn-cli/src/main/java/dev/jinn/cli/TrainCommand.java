@@ -1,7 +1,7 @@
 package dev.jinn.cli;
 
 import dev.jinn.cli.data.TrainingData;
-import dev.jinn.train.LrSchedule;
+import dev.jinn.train.TrainSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -45,43 +45,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "H", defaultValue = "512",
             description = "Hidden width of the subnets (default: ${DEFAULT-VALUE}).")
     private int hidden;
-    @Option(names = "--steps", paramLabel = "S", defaultValue = "3000",
-            description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
-    private long steps;
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "100", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    private int batch;
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3",
-            description = "Learning rate of Adam (default: ${DEFAULT-VALUE}).")
-    private double lr;
-    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0",
-            description = "Decoupled weight decay; > 0 switches to AdamW (default: ${DEFAULT-VALUE}).")
-    private double weightDecay;
-    @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "constant",
-            description = "Learning-rate schedule: constant or cosine (default: ${DEFAULT-VALUE}).")
-    private LrSchedule schedule;
-    @Option(names = "--warmup", paramLabel = "S", defaultValue = "0",
-            description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).")
-    private int warmup;
-    @Option(names = "--clip", paramLabel = "NORM", defaultValue = "0",
-            description = "Clip the gradient norm to this value; 0 = off (default: ${DEFAULT-VALUE}).")
-    private double clip;
-    @Option(names = "--validate-every", paramLabel = "S", defaultValue = "100",
-            description = "Steps between held-out evaluations (default: ${DEFAULT-VALUE}).")
-    private int validateEvery;
-    @Option(names = "--patience", paramLabel = "K", defaultValue = "0",
-            description = "Stop after K evaluations without improvement; 0 = never (default: ${DEFAULT-VALUE}).")
-    private int patience;
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    private long seed;
+    @Option(names = "--memory-saving", description = "Train with memory-saving backprop: the blocks rebuild "
+            + "their inputs by inversion instead of keeping activations, so memory does not grow with --blocks "
+            + "(about one more forward pass per step).")
+    private boolean memorySaving;
+    @Mixin
+    private TrainingOptions training;
     @Option(names = "--out", paramLabel = "FILE", defaultValue = "jinn-out/model.safetensors",
             description = "The model file to write (default: ${DEFAULT-VALUE}).")
     private Path out;
     @Option(names = "--checkpoint", paramLabel = "FILE",
             description = "Checkpoint file (default: the model file's name with .ckpt.safetensors).")
     private Path checkpoint;
-    @Option(names = "--checkpoint-every", paramLabel = "S", defaultValue = "500",
-            description = "Steps between checkpoints; 0 = only at the end (default: ${DEFAULT-VALUE}).")
-    private int checkpointEvery;
     @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue a run from its checkpoint.")
     private Path resume;
     @Option(names = "--plots", paramLabel = "DIR", description = "Also write loss.png and samples/density or digit plots here.")
@@ -94,30 +69,21 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         common.applyThreads(spec.commandLine().getErr());
-        checkOptions();
-        Path ckpt = checkpoint != null ? checkpoint : defaultCheckpoint(out);
-        TrainRun.Settings s = new TrainRun.Settings(
-                new TrainingData.Options(data, conditionColumn, conditionType, noise == null ? Double.NaN : noise, seed),
-                arch, blocks, hidden, steps, batch, lr, weightDecay, schedule, warmup, clip, validateEvery, patience,
-                seed, out, ckpt, checkpointEvery, resume, plots, progress);
-        TrainRun.Summary r = TrainRun.run(s, o);
-        report(o, r);
-        return 0;
-    }
-
-    private void checkOptions() {
-        OptionChecks.atLeast("--steps", steps, 1);
-        OptionChecks.atLeast("--batch", batch, 1);
-        OptionChecks.positive("--lr", lr);
-        OptionChecks.nonNegative("--weight-decay", weightDecay);
-        OptionChecks.atLeast("--warmup", warmup, 0);
-        OptionChecks.nonNegative("--clip", clip);
-        OptionChecks.atLeast("--validate-every", validateEvery, 1);
-        OptionChecks.atLeast("--patience", patience, 0);
-        OptionChecks.atLeast("--checkpoint-every", checkpointEvery, 0);
+        TrainSettings.Builder settings = training.settings();
+        OptionChecks.atLeast("--blocks", blocks, 1);
+        OptionChecks.atLeast("--hidden", hidden, 1);
         if (noise != null) {
             OptionChecks.nonNegative("--noise", noise);
         }
+        Path ckpt = checkpoint != null ? checkpoint : defaultCheckpoint(out);
+        TrainRun.Settings s = new TrainRun.Settings(
+                new TrainingData.Options(data, conditionColumn, conditionType, noise == null ? Double.NaN : noise,
+                        training.seed()),
+                new ModelChoice(arch, blocks, hidden, memorySaving),
+                settings.checkpoint(ckpt, training.checkpointEvery()).build(), out, resume, plots, progress);
+        TrainRun.Summary r = TrainRun.run(s, o);
+        report(o, r);
+        return 0;
     }
 
     static Path defaultCheckpoint(Path model) {

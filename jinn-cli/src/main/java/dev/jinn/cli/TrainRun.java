@@ -33,30 +33,16 @@ final class TrainRun {
     /**
      * What to train.
      *
-     * @param data            the data options
-     * @param architecture    the architecture
-     * @param blocks          the block count
-     * @param hidden          the subnets' width
-     * @param steps           the optimisation steps
-     * @param batch           the batch size
-     * @param lr              the learning rate
-     * @param weightDecay     AdamW's decay (0: Adam)
-     * @param schedule        the learning-rate schedule
-     * @param warmup          warm-up steps
-     * @param clip            gradient-norm clip (0: off)
-     * @param validateEvery   steps between validations
-     * @param patience        early-stopping patience (0: off)
-     * @param seed            the seed of the weights, the permutations and the batches
-     * @param out             the model file
-     * @param checkpoint      the checkpoint file, or null
-     * @param checkpointEvery steps between checkpoints
-     * @param resume          the checkpoint to resume from, or null
-     * @param plots           the directory for PNG plots, or null
-     * @param progress        how to show progress
+     * @param data     the data options
+     * @param model    the architecture to build and how it trains
+     * @param training the optimisation settings, with the checkpoint file (or none) and its interval
+     * @param out      the model file
+     * @param resume   the checkpoint to resume from, or null
+     * @param plots    the directory for PNG plots, or null
+     * @param progress how to show progress
      */
-    record Settings(TrainingData.Options data, Architecture architecture, int blocks, int hidden, long steps, int batch,
-            double lr, double weightDecay, LrSchedule schedule, int warmup, double clip, int validateEvery, int patience,
-            long seed, Path out, Path checkpoint, int checkpointEvery, Path resume, Path plots, Progress.Mode progress) {
+    record Settings(TrainingData.Options data, ModelChoice model, TrainSettings training, Path out, Path resume,
+            Path plots, Progress.Mode progress) {
     }
 
     /**
@@ -117,8 +103,8 @@ final class TrainRun {
     private static List<OutputClaim.Named> outputs(Settings s, String outOption, String plotsOption) {
         List<OutputClaim.Named> o = new ArrayList<>();
         o.add(new OutputClaim.Named(outOption, s.out()));
-        if (s.checkpoint() != null) {
-            o.add(new OutputClaim.Named("--checkpoint", s.checkpoint(), "--resume"));
+        if (s.training().checkpointPath() != null) {
+            o.add(new OutputClaim.Named("--checkpoint", s.training().checkpointPath(), "--resume"));
         }
         if (s.plots() != null) {
             for (String f : PLOT_FILES) {
@@ -130,33 +116,32 @@ final class TrainRun {
 
     private static Summary train(Settings s, PrintWriter out) throws IOException {
         TrainingData data = TrainingData.load(s.data());
-        ModelConfig config = new ModelConfig(s.architecture(), s.blocks(), s.hidden(), data.transform().dims(),
-                data.transform().condition().dims(), s.seed());
-        SequenceINN model = config.build();
+        TrainSettings t = s.training();
+        ModelChoice m = s.model();
+        ModelConfig config = new ModelConfig(m.architecture(), m.blocks(), m.hidden(), data.transform().dims(),
+                data.transform().condition().dims(), t.seed());
+        SequenceINN model = config.build().memorySaving(m.memorySaving());
         double offset = data.transform().nllOffset();
-        TrainSettings.Builder settings = TrainSettings.builder().steps(s.steps()).batchSize(s.batch()).lr(s.lr())
-                .weightDecay(s.weightDecay()).schedule(s.schedule()).warmupSteps(s.warmup()).clipGradNorm(s.clip())
-                .validateEvery(s.validateEvery()).patience(s.patience()).seed(s.seed());
-        if (s.checkpoint() != null) {
-            settings.checkpoint(s.checkpoint(), s.checkpointEvery());
+        TrainSettings.Builder settings = t.toBuilder();
+        if (t.checkpointPath() != null) {
             config.metadata().forEach(settings::checkpointMetadata);
             settings.checkpointMetadata("jinn.train.data", data.name());
         }
         // The checkpoint is read once: checked against the options here, then handed to the trainer.
         Checkpoint resumeFrom = s.resume() == null ? null : checkpointFor(s.resume(), config, data.name());
         long startStep = resumeFrom == null ? 0 : resumeFrom.step();
-        if (s.steps() < startStep) {
-            throw new IllegalArgumentException("--steps " + s.steps() + " is below the step the checkpoint "
+        if (t.steps() < startStep) {
+            throw new IllegalArgumentException("--steps " + t.steps() + " is below the step the checkpoint "
                     + s.resume() + " has reached (" + startStep + "); give --steps " + startStep
                     + " or more (the total, not the steps to add)");
         }
-        out.printf(Locale.ROOT, "training %s on %s: %,d parameters, %d steps of batch %d, lr %s, seed %d, %d threads%n",
-                config.describe(), data.name(), model.parameterCount(), s.steps(), s.batch(), Double.toString(s.lr()), s.seed(),
-                Threads.count());
+        out.printf(Locale.ROOT, "training %s on %s: %,d parameters, %d steps of batch %d, lr %s, seed %d, %d threads%s%n",
+                config.describe(), data.name(), model.parameterCount(), t.steps(), t.batchSize(),
+                Double.toString(t.lr()), t.seed(), Threads.count(), m.memorySaving() ? ", memory-saving" : "");
         out.flush();
         long t0 = System.nanoTime();
         TrainResult result;
-        try (Progress progress = new Progress(s.progress(), out, offset, s.steps(), startStep)) {
+        try (Progress progress = new Progress(s.progress(), out, offset, t.steps(), startStep)) {
             Trainer trainer = Trainer.builder(model, settings.build()).data(data.source())
                     .validation(data.validation()).listener(progress).build();
             result = resumeFrom != null ? trainer.resume(resumeFrom) : trainer.fit();
@@ -169,12 +154,13 @@ final class TrainRun {
 
         Map<String, String> prov = new LinkedHashMap<>();
         prov.put("data", data.name());
-        prov.put("seed", Long.toString(s.seed()));
+        prov.put("seed", Long.toString(t.seed()));
         prov.put("steps", Long.toString(result.steps()));
-        prov.put("batch", Integer.toString(s.batch()));
-        prov.put("lr", Double.toString(s.lr()));
-        prov.put("weight_decay", Double.toString(s.weightDecay()));
-        prov.put("schedule", s.schedule().name().toLowerCase(Locale.ROOT));
+        prov.put("batch", Integer.toString(t.batchSize()));
+        prov.put("lr", Double.toString(t.lr()));
+        prov.put("weight_decay", Double.toString(t.weightDecay()));
+        prov.put("schedule", t.schedule().name().toLowerCase(Locale.ROOT));
+        prov.put("memory_saving", Boolean.toString(m.memorySaving()));
         prov.put("final_train_nll", Double.toString(finalNll));
         prov.put("heldout_nll", Double.toString(heldOut));
         prov.put("heldout_bits_per_dim", Double.toString(bpd));
@@ -190,7 +176,7 @@ final class TrainRun {
         List<Path> files = new ArrayList<>();
         files.add(s.out());
         if (s.plots() != null) {
-            files.addAll(plots(file, data, result, s.plots(), s.seed()));
+            files.addAll(plots(file, data, result, s.plots(), t.seed()));
         }
         return new Summary(heldOut, bpd, finalNll, result, seconds, files);
     }

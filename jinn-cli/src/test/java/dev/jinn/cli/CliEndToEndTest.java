@@ -231,6 +231,29 @@ class CliEndToEndTest {
         assertThat(wrong.err()).contains("hidden 16").contains("hidden 17");
     }
 
+    @Test
+    void memorySavingTrainsTheSameModelUpToRounding() throws IOException {
+        String[] common = {"train", "--data", "moons", "--blocks", "4", "--hidden", "32", "--batch", "64", "--seed", "3",
+            "--steps", "30", "--progress", "none"};
+        CliRunner plain = CliRunner.run(concat(common, "--out", p("plain.safetensors")));
+        assertThat(plain.code()).as(plain.err()).isZero();
+        CliRunner saving = CliRunner.run(concat(common, "--memory-saving", "--out", p("saving.safetensors")));
+        assertThat(saving.code()).as(saving.err()).isZero();
+        assertThat(saving.out()).contains("memory-saving");
+        SafeTensorsFile a = SafeTensors.read(dir.resolve("plain.safetensors"));
+        SafeTensorsFile b = SafeTensors.read(dir.resolve("saving.safetensors"));
+        assertThat(b.metadata()).containsEntry("jinn.provenance.memory_saving", "true");
+        assertThat(a.metadata()).containsEntry("jinn.provenance.memory_saving", "false");
+        // float32: the recomputed activations differ from the stored ones in the last bits, nothing more.
+        for (Map.Entry<String, dev.jinn.tensor.Tensor> e : a.tensors().entrySet()) {
+            float[] x = e.getValue().toFloatArray();
+            float[] y = b.tensor(e.getKey()).toFloatArray();
+            for (int i = 0; i < x.length; i++) {
+                assertThat(y[i]).as(e.getKey()).isCloseTo(x[i], org.assertj.core.api.Assertions.within(1e-3f));
+            }
+        }
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -4,6 +4,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
+import dev.jinn.flow.Stateful;
 import dev.jinn.nn.ELU;
 import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
@@ -42,7 +43,7 @@ import java.util.function.Supplier;
  * applies {@code W / max(1, σ̂/c)} on every call. For convolutions the norm is that of the convolution operator on
  * the block's input size.
  */
-public final class IResNetLayer extends InvertibleModule {
+public final class IResNetLayer extends InvertibleModule implements Stateful {
     private final ResidualBranch residual;
     private final LogDetMethod logDet;
     private final FixedPointSolver solver;
@@ -177,6 +178,21 @@ public final class IResNetLayer extends InvertibleModule {
      */
     public LogDetMethod logDetMethod() {
         return logDet;
+    }
+
+    /**
+     * Why memory-saving backprop cannot re-run this block exactly: a stochastic log-det estimate draws new probes
+     * on every call, so the recomputed log-det would not be the one the loss saw.
+     *
+     * @return the reason in training mode with a stochastic estimator, else null
+     */
+    @Override
+    public String recomputationHazard() {
+        if (logDet.isExact(dimsIn().get(0).numel(), isTraining())) {
+            return null;
+        }
+        return "its log-det estimate draws new random probes on every call; use LogDetMethod.exact() to train it "
+                + "with memory saving";
     }
 
     /**

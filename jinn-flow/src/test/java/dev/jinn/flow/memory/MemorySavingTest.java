@@ -253,6 +253,19 @@ class MemorySavingTest {
     }
 
     @Test
+    void aStochasticLogDetEstimateIsRefusedAndAnExactOneIsNot() {
+        SequenceINN inn = new SequenceINN(3).memorySaving(true)
+                .append(IResNetLayer.builder().internalSize(8).logDet(LogDetMethod.powerSeries(5, 1)));
+        Tensor x = Tensor.randn(new Rng(1), 4, 3);
+        assertThatThrownBy(() -> inn.forward(x)).isInstanceOf(FlowException.class)
+                .hasMessageContaining("IResNetLayer").hasMessageContaining("random probes")
+                .hasMessageContaining("LogDetMethod.exact()");
+        try (var g = Grad.disabled()) {
+            assertThat(inn.forward(x).output().shape()).containsExactly(4, 3);
+        }
+    }
+
+    @Test
     void gradientsOfGradientsAreRefusedClearly() {
         SequenceINN inn = new SequenceINN(2).memorySaving(true)
                 .append(AllInOneBlock.builder().subnet(Subnets.mlp(4)));
