@@ -4,6 +4,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
+import dev.jinn.flow.Stateful;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
@@ -24,7 +25,7 @@ import java.util.List;
  * the latest training-mode forward call in training mode (so that it inverts that call exactly) and the running
  * statistics in eval mode.
  */
-public final class InvertibleBatchNorm1d extends InvertibleModule {
+public final class InvertibleBatchNorm1d extends InvertibleModule implements Stateful {
     private static final double EPS = 1e-5;
     private static final double MOMENTUM = 0.1;
 
@@ -103,5 +104,17 @@ public final class InvertibleBatchNorm1d extends InvertibleModule {
     @Override
     public List<Shape> outputDims(List<Shape> inputDims) {
         return List.of(SingleInput.of(describe(), inputDims));
+    }
+
+    /**
+     * Why memory-saving backprop cannot re-run this layer in training: it normalises with the batch's own
+     * statistics and updates its running averages on every call.
+     *
+     * @return the reason in training mode, null in eval mode
+     */
+    @Override
+    public String recomputationHazard() {
+        return isTraining() ? "in training mode it normalises with batch statistics and updates its running "
+                + "averages, which a second forward pass would do again" : null;
     }
 }

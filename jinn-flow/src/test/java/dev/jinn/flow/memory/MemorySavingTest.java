@@ -18,6 +18,7 @@ import dev.jinn.flow.coupling.NICECouplingBlock;
 import dev.jinn.flow.coupling.RNVPCouplingBlock;
 import dev.jinn.flow.linear.PermuteRandom;
 import dev.jinn.flow.norm.ActNorm;
+import dev.jinn.flow.norm.InvertibleBatchNorm1d;
 import dev.jinn.flow.reshape.Flatten;
 import dev.jinn.flow.reshape.HaarDownsampling;
 import dev.jinn.flow.residual.IResNetLayer;
@@ -250,6 +251,10 @@ class MemorySavingTest {
                 .hasMessageContaining("another mask");
         inn.eval();
         assertThat(inn.forward(x).output().shape()).containsExactly(3, 4);
+
+        SequenceINN bn = new SequenceINN(4).memorySaving(true).append((in, c) -> new InvertibleBatchNorm1d(in));
+        assertThatThrownBy(() -> bn.forward(x)).isInstanceOf(FlowException.class)
+                .hasMessageContaining("InvertibleBatchNorm1d").hasMessageContaining("batch statistics");
     }
 
     @Test
