@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
                 new TrainingData.Options(digits ? "digits" : "moons", null, "auto", Double.NaN, seed),
                 new ModelChoice(Architecture.ALLINONE, digits ? 12 : 8, 512, false), training,
                 dir.resolve("model.safetensors"), null, dir, progress);
-        TrainRun.Summary r = TrainRun.run(s, o, "--out-dir", "--out-dir");
+        TrainRun.Summary r = TrainRun.run(s, o, spec.commandLine().getErr(), "--out-dir", "--out-dir");
         TrainCommand.report(o, r);
         return 0;
     }

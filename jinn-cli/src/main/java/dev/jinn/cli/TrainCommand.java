@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
                         training.seed()),
                 new ModelChoice(arch, blocks, hidden, memorySaving),
                 settings.checkpoint(ckpt, training.checkpointEvery()).build(), out, resume, plots, progress);
-        TrainRun.Summary r = TrainRun.run(s, o);
+        TrainRun.Summary r = TrainRun.run(s, o, spec.commandLine().getErr());
         report(o, r);
         return 0;
     }

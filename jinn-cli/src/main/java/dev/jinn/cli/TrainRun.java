@@ -68,22 +68,23 @@ final class TrainRun {
     /** The plot files a run may write into its plots directory. */
     private static final List<String> PLOT_FILES = List.of("loss.png", "samples.png", "density.png", "digits.png");
 
-    static Summary run(Settings s, PrintWriter out) throws IOException {
-        return run(s, out, "--out", "--plots");
+    static Summary run(Settings s, PrintWriter out, PrintWriter err) throws IOException {
+        return run(s, out, err, "--out", "--plots");
     }
 
     /**
      * Trains, naming the model file's and the plots' options as the calling command spells them in messages
      * ({@code demo} has one {@code --out-dir} for both).
      */
-    static Summary run(Settings s, PrintWriter out, String outOption, String plotsOption) throws IOException {
+    static Summary run(Settings s, PrintWriter out, PrintWriter err, String outOption, String plotsOption)
+            throws IOException {
         if (s.resume() != null && !Files.isRegularFile(s.resume())) {
             throw Files.isDirectory(s.resume())
                     ? new IOException("--resume " + s.resume() + ": is a directory, not a checkpoint file")
                     : new NoSuchFileException(s.resume().toString(), null, "no such checkpoint file (--resume)");
         }
         try (OutputClaim claim = OutputClaim.claim(inputs(s), outputs(s, outOption, plotsOption))) {
-            return train(s, out);
+            return train(s, out, err);
         }
     }
 
@@ -114,8 +115,9 @@ final class TrainRun {
         return o;
     }
 
-    private static Summary train(Settings s, PrintWriter out) throws IOException {
+    private static Summary train(Settings s, PrintWriter out, PrintWriter err) throws IOException {
         TrainingData data = TrainingData.load(s.data());
+        warnIfTooFewRows(data, err);
         TrainSettings t = s.training();
         ModelChoice m = s.model();
         ModelConfig config = new ModelConfig(m.architecture(), m.blocks(), m.hidden(), data.transform().dims(),
@@ -179,6 +181,20 @@ final class TrainRun {
             files.addAll(plots(file, data, result, s.plots(), t.seed()));
         }
         return new Summary(heldOut, bpd, finalNll, result, seconds, files);
+    }
+
+    /**
+     * A density in D dimensions cannot be learned from D rows or fewer: the flow then fits the points
+     * themselves (the held-out NLL says so later, but the run would be wasted first).
+     */
+    private static void warnIfTooFewRows(TrainingData data, PrintWriter err) {
+        int columns = data.transform().dims() + data.transform().condition().dims();
+        if (data.trainingRows() != TrainingData.GENERATED && data.trainingRows() <= columns) {
+            err.printf(Locale.ROOT, "warning: %s has %d training rows for %d columns (with the condition's);"
+                    + " a flow needs many more rows than columns, so expect it to fit the rows, not a density%n",
+                    data.name(), data.trainingRows(), columns);
+            err.flush();
+        }
     }
 
     /** Reads a checkpoint to resume and checks that it is for this model, seed and data. */

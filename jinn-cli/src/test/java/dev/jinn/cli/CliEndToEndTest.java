@@ -254,6 +254,20 @@ class CliEndToEndTest {
         }
     }
 
+    @Test
+    void aTableWithNoMoreRowsThanColumnsTrainsWithAWarning() throws IOException {
+        Files.writeString(dir.resolve("wide.csv"), "a,b,c,d\n1,2,3,4\n2,1,4,3\n0,5,1,2\n");
+        CliRunner r = CliRunner.run("train", "--data", p("wide.csv"), "--blocks", "2", "--hidden", "8", "--steps", "3",
+                "--progress", "none", "--out", p("wide.safetensors"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).isEqualTo("warning: " + p("wide.csv") + " has 3 training rows for 4 columns (with the"
+                + " condition's); a flow needs many more rows than columns, so expect it to fit the rows, not a density"
+                + System.lineSeparator());
+        CliRunner enough = CliRunner.run("train", "--data", "moons", "--blocks", "2", "--hidden", "8", "--steps", "3",
+                "--progress", "none", "--out", p("moons.safetensors"));
+        assertThat(enough.err()).doesNotContain("warning");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

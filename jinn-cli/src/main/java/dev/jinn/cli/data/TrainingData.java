@@ -32,11 +32,14 @@ import java.util.Set;
  * @param source     training batches in model units
  * @param validation the held-out set in model units, or null when the data set is too small
  * @param plotRows   up to 2000 rows in data units, for plots
+ * @param trainingRows the number of distinct training rows, or {@link #GENERATED} for a set drawn afresh
  */
 public record TrainingData(String name, DataTransform transform, BatchSource source, Batch validation,
-        List<double[]> plotRows) {
+        List<double[]> plotRows, int trainingRows) {
     /** The validation samples drawn for a 2-D set. */
     public static final int TOY_VALIDATION = 2000;
+    /** {@link #trainingRows()} of a 2-D set, which draws new points for every batch. */
+    public static final int GENERATED = -1;
     private static final int PLOT_ROWS = 2000;
     private static final long VALIDATION_STREAM = 0x6A09E667F3BCC909L;
 
@@ -48,6 +51,7 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
      * @param source     the batch source
      * @param validation the validation set
      * @param plotRows   rows for plots
+     * @param trainingRows distinct training rows, or {@link #GENERATED}
      */
     public TrainingData {
         plotRows = List.copyOf(plotRows);
@@ -121,7 +125,7 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
     public static TrainingData toy(Toy2D set, double noise, long seed) {
         Tensor val = set.sample(TOY_VALIDATION, noise, new Rng(seed ^ VALIDATION_STREAM));
         return new TrainingData(set.id(), DataTransform.identity(List.of("x", "y")),
-                (b, rng) -> Batch.of(set.sample(b, noise, rng)), Batch.of(val), rows(val));
+                (b, rng) -> Batch.of(set.sample(b, noise, rng)), Batch.of(val), rows(val), GENERATED);
     }
 
     private static List<double[]> rows(Tensor t) {
@@ -192,7 +196,7 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
         };
         Tensor valX = pixels(val).add(Tensor.rand(new Rng(1), val.size(), Digits.PIXELS)).sub(meanT).div(stdT);
         List<double[]> plot = new ArrayList<>(train.subList(0, Math.min(PLOT_ROWS, train.size())));
-        return new TrainingData("digits", t, source, Batch.of(valX, oneHot(valLabels)), plot);
+        return new TrainingData("digits", t, source, Batch.of(valX, oneHot(valLabels)), plot, train.size());
     }
 
     private static Tensor pixels(List<double[]> images) {
@@ -298,7 +302,7 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
         Batch train = batch(t, trainRows, trainConds);
         Batch val = held > 0 ? batch(t, valRows, valConds) : null;
         return new TrainingData(path.toString(), t, BatchSource.rows(train), val,
-                rows.subList(0, Math.min(PLOT_ROWS, rows.size())));
+                rows.subList(0, Math.min(PLOT_ROWS, rows.size())), trainRows.size());
     }
 
     private static Batch batch(DataTransform t, List<double[]> rows, List<String> conds) {
