@@ -5,7 +5,9 @@ import dev.jinn.cli.data.DataTransform;
 import dev.jinn.cli.data.Quoted;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.SequenceINN;
+import dev.jinn.io.TorchFiles;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code jinn info}: what a model file holds. */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Describe a model file: architecture (nodes, shapes, parameters), data transform and training"
-                + " provenance (data, seed, steps, NLL, jinn version, date).",
+                + " provenance (data, seed, steps, NLL, jinn version, date); for a PyTorch .pt/.pth file, its tensors.",
         footer = {"", "Example:", "  jinn info --model jinn-out/demo/model.safetensors"})
 final class InfoCommand implements Callable<Integer> {
     @Spec
@@ -34,7 +36,15 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         common.applyThreads(spec.commandLine().getErr());
-        ModelFile m = ModelFile.load(model.path());
+        Path file = model.path();
+        if (Files.isRegularFile(file) && TorchFiles.isTorchFile(file)) {
+            // A torch.save file holds weights only (no architecture): list its tensors.
+            o.println("PyTorch file: " + file);
+            TensorListing.print(o, TorchFiles.read(file).tensors());
+            o.flush();
+            return 0;
+        }
+        ModelFile m = ModelFile.load(file);
         SequenceINN inn = m.model();
         o.println("model file:   " + model.path());
         o.println("format:       " + ModelFile.FORMAT + " version " + ModelFile.VERSION);

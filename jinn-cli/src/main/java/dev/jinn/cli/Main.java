@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         commandListHeading = "%nCommands:%n",
         footer = {"", "Start with 'jinn demo'; 'jinn <command> --help' describes each command."},
         subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, ScoreCommand.class,
-            InvertCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+            InvertCommand.class, InfoCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;

@@ -7,5 +7,9 @@
  * <p>Problems with a file's contents are reported as {@link dev.jinn.io.SafeTensorsException}, an
  * {@link java.io.IOException} whose message names the file, the tensor and what is wrong. A state dict (tensors by
  * name) that does not fit what it is loaded into is a {@link dev.jinn.io.StateDictException}.
+ *
+ * <p>Files written by PyTorch's {@code torch.save} are read (and written) by {@link dev.jinn.io.TorchFiles},
+ * whose own unpickler accepts an allow-list of globals and never executes anything; refused or broken files are
+ * a {@link dev.jinn.io.TorchFileException}.
  */
 package dev.jinn.io;

@@ -1,8 +1,8 @@
 package dev.jinn.nn;
 
 import dev.jinn.io.SafeTensors;
-import dev.jinn.io.SafeTensorsFile;
 import dev.jinn.io.StateDictException;
+import dev.jinn.io.TorchFiles;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
@@ -508,12 +508,12 @@ public abstract class Module {
     }
 
     /**
-     * Loads a safetensors file into this module, requiring exactly the module's keys; see
-     * {@link #load(Path, boolean)}.
+     * Loads a safetensors or PyTorch ({@code .pt}/{@code .pth}) file into this module, requiring exactly the
+     * module's keys; see {@link #load(Path, boolean, String)}.
      *
      * @param path the file
-     * @throws IOException when the file cannot be read or is not a valid safetensors file
-     *                     ({@link dev.jinn.io.SafeTensorsException})
+     * @throws IOException when the file cannot be read or is not a valid safetensors or PyTorch file
+     *                     ({@link dev.jinn.io.SafeTensorsException}, {@link dev.jinn.io.TorchFileException})
      * @throws StateDictException when the file's tensors do not fit the module
      */
     public final void load(Path path) throws IOException {
@@ -521,21 +521,38 @@ public abstract class Module {
     }
 
     /**
-     * Loads a safetensors file (written by {@link #save} or by any other safetensors writer) into this module.
+     * Loads a safetensors or PyTorch file into this module, the state dict searched for in a checkpoint; see
+     * {@link #load(Path, boolean, String)}.
+     *
+     * @param path   the file
+     * @param strict require exactly the module's keys
+     * @throws IOException when the file cannot be read or is not a valid safetensors or PyTorch file
+     * @throws StateDictException when the file's tensors do not fit the module (the message names the file)
+     */
+    public final void load(Path path, boolean strict) throws IOException {
+        load(path, strict, null);
+    }
+
+    /**
+     * Loads a safetensors file (written by {@link #save} or by any other safetensors writer) or a file written
+     * by {@code torch.save} into this module; the kind is told by content, not by name, and a PyTorch file is
+     * read by {@link dev.jinn.io.TorchFiles}, which never runs its pickle. In a checkpoint dict the state dict
+     * is found under {@code state_dict}, {@code model} or {@code model_state_dict}, or under {@code prefix}.
      * The file is read and validated completely first, then handed to {@link #loadStateDict(Map, boolean)},
      * which checks every key and shape before writing anything: a bad file or a dict that does not fit leaves
      * the module unchanged. Values are converted to the dtypes of the module's tensors.
      *
      * @param path   the file
      * @param strict require exactly the module's keys
-     * @throws IOException when the file cannot be read or is not a valid safetensors file
-     *                     ({@link dev.jinn.io.SafeTensorsException})
+     * @param prefix the key of the state dict inside the file (e.g. {@code model.}), or null to search
+     * @throws IOException when the file cannot be read, is not a valid safetensors or PyTorch file, or has no
+     *                     tensor under {@code prefix}
      * @throws StateDictException when the file's tensors do not fit the module (the message names the file)
      */
-    public final void load(Path path, boolean strict) throws IOException {
-        SafeTensorsFile file = SafeTensors.read(path);
+    public final void load(Path path, boolean strict, String prefix) throws IOException {
+        Map<String, Tensor> tensors = TorchFiles.readStateDict(path, prefix);
         try {
-            loadStateDict(file.tensors(), strict);
+            loadStateDict(tensors, strict);
         } catch (StateDictException e) {
             StateDictException named = new StateDictException(getClass().getSimpleName() + " from " + path,
                     e.missing(), e.unexpected(), e.mismatched());
