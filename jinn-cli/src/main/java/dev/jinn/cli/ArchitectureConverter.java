@@ -1,5 +1,6 @@
 package dev.jinn.cli;
 
+import dev.jinn.model.Architecture;
 import picocli.CommandLine;
 
 /** Converts {@code --arch} values, so an unknown name is a usage error listing the known ones. */

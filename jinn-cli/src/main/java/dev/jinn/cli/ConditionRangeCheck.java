@@ -1,6 +1,6 @@
 package dev.jinn.cli;
 
-import dev.jinn.cli.data.ConditionEncoding;
+import dev.jinn.model.ConditionEncoding;
 import dev.jinn.cli.data.CsvData;
 import java.io.PrintWriter;
 import java.util.Locale;

@@ -1,7 +1,8 @@
 package dev.jinn.cli;
 
-import dev.jinn.cli.data.ConditionEncoding;
-import dev.jinn.cli.data.DataTransform;
+import dev.jinn.model.ModelFile;
+import dev.jinn.model.ConditionEncoding;
+import dev.jinn.model.DataTransform;
 import dev.jinn.cli.data.Quoted;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.SequenceINN;

@@ -1,5 +1,6 @@
 package dev.jinn.cli;
 
+import dev.jinn.model.ModelFile;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;

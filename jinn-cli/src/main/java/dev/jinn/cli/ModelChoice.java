@@ -1,5 +1,7 @@
 package dev.jinn.cli;
 
+import dev.jinn.model.Architecture;
+
 /**
  * The architecture a training run builds: its family, size, and whether it trains with memory-saving
  * backprop (a training-time choice that the model file does not need to reproduce the model).

@@ -1,6 +1,7 @@
 package dev.jinn.cli;
 
-import dev.jinn.cli.data.ConditionEncoding;
+import dev.jinn.model.ModelFile;
+import dev.jinn.model.ConditionEncoding;
 import dev.jinn.cli.plot.Plots;
 import dev.jinn.tensor.Rng;
 import dev.jinn.io.AtomicOutput;

@@ -1,7 +1,7 @@
 package dev.jinn.cli;
 
-import dev.jinn.cli.data.ConditionEncoding;
-import dev.jinn.cli.data.DataTransform;
+import dev.jinn.model.ConditionEncoding;
+import dev.jinn.model.DataTransform;
 import dev.jinn.cli.data.Digits;
 import dev.jinn.cli.plot.DigitsGrid;
 import dev.jinn.cli.plot.Plots;

@@ -1,5 +1,6 @@
 package dev.jinn.cli;
 
+import dev.jinn.model.ModelFile;
 import dev.jinn.io.AtomicOutput;
 import java.io.PrintWriter;
 import java.io.Writer;

@@ -1,5 +1,6 @@
 package dev.jinn.cli;
 
+import dev.jinn.model.Architecture;
 import dev.jinn.cli.data.TrainingData;
 import dev.jinn.train.TrainSettings;
 import java.io.PrintWriter;

@@ -1,5 +1,7 @@
 package dev.jinn.cli;
 
+import dev.jinn.model.ModelFile;
+import dev.jinn.model.ModelConfig;
 import dev.jinn.cli.data.TrainingData;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.kernel.Threads;

@@ -1,5 +1,6 @@
 package dev.jinn.cli.data;
 
+import dev.jinn.model.ConditionEncoding;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.jinn.cli.data;
 
+import dev.jinn.model.DecimalNumber;
 import de.siegmar.fastcsv.reader.CloseableIterator;
 import de.siegmar.fastcsv.reader.CommentStrategy;
 import de.siegmar.fastcsv.reader.CsvParseException;

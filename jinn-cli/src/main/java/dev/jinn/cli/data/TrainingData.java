@@ -1,5 +1,8 @@
 package dev.jinn.cli.data;
 
+import dev.jinn.model.DecimalNumber;
+import dev.jinn.model.ConditionEncoding;
+import dev.jinn.model.DataTransform;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.train.Batch;

@@ -1,5 +1,7 @@
 package dev.jinn.cli.data;
 
+import dev.jinn.model.ConditionEncoding;
+import dev.jinn.model.DataTransform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,5 +1,6 @@
 package dev.jinn.cli.data;
 
+import dev.jinn.model.DecimalNumber;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

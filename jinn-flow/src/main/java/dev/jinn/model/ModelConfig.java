@@ -1,4 +1,4 @@
-package dev.jinn.cli;
+package dev.jinn.model;
 
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.SequenceINN;

@@ -1,4 +1,4 @@
-package dev.jinn.cli.data;
+package dev.jinn.model;
 
 import java.util.regex.Pattern;
 
@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * also takes {@code 0x1p3}, {@code 1d}, {@code 1f}, {@code NaN} and {@code Infinity}; no data file means those as
  * numbers, so they are refused here instead of silently becoming values.
  */
-final class DecimalNumber {
+public final class DecimalNumber {
     private static final Pattern SYNTAX = Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
     /** Spellings of missing or infinite values that spreadsheets, NumPy and pandas write. */
     private static final Pattern NON_FINITE = Pattern.compile("(?i)[+-]?(?:nan|inf|infinity)");
@@ -22,7 +22,7 @@ final class DecimalNumber {
      * @param text the field
      * @return true when it parses
      */
-    static boolean matches(String text) {
+    public static boolean matches(String text) {
         return SYNTAX.matcher(strip(text)).matches();
     }
 
@@ -33,7 +33,7 @@ final class DecimalNumber {
      * @return the finite value
      * @throws IllegalArgumentException with the reason (the caller adds the file position)
      */
-    static double parse(String text) {
+    public static double parse(String text) {
         String t = strip(text);
         if (t.isEmpty()) {
             throw new IllegalArgumentException("the value is missing");

@@ -1,4 +1,4 @@
-package dev.jinn.cli.data;
+package dev.jinn.model;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;

@@ -1,4 +1,4 @@
-package dev.jinn.cli.data;
+package dev.jinn.model;
 
 import java.util.List;
 import java.util.Locale;

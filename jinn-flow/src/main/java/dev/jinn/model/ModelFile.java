@@ -1,6 +1,5 @@
-package dev.jinn.cli;
+package dev.jinn.model;
 
-import dev.jinn.cli.data.DataTransform;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;

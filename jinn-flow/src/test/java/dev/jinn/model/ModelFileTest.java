@@ -1,10 +1,8 @@
-package dev.jinn.cli;
+package dev.jinn.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jinn.cli.data.ConditionEncoding;
-import dev.jinn.cli.data.DataTransform;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;
