@@ -49,6 +49,12 @@ class FreiaCheckpointTest {
         checkSequence(f, inn);
     }
 
+    /** FrEIA's reverse of these layers is their transpose, not their inverse: jinn must give the same numbers. */
+    @Test
+    void invertibleAutoencoderSequenceReproducesFreia() {
+        checkSequence(FreiaFixture.load("invauto_sequence"));
+    }
+
     @Test
     void conditionalImageGraphReproducesFreia() {
         FreiaFixture f = FreiaFixture.load("conditional_image_graph");
