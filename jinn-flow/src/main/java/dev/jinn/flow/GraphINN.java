@@ -394,6 +394,15 @@ public final class GraphINN extends InvertibleModule {
     }
 
     /**
+     * The graph: every node with its name, module class and shapes, every connection with its ports, conditions as dashed edges as Graphviz DOT text (FrEIA's {@code plot_graph}): see {@link DotGraph}.
+     *
+     * @return the DOT text
+     */
+    public String toDot() {
+        return DotGraph.of(this).toString();
+    }
+
+    /**
      * The nodes as given.
      *
      * @return the node list

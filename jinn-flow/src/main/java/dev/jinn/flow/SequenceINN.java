@@ -124,6 +124,15 @@ public final class SequenceINN extends InvertibleModule implements Iterable<Inve
     }
 
     /**
+     * The chain: input, modules by position with their classes and shapes, output, conditions as dashed edges as Graphviz DOT text (FrEIA's {@code plot_graph}): see {@link DotGraph}.
+     *
+     * @return the DOT text
+     */
+    public String toDot() {
+        return DotGraph.of(this).toString();
+    }
+
+    /**
      * The current per-sample output shape (the input shape while the chain is empty).
      *
      * @return the shape
