@@ -104,5 +104,28 @@ class ModelFileTest {
                 .hasMessageContaining("at least 2 data dimensions");
         assertThatThrownBy(() -> new ModelConfig(Architecture.IRESNET, 2, 8, 2, 3, 1))
                 .hasMessageContaining("takes no condition");
+        assertThatThrownBy(() -> new ModelConfig(Architecture.NSF, 2, 8, 2, 0, 1, 0))
+                .hasMessage("--bins must be between 1 and 4096, got 0");
+    }
+
+    @Test
+    void splineBinsAreRecordedAndOlderFilesGetTheDefault() throws IOException {
+        ModelConfig nsf = new ModelConfig(Architecture.NSF, 2, 8, 3, 0, 1, 5);
+        assertThat(nsf.metadata()).containsEntry("jinn.model.bins", "5");
+        assertThat(nsf.describe()).isEqualTo("nsf, 2 blocks, hidden 8, 5 bins, 3 dims");
+        Path file = dir.resolve("nsf.safetensors");
+        new ModelFile(nsf, transform(0), Map.of(), nsf.build()).save(file);
+        assertThat(ModelFile.load(file).config()).isEqualTo(nsf);
+        // Each more bin is one more width, height and derivative per dimension out of MADE's last layer.
+        String last = "module_list.0.made.net.4.bias";
+        int six = new ModelConfig(Architecture.NSF, 2, 8, 3, 0, 1, 6).build().stateDict().get(last).shape()[0];
+        assertThat(six - nsf.build().stateDict().get(last).shape()[0]).isEqualTo(3 * 3);
+
+        // Models without splines keep exactly their former metadata, and files without bins still load.
+        ModelConfig glow = new ModelConfig(Architecture.GLOW, 2, 8, 3, 0, 1);
+        assertThat(glow.metadata()).doesNotContainKey("jinn.model.bins");
+        Map<String, String> old = new LinkedHashMap<>(nsf.metadata());
+        old.remove("jinn.model.bins");
+        assertThat(ModelConfig.read(old).bins()).isEqualTo(ModelConfig.DEFAULT_BINS);
     }
 }
