@@ -17,6 +17,8 @@ import dev.jinn.flow.reshape.Flatten;
 import dev.jinn.flow.reshape.IRevNetDownsampling;
 import dev.jinn.flow.topology.Concat;
 import dev.jinn.flow.topology.Split;
+import dev.jinn.model.Architecture;
+import dev.jinn.model.ModelConfig;
 import dev.jinn.nn.Init;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.Rng;
@@ -37,7 +39,9 @@ import java.util.function.Supplier;
  *   <li>{@code digits}: 12 AllInOneBlocks on 64 dims with a 10-dim condition, subnets 512, batch 256;</li>
  *   <li>{@code conv}: FrEIA README's convolutional INN on 3×32×32 (GLOW couplings with conv subnets and random
  *       permutations, i-RevNet downsampling, flatten, a split whose first quarter goes through fully connected GLOW
- *       couplings, concatenation), batch 8.</li>
+ *       couplings, concatenation), batch 8;</li>
+ *   <li>{@code maf}, {@code nsf}: {@code jinn train --arch maf|nsf --blocks 5 --hidden 256} (NSF with 8 bins) on
+ *       8 features, built by {@link ModelConfig} as the command line builds it, batch 256.</li>
  * </ul>
  *
  * <p>Prints {@code e2e <case> jinn_ms=<median>}. Usage:
@@ -65,7 +69,7 @@ public final class E2EBench {
             }
         }
         if (cases.isEmpty()) {
-            cases.addAll(List.of("moons", "digits", "conv"));
+            cases.addAll(List.of("moons", "digits", "conv", "maf", "nsf"));
         }
         for (String c : cases) {
             Supplier<Double> step = build(c);
@@ -82,7 +86,10 @@ public final class E2EBench {
             case "moons" -> allInOne(2, 0, 8, 100, rng);
             case "digits" -> allInOne(64, 10, 12, 256, rng);
             case "conv" -> convInn(rng);
-            default -> throw new IllegalArgumentException("unknown case '" + name + "' (moons, digits, conv)");
+            case "maf" -> autoregressive(Architecture.MAF, rng);
+            case "nsf" -> autoregressive(Architecture.NSF, rng);
+            default -> throw new IllegalArgumentException("unknown case '" + name + "' (moons, digits, conv, maf,"
+                    + " nsf)");
         };
     }
 
@@ -110,6 +117,23 @@ public final class E2EBench {
             opt.zeroGrad();
             FlowResult r = inn.forward(x, c);
             Tensor loss = Nll.perSample(r).mean();
+            loss.backward();
+            opt.step();
+            return loss.item();
+        };
+    }
+
+    /** The command line's autoregressive flow: 5 transforms of MADE (256, 256) on 8 features, 8 bins, batch 256. */
+    private static Supplier<Double> autoregressive(Architecture arch, Rng rng) {
+        SequenceINN inn = new ModelConfig(arch, 5, 256, 8, 0, 0, 8).build();
+        return step(inn, Tensor.randn(rng, 256, 8));
+    }
+
+    private static Supplier<Double> step(SequenceINN inn, Tensor x) {
+        Adam opt = new Adam(inn.parameters(), 1e-3);
+        return () -> {
+            opt.zeroGrad();
+            Tensor loss = Nll.perSample(inn.forward(x)).mean();
             loss.backward();
             opt.step();
             return loss.item();

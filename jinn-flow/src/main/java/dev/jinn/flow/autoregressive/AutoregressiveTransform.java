@@ -74,10 +74,11 @@ public abstract class AutoregressiveTransform extends InvertibleModule {
     /** v from u, one dimension per MADE pass in the order; log-det of u → v. */
     private FlowResult solve(Tensor u, Tensor context) {
         int[] order = made.order();
+        List<Tensor> weights = made.maskedWeights(); // masked once for all D passes
         Tensor v = Tensor.zeros(u.dtype(), u.shape());
         FlowResult pass = null;
         for (int k = 0; k < dims; k++) {
-            pass = map.apply(u, made.forward(v, context), true);
+            pass = map.apply(u, made.forward(weights, v, context), true);
             if (k < dims - 1) {
                 // Keep dimension order[k] of this pass (now exact); the others are recomputed later.
                 float[] onehot = new float[dims];

@@ -62,6 +62,16 @@ public final class MaskedLinear extends Layer {
     }
 
     /**
+     * The masked weight {@code W ⊙ M}, differentiable in W: computed once, it serves every pass that uses the
+     * same parameters ({@link #forward(Tensor, Tensor)}).
+     *
+     * @return {@code [out, in]}
+     */
+    public Tensor maskedWeight() {
+        return parameter("weight").mul(buffer("mask"));
+    }
+
+    /**
      * Computes {@code x·(W ⊙ M)ᵀ + b}.
      *
      * @param x the input {@code [B, in]}
@@ -69,6 +79,17 @@ public final class MaskedLinear extends Layer {
      */
     @Override
     public Tensor forward(Tensor x) {
-        return x.linear(parameter("weight").mul(buffer("mask")), parameter("bias"));
+        return forward(x, maskedWeight());
+    }
+
+    /**
+     * Computes {@code x·(W ⊙ M)ᵀ + b} with a masked weight computed before.
+     *
+     * @param x            the input {@code [B, in]}
+     * @param maskedWeight {@link #maskedWeight()}, taken since the last parameter update
+     * @return the output {@code [B, out]}
+     */
+    public Tensor forward(Tensor x, Tensor maskedWeight) {
+        return x.linear(maskedWeight, parameter("bias"));
     }
 }
