@@ -9,6 +9,7 @@ import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.testing.FlowConformance;
+import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
@@ -54,6 +55,23 @@ class AutoregressiveConformanceTest {
         FlowResult b = iaf.inverse(v);
         assertThat(b.output().toFloatArray()).containsExactly(a.output().toFloatArray());
         assertThat(b.logDet().toFloatArray()).containsExactly(a.logDet().toFloatArray());
+    }
+
+    @Test
+    void theInverseFollowsMasksLoadedFromAnotherOrder() {
+        // The masks are state (persistent buffers): a state dict of a reversed-order transform makes a natural-order
+        // one reversed, and its D-pass inverse must still be exact.
+        InvertibleModule reversed = MaskedRationalQuadraticAutoregressive.builder().hidden(12)
+                .order(InputOrder.reversed()).rng(new Rng(2)).build(List.of(Shape.of(4)), List.of());
+        InvertibleModule natural = MaskedRationalQuadraticAutoregressive.builder().hidden(12).rng(new Rng(3))
+                .build(List.of(Shape.of(4)), List.of());
+        natural.loadStateDict(reversed.stateDict(), true);
+        natural.to(DType.FLOAT64);
+        Tensor x = Tensor.randn(new Rng(4), DType.FLOAT64, 6, 4);
+        try (var g = Grad.disabled()) {
+            Tensor back = natural.inverse(natural.forward(x).output()).output();
+            assertThat(back.sub(x).abs().max().item()).isLessThan(1e-10);
+        }
     }
 
     @Test
