@@ -6,7 +6,7 @@ import dev.jinn.nn.Linear;
 import dev.jinn.nn.Sequential;
 import dev.jinn.nn.Tanh;
 import dev.jinn.optim.Adam;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import dev.jinn.flow.coupling.GLOWCouplingBlock;
 import dev.jinn.flow.linear.PermuteRandom;
 import dev.jinn.nn.Init;
 import dev.jinn.optim.Adam;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.train.Nll;

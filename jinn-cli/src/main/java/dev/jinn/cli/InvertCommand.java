@@ -2,7 +2,7 @@ package dev.jinn.cli;
 
 import dev.jinn.model.ModelFile;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.train.Batch;
 import java.io.PrintWriter;

@@ -7,7 +7,7 @@ import dev.jinn.cli.plot.DigitsGrid;
 import dev.jinn.cli.plot.Plots;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.train.Batch;

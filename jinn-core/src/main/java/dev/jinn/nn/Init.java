@@ -1,6 +1,6 @@
 package dev.jinn.nn;
 
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.Arrays;

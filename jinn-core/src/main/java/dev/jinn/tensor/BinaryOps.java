@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.GradNode;
 import dev.jinn.kernel.ArithKernel;
 import dev.jinn.kernel.SpecialMath;
 import java.util.Arrays;
@@ -128,7 +129,7 @@ final class BinaryOps {
     }
 
     /** Gradient of max/min: to the winner, split in half at ties. */
-    private static Tensor[] tieSplit(Tensor g, Node n, Tensor a, Tensor b, Tensor aWins) {
+    private static Tensor[] tieSplit(Tensor g, GradNode n, Tensor a, Tensor b, Tensor aWins) {
         Tensor weightA = aWins.to(g.dtype).add(a.eq(b).to(g.dtype).mul(0.5));
         return new Tensor[] {
             n.needs(0) ? reduceTo(g.mul(weightA), a) : null,

@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.kernel.Parallel;
 import dev.jinn.kernel.WideningAdd;
 

@@ -1,6 +1,10 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.BackwardFn;
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradNode;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -37,7 +41,7 @@ public final class Tensor {
     final boolean contiguous;
 
     private boolean requiresGrad;
-    Node gradFn;
+    GradNode gradFn;
     int outputIndex;
     private Tensor grad;
     /**
@@ -45,7 +49,8 @@ public final class Tensor {
      * {@link #adoptable}); a leaf receiving it as its first gradient keeps it instead of copying it.
      */
     private boolean adoptable;
-    private AccumulateGrad sink;
+    /** The leaf's gradient sink, made by the autograd package on first use (see {@link AutogradAccess}). */
+    GradNode sink;
 
     Tensor(Object data, DType dtype, int[] shape, int[] strides, int offset) {
         this.data = data;
@@ -658,7 +663,7 @@ public final class Tensor {
     public Tensor requiresGrad(boolean requires) {
         if (gradFn != null) {
             throw new IllegalStateException("requiresGrad: can only be changed on leaf tensors; this one was "
-                    + "computed by " + gradFn.name + " (use detach() first)");
+                    + "computed by " + gradFn.name() + " (use detach() first)");
         }
         if (requires && !dtype.isFloatingPoint()) {
             throw new IllegalArgumentException("requiresGrad: only floating-point tensors can require gradients, "
@@ -716,7 +721,7 @@ public final class Tensor {
      * @return e.g. {@code "MulBackward"}, or null for leaves
      */
     public String gradFnName() {
-        return gradFn == null ? null : gradFn.name;
+        return gradFn == null ? null : gradFn.name();
     }
 
     /**
@@ -756,24 +761,7 @@ public final class Tensor {
             throw new IllegalStateException("backward: this tensor (shape " + Shapes.str(shape)
                     + ") does not require a gradient; nothing upstream of it was marked requiresGrad(true)");
         }
-        List<Tensor> roots = List.of(this);
-        List<Tensor> seeds = Grad.seeds("backward", roots,
-                gradOutput == null ? null : java.util.Collections.singletonList(gradOutput));
-        Engine.run(roots, seeds, null, retainGraph, false);
-    }
-
-    /** The edge through which a gradient for this tensor enters the graph, or null without grad. */
-    Edge gradEdge() {
-        if (!requiresGrad) {
-            return null;
-        }
-        if (gradFn != null) {
-            return new Edge(gradFn, outputIndex);
-        }
-        if (sink == null) {
-            sink = new AccumulateGrad(this);
-        }
-        return new Edge(sink, 0);
+        Grad.backward(List.of(this), gradOutput == null ? null : Collections.singletonList(gradOutput), retainGraph);
     }
 
     /**
@@ -808,34 +796,15 @@ public final class Tensor {
     }
 
     /** Marks this fresh result as produced by {@code node}. */
-    void attach(Node node, int index) {
+    void attach(GradNode node, int index) {
         this.gradFn = node;
         this.outputIndex = index;
         this.requiresGrad = true;
     }
 
-    /**
-     * Records {@code out} as computed from {@code inputs} by a single-output operation, when recording is on
-     * and any input requires a gradient. Returns {@code out}.
-     */
+    /** Records {@code out} for autograd (see {@link Grad#record}); the built-in operations' shorthand. */
     static Tensor record(String name, Tensor out, BackwardFn rule, Tensor... inputs) {
-        if (!GradMode.isEnabled()) {
-            return out;
-        }
-        Edge[] edges = null;
-        for (int i = 0; i < inputs.length; i++) {
-            Edge e = inputs[i].gradEdge();
-            if (e != null) {
-                if (edges == null) {
-                    edges = new Edge[inputs.length];
-                }
-                edges[i] = e;
-            }
-        }
-        if (edges != null && out.dtype.isFloatingPoint()) {
-            out.attach(new OpNode(name, edges, rule, out.shape, out.dtype), 0);
-        }
-        return out;
+        return Grad.record(name, out, rule, inputs);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -2308,7 +2277,7 @@ public final class Tensor {
     }
 
     void checkWritable(String op) {
-        if (requiresGrad && GradMode.isEnabled()) {
+        if (requiresGrad && Grad.isEnabled()) {
             throw new IllegalStateException(op + ": in-place update of a tensor that requires a gradient (shape "
                     + Shapes.str(shape) + "); do it inside Grad.disabled()");
         }

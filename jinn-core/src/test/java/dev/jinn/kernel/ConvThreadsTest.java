@@ -3,7 +3,7 @@ package dev.jinn.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;

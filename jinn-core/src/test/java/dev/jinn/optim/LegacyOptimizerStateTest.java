@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.StateDictException;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Tensor;
 import java.net.URL;
 import java.nio.file.Path;

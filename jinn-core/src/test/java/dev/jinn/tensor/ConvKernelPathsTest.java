@@ -13,6 +13,8 @@ import static dev.jinn.tensor.ConvOpsTest.transposeOut;
 import static dev.jinn.tensor.ConvOpsTest.transposeWeightShape;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradCheck;
 import dev.jinn.kernel.Im2col;
 import dev.jinn.tensor.ConvOpsTest.Case;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.jinn.flow;
 import dev.jinn.nn.Module;
 import dev.jinn.nn.ModuleList;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;

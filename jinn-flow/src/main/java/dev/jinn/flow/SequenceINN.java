@@ -1,7 +1,7 @@
 package dev.jinn.flow;
 
 import dev.jinn.nn.ModuleList;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -8,7 +8,7 @@ import dev.jinn.optim.GradClip;
 import dev.jinn.optim.LRScheduler;
 import dev.jinn.optim.Optimizer;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -99,7 +99,7 @@ class SequenceINNTest {
         Rng rng = new Rng(5);
         for (InvertibleModule m : inn) {
             for (Tensor p : m.parameters()) {
-                try (var g = dev.jinn.tensor.Grad.disabled()) {
+                try (var g = dev.jinn.autograd.Grad.disabled()) {
                     p.copyFrom(Tensor.randn(rng, DType.FLOAT64, p.shape()));
                 }
             }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.jinn.flow.dist;
 
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.jinn.flow.residual;
 import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.Arrays;

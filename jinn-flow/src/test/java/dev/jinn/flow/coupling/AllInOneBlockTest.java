@@ -9,7 +9,7 @@ import dev.jinn.flow.Shape;
 import dev.jinn.flow.Subnets;
 import dev.jinn.nn.Layer;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.HashMap;

@@ -312,7 +312,7 @@ class CouplingBlockTest {
         // Scale the subnet's last (linear) layer by 20, so raw values reach the saturated range: the raw output
         // becomes 20 times the current one.
         double[] a = subnet(block, "subnet").forward(x.narrow(1, 0, 1)).mul(20.0).toDoubleArray();
-        try (var g = dev.jinn.tensor.Grad.disabled()) {
+        try (var g = dev.jinn.autograd.Grad.disabled()) {
             for (String p : List.of("subnet.2.weight", "subnet.2.bias")) {
                 Tensor t = block.stateDict().get(p);
                 t.copyFrom(t.mul(20.0));

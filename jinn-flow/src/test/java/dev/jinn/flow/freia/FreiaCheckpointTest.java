@@ -11,7 +11,7 @@ import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.freia.FreiaFixture.Meta;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -30,7 +30,7 @@ import dev.jinn.nn.Linear;
 import dev.jinn.nn.ReLU;
 import dev.jinn.nn.Sequential;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;

@@ -20,7 +20,7 @@ import dev.jinn.flow.reshape.IRevNetDownsampling;
 import dev.jinn.flow.topology.Concat;
 import dev.jinn.flow.topology.Split;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;

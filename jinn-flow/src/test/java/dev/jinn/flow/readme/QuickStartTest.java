@@ -9,7 +9,7 @@ import dev.jinn.flow.coupling.AllInOneBlock;
 import dev.jinn.nn.Init;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import org.junit.jupiter.api.Test;

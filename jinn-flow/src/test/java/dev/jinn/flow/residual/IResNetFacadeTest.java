@@ -13,7 +13,7 @@ import dev.jinn.flow.linear.PermuteRandom;
 import dev.jinn.flow.norm.ActNorm;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.List;

@@ -10,7 +10,7 @@ import dev.jinn.flow.linear.Invertible1x1Conv;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.net.URL;

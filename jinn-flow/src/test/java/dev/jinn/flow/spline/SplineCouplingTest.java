@@ -12,7 +12,7 @@ import dev.jinn.flow.Subnets;
 import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.nn.Linear;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Tensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,16 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Function;
+import dev.jinn.autograd.FunctionContext;
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradCheck;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 class GradCheckTest {

@@ -1,9 +1,15 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Function;
+import dev.jinn.autograd.FunctionContext;
+import dev.jinn.autograd.Grad;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -446,7 +452,7 @@ class GradApiTest {
         Tensor a = Tensor.of(new double[] {1, 2}).requiresGrad(true);
         Tensor b = Tensor.of(new double[] {3, 4}).requiresGrad(true);
         List<String> asked = new java.util.ArrayList<>();
-        Tensor y = Tensor.record("Probe", a.detach().mul(b.detach()), (g, n) -> {
+        Tensor y = Grad.record("Probe", a.detach().mul(b.detach()), (g, n) -> {
             asked.add(n.needs(0) + "," + n.needs(1));
             return new Tensor[] {n.needs(0) ? g.mul(b) : null, n.needs(1) ? g.mul(a) : null};
         }, a, b);

@@ -1,9 +1,17 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Function;
+import dev.jinn.autograd.FunctionContext;
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradCheck;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.ValuesIndices;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

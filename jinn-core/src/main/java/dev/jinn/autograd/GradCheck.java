@@ -1,5 +1,8 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -115,8 +118,8 @@ public final class GradCheck {
     private void checkFirstOrder(TensorFn fn, Tensor[] inputs, String label) {
         List<Integer> checked = new ArrayList<>();
         for (int i = 0; i < inputs.length; i++) {
-            if (inputs[i].dtype != DType.FLOAT64) {
-                throw new IllegalArgumentException("GradCheck: input " + i + " is " + inputs[i].dtype
+            if (inputs[i].dtype() != DType.FLOAT64) {
+                throw new IllegalArgumentException("GradCheck: input " + i + " is " + inputs[i].dtype()
                         + "; gradient checks need float64 inputs");
             }
             if (inputs[i].requiresGrad()) {
@@ -127,8 +130,8 @@ public final class GradCheck {
             throw new IllegalArgumentException("GradCheck: no input requires a gradient, nothing to check");
         }
         Tensor y = fn.apply(inputs);
-        if (y.dtype != DType.FLOAT64) {
-            throw new IllegalArgumentException("GradCheck: the function returned " + y.dtype + "; need float64");
+        if (y.dtype() != DType.FLOAT64) {
+            throw new IllegalArgumentException("GradCheck: the function returned " + y.dtype() + "; need float64");
         }
         int outs = y.numel();
         List<Tensor> wrt = new ArrayList<>();
@@ -161,8 +164,8 @@ public final class GradCheck {
                             || (Double.isNaN(a) && Double.isNaN(numeric));
                     if (!ok) {
                         throw new AssertionError("GradCheck" + label + ": d output[" + k + "] / d input " + which
-                                + "[" + j + "] (input shape " + Arrays.toString(inputs[which].shape)
-                                + ", output shape " + Arrays.toString(y.shape) + "): analytic " + a
+                                + "[" + j + "] (input shape " + Arrays.toString(inputs[which].shape())
+                                + ", output shape " + Arrays.toString(y.shape()) + "): analytic " + a
                                 + " vs numeric " + numeric + " (atol " + atol + ", rtol " + rtol + ")");
                     }
                 }

@@ -1,9 +1,13 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
 import java.lang.ref.WeakReference;
 import org.junit.jupiter.api.Test;
 
