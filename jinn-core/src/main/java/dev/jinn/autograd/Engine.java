@@ -2,9 +2,10 @@ package dev.jinn.autograd;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +142,7 @@ final class Engine {
     private static void materializeZeros(GradNode node, Tensor[] grads) {
         for (int i = 0; i < grads.length; i++) {
             if (grads[i] == null) {
-                grads[i] = Tensor.zeros(node.outputType(i), node.outputShape(i));
+                grads[i] = Tensors.zeros(node.outputType(i), node.outputShape(i));
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.jinn.autograd;
 
 import dev.jinn.tensor.AutogradAccess;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -131,7 +132,7 @@ public final class Grad {
         List<Tensor> result = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             Tensor g = captured[i];
-            result.add(g != null ? g : Tensor.zeros(inputs.get(i).dtype(), inputs.get(i).shape()));
+            result.add(g != null ? g : Tensors.zeros(inputs.get(i).dtype(), inputs.get(i).shape()));
         }
         return result;
     }
@@ -220,7 +221,7 @@ public final class Grad {
                     throw new IllegalArgumentException(op + ": a gradient can be implied only for outputs with "
                             + "one element, but output " + i + " has shape " + Arrays.toString(out.shape()));
                 }
-                g = Tensor.ones(out.dtype(), out.shape());
+                g = Tensors.ones(out.dtype(), out.shape());
             } else if (!Arrays.equals(g.shape(), out.shape())) {
                 throw new IllegalArgumentException(op + ": gradOutput " + i + " has shape " + Arrays.toString(g.shape())
                         + " but output " + i + " has shape " + Arrays.toString(out.shape()));

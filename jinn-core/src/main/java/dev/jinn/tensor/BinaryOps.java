@@ -111,10 +111,10 @@ final class BinaryOps {
         Tensor out = Elementwise.map("pow", a, b, floatResultType(a, b), SpecialMath::pow);
         return Tensor.record("PowBackward", out, (g, n) -> new Tensor[] {
             // d/da a^b = b a^(b-1); where b = 0 it is 0 (as PyTorch), not 0 * 0^-1 = NaN at a = 0
-            n.needs(0) ? reduceTo(Tensor.where(b.eq(0.0), Tensor.zeros(g.dtype),
+            n.needs(0) ? reduceTo(Tensor.where(b.eq(0.0), Tensors.zeros(g.dtype),
                     g.mul(b).mul(a.pow(b.sub(1.0)))), a) : null,
             // d/db a^b = a^b ln a; at a = 0 with b >= 0 the limit is 0 (as PyTorch), not NaN.
-            n.needs(1) ? reduceTo(Tensor.where(a.eq(0.0).logicalAnd(b.ge(0.0)), Tensor.zeros(g.dtype),
+            n.needs(1) ? reduceTo(Tensor.where(a.eq(0.0).logicalAnd(b.ge(0.0)), Tensors.zeros(g.dtype),
                     g.mul(out).mul(a.log())), b) : null}, a, b);
     }
 
@@ -171,7 +171,7 @@ final class BinaryOps {
     static Tensor where(Tensor mask, Tensor a, Tensor b) {
         Tensor out = Elementwise.select("where", mask, a, b, resultType(a, b));
         return Tensor.record("WhereBackward", out, (g, n) -> {
-            Tensor zero = Tensor.zeros(g.dtype);
+            Tensor zero = Tensors.zeros(g.dtype);
             return new Tensor[] {
                 null,
                 n.needs(1) ? reduceTo(where(mask, g, zero), a) : null,

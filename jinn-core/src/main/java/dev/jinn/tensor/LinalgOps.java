@@ -255,6 +255,6 @@ final class LinalgOps {
             }
         }
         Tensor mask = new Tensor(keep, DType.BOOL, new int[] {rows, cols});
-        return Tensor.where(mask, x, Tensor.zeros(x.dtype));
+        return Tensor.where(mask, x, Tensors.zeros(x.dtype));
     }
 }

@@ -81,7 +81,7 @@ final class UnaryOps {
     static Tensor sign(Tensor x) {
         Tensor out = x.dtype == DType.INT64 ? Elementwise.mapLong(x, Long::signum)
                 : Elementwise.map(x, keepIntType(x), Math::signum);
-        return Tensor.record("SignBackward", out, (g, n) -> new Tensor[] {Tensor.zerosLike(g)}, x);
+        return Tensor.record("SignBackward", out, (g, n) -> new Tensor[] {Tensors.zerosLike(g)}, x);
     }
 
     static Tensor exp(Tensor x) {
@@ -126,7 +126,7 @@ final class UnaryOps {
         }
         Tensor out = Elementwise.map(x, floatType(x), v -> SpecialMath.pow(v, p));
         return Tensor.record("PowBackward", out,
-                (g, n) -> new Tensor[] {p == 0.0 ? Tensor.zerosLike(g) : g.mul(x.pow(p - 1.0)).mul(p)}, x);
+                (g, n) -> new Tensor[] {p == 0.0 ? Tensors.zerosLike(g) : g.mul(x.pow(p - 1.0)).mul(p)}, x);
     }
 
     static Tensor reciprocal(Tensor x) {

@@ -178,7 +178,7 @@ class ConvOpsTest {
     }
 
     static Tensor randn(long seed, DType dtype, int... shape) {
-        return Tensor.randn(new Rng(seed), dtype, shape);
+        return Tensors.randn(new Rng(seed), dtype, shape);
     }
 
     static int[] convWeightShape(Case k) {
@@ -314,7 +314,7 @@ class ConvOpsTest {
 
     @Test
     void anEmptyBatchGivesAnEmptyOutputAndZeroWeightGradient() {
-        Tensor x = Tensor.zeros(DType.FLOAT64, 0, 2, 5, 5).requiresGrad(true);
+        Tensor x = Tensors.zeros(DType.FLOAT64, 0, 2, 5, 5).requiresGrad(true);
         Tensor w = randn(70, DType.FLOAT64, 3, 2, 3, 3).requiresGrad(true);
         Tensor y = Tensor.conv2d(x, w, null, 2, 1);
         assertThat(y.shape()).containsExactly(0, 3, 3, 3);
@@ -594,43 +594,43 @@ class ConvOpsTest {
 
     @Test
     void conv2dRejectsInconsistentShapes() {
-        Tensor x = Tensor.zeros(2, 3, 8, 8);
-        assertThatThrownBy(() -> Tensor.conv2d(x, Tensor.zeros(4, 2, 3, 3), null))
+        Tensor x = Tensors.zeros(2, 3, 8, 8);
+        assertThatThrownBy(() -> Tensor.conv2d(x, Tensors.zeros(4, 2, 3, 3), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("conv2d: input [2, 3, 8, 8] has 3 channels but weight [4, 2, 3, 3] with groups=1 expects 2");
-        assertThatThrownBy(() -> Tensor.conv2d(x, Tensor.zeros(4, 1, 3, 3), null, new int[] {1, 1},
+        assertThatThrownBy(() -> Tensor.conv2d(x, Tensors.zeros(4, 1, 3, 3), null, new int[] {1, 1},
                 new int[] {0, 0}, new int[] {1, 1}, 2))
                 .hasMessage("conv2d: input [2, 3, 8, 8] has 3 channels but weight [4, 1, 3, 3] with groups=2 expects 2");
-        assertThatThrownBy(() -> Tensor.conv2d(Tensor.zeros(2, 6, 8, 8), Tensor.zeros(4, 2, 3, 3), null,
+        assertThatThrownBy(() -> Tensor.conv2d(Tensors.zeros(2, 6, 8, 8), Tensors.zeros(4, 2, 3, 3), null,
                 new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 3))
                 .hasMessage("conv2d: weight [4, 2, 3, 3] has 4 output channels, not divisible by groups=3");
-        assertThatThrownBy(() -> Tensor.conv2d(Tensor.zeros(8, 8), Tensor.zeros(4, 3, 3, 3), null))
+        assertThatThrownBy(() -> Tensor.conv2d(Tensors.zeros(8, 8), Tensors.zeros(4, 3, 3, 3), null))
                 .hasMessage("conv2d: expected input with 3 (unbatched) or 4 (batched) dims, got shape [8, 8]");
-        assertThatThrownBy(() -> Tensor.conv2d(x, Tensor.zeros(4, 3, 3), null))
+        assertThatThrownBy(() -> Tensor.conv2d(x, Tensors.zeros(4, 3, 3), null))
                 .hasMessage("conv2d: expected weight with 4 dims [out_channels, in_channels/groups, kernel_h, kernel_w],"
                         + " got shape [4, 3, 3]");
-        assertThatThrownBy(() -> Tensor.conv2d(x, Tensor.zeros(4, 3, 3, 3), Tensor.zeros(3)))
+        assertThatThrownBy(() -> Tensor.conv2d(x, Tensors.zeros(4, 3, 3, 3), Tensors.zeros(3)))
                 .hasMessage("conv2d: bias must have shape [4] (one value per output channel), got [3]");
-        assertThatThrownBy(() -> Tensor.conv2d(x, Tensor.zeros(4, 3, 0, 3), null))
+        assertThatThrownBy(() -> Tensor.conv2d(x, Tensors.zeros(4, 3, 0, 3), null))
                 .hasMessage("conv2d: weight [4, 3, 0, 3] has an empty kernel");
     }
 
     @Test
     void conv2dRejectsAKernelLargerThanThePaddedInput() {
-        assertThatThrownBy(() -> Tensor.conv2d(Tensor.zeros(1, 1, 4, 6), Tensor.zeros(1, 1, 3, 3), null,
+        assertThatThrownBy(() -> Tensor.conv2d(Tensors.zeros(1, 1, 4, 6), Tensors.zeros(1, 1, 3, 3), null,
                 new int[] {1, 1}, new int[] {0, 0}, new int[] {2, 1}, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("conv2d: kernel (3, 3) with dilation (2, 1) spans (5, 3), more than the padded input (4, 6)"
                         + " (input [1, 1, 4, 6], weight [1, 1, 3, 3], padding (0, 0))");
-        assertThatThrownBy(() -> Tensor.conv1d(Tensor.zeros(1, 1, 2), Tensor.zeros(1, 1, 5), null, 1, 1, 1, 1))
+        assertThatThrownBy(() -> Tensor.conv1d(Tensors.zeros(1, 1, 2), Tensors.zeros(1, 1, 5), null, 1, 1, 1, 1))
                 .hasMessage("conv1d: kernel (5) with dilation (1) spans (5), more than the padded input (4)"
                         + " (input [1, 1, 2], weight [1, 1, 5], padding (1))");
     }
 
     @Test
     void convRejectsBadOptionsAndTypes() {
-        Tensor x = Tensor.zeros(1, 2, 5, 5);
-        Tensor w = Tensor.zeros(2, 2, 3, 3);
+        Tensor x = Tensors.zeros(1, 2, 5, 5);
+        Tensor w = Tensors.zeros(2, 2, 3, 3);
         assertThatThrownBy(() -> Tensor.conv2d(x, w, null, new int[] {0, 1}, new int[] {0, 0}, new int[] {1, 1}, 1))
                 .hasMessage("conv2d: stride must hold 2 values >= 1, got [0, 1]");
         assertThatThrownBy(() -> Tensor.conv2d(x, w, null, new int[] {1}, new int[] {0, 0}, new int[] {1, 1}, 1))
@@ -641,11 +641,11 @@ class ConvOpsTest {
                 .hasMessage("conv2d: dilation must hold 2 values >= 1, got null");
         assertThatThrownBy(() -> Tensor.conv2d(x, w, null, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 0))
                 .hasMessage("conv2d: groups must be positive, got 0");
-        assertThatThrownBy(() -> Tensor.conv1d(Tensor.zeros(1, 2, 5), Tensor.zeros(2, 2, 3), null, 1, 0, 0, 1))
+        assertThatThrownBy(() -> Tensor.conv1d(Tensors.zeros(1, 2, 5), Tensors.zeros(2, 2, 3), null, 1, 0, 0, 1))
                 .hasMessage("conv1d: dilation must hold 1 value >= 1, got [0]");
         assertThatThrownBy(() -> Tensor.conv2d(x, w.to(DType.FLOAT64), null))
                 .hasMessage("conv2d: input, weight and bias must have one dtype, got input float32, weight float64");
-        assertThatThrownBy(() -> Tensor.conv2d(x, w, Tensor.zeros(DType.FLOAT64, 2)))
+        assertThatThrownBy(() -> Tensor.conv2d(x, w, Tensors.zeros(DType.FLOAT64, 2)))
                 .hasMessage("conv2d: input, weight and bias must have one dtype, got input float32, weight float32,"
                         + " bias float64");
         assertThatThrownBy(() -> Tensor.conv2d(x.to(DType.INT64), w, null))
@@ -654,47 +654,47 @@ class ConvOpsTest {
 
     @Test
     void convTransposeRejectsInconsistentShapesAndSizes() {
-        Tensor x = Tensor.zeros(2, 3, 4, 4);
-        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensor.zeros(4, 2, 3, 3), null))
+        Tensor x = Tensors.zeros(2, 3, 4, 4);
+        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensors.zeros(4, 2, 3, 3), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("convTranspose2d: input [2, 3, 4, 4] has 3 channels but weight [4, 2, 3, 3] expects 4"
                         + " (weight dim 0 is in_channels)");
-        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensor.zeros(3, 2, 3, 3), null, new int[] {1, 1},
+        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensors.zeros(3, 2, 3, 3), null, new int[] {1, 1},
                 new int[] {0, 0}, new int[] {0, 0}, 2, new int[] {1, 1}))
                 .hasMessage("convTranspose2d: weight [3, 2, 3, 3] has 3 input channels, not divisible by groups=2");
-        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensor.zeros(3, 2, 3, 3), null, 2, 0, 2))
+        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensors.zeros(3, 2, 3, 3), null, 2, 0, 2))
                 .hasMessage("convTranspose2d: output padding (2, 2) must be smaller than either stride (2, 2) or"
                         + " dilation (1, 1) in every dim");
-        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensor.zeros(3, 2, 3, 3), null, 1, 3, 0))
+        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensors.zeros(3, 2, 3, 3), null, 1, 3, 0))
                 .hasMessage("convTranspose2d: output size (0, 0) is not positive (input [2, 3, 4, 4], weight"
                         + " [3, 2, 3, 3], stride (1, 1), padding (3, 3), output padding (0, 0), dilation (1, 1))");
-        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensor.zeros(3, 2, 3, 3), Tensor.zeros(3)))
+        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensors.zeros(3, 2, 3, 3), Tensors.zeros(3)))
                 .hasMessage("convTranspose2d: bias must have shape [2] (one value per output channel), got [3]");
-        assertThatThrownBy(() -> Tensor.convTranspose1d(Tensor.zeros(2, 3, 4), Tensor.zeros(3, 2, 3, 3), null))
+        assertThatThrownBy(() -> Tensor.convTranspose1d(Tensors.zeros(2, 3, 4), Tensors.zeros(3, 2, 3, 3), null))
                 .hasMessage("convTranspose1d: expected weight with 3 dims [in_channels, out_channels/groups,"
                         + " kernel_size], got shape [3, 2, 3, 3]");
-        assertThatThrownBy(() -> Tensor.convTranspose1d(Tensor.zeros(2, 3, 4), Tensor.zeros(3, 2, 3), null, 1, 0,
+        assertThatThrownBy(() -> Tensor.convTranspose1d(Tensors.zeros(2, 3, 4), Tensors.zeros(3, 2, 3), null, 1, 0,
                 -1, 1, 1))
                 .hasMessage("convTranspose1d: output padding must hold 1 value >= 0, got [-1]");
     }
 
     @Test
     void pixelShufflesRejectBadFactorsAndShapes() {
-        assertThatThrownBy(() -> Tensor.pixelShuffle2d(Tensor.zeros(1, 6, 2, 2), 2))
+        assertThatThrownBy(() -> Tensor.pixelShuffle2d(Tensors.zeros(1, 6, 2, 2), 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("pixelShuffle2d: input [1, 6, 2, 2] has 6 channels, not divisible by factor² = 4");
-        assertThatThrownBy(() -> Tensor.pixelShuffle2d(Tensor.zeros(4, 2, 2), 0))
+        assertThatThrownBy(() -> Tensor.pixelShuffle2d(Tensors.zeros(4, 2, 2), 0))
                 .hasMessage("pixelShuffle2d: factor must be positive, got 0");
-        assertThatThrownBy(() -> Tensor.pixelShuffle2d(Tensor.zeros(4, 2), 2))
+        assertThatThrownBy(() -> Tensor.pixelShuffle2d(Tensors.zeros(4, 2), 2))
                 .hasMessage("pixelShuffle2d: expected at least 3 dims (..., C, H, W), got shape [4, 2]");
-        assertThatThrownBy(() -> Tensor.pixelUnshuffle2d(Tensor.zeros(1, 1, 4, 5), 2))
+        assertThatThrownBy(() -> Tensor.pixelUnshuffle2d(Tensors.zeros(1, 1, 4, 5), 2))
                 .hasMessage("pixelUnshuffle2d: height 4 and width 5 of input [1, 1, 4, 5] must both be divisible by"
                         + " factor 2");
-        assertThatThrownBy(() -> Tensor.pixelShuffle1d(Tensor.zeros(1, 5, 3), 2))
+        assertThatThrownBy(() -> Tensor.pixelShuffle1d(Tensors.zeros(1, 5, 3), 2))
                 .hasMessage("pixelShuffle1d: input [1, 5, 3] has 5 channels, not divisible by factor 2");
-        assertThatThrownBy(() -> Tensor.pixelUnshuffle1d(Tensor.zeros(1, 2, 5), 2))
+        assertThatThrownBy(() -> Tensor.pixelUnshuffle1d(Tensors.zeros(1, 2, 5), 2))
                 .hasMessage("pixelUnshuffle1d: length 5 of input [1, 2, 5] is not divisible by factor 2");
-        assertThatThrownBy(() -> Tensor.pixelUnshuffle1d(Tensor.zeros(5), 5))
+        assertThatThrownBy(() -> Tensor.pixelUnshuffle1d(Tensors.zeros(5), 5))
                 .hasMessage("pixelUnshuffle1d: expected at least 2 dims (..., C, L), got shape [5]");
     }
 }

@@ -13,7 +13,7 @@ class ConvPairOpsTest {
     private static final GradCheck CHECK2 = GradCheck.withTolerances(1e-6, 1e-5).secondOrder(true);
 
     private static Tensor randn(long seed, int... shape) {
-        return Tensor.randn(new Rng(seed), DType.FLOAT64, shape);
+        return Tensors.randn(new Rng(seed), DType.FLOAT64, shape);
     }
 
     private static Conv2dSpec spec(Tensor w, Tensor b, int stride, int padding, int dilation, int groups) {

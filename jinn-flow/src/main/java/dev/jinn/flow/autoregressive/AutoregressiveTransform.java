@@ -4,6 +4,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -74,7 +75,7 @@ public abstract class AutoregressiveTransform extends InvertibleModule {
     /** v from u, one dimension per MADE pass in the order; log-det of u → v. */
     private FlowResult solve(Tensor u, Tensor context) {
         int[] order = made.order();
-        Tensor v = Tensor.zeros(u.dtype(), u.shape());
+        Tensor v = Tensors.zeros(u.dtype(), u.shape());
         FlowResult pass = null;
         for (int k = 0; k < dims; k++) {
             pass = map.apply(u, made.forward(v, context), true);
@@ -82,7 +83,7 @@ public abstract class AutoregressiveTransform extends InvertibleModule {
                 // Keep dimension order[k] of this pass (now exact); the others are recomputed later.
                 float[] onehot = new float[dims];
                 onehot[order[k]] = 1f;
-                Tensor e = Tensor.of(onehot, 1, dims).to(u.dtype());
+                Tensor e = Tensors.of(onehot, 1, dims).to(u.dtype());
                 v = v.add(pass.output().sub(v).mul(e));
             }
         }

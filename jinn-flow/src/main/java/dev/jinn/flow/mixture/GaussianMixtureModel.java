@@ -6,6 +6,7 @@ import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.List;
 
@@ -111,7 +112,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
             }
             idx[b] = (long) v[b];
         }
-        return Tensor.of(idx, v.length);
+        return Tensors.of(idx, v.length);
     }
 
     /**
@@ -169,7 +170,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
         zeroShape[last] = 1;
         // Source slots: 0..d-1 the diagonal, d..count-1 the strict upper triangle, count a zero.
         Tensor source = Tensor.cat(List.of(entries.narrow(last, 0, d).exp(), entries.narrow(last, d, count - d),
-                Tensor.zeros(entries.dtype(), zeroShape)), last);
+                Tensors.zeros(entries.dtype(), zeroShape)), last);
         long[] map = new long[d * d];
         int next = d;
         for (int r = 0; r < d; r++) {
@@ -180,7 +181,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
         int[] shape = Arrays.copyOf(entries.shape(), last + 2);
         shape[last] = d;
         shape[last + 1] = d;
-        return source.indexSelect(last, Tensor.of(map)).reshape(shape);
+        return source.indexSelect(last, Tensors.of(map)).reshape(shape);
     }
 
     /**
@@ -225,7 +226,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
             // Rounding can leave the total just below 1; u beyond it belongs to the last component.
             out[b] = Math.min(index, k - 1);
         }
-        return Tensor.of(out, batch, 1).to(w.dtype());
+        return Tensors.of(out, batch, 1).to(w.dtype());
     }
 
     /**

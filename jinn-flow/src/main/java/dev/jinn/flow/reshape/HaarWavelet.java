@@ -2,6 +2,7 @@ package dev.jinn.flow.reshape;
 
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -87,6 +88,6 @@ abstract class HaarWavelet extends PatchRegrouping {
             }
         }
         Tensor patches = t.reshape(s[0], channels, 4, s[2] * s[3]);
-        return Tensor.of(m, 4, 4).to(t.dtype()).matmul(patches).reshape(s);
+        return Tensors.of(m, 4, 4).to(t.dtype()).matmul(patches).reshape(s);
     }
 }

@@ -6,6 +6,7 @@ import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -65,7 +66,7 @@ public final class PixelShuffle extends InvertibleModule {
         } else {
             out = shuffle ? Tensor.pixelShuffle2d(in, spec.factor()) : Tensor.pixelUnshuffle2d(in, spec.factor());
         }
-        return FlowResult.of(out, Tensor.zeros(in.dtype(), in.size(0)));
+        return FlowResult.of(out, Tensors.zeros(in.dtype(), in.size(0)));
     }
 
     @Override
