@@ -9,6 +9,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.jinn.kernel.Threads;
+import dev.jinn.tensor.Convolutions;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.tensor.Tensors;
@@ -166,7 +167,7 @@ public class KernelsBenchmark {
             case CONV: {
                 Tensor x = ja.copy().requiresGrad(true);
                 Tensor w = jb.copy().requiresGrad(true);
-                Tensor y = Tensor.conv2d(x, w, null, ONES2, ONES2, ONES2, 1);
+                Tensor y = Convolutions.conv2d(x, w, null, ONES2, ONES2, ONES2, 1);
                 y.backward(jOnes);
                 try (NDManager scope = manager.newSubManager()) {
                     ta.tempAttach(scope);
@@ -245,7 +246,7 @@ public class KernelsBenchmark {
             case GEMM:
                 return ja.matmul(jb);
             case CONV: {
-                Tensor y = Tensor.conv2d(ja, jb, null, ONES2, ONES2, ONES2, 1);
+                Tensor y = Convolutions.conv2d(ja, jb, null, ONES2, ONES2, ONES2, 1);
                 y.backward(jOnes);
                 return y;
             }

@@ -77,7 +77,7 @@ class DenseLinalgTest {
     void solveSolvesBatchedSystems(DType type) {
         Tensor a = wellConditioned(1, type, 3, 4, 4);
         Tensor b = Tensors.randn(new Rng(2), type, 3, 4, 2);
-        Tensor x = Tensor.solve(a, b);
+        Tensor x = Linalg.solve(a, b);
         assertThat(x.dtype()).isEqualTo(type);
         assertClose(a.matmul(x), b, tol(type));
     }
@@ -86,14 +86,14 @@ class DenseLinalgTest {
     void solveTakesVectorsAndBroadcastsBatchDims() {
         Tensor a = wellConditioned(3, DType.FLOAT64, 3, 4, 4);
         Tensor v = Tensors.randn(new Rng(4), DType.FLOAT64, 3, 4);
-        Tensor x = Tensor.solve(a, v);
+        Tensor x = Linalg.solve(a, v);
         assertThat(x.shape()).containsExactly(3, 4);
         assertClose(a.matmul(x.unsqueeze(-1)).squeeze(-1), v, 1e-10);
         Tensor single = Tensors.randn(new Rng(5), DType.FLOAT64, 4);
-        assertClose(a.matmul(Tensor.solve(a, single).unsqueeze(-1)).squeeze(-1), single.expand(3, 4), 1e-10);
+        assertClose(a.matmul(Linalg.solve(a, single).unsqueeze(-1)).squeeze(-1), single.expand(3, 4), 1e-10);
         Tensor a2 = wellConditioned(6, DType.FLOAT64, 4, 4);
         Tensor b = Tensors.randn(new Rng(7), DType.FLOAT64, 2, 4, 3);
-        Tensor x2 = Tensor.solve(a2, b);
+        Tensor x2 = Linalg.solve(a2, b);
         assertThat(x2.shape()).containsExactly(2, 4, 3);
         assertClose(a2.matmul(x2), b, 1e-10);
     }
@@ -120,10 +120,10 @@ class DenseLinalgTest {
         Tensor full = wellConditioned(9, DType.FLOAT64, 3, 4, 4);
         Tensor tri = upper ? full.triu(0) : full.tril(0);
         Tensor b = Tensors.randn(new Rng(10), DType.FLOAT64, 3, 4, 2);
-        Tensor x = Tensor.solveTriangular(full, b, upper, false);
+        Tensor x = Linalg.solveTriangular(full, b, upper, false);
         assertClose(tri.matmul(x), b, 1e-10);
         Tensor unit = (upper ? full.triu(1) : full.tril(-1)).add(Tensors.eye(DType.FLOAT64, 4));
-        Tensor xu = Tensor.solveTriangular(full, b, upper, true);
+        Tensor xu = Linalg.solveTriangular(full, b, upper, true);
         assertClose(unit.matmul(xu), b, 1e-10);
     }
 
@@ -387,15 +387,15 @@ class DenseLinalgTest {
         Tensor batch = Tensor.stack(List.of(Tensors.eye(DType.FLOAT64, 2), singular), 0);
         assertThatThrownBy(batch::inverse).isInstanceOf(ArithmeticException.class)
                 .hasMessage("inverse: matrix 1 of the batch [2] is singular (U[1, 1] = 0 in its LU factorization)");
-        assertThatThrownBy(() -> Tensor.solve(singular, Tensors.ones(DType.FLOAT64, 2)))
+        assertThatThrownBy(() -> Linalg.solve(singular, Tensors.ones(DType.FLOAT64, 2)))
                 .isInstanceOf(ArithmeticException.class)
                 .hasMessage("solve: the matrix is singular (U[1, 1] = 0 in its LU factorization)");
         Tensor zeroDiag = Tensors.of(new double[] {1, 5, 0, 0}, 2, 2);
-        assertThatThrownBy(() -> Tensor.solveTriangular(zeroDiag, Tensors.ones(DType.FLOAT64, 2, 1), true, false))
+        assertThatThrownBy(() -> Linalg.solveTriangular(zeroDiag, Tensors.ones(DType.FLOAT64, 2, 1), true, false))
                 .isInstanceOf(ArithmeticException.class)
                 .hasMessage("solveTriangular: the matrix is singular (A[1, 1] = 0 on its diagonal)");
         // unit diagonal: the stored zero is never read
-        assertThat(Tensor.solveTriangular(zeroDiag, Tensors.ones(DType.FLOAT64, 2, 1), true, true).toDoubleArray())
+        assertThat(Linalg.solveTriangular(zeroDiag, Tensors.ones(DType.FLOAT64, 2, 1), true, true).toDoubleArray())
                 .containsExactly(-4, 1);
     }
 
@@ -424,16 +424,16 @@ class DenseLinalgTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("det: expected a floating-point tensor, "
                         + "got int64");
         Tensor a = Tensors.eye(DType.FLOAT64, 3);
-        assertThatThrownBy(() -> Tensor.solve(a, Tensors.zeros(DType.FLOAT64, 2, 1)))
+        assertThatThrownBy(() -> Linalg.solve(a, Tensors.zeros(DType.FLOAT64, 2, 1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("solve: A is [3, 3] but B is [2, 1]; B needs 3 rows ([..., 3, k]) or shape [..., 3]");
-        assertThatThrownBy(() -> Tensor.solve(a, Tensors.zeros(DType.FLOAT64, 2)))
+        assertThatThrownBy(() -> Linalg.solve(a, Tensors.zeros(DType.FLOAT64, 2)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("solve: A is [3, 3] but the vector B is [2]; its length must be 3");
-        assertThatThrownBy(() -> Tensor.solve(a.expand(2, 3, 3), Tensors.zeros(DType.FLOAT64, 4, 3, 1)))
+        assertThatThrownBy(() -> Linalg.solve(a.expand(2, 3, 3), Tensors.zeros(DType.FLOAT64, 4, 3, 1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("solve: batch dims of [2, 3, 3] and [4, 3, 1] do not broadcast");
-        assertThatThrownBy(() -> Tensor.solveTriangular(a, Tensors.zeros(DType.FLOAT64, 2, 2), true, false))
+        assertThatThrownBy(() -> Linalg.solveTriangular(a, Tensors.zeros(DType.FLOAT64, 2, 2), true, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("solveTriangular: A is [3, 3] but B is [2, 2]; B needs 3 rows ([..., 3, k])");
     }
@@ -457,11 +457,11 @@ class DenseLinalgTest {
     void solveGradients() {
         Tensor a = leaf(wellConditioned(30, DType.FLOAT64, 2, 3, 3));
         Tensor b = leaf(Tensors.randn(new Rng(31), DType.FLOAT64, 2, 3, 2));
-        CHECK2.verify(in -> Tensor.solve(in[0], in[1]), a, b);
+        CHECK2.verify(in -> Linalg.solve(in[0], in[1]), a, b);
         Tensor v = leaf(Tensors.randn(new Rng(32), DType.FLOAT64, 3));
-        CHECK.verify(in -> Tensor.solve(in[0], in[1]), a, v);
+        CHECK.verify(in -> Linalg.solve(in[0], in[1]), a, v);
         Tensor single = leaf(wellConditioned(33, DType.FLOAT64, 3, 3));
-        CHECK.verify(in -> Tensor.solve(in[0], in[1]), single, b);
+        CHECK.verify(in -> Linalg.solve(in[0], in[1]), single, b);
     }
 
     @Test
@@ -514,7 +514,7 @@ class DenseLinalgTest {
         boolean unit = kind.endsWith("unit");
         Tensor a = leaf(wellConditioned(40, DType.FLOAT64, 2, 3, 3));
         Tensor b = leaf(Tensors.randn(new Rng(41), DType.FLOAT64, 3, 2));
-        CHECK2.verify(in -> Tensor.solveTriangular(in[0], in[1], upper, unit), a, b);
+        CHECK2.verify(in -> Linalg.solveTriangular(in[0], in[1], upper, unit), a, b);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
 import dev.jinn.nn.Init;
 import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Linalg;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.tensor.Tensors;
@@ -151,7 +152,7 @@ public final class OrthogonalTransform extends InvertibleModule {
         if (reverse) {
             Tensor u = in.mul(logScale.neg().exp()).sub(bias);
             // x·W = u  ⇔  Wᵀ·xᵀ = uᵀ
-            Tensor out = Tensor.solve(w.t(), u.t()).t();
+            Tensor out = Linalg.solve(w.t(), u.t()).t();
             return FlowResult.of(out, logDet.neg());
         }
         return FlowResult.of(in.matmul(w).add(bias).mul(logScale.exp()), logDet);

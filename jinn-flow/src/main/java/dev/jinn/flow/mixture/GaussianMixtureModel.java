@@ -4,6 +4,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
+import dev.jinn.tensor.Linalg;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.tensor.Tensors;
@@ -95,7 +96,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
         Tensor factor = upperFactor(u, dims);
         Tensor logDet = u.narrow(1, 0, dims).sum(1);
         if (reverse) {
-            Tensor solved = Tensor.solveTriangular(factor, in.unsqueeze(2), true, false).squeeze(2);
+            Tensor solved = Linalg.solveTriangular(factor, in.unsqueeze(2), true, false).squeeze(2);
             return FlowResult.of(mu.add(solved), logDet.neg());
         }
         return FlowResult.of(factor.matmul(in.sub(mu).unsqueeze(2)).squeeze(2), logDet);
@@ -145,7 +146,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
         Tensor factor = upperFactor(uEntries, d);
         Tensor logDet = uEntries.narrow(2, 0, d).sum(2);
         if (reverse) {
-            Tensor solved = Tensor.solveTriangular(factor, in.unsqueeze(3), true, false).squeeze(3);
+            Tensor solved = Linalg.solveTriangular(factor, in.unsqueeze(3), true, false).squeeze(3);
             return new AllComponents(mu.add(solved), logDet.neg());
         }
         return new AllComponents(factor.matmul(in.sub(mu).unsqueeze(3)).squeeze(3), logDet);

@@ -1,6 +1,7 @@
 package dev.jinn.flow.reshape;
 
 import dev.jinn.flow.Shape;
+import dev.jinn.tensor.PixelShuffles;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.tensor.Tensors;
 import java.util.List;
@@ -62,7 +63,7 @@ abstract class HaarWavelet extends PatchRegrouping {
     @Override
     final Tensor down(Tensor x) {
         int channels = image().channels();
-        Tensor y = mix(Tensor.pixelUnshuffle2d(x, 2), channels, 0.5 * rebalance);
+        Tensor y = mix(PixelShuffles.pixelUnshuffle2d(x, 2), channels, 0.5 * rebalance);
         return orderByWavelet ? groupByPosition(y, channels) : y;
     }
 
@@ -70,7 +71,7 @@ abstract class HaarWavelet extends PatchRegrouping {
     final Tensor up(Tensor y) {
         int channels = image().channels();
         Tensor t = orderByWavelet ? groupByChannel(y, channels) : y;
-        return Tensor.pixelShuffle2d(mix(t, channels, 0.5 / rebalance), 2);
+        return PixelShuffles.pixelShuffle2d(mix(t, channels, 0.5 / rebalance), 2);
     }
 
     @Override
