@@ -1,7 +1,6 @@
 package dev.jinn.optim;
 
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.FusedAdam;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.tensor.Tensors;
 import java.util.List;

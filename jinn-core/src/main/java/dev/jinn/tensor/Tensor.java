@@ -1635,6 +1635,29 @@ public final class Tensor {
         return copyFrom(Tensors.full(dtype, value));
     }
 
+    /**
+     * This tensor's elements as one run of its storage array, for one-pass in-place updates outside the tensor
+     * layer (see {@link DenseStorage}).
+     *
+     * @return the run, or null when this tensor is not contiguous or not floating-point
+     */
+    public DenseStorage denseStorage() {
+        return contiguous && dtype.isFloatingPoint() ? new StorageRun(data, dtype, offset, numel) : null;
+    }
+
+    /**
+     * As {@link #denseStorage()}, for writing: under the same rules as {@link #copyFrom} (inside
+     * {@link Grad#disabled()} for a tensor that requires a gradient).
+     *
+     * @param op the operation that writes, named in the error
+     * @return the run, or null when this tensor is not contiguous or not floating-point
+     * @throws IllegalStateException when this tensor may not be written in place now
+     */
+    public DenseStorage writableStorage(String op) {
+        checkWritable(op);
+        return denseStorage();
+    }
+
     void checkWritable(String op) {
         if (requiresGrad && Grad.isEnabled()) {
             throw new IllegalStateException(op + ": in-place update of a tensor that requires a gradient (shape "
