@@ -23,6 +23,7 @@ import dev.jinn.nn.Init;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Nll;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,14 +104,14 @@ public final class E2EBench {
                 inn.append(spec);
             }
         }
-        Tensor x = Tensor.randn(rng, batch, dims);
+        Tensor x = Tensors.randn(rng, batch, dims);
         List<Tensor> c = new ArrayList<>();
         if (cond > 0) {
             float[] onehot = new float[batch * cond];
             for (int i = 0; i < batch; i++) {
                 onehot[i * cond + (int) rng.nextLong(cond)] = 1f;
             }
-            c.add(Tensor.of(onehot, batch, cond));
+            c.add(Tensors.of(onehot, batch, cond));
         }
         Adam opt = new Adam(inn.parameters(), 1e-3);
         return () -> {
@@ -126,7 +127,7 @@ public final class E2EBench {
     /** The command line's autoregressive flow: 5 transforms of MADE (256, 256) on 8 features, 8 bins, batch 256. */
     private static Supplier<Double> autoregressive(Architecture arch, Rng rng) {
         SequenceINN inn = new ModelConfig(arch, 5, 256, 8, 0, 0, 8).build();
-        return step(inn, Tensor.randn(rng, 256, 8));
+        return step(inn, Tensors.randn(rng, 256, 8));
     }
 
     private static Supplier<Double> step(SequenceINN inn, Tensor x) {
@@ -170,7 +171,7 @@ public final class E2EBench {
         last = add(nodes, new Node(List.of(last.out(0), split.out(1)), Concat.spec()));
         nodes.add(new OutputNode(last));
         GraphINN inn = new GraphINN(nodes);
-        Tensor x = Tensor.randn(rng, 8, 3, 32, 32);
+        Tensor x = Tensors.randn(rng, 8, 3, 32, 32);
         Adam opt = new Adam(inn.parameters(), 1e-3);
         return () -> {
             opt.zeroGrad();

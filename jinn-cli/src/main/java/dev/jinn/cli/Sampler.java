@@ -7,9 +7,10 @@ import dev.jinn.cli.plot.DigitsGrid;
 import dev.jinn.cli.plot.Plots;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Batch;
 import dev.jinn.train.Nll;
 import java.io.IOException;
@@ -38,9 +39,9 @@ final class Sampler {
             double temperature, Rng rng) {
         try (var g = Grad.disabled()) {
             model.eval();
-            Tensor z = Tensor.randn(rng, n, transform.dims()).mul(temperature);
+            Tensor z = Tensors.randn(rng, n, transform.dims()).mul(temperature);
             List<Tensor> conds = condition == null ? List.of()
-                    : List.of(Tensor.of(condition, 1, condition.length).expand(n, condition.length));
+                    : List.of(Tensors.of(condition, 1, condition.length).expand(n, condition.length));
             return transform.fromModel(model.inverse(z, conds).output());
         }
     }

@@ -1,8 +1,9 @@
 package dev.jinn.nn;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 
 /**
@@ -62,11 +63,11 @@ public abstract class BatchNorm extends Layer {
         this.momentum = momentum;
         this.affine = affine;
         this.trackRunningStats = trackRunningStats;
-        registerParameter("weight", affine ? Tensor.ones(DType.FLOAT32, numFeatures) : null);
-        registerParameter("bias", affine ? Tensor.zeros(DType.FLOAT32, numFeatures) : null);
-        registerBuffer("running_mean", trackRunningStats ? Tensor.zeros(DType.FLOAT32, numFeatures) : null, true);
-        registerBuffer("running_var", trackRunningStats ? Tensor.ones(DType.FLOAT32, numFeatures) : null, true);
-        registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.zeros(DType.INT64) : null, true);
+        registerParameter("weight", affine ? Tensors.ones(DType.FLOAT32, numFeatures) : null);
+        registerParameter("bias", affine ? Tensors.zeros(DType.FLOAT32, numFeatures) : null);
+        registerBuffer("running_mean", trackRunningStats ? Tensors.zeros(DType.FLOAT32, numFeatures) : null, true);
+        registerBuffer("running_var", trackRunningStats ? Tensors.ones(DType.FLOAT32, numFeatures) : null, true);
+        registerBuffer("num_batches_tracked", trackRunningStats ? Tensors.zeros(DType.INT64) : null, true);
     }
 
     /**
@@ -273,7 +274,7 @@ public abstract class BatchNorm extends Layer {
         try (Grad.Scope g = Grad.disabled()) {
             Tensor count = buffer("num_batches_tracked");
             long batches = count.toLongArray()[0] + 1;
-            count.copyFrom(Tensor.scalar(batches, DType.INT64));
+            count.copyFrom(Tensors.scalar(batches, DType.INT64));
             double m = momentum == null ? 1.0 / batches : momentum;
             Tensor rm = runningMean();
             Tensor rv = runningVar();

@@ -2,6 +2,7 @@ package dev.jinn.nn;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 
 /**
@@ -64,8 +65,8 @@ public final class LayerNorm extends Layer {
         this.normalizedShape = normalizedShape.clone();
         this.eps = eps;
         this.elementwiseAffine = elementwiseAffine;
-        registerParameter("weight", elementwiseAffine ? Tensor.ones(DType.FLOAT32, normalizedShape) : null);
-        registerParameter("bias", elementwiseAffine && bias ? Tensor.zeros(DType.FLOAT32, normalizedShape) : null);
+        registerParameter("weight", elementwiseAffine ? Tensors.ones(DType.FLOAT32, normalizedShape) : null);
+        registerParameter("bias", elementwiseAffine && bias ? Tensors.zeros(DType.FLOAT32, normalizedShape) : null);
     }
 
     /**

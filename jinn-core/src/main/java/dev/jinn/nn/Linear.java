@@ -3,6 +3,7 @@ package dev.jinn.nn;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 
 /**
@@ -55,8 +56,8 @@ public final class Linear extends Layer {
         }
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
-        registerParameter("weight", Tensor.zeros(DType.FLOAT32, outFeatures, inFeatures));
-        registerParameter("bias", bias ? Tensor.zeros(DType.FLOAT32, outFeatures) : null);
+        registerParameter("weight", Tensors.zeros(DType.FLOAT32, outFeatures, inFeatures));
+        registerParameter("bias", bias ? Tensors.zeros(DType.FLOAT32, outFeatures) : null);
         resetParameters(rng);
     }
 

@@ -1,5 +1,7 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.Function;
+import dev.jinn.autograd.FunctionContext;
 import dev.jinn.kernel.DenseLinalg;
 import java.util.Arrays;
 

@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.kernel.Parallel;
 import dev.jinn.kernel.WideningAdd;
 
@@ -486,7 +487,7 @@ final class ReductionOps {
     private static ValuesIndices extreme(String op, Tensor x, int dim, boolean keepDim, boolean max) {
         int d = Shapes.reductionDim(op, dim, x.shape.length);
         if (x.shape.length == 0) {
-            return new ValuesIndices(x, Tensor.zeros(DType.INT64));
+            return new ValuesIndices(x, Tensors.zeros(DType.INT64));
         }
         Runs r = new Runs(op, x, new int[] {d});
         if (r.inner == 0) {
@@ -508,7 +509,7 @@ final class ReductionOps {
             ElementAccess.write(values.data, x.dtype, o, r.values()[o * r.inner + (int) ((long[]) idx.data)[o]]);
         }
         Tensor kept = Tensor.record(max ? "MaxBackward" : "MinBackward", values,
-                (g, n) -> new Tensor[] {Tensor.zeros(g.dtype, x.shape).scatterAdd(d, idx, g)}, x);
+                (g, n) -> new Tensor[] {Tensors.zeros(g.dtype, x.shape).scatterAdd(d, idx, g)}, x);
         if (keepDim) {
             return new ValuesIndices(kept, idx);
         }
@@ -642,7 +643,7 @@ final class ReductionOps {
             return scale * Math.sqrt(s);
         });
         Tensor out = Tensor.record("NormBackward", kept, (g, n) -> {
-            Tensor safe = Tensor.where(kept.eq(0.0), Tensor.zeros(g.dtype), g.div(kept));
+            Tensor safe = Tensor.where(kept.eq(0.0), Tensors.zeros(g.dtype), g.div(kept));
             return new Tensor[] {x.mul(safe)};
         }, x);
         return keepDim ? out : out.reshape(r.shape);

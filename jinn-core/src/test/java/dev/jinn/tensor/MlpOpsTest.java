@@ -3,6 +3,8 @@ package dev.jinn.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,7 +14,7 @@ class MlpOpsTest {
     private static final GradCheck CHECK2 = GradCheck.withTolerances(1e-6, 1e-5).secondOrder(true);
 
     private static Tensor randn(long seed, int... shape) {
-        return Tensor.randn(new Rng(seed), DType.FLOAT64, shape);
+        return Tensors.randn(new Rng(seed), DType.FLOAT64, shape);
     }
 
     private static Tensor composed(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {

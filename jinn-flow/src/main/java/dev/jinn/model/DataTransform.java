@@ -2,6 +2,7 @@ package dev.jinn.model;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -160,7 +161,7 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
                 out[i * d + j] = (float) ((r[j] - mean[j]) / std[j]);
             }
         }
-        return Tensor.of(out, rows.size(), d);
+        return Tensors.of(out, rows.size(), d);
     }
 
     /**
@@ -198,8 +199,8 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
      */
     public Map<String, Tensor> tensors() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put(PREFIX + "mean", Tensor.of(mean.clone()));
-        out.put(PREFIX + "std", Tensor.of(std.clone()));
+        out.put(PREFIX + "mean", Tensors.of(mean.clone()));
+        out.put(PREFIX + "std", Tensors.of(std.clone()));
         return out;
     }
 

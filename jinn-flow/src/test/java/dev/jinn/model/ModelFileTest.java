@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ class ModelFileTest {
         Rng rng = new Rng(seed);
         try (var g = Grad.disabled()) {
             for (Tensor p : m.parameters()) {
-                p.copyFrom(p.add(Tensor.randn(rng, p.shape()).mul(0.05)));
+                p.copyFrom(p.add(Tensors.randn(rng, p.shape()).mul(0.05)));
             }
         }
     }
@@ -56,8 +57,8 @@ class ModelFileTest {
         assertThat(back.config()).isEqualTo(config);
         assertThat(back.transform()).isEqualTo(transform(cond));
         assertThat(back.provenance()).containsEntry("data", "some.csv").containsEntry("heldout_nll", "1.25");
-        Tensor x = Tensor.randn(new Rng(5), 7, 3);
-        List<Tensor> c = cond == 0 ? List.of() : List.of(Tensor.randn(new Rng(6), 7, cond));
+        Tensor x = Tensors.randn(new Rng(5), 7, 3);
+        List<Tensor> c = cond == 0 ? List.of() : List.of(Tensors.randn(new Rng(6), 7, cond));
         model.eval();
         try (var g = Grad.disabled()) {
             assertThat(back.model().forward(x, c).output().toFloatArray())

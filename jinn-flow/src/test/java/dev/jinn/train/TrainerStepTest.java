@@ -9,6 +9,7 @@ import dev.jinn.optim.SGD;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ class TrainerStepTest {
 
     /** Samples of N((1, −2), diag(0.25, 4)) in the given dtype. */
     private static Tensor sample(int n, Rng rng, DType dtype) {
-        Tensor z = Tensor.randn(rng, n, 2);
-        return z.mul(Tensor.of(new float[] {0.5f, 2.0f}, 1, 2)).add(Tensor.of(new float[] {1.0f, -2.0f}, 1, 2))
+        Tensor z = Tensors.randn(rng, n, 2);
+        return z.mul(Tensors.of(new float[] {0.5f, 2.0f}, 1, 2)).add(Tensors.of(new float[] {1.0f, -2.0f}, 1, 2))
                 .to(dtype);
     }
 

@@ -4,6 +4,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -79,7 +80,7 @@ public abstract class AutoregressiveTransform extends InvertibleModule {
      */
     private FlowResult solve(Tensor u, Tensor context) {
         List<Tensor> weights = made.maskedWeights(); // masked once for all D passes
-        Tensor v = Tensor.zeros(u.dtype(), u.shape());
+        Tensor v = Tensors.zeros(u.dtype(), u.shape());
         FlowResult pass = null;
         for (int k = 0; k < dims; k++) {
             pass = map.apply(u, made.forward(weights, v, context), true);

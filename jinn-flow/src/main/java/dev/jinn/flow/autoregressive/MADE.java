@@ -5,6 +5,7 @@ import dev.jinn.nn.Module;
 import dev.jinn.nn.ModuleList;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class MADE extends Module {
                 m[j * from.length + i] = sees ? 1f : 0f;
             }
         }
-        return Tensor.of(m, to.length, from.length);
+        return Tensors.of(m, to.length, from.length);
     }
 
     /**

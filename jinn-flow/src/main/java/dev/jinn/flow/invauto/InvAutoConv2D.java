@@ -5,8 +5,10 @@ import dev.jinn.flow.SingleInput;
 import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.nn.Conv2d;
 import dev.jinn.nn.Init;
+import dev.jinn.tensor.Convolutions;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -58,7 +60,7 @@ public final class InvAutoConv2D extends TransposeInverted {
         this.out = Shape.of(channels, h, w);
         this.conv = registerModule("conv2d", Conv2d.builder(in.channels(), channels, kernelSize).padding(padding)
                 .bias(false).rng(rng).build());
-        registerParameter("bias", Init.normal(Tensor.zeros(1, channels, 1, 1), 0, 1, rng));
+        registerParameter("bias", Init.normal(Tensors.zeros(1, channels, 1, 1), 0, 1, rng));
     }
 
     /**
@@ -90,7 +92,7 @@ public final class InvAutoConv2D extends TransposeInverted {
 
     @Override
     Tensor adjoint(Tensor y) {
-        return Tensor.convTranspose2d(y, conv.parameter("weight"), null, 1, padding, 0);
+        return Convolutions.convTranspose2d(y, conv.parameter("weight"), null, 1, padding, 0);
     }
 
     /** {@code (C_out, H + 2p − k + 1, W + 2p − k + 1)}. */

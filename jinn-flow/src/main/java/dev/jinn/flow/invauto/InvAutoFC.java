@@ -6,6 +6,7 @@ import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.nn.Init;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -45,9 +46,9 @@ public final class InvAutoFC extends TransposeInverted {
                     + "), got " + dimsOut);
         }
         this.dimsOut = dimsOut == 0 ? in : dimsOut;
-        registerParameter("weights", Init.normal(Tensor.zeros(this.dimsOut, in), 0, Math.sqrt(1.0 / this.dimsOut),
+        registerParameter("weights", Init.normal(Tensors.zeros(this.dimsOut, in), 0, Math.sqrt(1.0 / this.dimsOut),
                 rng));
-        registerParameter("bias", Init.normal(Tensor.zeros(1, this.dimsOut), 0, 1, rng));
+        registerParameter("bias", Init.normal(Tensors.zeros(1, this.dimsOut), 0, 1, rng));
     }
 
     /**

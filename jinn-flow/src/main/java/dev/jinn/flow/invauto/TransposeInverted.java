@@ -4,6 +4,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -55,6 +56,6 @@ abstract class TransposeInverted extends InvertibleModule {
         Tensor in = x.get(0);
         Tensor bias = parameter("bias");
         Tensor out = reverse ? adjoint(in.sub(bias)) : map(in).add(bias);
-        return FlowResult.of(out, Tensor.zeros(in.dtype(), in.size(0)));
+        return FlowResult.of(out, Tensors.zeros(in.dtype(), in.size(0)));
     }
 }

@@ -3,6 +3,7 @@ package dev.jinn.flow.invauto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleSpec;
@@ -11,9 +12,9 @@ import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.flow.elementwise.InvAutoActFixed;
 import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class InvAutoLayersTest {
         // convolution, whose transposed convolution with the same padding is its inverse.
         UnconditionalSpec spec = in -> {
             Tensor q = orthogonal(3).to(DType.FLOAT32);
-            Tensor kernel = Tensor.zeros(4, 4, 3, 3);
+            Tensor kernel = Tensors.zeros(4, 4, 3, 3);
             kernel.narrow(2, 1, 1).narrow(3, 1, 1).copyFrom(q.reshape(4, 4, 1, 1));
             return withWeight(new InvAutoConv2D(in, 0, 3, 1, new Rng(4)), "conv2d.weight", kernel);
         };
@@ -72,7 +73,7 @@ class InvAutoLayersTest {
         fc.to(DType.FLOAT64);
         Tensor w = fc.parameter("weights");
         Tensor b = fc.parameter("bias");
-        Tensor y = Tensor.randn(new Rng(6), DType.FLOAT64, 4, 2);
+        Tensor y = Tensors.randn(new Rng(6), DType.FLOAT64, 4, 2);
         try (var g = Grad.disabled()) {
             FlowResult back = fc.inverse(y);
             double[] got = back.output().toDoubleArray();
@@ -103,9 +104,9 @@ class InvAutoLayersTest {
     static Tensor orthogonal(long seed) {
         double[][] h = {{1, 1, 1, 1}, {1, -1, 1, -1}, {1, 1, -1, -1}, {1, -1, -1, 1}};
         Rng rng = new Rng(seed);
-        long[] p = Tensor.randperm(rng, 4).toLongArray();
-        long[] q = Tensor.randperm(rng, 4).toLongArray();
-        double[] signs = Tensor.randn(rng, DType.FLOAT64, 8).toDoubleArray();
+        long[] p = Tensors.randperm(rng, 4).toLongArray();
+        long[] q = Tensors.randperm(rng, 4).toLongArray();
+        double[] signs = Tensors.randn(rng, DType.FLOAT64, 8).toDoubleArray();
         double[] m = new double[16];
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 4; j++) {
@@ -113,7 +114,7 @@ class InvAutoLayersTest {
                 m[i * 4 + j] = sign * h[(int) p[i]][(int) q[j]] / 2;
             }
         }
-        return Tensor.of(m, 4, 4);
+        return Tensors.of(m, 4, 4);
     }
 
     private static InvertibleModule withWeight(InvertibleModule m, String key, Tensor value) {

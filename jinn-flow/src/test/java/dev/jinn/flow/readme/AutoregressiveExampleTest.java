@@ -2,13 +2,14 @@ package dev.jinn.flow.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.autoregressive.InputOrder;
 import dev.jinn.flow.autoregressive.MaskedRationalQuadraticAutoregressive;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 /** The README's autoregressive example: five NSF transforms on 8 features, orders alternating. */
@@ -21,7 +22,7 @@ class AutoregressiveExampleTest {
                     .order(k % 2 == 0 ? InputOrder.natural() : InputOrder.reversed()));
         }
         assertThat(inn.size()).isEqualTo(5);
-        Tensor x = Tensor.randn(new Rng(1), 16, 8);
+        Tensor x = Tensors.randn(new Rng(1), 16, 8);
         try (var g = Grad.disabled()) {
             FlowResult z = inn.forward(x);
             assertThat(z.logDet().shape()).containsExactly(16);

@@ -1,5 +1,6 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
+import dev.jinn.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;

@@ -1,17 +1,21 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
+
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Tensor;
 
 /**
- * A recorded operation in the autograd graph. It knows the edges to the producers of its differentiable
+ * A recorded operation in the autograd graph (PyTorch's {@code grad_fn}). It knows the edges to the producers of its differentiable
  * inputs ({@code null} for inputs that need no gradient) and turns the gradients of its outputs into the
- * gradients of its inputs.
+ * gradients of its inputs. Only this package makes nodes: built-in operations through
+ * {@link Grad#record}, custom ones through {@link Function}.
  */
-abstract class Node {
+public abstract class GradNode {
     private static final Edge[] NO_EDGES = new Edge[0];
 
     /** One edge per input of the operation; {@code null} where the input needs no gradient. */
     final Edge[] next;
     /** Human-readable name such as {@code MulBackward}, shown in {@link Tensor#toString()}. */
-    final String name;
+    private final String name;
     private boolean released;
     /**
      * During a backward pass, which inputs lead to a gradient that pass wants (null outside a pass: all with an
@@ -20,9 +24,18 @@ abstract class Node {
      */
     private boolean[] wanted;
 
-    Node(String name, Edge[] next) {
+    GradNode(String name, Edge[] next) {
         this.name = name;
         this.next = next == null ? NO_EDGES : next;
+    }
+
+    /**
+     * The operation's name, like PyTorch's {@code grad_fn} names.
+     *
+     * @return e.g. {@code "MulBackward"}
+     */
+    public final String name() {
+        return name;
     }
 
     /** Number of outputs of the recorded operation. */
@@ -36,8 +49,14 @@ abstract class Node {
      */
     abstract Tensor[] apply(Tensor[] gradOutputs);
 
-    /** Whether input {@code i} needs a gradient (in the backward pass now running, if any). */
-    final boolean needs(int i) {
+    /**
+     * Whether input {@code i} needs a gradient (in the backward pass now running, if any): a backward rule
+     * skips the gradients of the inputs for which this is false.
+     *
+     * @param i the input's position in the recorded operation
+     * @return true when the gradient of input {@code i} is wanted
+     */
+    public final boolean needs(int i) {
         return i < next.length && next[i] != null && (wanted == null || wanted[i]);
     }
 

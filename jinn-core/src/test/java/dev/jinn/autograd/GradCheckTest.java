@@ -1,14 +1,22 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Function;
+import dev.jinn.autograd.FunctionContext;
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradCheck;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 class GradCheckTest {
     private static Tensor randn(long seed, int... shape) {
-        return Tensor.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
+        return Tensors.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
     }
 
     /** x^3 with the gradient of each element scaled by {@code factors} (all ones: correct). */
@@ -28,7 +36,7 @@ class GradCheckTest {
         @Override
         protected Tensor[] backward(FunctionContext ctx, Tensor... grad) {
             Tensor x = ctx.savedTensors().get(0);
-            return new Tensor[] {grad[0].mul(x.square()).mul(3.0).mul(Tensor.of(factors))};
+            return new Tensor[] {grad[0].mul(x.square()).mul(3.0).mul(Tensors.of(factors))};
         }
     }
 
@@ -51,7 +59,7 @@ class GradCheckTest {
     void passesOnCorrectFunctions() {
         Tensor x = randn(1, 3, 4);
         Tensor w = randn(2, 4, 2);
-        Tensor c = Tensor.randn(new Rng(3), DType.FLOAT64, 3, 2); // not checked: needs no gradient
+        Tensor c = Tensors.randn(new Rng(3), DType.FLOAT64, 3, 2); // not checked: needs no gradient
         GradCheck.check(in -> in[0].matmul(in[1]).tanh().mul(in[2]), x, w, c);
         GradCheck.check(in -> in[0].exp().sum(1).log(), x);
         GradCheck.check(in -> new ScaledCube(1, 1, 1).applyOne(in[0]), randn(4, 3));
@@ -65,22 +73,22 @@ class GradCheckTest {
         Tensor w = randn(6, 3);
         GradCheck.defaults().secondOrder(true).verify(in -> in[0].mul(in[1]).sin().sum(1), x, w);
         GradCheck.defaults().secondOrder(true).verify(in -> new ScaledCube(1, 1, 1).applyOne(in[0]), randn(7, 3));
-        Tensor data = Tensor.randn(new Rng(16), DType.FLOAT64, 4, 2);
+        Tensor data = Tensors.randn(new Rng(16), DType.FLOAT64, 4, 2);
         GradCheck.withTolerances(1e-7, 1e-6).secondOrder(true)
                 .verify(in -> data.matmul(in[0]).tanh().square().sum(), randn(17, 2, 3));
     }
 
     @Test
     void passesOnNonContiguousInputs() {
-        Tensor x = Tensor.randn(new Rng(8), DType.FLOAT64, 4, 3).t().requiresGrad(true);
+        Tensor x = Tensors.randn(new Rng(8), DType.FLOAT64, 4, 3).t().requiresGrad(true);
         assertThat(x.isContiguous()).isFalse();
         GradCheck.defaults().secondOrder(true).verify(in -> in[0].square().cumsum(1), x);
     }
 
     @Test
     void failsOnAWrongBackwardNamingInputAndElement() {
-        Tensor a = Tensor.of(new double[] {0.5, -1.0, 2.0}).requiresGrad(true);
-        Tensor b = Tensor.of(new double[] {1.5, 0.7, -0.3}).requiresGrad(true);
+        Tensor a = Tensors.of(new double[] {0.5, -1.0, 2.0}).requiresGrad(true);
+        Tensor b = Tensors.of(new double[] {1.5, 0.7, -0.3}).requiresGrad(true);
         // the gradient of input 1 is doubled at element 1 only
         GradCheck.TensorFn fn = in -> in[0].add(new ScaledCube(1, 2, 1).applyOne(in[1]));
         assertThatThrownBy(() -> GradCheck.check(fn, a, b))
@@ -101,7 +109,7 @@ class GradCheckTest {
 
     @Test
     void toleranceDecidesAboutSmallErrors() {
-        Tensor x = Tensor.of(new double[] {1.0, 2.0}).requiresGrad(true);
+        Tensor x = Tensors.of(new double[] {1.0, 2.0}).requiresGrad(true);
         GradCheck.TensorFn slightlyOff = in -> new ScaledCube(1 + 1e-4, 1 + 1e-4).applyOne(in[0]);
         assertThatCode(() -> GradCheck.check(slightlyOff, x)).doesNotThrowAnyException();
         assertThatThrownBy(() -> GradCheck.withTolerances(1e-9, 1e-6).verify(slightlyOff, x))
@@ -138,7 +146,7 @@ class GradCheckTest {
                 return new Tensor[] {grad[0].mul(sq).mul(3.0)};
             }
         };
-        Tensor x = Tensor.of(new double[] {0.8, -1.3}).requiresGrad(true);
+        Tensor x = Tensors.of(new double[] {0.8, -1.3}).requiresGrad(true);
         GradCheck.TensorFn fn = in -> wrongSecond.applyOne(in[0]);
         assertThatCode(() -> GradCheck.check(fn, x)).doesNotThrowAnyException();
         assertThatThrownBy(() -> GradCheck.defaults().secondOrder(true).verify(fn, x))
@@ -148,7 +156,7 @@ class GradCheckTest {
 
     @Test
     void rejectsFloat32Inputs() {
-        Tensor x = Tensor.of(new float[] {1f, 2f}).requiresGrad(true);
+        Tensor x = Tensors.of(new float[] {1f, 2f}).requiresGrad(true);
         assertThatThrownBy(() -> GradCheck.check(in -> in[0].exp(), x))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("input 0")
@@ -166,7 +174,7 @@ class GradCheckTest {
 
     @Test
     void rejectsWhenNoInputRequiresGrad() {
-        Tensor c = Tensor.of(new double[] {1.0, 2.0});
+        Tensor c = Tensors.of(new double[] {1.0, 2.0});
         assertThatThrownBy(() -> GradCheck.check(in -> in[0].exp(), c))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no input requires a gradient");
@@ -205,12 +213,12 @@ class GradCheckTest {
     @Test
     void aConstantFunctionHasZeroDerivatives() {
         Tensor x = randn(12, 3);
-        GradCheck.defaults().secondOrder(true).verify(in -> Tensor.ones(DType.FLOAT64, 2), x);
+        GradCheck.defaults().secondOrder(true).verify(in -> Tensors.ones(DType.FLOAT64, 2), x);
     }
 
     @Test
     void aTensorPassedAtTwoPositionsIsCheckedAsOneVariable() {
-        Tensor x = Tensor.of(new double[] {0.3, -1.2, 2.0}).requiresGrad(true);
+        Tensor x = Tensors.of(new double[] {0.3, -1.2, 2.0}).requiresGrad(true);
         // f(a, b) = sum(a * sin(b)) with a = b = x: df/dx = sin(x) + x cos(x) at both positions.
         GradCheck.check(in -> in[0].mul(in[1].sin()).sum(), x, x);
     }

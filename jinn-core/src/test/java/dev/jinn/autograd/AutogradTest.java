@@ -1,9 +1,14 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.lang.ref.WeakReference;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +16,7 @@ class AutogradTest {
     private static final double TOL = 1e-12;
 
     private static Tensor leaf(double... values) {
-        return Tensor.of(values).requiresGrad(true);
+        return Tensors.of(values).requiresGrad(true);
     }
 
     // ---- backward(): seeds, accumulation, graph shapes
@@ -31,7 +36,7 @@ class AutogradTest {
         Tensor x = leaf(1.0, 2.0, 3.0);
         Tensor w = leaf(4.0, 5.0, 6.0);
         Tensor y = x.mul(w);
-        y.backward(Tensor.of(new double[] {1.0, 10.0, 100.0}));
+        y.backward(Tensors.of(new double[] {1.0, 10.0, 100.0}));
         assertThat(x.grad().toDoubleArray()).containsExactly(new double[] {4.0, 50.0, 600.0}, within(TOL));
         assertThat(w.grad().toDoubleArray()).containsExactly(new double[] {1.0, 20.0, 300.0}, within(TOL));
     }
@@ -92,7 +97,7 @@ class AutogradTest {
     @Test
     void leavesThatDoNotRequireGradGetNoGrad() {
         Tensor x = leaf(1.0, 2.0);
-        Tensor c = Tensor.of(new double[] {3.0, 4.0});
+        Tensor c = Tensors.of(new double[] {3.0, 4.0});
         x.mul(c).sum().backward();
         assertThat(c.grad()).isNull();
         assertThat(c.requiresGrad()).isFalse();
@@ -102,7 +107,7 @@ class AutogradTest {
     @Test
     void resultsRequireGradExactlyWhenAnInputDoes() {
         Tensor x = leaf(1.0);
-        Tensor c = Tensor.of(new double[] {2.0});
+        Tensor c = Tensors.of(new double[] {2.0});
         assertThat(c.mul(c).requiresGrad()).isFalse();
         assertThat(c.mul(c).isLeaf()).isTrue();
         assertThat(c.mul(x).requiresGrad()).isTrue();
@@ -114,12 +119,12 @@ class AutogradTest {
 
     @Test
     void nonFloatingTensorsCannotRequireGrad() {
-        Tensor ints = Tensor.of(new long[] {1, 2, 3});
+        Tensor ints = Tensors.of(new long[] {1, 2, 3});
         assertThatThrownBy(() -> ints.requiresGrad(true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("floating-point")
                 .hasMessageContaining("int64");
-        Tensor bools = Tensor.of(new boolean[] {true});
+        Tensor bools = Tensors.of(new boolean[] {true});
         assertThatThrownBy(() -> bools.requiresGrad(true)).isInstanceOf(IllegalArgumentException.class);
         assertThat(ints.requiresGrad(false).requiresGrad()).isFalse();
     }
@@ -151,7 +156,7 @@ class AutogradTest {
 
     @Test
     void backwardOnATensorNotRequiringGradFails() {
-        Tensor c = Tensor.of(new double[] {1.0, 2.0}).sum();
+        Tensor c = Tensors.of(new double[] {1.0, 2.0}).sum();
         assertThatThrownBy(c::backward)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("does not require a gradient");
@@ -159,11 +164,11 @@ class AutogradTest {
 
     @Test
     void backwardOnNonScalarNeedsGradOutputAndNamesTheShape() {
-        Tensor y = Tensor.randn(new Rng(3), DType.FLOAT64, 2, 3).requiresGrad(true).exp();
+        Tensor y = Tensors.randn(new Rng(3), DType.FLOAT64, 2, 3).requiresGrad(true).exp();
         assertThatThrownBy(y::backward)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[2, 3]");
-        assertThatThrownBy(() -> y.backward(Tensor.ones(DType.FLOAT64, 3, 2)))
+        assertThatThrownBy(() -> y.backward(Tensors.ones(DType.FLOAT64, 3, 2)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[3, 2]")
                 .hasMessageContaining("[2, 3]");
@@ -178,8 +183,8 @@ class AutogradTest {
 
     @Test
     void float32LeavesUsedWithFloat64OpsReceiveFloat32Grads() {
-        Tensor x = Tensor.of(new float[] {1.5f, -2f}).requiresGrad(true);
-        Tensor w = Tensor.of(new double[] {0.25, 4.0}).requiresGrad(true);
+        Tensor x = Tensors.of(new float[] {1.5f, -2f}).requiresGrad(true);
+        Tensor w = Tensors.of(new double[] {0.25, 4.0}).requiresGrad(true);
         Tensor y = x.mul(w).add(x.to(DType.FLOAT64).square());
         assertThat(y.dtype()).isEqualTo(DType.FLOAT64);
         y.sum().backward();
@@ -192,7 +197,7 @@ class AutogradTest {
 
     @Test
     void float32GraphsGiveFloat32Grads() {
-        Tensor x = Tensor.of(new float[] {0.5f, 1f}).requiresGrad(true);
+        Tensor x = Tensors.of(new float[] {0.5f, 1f}).requiresGrad(true);
         x.exp().sum().backward();
         assertThat(x.grad().dtype()).isEqualTo(DType.FLOAT32);
         assertThat(x.grad().toFloatArray()).containsExactly(new float[] {(float) Math.exp(0.5), (float) Math.E},
@@ -201,7 +206,7 @@ class AutogradTest {
 
     @Test
     void broadcastOperandsGetGradsOfTheirOwnShape() {
-        Tensor m = Tensor.randn(new Rng(5), DType.FLOAT64, 3, 4).requiresGrad(true);
+        Tensor m = Tensors.randn(new Rng(5), DType.FLOAT64, 3, 4).requiresGrad(true);
         Tensor b = leaf(1.0, 2.0, 3.0, 4.0);
         m.add(b).sum().backward();
         assertThat(b.grad().shape()).containsExactly(4);
@@ -214,12 +219,12 @@ class AutogradTest {
         // The stored grad is a fresh contiguous tensor, never the caller's seed nor a broadcast view of it,
         // so that in-place updates of grads (optimizers, clipping) cannot reach other tensors.
         Tensor x = leaf(1.0, 2.0);
-        Tensor seed = Tensor.of(new double[] {5.0, 6.0});
+        Tensor seed = Tensors.of(new double[] {5.0, 6.0});
         x.backward(seed);
         assertThat(x.grad()).isNotSameAs(seed);
         assertThat(x.grad().toDoubleArray()).containsExactly(5.0, 6.0);
 
-        Tensor m = Tensor.zeros(DType.FLOAT64, 3, 4).requiresGrad(true);
+        Tensor m = Tensors.zeros(DType.FLOAT64, 3, 4).requiresGrad(true);
         m.sum().backward(); // the sum's backward broadcasts a single element
         assertThat(m.grad().isContiguous()).isTrue();
         assertThat(m.grad().strides()).containsExactly(4, 1);
@@ -378,18 +383,18 @@ class AutogradTest {
 
     private static double[] hessianDiagonalOfSoftplusNet() {
         Rng rng = new Rng(99);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 5, 3).requiresGrad(true);
-        Tensor w = Tensor.randn(rng, DType.FLOAT64, 3, 3);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 5, 3).requiresGrad(true);
+        Tensor w = Tensors.randn(rng, DType.FLOAT64, 3, 3);
         Tensor g = Grad.grad(x.matmul(w).softplus().matmul(w).tanh().sum(), x, true);
         return Grad.grad(g.sum(), x, false).toDoubleArray();
     }
 
     private static double[][] mlpGrads() {
         Rng rng = new Rng(2024);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 16, 8);
-        Tensor w1 = Tensor.randn(rng, DType.FLOAT64, 8, 32).requiresGrad(true);
-        Tensor b1 = Tensor.randn(rng, DType.FLOAT64, 32).requiresGrad(true);
-        Tensor w2 = Tensor.randn(rng, DType.FLOAT64, 32, 4).requiresGrad(true);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 16, 8);
+        Tensor w1 = Tensors.randn(rng, DType.FLOAT64, 8, 32).requiresGrad(true);
+        Tensor b1 = Tensors.randn(rng, DType.FLOAT64, 32).requiresGrad(true);
+        Tensor w2 = Tensors.randn(rng, DType.FLOAT64, 32, 4).requiresGrad(true);
         Tensor h = x.matmul(w1).add(b1).tanh();
         Tensor out = h.matmul(w2).add(h.sum(1).unsqueeze(1));
         out.softmax(1).log().mean().add(w1.square().sum().mul(1e-3)).backward();

@@ -1,5 +1,9 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +18,7 @@ import java.util.List;
  * way (gradients of gradients, through {@link Grad#grad} with {@code createGraph}).
  *
  * <pre>{@code
- * Tensor x = Tensor.randn(rng, DType.FLOAT64, 3, 4).requiresGrad(true);
+ * Tensor x = Tensors.randn(rng, DType.FLOAT64, 3, 4).requiresGrad(true);
  * GradCheck.check(in -> in[0].tanh().sum(1), x);
  * GradCheck.withTolerances(1e-6, 1e-4).secondOrder(true).verify(in -> in[0].exp(), x);
  * }</pre>
@@ -115,8 +119,8 @@ public final class GradCheck {
     private void checkFirstOrder(TensorFn fn, Tensor[] inputs, String label) {
         List<Integer> checked = new ArrayList<>();
         for (int i = 0; i < inputs.length; i++) {
-            if (inputs[i].dtype != DType.FLOAT64) {
-                throw new IllegalArgumentException("GradCheck: input " + i + " is " + inputs[i].dtype
+            if (inputs[i].dtype() != DType.FLOAT64) {
+                throw new IllegalArgumentException("GradCheck: input " + i + " is " + inputs[i].dtype()
                         + "; gradient checks need float64 inputs");
             }
             if (inputs[i].requiresGrad()) {
@@ -127,8 +131,8 @@ public final class GradCheck {
             throw new IllegalArgumentException("GradCheck: no input requires a gradient, nothing to check");
         }
         Tensor y = fn.apply(inputs);
-        if (y.dtype != DType.FLOAT64) {
-            throw new IllegalArgumentException("GradCheck: the function returned " + y.dtype + "; need float64");
+        if (y.dtype() != DType.FLOAT64) {
+            throw new IllegalArgumentException("GradCheck: the function returned " + y.dtype() + "; need float64");
         }
         int outs = y.numel();
         List<Tensor> wrt = new ArrayList<>();
@@ -140,7 +144,7 @@ public final class GradCheck {
         for (int k = 0; k < outs; k++) {
             double[] onehot = new double[outs];
             onehot[k] = 1;
-            List<Tensor> seed = List.of(Tensor.of(onehot).reshape(y.shape()));
+            List<Tensor> seed = List.of(Tensors.of(onehot).reshape(y.shape()));
             List<Tensor> grads = y.requiresGrad()
                     ? Grad.grad(List.of(y), wrt, seed, false, true)
                     : zeros(wrt);
@@ -161,8 +165,8 @@ public final class GradCheck {
                             || (Double.isNaN(a) && Double.isNaN(numeric));
                     if (!ok) {
                         throw new AssertionError("GradCheck" + label + ": d output[" + k + "] / d input " + which
-                                + "[" + j + "] (input shape " + Arrays.toString(inputs[which].shape)
-                                + ", output shape " + Arrays.toString(y.shape) + "): analytic " + a
+                                + "[" + j + "] (input shape " + Arrays.toString(inputs[which].shape())
+                                + ", output shape " + Arrays.toString(y.shape()) + "): analytic " + a
                                 + " vs numeric " + numeric + " (atol " + atol + ", rtol " + rtol + ")");
                     }
                 }
@@ -173,7 +177,7 @@ public final class GradCheck {
     private static List<Tensor> zeros(List<Tensor> like) {
         List<Tensor> z = new ArrayList<>();
         for (Tensor t : like) {
-            z.add(Tensor.zerosLike(t));
+            z.add(Tensors.zerosLike(t));
         }
         return z;
     }
@@ -187,7 +191,7 @@ public final class GradCheck {
         double[] moved = base.clone();
         moved[j] += delta;
         Tensor[] args = inputs.clone();
-        Tensor replacement = Tensor.of(moved).reshape(inputs[which].shape()).requiresGrad(true);
+        Tensor replacement = Tensors.of(moved).reshape(inputs[which].shape()).requiresGrad(true);
         // The same tensor passed at several positions is one variable: move it everywhere, as backward sees it.
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == inputs[which]) {
@@ -209,7 +213,7 @@ public final class GradCheck {
             y0 = fn.apply(inputs);
         }
         Rng rng = new Rng(1234);
-        Tensor v = Tensor.randn(rng, DType.FLOAT64, y0.shape()).requiresGrad(true);
+        Tensor v = Tensors.randn(rng, DType.FLOAT64, y0.shape()).requiresGrad(true);
         int n = inputs.length;
         Tensor[] all = Arrays.copyOf(inputs, n + 1);
         all[n] = v;

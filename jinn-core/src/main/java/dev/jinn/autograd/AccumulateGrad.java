@@ -1,10 +1,14 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
+
+import dev.jinn.tensor.AutogradAccess;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Tensor;
 
 /**
  * The sink node of a leaf tensor that requires a gradient: the gradient arriving here is added to the
  * leaf's {@link Tensor#grad()}.
  */
-final class AccumulateGrad extends Node {
+final class AccumulateGrad extends GradNode {
     final Tensor variable;
 
     AccumulateGrad(Tensor variable) {
@@ -14,7 +18,7 @@ final class AccumulateGrad extends Node {
 
     @Override
     Tensor[] apply(Tensor[] gradOutputs) {
-        variable.accumulateGrad(gradOutputs[0]);
+        AutogradAccess.accumulateGrad(variable, gradOutputs[0]);
         return new Tensor[0];
     }
 
@@ -29,11 +33,11 @@ final class AccumulateGrad extends Node {
 
     @Override
     int[] outputShape(int i) {
-        return variable.shape;
+        return variable.shape();
     }
 
     @Override
     DType outputType(int i) {
-        return variable.dtype;
+        return variable.dtype();
     }
 }

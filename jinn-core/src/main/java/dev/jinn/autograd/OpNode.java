@@ -1,7 +1,10 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
+
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Tensor;
 
 /** The node of a built-in single-output operation; its backward rule is a {@link BackwardFn}. */
-final class OpNode extends Node {
+final class OpNode extends GradNode {
     private BackwardFn rule;
     private final int[] outShape;
     private final DType outType;

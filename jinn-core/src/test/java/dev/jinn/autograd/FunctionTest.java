@@ -1,16 +1,25 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Function;
+import dev.jinn.autograd.FunctionContext;
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradCheck;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
+import dev.jinn.tensor.ValuesIndices;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FunctionTest {
     private static Tensor leaf(double... values) {
-        return Tensor.of(values).requiresGrad(true);
+        return Tensors.of(values).requiresGrad(true);
     }
 
     /** y = x^3 with a backward written in tensor ops on the saved input (so it is twice differentiable). */
@@ -49,7 +58,7 @@ class FunctionTest {
 
     @Test
     void functionBackwardInTensorOpsSupportsDoubleBackward() {
-        Tensor x = Tensor.randn(new Rng(4), DType.FLOAT64, 2, 3).requiresGrad(true);
+        Tensor x = Tensors.randn(new Rng(4), DType.FLOAT64, 2, 3).requiresGrad(true);
         GradCheck.defaults().secondOrder(true).verify(in -> new Cube().applyOne(in[0]), x);
         // and against the closed form: d2/dx2 x^3 = 6x
         Tensor d1 = Grad.grad(new Cube().applyOne(x).sum(), x, true);
@@ -130,7 +139,7 @@ class FunctionTest {
 
     @Test
     void unusedOutputsReceiveZeroGradients() {
-        Tensor x = Tensor.of(new double[] {0.1, 0.2, 0.3, 0.4}, 2, 2).requiresGrad(true);
+        Tensor x = Tensors.of(new double[] {0.1, 0.2, 0.3, 0.4}, 2, 2).requiresGrad(true);
         SinCos f = new SinCos();
         Tensor[] out = f.apply(x);
         out[0].sum().backward();
@@ -198,7 +207,7 @@ class FunctionTest {
     @Test
     void needsInputGradTellsWhichInputsWantAGradient() {
         Tensor x = leaf(2.0, 3.0);
-        Tensor c = Tensor.of(new double[] {5.0, 7.0});
+        Tensor c = Tensors.of(new double[] {5.0, 7.0});
         Scale f = new Scale();
         f.applyOne(x, c).sum().backward();
         assertThat(f.needs).containsExactly(true, false, false);
@@ -208,7 +217,7 @@ class FunctionTest {
 
         Tensor w = leaf(5.0, 7.0);
         Scale g = new Scale();
-        g.applyOne(Tensor.of(new double[] {2.0, 3.0}), w).sum().backward();
+        g.applyOne(Tensors.of(new double[] {2.0, 3.0}), w).sum().backward();
         assertThat(g.needs).containsExactly(false, true, false);
         assertThat(w.grad().toDoubleArray()).containsExactly(2.0, 3.0);
 
@@ -221,7 +230,7 @@ class FunctionTest {
 
     @Test
     void withoutTrackedInputsOrInsideDisabledNothingIsRecorded() {
-        Tensor c = Tensor.of(new double[] {1.0, 2.0});
+        Tensor c = Tensors.of(new double[] {1.0, 2.0});
         Tensor y = new Cube().applyOne(c);
         assertThat(y.requiresGrad()).isFalse();
         assertThat(y.gradFnName()).isNull();
@@ -298,13 +307,13 @@ class FunctionTest {
 
         @Override
         protected Tensor[] backward(FunctionContext ctx, Tensor... grad) {
-            return new Tensor[] {Tensor.ones(DType.FLOAT64, 3)};
+            return new Tensor[] {Tensors.ones(DType.FLOAT64, 3)};
         }
     }
 
     @Test
     void wrongGradientShapeIsAClearErrorNamingTheFunction() {
-        Tensor y = new BadShape().applyOne(Tensor.zeros(DType.FLOAT64, 2, 2).requiresGrad(true));
+        Tensor y = new BadShape().applyOne(Tensors.zeros(DType.FLOAT64, 2, 2).requiresGrad(true));
         assertThatThrownBy(y::backward)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("BadShapeBackward")
@@ -394,8 +403,8 @@ class FunctionTest {
     @Test
     void checkpointingWithANestedGradMatchesDirectBackward() {
         Rng rng = new Rng(30);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 4, 3).requiresGrad(true);
-        Tensor w = Tensor.randn(rng, DType.FLOAT64, 3, 3).requiresGrad(true);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 4, 3).requiresGrad(true);
+        Tensor w = Tensors.randn(rng, DType.FLOAT64, 3, 3).requiresGrad(true);
         GradCheck.TensorFn block = in -> in[0].matmul(in[1]).tanh().matmul(in[1]).sin();
         Checkpoint cp = new Checkpoint(block);
         Tensor viaCheckpoint = cp.applyOne(x, w).square().sum();
@@ -429,11 +438,11 @@ class FunctionTest {
 
     @Test
     void gradientsTakeTheDtypeOfWhatTheyFlowInto() {
-        Tensor x = Tensor.of(new float[] {1f, 2f}).requiresGrad(true);
+        Tensor x = Tensors.of(new float[] {1f, 2f}).requiresGrad(true);
         WideGrad f = new WideGrad();
         Tensor y = f.applyOne(x.exp());
         assertThat(y.dtype()).isEqualTo(DType.FLOAT32);
-        Tensor g = Grad.grad(List.of(y), List.of(x), List.of(Tensor.ones(DType.FLOAT64, 2)), false).get(0);
+        Tensor g = Grad.grad(List.of(y), List.of(x), List.of(Tensors.ones(DType.FLOAT64, 2)), false).get(0);
         assertThat(f.received).as("a float64 seed for a float32 output arrives as float32").isEqualTo(DType.FLOAT32);
         assertThat(g.dtype()).isEqualTo(DType.FLOAT32);
         assertThat(g.toFloatArray()).containsExactly((float) (2 * Math.E), (float) (2 * Math.exp(2)));
@@ -453,18 +462,18 @@ class FunctionTest {
         protected Tensor[] backward(FunctionContext ctx, Tensor... grad) {
             int[] shape = ctx.get("shape");
             Tensor idx = ctx.savedTensors().get(0).unsqueeze(1);
-            return new Tensor[] {Tensor.zeros(grad[0].dtype(), shape).scatterAdd(1, idx, grad[0].unsqueeze(1))};
+            return new Tensor[] {Tensors.zeros(grad[0].dtype(), shape).scatterAdd(1, idx, grad[0].unsqueeze(1))};
         }
     }
 
     @Test
     void integerOutputsAreNotTracked() {
-        Tensor x = Tensor.of(new double[] {1, 5, 2, 9, 0, 3}, 2, 3).requiresGrad(true);
+        Tensor x = Tensors.of(new double[] {1, 5, 2, 9, 0, 3}, 2, 3).requiresGrad(true);
         Tensor[] out = new MaxWithIndex().apply(x);
         assertThat(out[1].dtype()).isEqualTo(DType.INT64);
         assertThat(out[1].requiresGrad()).isFalse();
         assertThat(out[0].requiresGrad()).isTrue();
-        out[0].mul(Tensor.of(new double[] {2, 3})).sum().backward();
+        out[0].mul(Tensors.of(new double[] {2, 3})).sum().backward();
         assertThat(x.grad().toDoubleArray()).containsExactly(0, 2, 0, 3, 0, 0);
     }
 
@@ -512,10 +521,10 @@ class FunctionTest {
     @Test
     void recomputingTheInputFromTheInverseGivesCorrectGradients() {
         Rng rng = new Rng(21);
-        Tensor x1 = Tensor.randn(rng, DType.FLOAT64, 3, 2).requiresGrad(true);
-        Tensor x2 = Tensor.randn(rng, DType.FLOAT64, 3, 2).requiresGrad(true);
-        Tensor a = Tensor.randn(rng, DType.FLOAT64, 2).requiresGrad(true);
-        Tensor b = Tensor.randn(rng, DType.FLOAT64, 2).requiresGrad(true);
+        Tensor x1 = Tensors.randn(rng, DType.FLOAT64, 3, 2).requiresGrad(true);
+        Tensor x2 = Tensors.randn(rng, DType.FLOAT64, 3, 2).requiresGrad(true);
+        Tensor a = Tensors.randn(rng, DType.FLOAT64, 2).requiresGrad(true);
+        Tensor b = Tensors.randn(rng, DType.FLOAT64, 2).requiresGrad(true);
         RecomputingCoupling probe = new RecomputingCoupling();
         probe.apply(x1, x2, a, b);
         for (Tensor saved : probe.lastCtx.savedTensors()) {
@@ -532,10 +541,10 @@ class FunctionTest {
     @Test
     void recomputingCouplingMatchesTheSameMapBuiltFromOps() {
         Rng rng = new Rng(22);
-        Tensor x1 = Tensor.randn(rng, DType.FLOAT64, 4, 3).requiresGrad(true);
-        Tensor x2 = Tensor.randn(rng, DType.FLOAT64, 4, 3).requiresGrad(true);
-        Tensor a = Tensor.randn(rng, DType.FLOAT64, 3).requiresGrad(true);
-        Tensor b = Tensor.randn(rng, DType.FLOAT64, 3).requiresGrad(true);
+        Tensor x1 = Tensors.randn(rng, DType.FLOAT64, 4, 3).requiresGrad(true);
+        Tensor x2 = Tensors.randn(rng, DType.FLOAT64, 4, 3).requiresGrad(true);
+        Tensor a = Tensors.randn(rng, DType.FLOAT64, 3).requiresGrad(true);
+        Tensor b = Tensors.randn(rng, DType.FLOAT64, 3).requiresGrad(true);
         Tensor[] y = new RecomputingCoupling().apply(x1, x2, a, b);
         Tensor reference = x2.mul(a.mul(x1).tanh().exp()).add(b.mul(x1));
         assertThat(y[1].allClose(reference, 0, 1e-15)).isTrue();

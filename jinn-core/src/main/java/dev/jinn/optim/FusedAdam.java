@@ -1,6 +1,9 @@
-package dev.jinn.tensor;
+package dev.jinn.optim;
 
 import dev.jinn.kernel.Parallel;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.DenseStorage;
+import dev.jinn.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -8,7 +11,8 @@ import java.util.Arrays;
  * written in place: the same formulas as {@code dev.jinn.optim.Adam} without the dozen temporaries (each as
  * large as the parameter) that the update takes as a chain of tensor operations. Float64 parameters are updated
  * in double arithmetic; float32 ones in float arithmetic, operation by operation in the order written below,
- * with the coefficients rounded to float first (as PyTorch does).
+ * with the coefficients rounded to float first (as PyTorch does). It reaches the storage through
+ * {@link DenseStorage}, the tensor layer's one door for in-place passes.
  *
  * <p>Per element, with {@code g} the gradient:
  * <pre>
@@ -21,7 +25,7 @@ import java.util.Arrays;
  * p = p + (−stepSize · m) / (sqrt(amsgrad ? vmax : v) / biasCorrection2Sqrt + eps)
  * </pre>
  */
-public final class FusedAdam {
+final class FusedAdam {
     private FusedAdam() {
     }
 
@@ -39,7 +43,7 @@ public final class FusedAdam {
      * @param stepSize            {@code lr / (1 − β1^t)}
      * @param biasCorrection2Sqrt {@code sqrt(1 − β2^t)}
      */
-    public record Step(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+    record Step(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
             boolean amsgrad, boolean maximize, double stepSize, double biasCorrection2Sqrt) {
     }
 
@@ -52,12 +56,18 @@ public final class FusedAdam {
      * @param state the moment tensors (nulls are skipped)
      * @return true when {@link #update} accepts them
      */
-    public static boolean applies(Tensor param, Tensor grad, Tensor... state) {
-        if (!param.dtype.isFloatingPoint() || !param.contiguous || !fits(param, grad)) {
+    static boolean applies(Tensor param, Tensor grad, Tensor... state) {
+        DenseStorage p = param.denseStorage();
+        DenseStorage g = grad.denseStorage();
+        if (p == null || !fits(param, p, grad, g)) {
             return false;
         }
         for (Tensor s : state) {
-            if (s != null && (!fits(param, s) || s.data == param.data || s.data == grad.data)) {
+            if (s == null) {
+                continue;
+            }
+            DenseStorage run = s.denseStorage();
+            if (!fits(param, p, s, run) || run.sharesArrayWith(p) || run.sharesArrayWith(g)) {
                 return false;
             }
         }
@@ -69,9 +79,9 @@ public final class FusedAdam {
      * index, the form the JIT vectorises (with a separate offset per array it cannot rule out that a store
      * overlaps a later load, and keeps the loop scalar).
      */
-    private static boolean fits(Tensor param, Tensor t) {
-        return t.dtype == param.dtype && t.contiguous && t.offset == param.offset
-                && Arrays.equals(t.shape, param.shape);
+    private static boolean fits(Tensor param, DenseStorage p, Tensor t, DenseStorage run) {
+        return run != null && run.dtype() == p.dtype() && run.offset() == p.offset()
+                && Arrays.equals(t.shape(), param.shape());
     }
 
     /**
@@ -85,23 +95,27 @@ public final class FusedAdam {
      * @param step  the coefficients
      * @throws IllegalArgumentException when {@link #applies} is false for these tensors
      */
-    public static void update(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, Step step) {
+    static void update(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, Step step) {
         if (step.amsgrad() != (vmax != null) || !applies(param, grad, m, v, vmax)) {
             throw new IllegalArgumentException("FusedAdam: expected contiguous, separate tensors of the parameter's "
-                    + "dtype " + param.dtype + " and shape " + Shapes.str(param.shape) + " (and vmax exactly when "
+                    + "dtype " + param.dtype() + " and shape " + Arrays.toString(param.shape()) + " (and vmax exactly when "
                     + "amsgrad), got grad " + describe(grad) + ", m " + describe(m) + ", v " + describe(v)
                     + ", vmax " + describe(vmax));
         }
-        param.checkWritable("FusedAdam");
-        if (param.dtype == DType.FLOAT32) {
-            Parallel.forRange(param.numel, 1, (from, to) -> updateFloat(param, grad, m, v, vmax, step, from, to));
+        DenseStorage p = param.writableStorage("FusedAdam");
+        DenseStorage g = grad.denseStorage();
+        DenseStorage ms = m.denseStorage();
+        DenseStorage vs = v.denseStorage();
+        DenseStorage vm = vmax == null ? null : vmax.denseStorage();
+        if (p.dtype() == DType.FLOAT32) {
+            Parallel.forRange(p.length(), 1, (from, to) -> updateFloat(p, g, ms, vs, vm, step, from, to));
         } else {
-            Parallel.forRange(param.numel, 1, (from, to) -> updateDouble(param, grad, m, v, vmax, step, from, to));
+            Parallel.forRange(p.length(), 1, (from, to) -> updateDouble(p, g, ms, vs, vm, step, from, to));
         }
     }
 
     private static String describe(Tensor t) {
-        return t == null ? "null" : t.dtype + Shapes.str(t.shape) + (t.contiguous ? "" : " (strided)");
+        return t == null ? "null" : t.dtype() + Arrays.toString(t.shape()) + (t.isContiguous() ? "" : " (strided)");
     }
 
     /**
@@ -109,15 +123,15 @@ public final class FusedAdam {
      * rounded to float once (as PyTorch updates float32 parameters). The loop is branch-free per element, so
      * the JIT can vectorise it, the square root and the division included.
      */
-    private static void updateFloat(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, Step s, int from,
-            int to) {
-        float[] p = (float[]) param.data;
-        float[] g = (float[]) grad.data;
-        float[] ms = (float[]) m.data;
-        float[] vs = (float[]) v.data;
-        float[] vm = vmax == null ? null : (float[]) vmax.data;
-        int start = param.offset + from;
-        int end = param.offset + to;
+    private static void updateFloat(DenseStorage param, DenseStorage grad, DenseStorage m, DenseStorage v,
+            DenseStorage vmax, Step s, int from, int to) {
+        float[] p = param.floats();
+        float[] g = grad.floats();
+        float[] ms = m.floats();
+        float[] vs = v.floats();
+        float[] vm = vmax == null ? null : vmax.floats();
+        int start = param.offset() + from;
+        int end = param.offset() + to;
         float sign = s.maximize() ? -1f : 1f;
         float l2 = s.decoupled() ? 0f : (float) s.weightDecay();
         float decay = s.decoupled() ? (float) (1 - s.lr() * s.weightDecay()) : 1f;
@@ -148,15 +162,15 @@ public final class FusedAdam {
     }
 
     /** Float64 parameters: the same loop in double arithmetic. */
-    private static void updateDouble(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, Step s, int from,
-            int to) {
-        double[] p = (double[]) param.data;
-        double[] g = (double[]) grad.data;
-        double[] ms = (double[]) m.data;
-        double[] vs = (double[]) v.data;
-        double[] vm = vmax == null ? null : (double[]) vmax.data;
-        int start = param.offset + from;
-        int end = param.offset + to;
+    private static void updateDouble(DenseStorage param, DenseStorage grad, DenseStorage m, DenseStorage v,
+            DenseStorage vmax, Step s, int from, int to) {
+        double[] p = param.doubles();
+        double[] g = grad.doubles();
+        double[] ms = m.doubles();
+        double[] vs = v.doubles();
+        double[] vm = vmax == null ? null : vmax.doubles();
+        int start = param.offset() + from;
+        int end = param.offset() + to;
         double sign = s.maximize() ? -1 : 1;
         double l2 = s.decoupled() ? 0 : s.weightDecay();
         double decay = s.decoupled() ? 1 - s.lr() * s.weightDecay() : 1;

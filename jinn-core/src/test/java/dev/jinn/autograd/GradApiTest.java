@@ -1,9 +1,16 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Function;
+import dev.jinn.autograd.FunctionContext;
+import dev.jinn.autograd.Grad;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
+import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class GradApiTest {
     private static Tensor leaf(double... values) {
-        return Tensor.of(values).requiresGrad(true);
+        return Tensors.of(values).requiresGrad(true);
     }
 
     // ---- recording scopes
@@ -139,10 +146,10 @@ class GradApiTest {
     @Test
     void gradWithExplicitGradOutputsIsAVectorJacobianProduct() {
         // y = A x for a 2x3 A; v^T dy/dx = A^T v
-        Tensor a = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor a = Tensors.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
         Tensor x = leaf(0.1, 0.2, 0.3);
         Tensor y = a.matmul(x);
-        Tensor v = Tensor.of(new double[] {10, -1});
+        Tensor v = Tensors.of(new double[] {10, -1});
         Tensor g = Grad.grad(List.of(y), List.of(x), List.of(v), false).get(0);
         assertThat(g.toDoubleArray()).containsExactly(new double[] {6, 15, 24}, within(1e-12));
     }
@@ -153,8 +160,8 @@ class GradApiTest {
         Tensor w = leaf(3.0, -1.0);
         Tensor y1 = x.mul(w); // dy1/dx = w, dy1/dw = x
         Tensor y2 = x.square().sum(); // dy2/dx = 2x
-        Tensor v1 = Tensor.of(new double[] {1.0, 2.0});
-        List<Tensor> g = Grad.grad(List.of(y1, y2), List.of(x, w), List.of(v1, Tensor.scalar(0.5, DType.FLOAT64)),
+        Tensor v1 = Tensors.of(new double[] {1.0, 2.0});
+        List<Tensor> g = Grad.grad(List.of(y1, y2), List.of(x, w), List.of(v1, Tensors.scalar(0.5, DType.FLOAT64)),
                 false);
         assertThat(g).hasSize(2);
         // x: v1 * w + 0.5 * 2x
@@ -168,7 +175,7 @@ class GradApiTest {
     @Test
     void inputsTheOutputsDoNotDependOnGetZeros() {
         Tensor x = leaf(1.0, 2.0);
-        Tensor unused = Tensor.of(new float[] {7f, 8f, 9f}, 3, 1).requiresGrad(true);
+        Tensor unused = Tensors.of(new float[] {7f, 8f, 9f}, 3, 1).requiresGrad(true);
         List<Tensor> g = Grad.grad(List.of(x.exp().sum()), List.of(x, unused), null, false);
         assertThat(g.get(1).shape()).containsExactly(3, 1);
         assertThat(g.get(1).dtype()).isEqualTo(DType.FLOAT32);
@@ -242,7 +249,7 @@ class GradApiTest {
     void gradOfAnOutputWithRespectToItselfIsTheSeed() {
         Tensor x = leaf(1.0, 2.0);
         Tensor y = x.exp();
-        Tensor v = Tensor.of(new double[] {3.0, 4.0});
+        Tensor v = Tensors.of(new double[] {3.0, 4.0});
         assertThat(Grad.grad(List.of(y), List.of(y), List.of(v), false).get(0).toDoubleArray())
                 .containsExactly(3.0, 4.0);
     }
@@ -264,12 +271,12 @@ class GradApiTest {
     void gradRejectsAGradOutputOfTheWrongShape() {
         Tensor x = leaf(1.0, 2.0, 3.0);
         Tensor y = x.exp();
-        assertThatThrownBy(() -> Grad.grad(List.of(y), List.of(x), List.of(Tensor.ones(DType.FLOAT64, 2)), false))
+        assertThatThrownBy(() -> Grad.grad(List.of(y), List.of(x), List.of(Tensors.ones(DType.FLOAT64, 2)), false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("gradOutput 0")
                 .hasMessageContaining("[2]")
                 .hasMessageContaining("[3]");
-        assertThatThrownBy(() -> Grad.grad(List.of(y), List.of(x), List.of(Tensor.ones(3), Tensor.ones(3)), false))
+        assertThatThrownBy(() -> Grad.grad(List.of(y), List.of(x), List.of(Tensors.ones(3), Tensors.ones(3)), false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 gradOutputs for 1 outputs");
         assertThatThrownBy(() -> Grad.grad(y, x, false))
@@ -280,7 +287,7 @@ class GradApiTest {
     @Test
     void gradRejectsInputsThatDoNotRequireGrad() {
         Tensor x = leaf(1.0);
-        Tensor c = Tensor.of(new double[] {2.0, 3.0});
+        Tensor c = Tensors.of(new double[] {2.0, 3.0});
         Tensor y = x.mul(c).sum();
         assertThatThrownBy(() -> Grad.grad(List.of(y), List.of(x, c), null, false))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -340,12 +347,12 @@ class GradApiTest {
     void hessianVectorProductOfAQuadraticForm() {
         int n = 4;
         Rng rng = new Rng(11);
-        Tensor a = Tensor.randn(rng, DType.FLOAT64, n, n);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, n).requiresGrad(true);
+        Tensor a = Tensors.randn(rng, DType.FLOAT64, n, n);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, n).requiresGrad(true);
         double[] v = {0.5, -1.0, 2.0, 0.25};
         Tensor f = x.matmul(a.matmul(x)); // x^T A x
         Tensor g = Grad.grad(f, x, true); // (A + A^T) x
-        Tensor hv = Grad.grad(List.of(g), List.of(x), List.of(Tensor.of(v)), false).get(0);
+        Tensor hv = Grad.grad(List.of(g), List.of(x), List.of(Tensors.of(v)), false).get(0);
         double[] am = a.toDoubleArray();
         double[] xv = x.toDoubleArray();
         for (int i = 0; i < n; i++) {
@@ -376,9 +383,9 @@ class GradApiTest {
     void gradientPenaltyBackpropagatesIntoParameters() {
         // penalty(w) = || d/dx sum(tanh(x W)) ||^2, differentiated w.r.t. W by backward through Grad.grad
         Rng rng = new Rng(7);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 3, 2).requiresGrad(true);
-        double[] w0 = Tensor.randn(rng, DType.FLOAT64, 2, 4).toDoubleArray();
-        Tensor w = Tensor.of(w0, 2, 4).requiresGrad(true);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 3, 2).requiresGrad(true);
+        double[] w0 = Tensors.randn(rng, DType.FLOAT64, 2, 4).toDoubleArray();
+        Tensor w = Tensors.of(w0, 2, 4).requiresGrad(true);
         Tensor penalty = penalty(x, w);
         penalty.backward();
         assertThat(x.grad()).as("the penalty depends on x too").isNotNull();
@@ -401,7 +408,7 @@ class GradApiTest {
     }
 
     private static double penaltyValue(Tensor x, double[] w) {
-        Tensor wt = Tensor.of(w, 2, 4).requiresGrad(true);
+        Tensor wt = Tensors.of(w, 2, 4).requiresGrad(true);
         Tensor xt = x.detach().requiresGrad(true);
         Tensor gx = Grad.grad(xt.matmul(wt).tanh().sum(), xt, false);
         return gx.square().sum().item();
@@ -430,7 +437,7 @@ class GradApiTest {
     @Test
     void gradOfUntrackedOutputsIsAnError() {
         Tensor x = leaf(1.0);
-        Tensor c = Tensor.of(new double[] {4.0}).sum();
+        Tensor c = Tensors.of(new double[] {4.0}).sum();
         assertThatThrownBy(() -> Grad.grad(c, x, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no output requires a gradient")
@@ -443,14 +450,14 @@ class GradApiTest {
 
     @Test
     void rulesAreAskedOnlyForTheGradientsThePassWants() {
-        Tensor a = Tensor.of(new double[] {1, 2}).requiresGrad(true);
-        Tensor b = Tensor.of(new double[] {3, 4}).requiresGrad(true);
+        Tensor a = Tensors.of(new double[] {1, 2}).requiresGrad(true);
+        Tensor b = Tensors.of(new double[] {3, 4}).requiresGrad(true);
         List<String> asked = new java.util.ArrayList<>();
-        Tensor y = Tensor.record("Probe", a.detach().mul(b.detach()), (g, n) -> {
+        Tensor y = Grad.record("Probe", a.detach().mul(b.detach()), (g, n) -> {
             asked.add(n.needs(0) + "," + n.needs(1));
             return new Tensor[] {n.needs(0) ? g.mul(b) : null, n.needs(1) ? g.mul(a) : null};
         }, a, b);
-        Tensor ones = Tensor.onesLike(y);
+        Tensor ones = Tensors.onesLike(y);
         List<Tensor> ga = Grad.grad(List.of(y), List.of(a), List.of(ones), false, true);
         List<Tensor> gb = Grad.grad(List.of(y), List.of(b), List.of(ones), false, true);
         y.backward(ones);
@@ -463,8 +470,8 @@ class GradApiTest {
 
     @Test
     void setGradReplacesTheGradientThatLaterBackwardPassesAddTo() {
-        Tensor w = Tensor.of(new double[] {1, 2}).requiresGrad(true);
-        w.setGrad(Tensor.of(new double[] {10, 20}));
+        Tensor w = Tensors.of(new double[] {1, 2}).requiresGrad(true);
+        w.setGrad(Tensors.of(new double[] {10, 20}));
         w.mul(3.0).sum().backward();
         assertThat(w.grad().toDoubleArray()).containsExactly(13, 23);
         w.setGrad(null);
@@ -473,20 +480,20 @@ class GradApiTest {
 
     @Test
     void setGradRefusesAnotherShapeOrDtypeAndNonLeaves() {
-        Tensor w = Tensor.of(new double[] {1, 2}).requiresGrad(true);
-        assertThatThrownBy(() -> w.setGrad(Tensor.of(new double[] {1, 2, 3})))
+        Tensor w = Tensors.of(new double[] {1, 2}).requiresGrad(true);
+        assertThatThrownBy(() -> w.setGrad(Tensors.of(new double[] {1, 2, 3})))
                 .hasMessage("setGrad: expected a float64 gradient of shape [2], got float64 [3]");
-        assertThatThrownBy(() -> w.setGrad(Tensor.of(new float[] {1, 2})))
+        assertThatThrownBy(() -> w.setGrad(Tensors.of(new float[] {1, 2})))
                 .hasMessage("setGrad: expected a float64 gradient of shape [2], got float32 [2]");
         assertThatThrownBy(() -> w.mul(2.0).setGrad(null)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> Tensor.of(new double[] {1}).setGrad(null))
+        assertThatThrownBy(() -> Tensors.of(new double[] {1}).setGrad(null))
                 .hasMessage("setGrad: only leaves that require gradients hold one");
     }
 
     @Test
     void savedBytesCountsWhatTheRulesKeepOnceAndNotTheParameters() {
-        Tensor w = Tensor.randn(new Rng(1), DType.FLOAT64, 3, 4).requiresGrad(true);
-        Tensor x = Tensor.randn(new Rng(2), DType.FLOAT64, 5, 3);
+        Tensor w = Tensors.randn(new Rng(1), DType.FLOAT64, 3, 4).requiresGrad(true);
+        Tensor x = Tensors.randn(new Rng(2), DType.FLOAT64, 5, 3);
         // matmul keeps x (the weight is a parameter, not counted); exp keeps its output [5, 4].
         Tensor h = x.matmul(w);
         Tensor y = h.exp();

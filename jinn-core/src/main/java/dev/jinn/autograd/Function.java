@@ -1,4 +1,8 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
+
+import dev.jinn.tensor.AutogradAccess;
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Tensor;
 
 /**
  * A user-defined differentiable operation with a hand-written backward rule: for composite operations whose
@@ -71,7 +75,7 @@ public abstract class Function {
         boolean[] needs = new boolean[inputs.length];
         boolean any = false;
         for (int i = 0; i < inputs.length && recording; i++) {
-            edges[i] = inputs[i].gradEdge();
+            edges[i] = Edge.of(inputs[i]);
             needs[i] = edges[i] != null;
             any |= needs[i];
         }
@@ -89,8 +93,8 @@ public abstract class Function {
         }
         FunctionNode node = new FunctionNode(this, ctx, edges, inputs.length, outputs);
         for (int i = 0; i < outputs.length; i++) {
-            if (outputs[i].dtype.isFloatingPoint()) {
-                outputs[i].attach(node, i);
+            if (outputs[i].dtype().isFloatingPoint()) {
+                AutogradAccess.attach(outputs[i], node, i);
             }
         }
         return outputs;
@@ -114,7 +118,7 @@ public abstract class Function {
     private static Tensor[] distinct(Tensor[] outputs, Tensor[] inputs) {
         Tensor[] result = outputs.clone();
         for (int i = 0; i < result.length; i++) {
-            boolean reused = result[i].gradFn != null || result[i].requiresGrad();
+            boolean reused = AutogradAccess.gradFn(result[i]) != null || result[i].requiresGrad();
             for (Tensor in : inputs) {
                 reused |= in == result[i];
             }
@@ -129,7 +133,7 @@ public abstract class Function {
     }
 
     /** The graph node of one application of a {@link Function}. */
-    private static final class FunctionNode extends Node {
+    private static final class FunctionNode extends GradNode {
         private final Function function;
         private final FunctionContext ctx;
         private final int numInputs;
@@ -144,8 +148,8 @@ public abstract class Function {
             this.outShapes = new int[outputs.length][];
             this.outTypes = new DType[outputs.length];
             for (int i = 0; i < outputs.length; i++) {
-                outShapes[i] = outputs[i].shape;
-                outTypes[i] = outputs[i].dtype;
+                outShapes[i] = outputs[i].shape();
+                outTypes[i] = outputs[i].dtype();
             }
         }
 
@@ -158,7 +162,7 @@ public abstract class Function {
         Tensor[] apply(Tensor[] gradOutputs) {
             Tensor[] grads = function.backward(ctx, gradOutputs);
             if (grads == null || grads.length != numInputs) {
-                throw new IllegalStateException(name + ": backward returned " + (grads == null ? "null" : grads.length
+                throw new IllegalStateException(name() + ": backward returned " + (grads == null ? "null" : grads.length
                         + " gradients") + " but forward took " + numInputs + " inputs");
             }
             return grads;

@@ -1,7 +1,11 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
+import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,17 +42,17 @@ final class Engine {
 
     private static Tensor[] execute(List<Tensor> roots, List<Tensor> rootGrads, Edge[] targets,
             boolean retainGraph, boolean createGraph) {
-        Map<Node, Tensor[]> buffers = new IdentityHashMap<>();
-        List<Node> starts = new ArrayList<>();
+        Map<GradNode, Tensor[]> buffers = new IdentityHashMap<>();
+        List<GradNode> starts = new ArrayList<>();
         for (int i = 0; i < roots.size(); i++) {
-            Edge e = roots.get(i).gradEdge();
+            Edge e = Edge.of(roots.get(i));
             if (e == null) {
                 continue;
             }
             starts.add(e.node());
             accumulate(buffers, e, rootGrads.get(i));
         }
-        Map<Node, List<Integer>> targetIndex = new IdentityHashMap<>();
+        Map<GradNode, List<Integer>> targetIndex = new IdentityHashMap<>();
         if (targets != null) {
             for (int t = 0; t < targets.length; t++) {
                 if (targets[t] != null) {
@@ -56,10 +60,10 @@ final class Engine {
                 }
             }
         }
-        List<Node> order = topologicalOrder(starts);
-        Map<Node, Boolean> needed = neededNodes(order, targets == null ? null : targetIndex);
+        List<GradNode> order = topologicalOrder(starts);
+        Map<GradNode, Boolean> needed = neededNodes(order, targets == null ? null : targetIndex);
         Tensor[] captured = targets == null ? null : new Tensor[targets.length];
-        for (Node node : order) {
+        for (GradNode node : order) {
             Tensor[] grads = buffers.remove(node);
             if (grads == null || !needed.get(node)) {
                 continue;
@@ -92,7 +96,7 @@ final class Engine {
     }
 
     /** Which of the node's inputs lead to a wanted gradient (so that its rule skips the others). */
-    private static boolean[] wantedInputs(Node node, Map<Node, Boolean> needed) {
+    private static boolean[] wantedInputs(GradNode node, Map<GradNode, Boolean> needed) {
         boolean[] wanted = new boolean[node.next.length];
         for (int i = 0; i < wanted.length; i++) {
             Edge e = node.next[i];
@@ -102,7 +106,7 @@ final class Engine {
     }
 
     /** Whether any producer of the node's inputs still needs a gradient. */
-    private static boolean leadsFurther(Node node, Map<Node, Boolean> needed) {
+    private static boolean leadsFurther(GradNode node, Map<GradNode, Boolean> needed) {
         for (Edge e : node.next) {
             if (e != null && needed.get(e.node())) {
                 return true;
@@ -111,11 +115,12 @@ final class Engine {
         return false;
     }
 
-    private static void checkGradShape(Node node, int input, Edge e, Tensor g) {
+    private static void checkGradShape(GradNode node, int input, Edge e, Tensor g) {
         int[] expected = e.node().outputShape(e.index());
-        if (!java.util.Arrays.equals(expected, g.shape)) {
-            throw new IllegalStateException("backward: " + node.name + " returned a gradient of shape "
-                    + Shapes.str(g.shape) + " for its input " + input + ", which has shape " + Shapes.str(expected));
+        if (!Arrays.equals(expected, g.shape())) {
+            throw new IllegalStateException("backward: " + node.name() + " returned a gradient of shape "
+                    + Arrays.toString(g.shape()) + " for its input " + input + ", which has shape "
+                    + Arrays.toString(expected));
         }
     }
 
@@ -124,9 +129,9 @@ final class Engine {
      * that output's dtype: seeds and hand-written {@link Function} backward rules may hand in a wider type, and
      * a gradient must have the type of the tensor it belongs to (as in PyTorch).
      */
-    private static void accumulate(Map<Node, Tensor[]> buffers, Edge e, Tensor g) {
+    private static void accumulate(Map<GradNode, Tensor[]> buffers, Edge e, Tensor g) {
         DType type = e.node().outputType(e.index());
-        if (g.dtype != type && type.isFloatingPoint()) {
+        if (g.dtype() != type && type.isFloatingPoint()) {
             g = g.to(type);
         }
         Tensor[] slot = buffers.computeIfAbsent(e.node(), n -> new Tensor[n.numOutputs()]);
@@ -134,27 +139,27 @@ final class Engine {
         slot[e.index()] = cur == null ? g : cur.add(g);
     }
 
-    private static void materializeZeros(Node node, Tensor[] grads) {
+    private static void materializeZeros(GradNode node, Tensor[] grads) {
         for (int i = 0; i < grads.length; i++) {
             if (grads[i] == null) {
-                grads[i] = Tensor.zeros(node.outputType(i), node.outputShape(i));
+                grads[i] = Tensors.zeros(node.outputType(i), node.outputShape(i));
             }
         }
     }
 
     /** Nodes reachable from the starts, each before every node that produced one of its inputs. */
-    private static List<Node> topologicalOrder(List<Node> starts) {
-        Map<Node, Boolean> visited = new IdentityHashMap<>();
-        List<Node> postOrder = new ArrayList<>();
+    private static List<GradNode> topologicalOrder(List<GradNode> starts) {
+        Map<GradNode, Boolean> visited = new IdentityHashMap<>();
+        List<GradNode> postOrder = new ArrayList<>();
         ArrayDeque<Object[]> stack = new ArrayDeque<>();
-        for (Node s : starts) {
+        for (GradNode s : starts) {
             if (visited.put(s, Boolean.TRUE) != null) {
                 continue;
             }
             stack.push(new Object[] {s, new int[] {0}});
             while (!stack.isEmpty()) {
                 Object[] frame = stack.peek();
-                Node n = (Node) frame[0];
+                GradNode n = (GradNode) frame[0];
                 int[] pos = (int[]) frame[1];
                 if (pos[0] < n.next.length) {
                     Edge e = n.next[pos[0]++];
@@ -167,7 +172,7 @@ final class Engine {
                 }
             }
         }
-        List<Node> order = new ArrayList<>(postOrder.size());
+        List<GradNode> order = new ArrayList<>(postOrder.size());
         for (int i = postOrder.size() - 1; i >= 0; i--) {
             order.add(postOrder.get(i));
         }
@@ -178,10 +183,10 @@ final class Engine {
      * A node is needed when it is a target or leads to one. With no targets (accumulate mode), the leaves'
      * sinks are the targets.
      */
-    private static Map<Node, Boolean> neededNodes(List<Node> order, Map<Node, List<Integer>> targets) {
-        Map<Node, Boolean> needed = new IdentityHashMap<>();
+    private static Map<GradNode, Boolean> neededNodes(List<GradNode> order, Map<GradNode, List<Integer>> targets) {
+        Map<GradNode, Boolean> needed = new IdentityHashMap<>();
         for (int i = order.size() - 1; i >= 0; i--) {
-            Node n = order.get(i);
+            GradNode n = order.get(i);
             boolean need = targets == null ? n instanceof AccumulateGrad : targets.containsKey(n);
             for (Edge e : n.next) {
                 if (need) {

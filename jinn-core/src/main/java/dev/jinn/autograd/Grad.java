@@ -1,6 +1,10 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
+import dev.jinn.tensor.AutogradAccess;
+import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -107,10 +111,10 @@ public final class Grad {
         for (int i = 0; i < inputs.size(); i++) {
             Tensor x = inputs.get(i);
             if (!x.requiresGrad()) {
-                throw new IllegalArgumentException("grad: input " + i + " (shape " + Shapes.str(x.shape)
+                throw new IllegalArgumentException("grad: input " + i + " (shape " + Arrays.toString(x.shape())
                         + ") does not require a gradient");
             }
-            targets[i] = x.gradEdge();
+            targets[i] = Edge.of(x);
         }
         List<Tensor> roots = new ArrayList<>();
         List<Tensor> rootGrads = new ArrayList<>();
@@ -128,7 +132,7 @@ public final class Grad {
         List<Tensor> result = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             Tensor g = captured[i];
-            result.add(g != null ? g : Tensor.zeros(inputs.get(i).dtype(), inputs.get(i).shape()));
+            result.add(g != null ? g : Tensors.zeros(inputs.get(i).dtype(), inputs.get(i).shape()));
         }
         return result;
     }
@@ -158,6 +162,50 @@ public final class Grad {
         return GraphMemory.savedBytes(roots);
     }
 
+    /**
+     * Back-propagates from {@code roots}, accumulating into the leaves' {@link Tensor#grad()}, as
+     * {@code torch.autograd.backward} does; {@link Tensor#backward()} is this for one root.
+     *
+     * @param roots       the tensors to differentiate (each must require a gradient)
+     * @param gradOutputs the gradient with respect to each root, or null for all ones (single-element roots)
+     * @param retainGraph keep the saved tensors for another backward
+     */
+    public static void backward(List<Tensor> roots, List<Tensor> gradOutputs, boolean retainGraph) {
+        Engine.run(roots, seeds("backward", roots, gradOutputs), null, retainGraph, false);
+    }
+
+    /**
+     * Records {@code out} as computed from {@code inputs} by a single-output operation whose backward rule is
+     * {@code rule}, when recording is on and any input requires a gradient (a non-floating result is never
+     * recorded). This is how the built-in operations join the graph; {@link Function} is the richer way for
+     * operations with several outputs or saved state.
+     *
+     * @param name   the node's name, e.g. {@code "MulBackward"}
+     * @param out    the operation's fresh result (not yet part of any graph)
+     * @param rule   computes the inputs' gradients from the output's
+     * @param inputs the operation's inputs, in the order the rule returns their gradients
+     * @return {@code out}
+     */
+    public static Tensor record(String name, Tensor out, BackwardFn rule, Tensor... inputs) {
+        if (!GradMode.isEnabled()) {
+            return out;
+        }
+        Edge[] edges = null;
+        for (int i = 0; i < inputs.length; i++) {
+            Edge e = Edge.of(inputs[i]);
+            if (e != null) {
+                if (edges == null) {
+                    edges = new Edge[inputs.length];
+                }
+                edges[i] = e;
+            }
+        }
+        if (edges != null && out.dtype().isFloatingPoint()) {
+            AutogradAccess.attach(out, new OpNode(name, edges, rule, out.shape(), out.dtype()), 0);
+        }
+        return out;
+    }
+
     /** Checks gradOutputs against outputs, replacing missing ones by ones for single-element outputs. */
     static List<Tensor> seeds(String op, List<Tensor> outputs, List<Tensor> gradOutputs) {
         if (gradOutputs != null && gradOutputs.size() != outputs.size()) {
@@ -171,12 +219,12 @@ public final class Grad {
             if (g == null) {
                 if (out.numel() != 1) {
                     throw new IllegalArgumentException(op + ": a gradient can be implied only for outputs with "
-                            + "one element, but output " + i + " has shape " + Shapes.str(out.shape));
+                            + "one element, but output " + i + " has shape " + Arrays.toString(out.shape()));
                 }
-                g = Tensor.ones(out.dtype(), out.shape());
-            } else if (!java.util.Arrays.equals(g.shape, out.shape)) {
-                throw new IllegalArgumentException(op + ": gradOutput " + i + " has shape " + Shapes.str(g.shape)
-                        + " but output " + i + " has shape " + Shapes.str(out.shape));
+                g = Tensors.ones(out.dtype(), out.shape());
+            } else if (!Arrays.equals(g.shape(), out.shape())) {
+                throw new IllegalArgumentException(op + ": gradOutput " + i + " has shape " + Arrays.toString(g.shape())
+                        + " but output " + i + " has shape " + Arrays.toString(out.shape()));
             }
             seeds.add(g);
         }

@@ -1,4 +1,4 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
 /** Per-thread switch that decides whether operations record themselves for autograd. */
 final class GradMode {

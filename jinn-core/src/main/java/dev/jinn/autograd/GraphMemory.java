@@ -1,5 +1,7 @@
-package dev.jinn.tensor;
+package dev.jinn.autograd;
 
+import dev.jinn.tensor.AutogradAccess;
+import dev.jinn.tensor.Tensor;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
@@ -41,15 +43,16 @@ final class GraphMemory {
      */
     static long savedBytes(Tensor... roots) {
         GraphMemory m = new GraphMemory();
-        Deque<Node> queue = new ArrayDeque<>();
-        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<GradNode> queue = new ArrayDeque<>();
+        Set<GradNode> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Tensor r : roots) {
-            if (r.gradFn != null && seen.add(r.gradFn)) {
-                queue.add(r.gradFn);
+            GradNode fn = AutogradAccess.gradFn(r);
+            if (fn != null && seen.add(fn)) {
+                queue.add(fn);
             }
         }
         while (!queue.isEmpty()) {
-            Node n = queue.poll();
+            GradNode n = queue.poll();
             if (!(n instanceof AccumulateGrad)) {
                 m.scanFields(n, 0);
             }
@@ -67,8 +70,8 @@ final class GraphMemory {
             return;
         }
         if (value instanceof Tensor t) {
-            if (!(t.requiresGrad() && t.gradFn == null)) {
-                count(t.data);
+            if (!(t.requiresGrad() && AutogradAccess.gradFn(t) == null)) {
+                count(AutogradAccess.storage(t));
             }
             return;
         }
@@ -84,7 +87,7 @@ final class GraphMemory {
             }
             return;
         }
-        if (!visited.add(value) || value instanceof Node) {
+        if (!visited.add(value) || value instanceof GradNode) {
             // Other nodes are walked as nodes; a rule's reference to one adds nothing here.
             return;
         }
@@ -110,7 +113,7 @@ final class GraphMemory {
 
     private void scanFields(Object owner, int depth) {
         for (Class<?> c = owner.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-            if (c == Node.class) {
+            if (c == GradNode.class) {
                 continue; // its own fields are the edges and flags
             }
             for (Field f : c.getDeclaredFields()) {
