@@ -3,10 +3,13 @@ package dev.jinn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jinn.io.TorchFiles;
+import dev.jinn.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,18 @@ class InfoGraphTest {
         CliRunner unknown = CliRunner.run("info", "--model", model.toString(), "--graph", txt.toString());
         assertThat(unknown.code()).isNotZero();
         assertThat(unknown.err()).contains("--graph " + txt + ": unknown format \"txt\"; name a .dot, .svg or .png file");
+    }
+
+    @Test
+    void aPyTorchFileHasNoGraphToDraw() throws IOException {
+        Path pt = dir.resolve("w.pt");
+        TorchFiles.write(pt, Map.of("weight", Tensor.zeros(2, 3)));
+        Path out = dir.resolve("w.dot");
+        CliRunner r = CliRunner.run("info", "--model", pt.toString(), "--graph", out.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("--graph " + out + ": " + pt + " is a PyTorch file, which holds weights but no"
+                + " architecture to draw; give a jinn model file");
+        assertThat(out).doesNotExist();
     }
 
     private Path script(String name, String body) throws IOException {

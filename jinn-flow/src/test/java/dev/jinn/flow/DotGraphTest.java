@@ -2,7 +2,6 @@ package dev.jinn.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jinn.flow.coupling.GLOWCouplingBlock;
 import dev.jinn.flow.linear.PermuteRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,9 +46,9 @@ class DotGraphTest {
     @Test
     void aSequenceIsAChainWithItsConditions() {
         SequenceINN inn = new SequenceINN(4);
-        inn.append(GLOWCouplingBlock.builder().subnet(Subnets.mlp(8)), 0, 3);
+        inn.append(GraphTestModules.TestCoupling.seeded(1), 0, 3);
         inn.append(PermuteRandom.seed(1));
-        inn.append(GLOWCouplingBlock.builder().subnet(Subnets.mlp(8)), 0, 3);
+        inn.append(GraphTestModules.TestCoupling.seeded(2), 0, 3);
         Drawing d = Drawing.parse(inn.toDot());
         assertThat(d.labels).containsOnlyKeys("in", "c[0]", "0", "1", "2", "out");
         assertThat(d.labels.get("1")).isEqualTo("1\\nPermuteRandom\\n(4,) → (4,)");
