@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jinn.io.TorchFiles;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ class InfoGraphTest {
     @Test
     void aPyTorchFileHasNoGraphToDraw() throws IOException {
         Path pt = dir.resolve("w.pt");
-        TorchFiles.write(pt, Map.of("weight", Tensor.zeros(2, 3)));
+        TorchFiles.write(pt, Map.of("weight", Tensors.zeros(2, 3)));
         Path out = dir.resolve("w.dot");
         CliRunner r = CliRunner.run("info", "--model", pt.toString(), "--graph", out.toString());
         assertThat(r.code()).isNotZero();
