@@ -9,6 +9,7 @@ import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleCall;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
+import dev.jinn.nn.Init;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
@@ -188,6 +189,9 @@ public final class FlowConformance {
 
     /** Runs every check; fails with an AssertionError naming the case. */
     public void run() {
+        // Modules built without a generator draw from Init's process-wide one; reseeding it here makes every
+        // case's weights depend on its seed alone, not on which tests happened to run before it.
+        Init.manualSeed(seed);
         Rng rng = new Rng(seed);
         List<Tensor> x = inputs != null ? inputs.apply(rng, batch) : randn(rng, dimsIn, batch);
         List<Tensor> c = conditions != null ? conditions.apply(rng, batch) : randn(rng, dimsC, batch);
