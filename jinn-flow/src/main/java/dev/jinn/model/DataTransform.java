@@ -2,6 +2,7 @@ package dev.jinn.model;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.train.Batch;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -161,6 +162,33 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
             }
         }
         return Tensor.of(out, rows.size(), d);
+    }
+
+    /**
+     * The model's input batch for rows in data units: the rows standardised, and for a conditional model each
+     * row's condition encoded ({@link ConditionEncoding#encode}).
+     *
+     * @param rows       the rows, each of length {@link #dims()}
+     * @param conditions the condition value of each row as text; ignored (may be empty) for an unconditional
+     *                   model
+     * @return the batch, float32
+     * @throws IllegalArgumentException for a condition value the encoding refuses
+     */
+    public Batch toBatch(List<double[]> rows, List<String> conditions) {
+        Tensor x = toModel(rows);
+        if (condition.kind() == ConditionEncoding.Kind.NONE) {
+            return Batch.of(x);
+        }
+        if (conditions.size() != rows.size()) {
+            throw new IllegalArgumentException("DataTransform.toBatch: " + rows.size() + " rows but "
+                    + conditions.size() + " condition values");
+        }
+        int d = condition.dims();
+        float[] c = new float[rows.size() * d];
+        for (int i = 0; i < rows.size(); i++) {
+            condition.encode(conditions.get(i), c, i * d);
+        }
+        return Batch.of(x, Tensor.of(c, rows.size(), d));
     }
 
     /**
