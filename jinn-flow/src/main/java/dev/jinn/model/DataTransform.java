@@ -3,6 +3,7 @@ package dev.jinn.model;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.train.Batch;
+import java.io.Serializable;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,8 @@ import java.util.Map;
  * @param condition        how the condition column is encoded
  */
 public record DataTransform(List<String> columns, double[] mean, double[] std, int dequantizeLevels,
-        ConditionEncoding condition) {
+        ConditionEncoding condition) implements Serializable {
+    private static final long serialVersionUID = 1L;
     private static final String PREFIX = "jinn.data.";
 
     /**
@@ -83,7 +85,7 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
     public static DataTransform standardize(List<String> columns, List<double[]> rows, ConditionEncoding condition) {
         int d = columns.size();
         double[] mean = new double[d];
-        double[] std = new double[d];
+        double[] var = new double[d];
         for (double[] r : rows) {
             for (int j = 0; j < d; j++) {
                 mean[j] += r[j];
@@ -94,11 +96,30 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
         }
         for (double[] r : rows) {
             for (int j = 0; j < d; j++) {
-                std[j] += (r[j] - mean[j]) * (r[j] - mean[j]);
+                var[j] += (r[j] - mean[j]) * (r[j] - mean[j]);
             }
         }
         for (int j = 0; j < d; j++) {
-            double s = Math.sqrt(std[j] / Math.max(1, rows.size()));
+            var[j] /= Math.max(1, rows.size());
+        }
+        return fromMoments(columns, mean, var, condition);
+    }
+
+    /**
+     * Standardisation from per-column moments computed elsewhere (e.g. merged across the partitions of a
+     * distributed table): deviation {@code sqrt(variance)}, or 1 for a constant column so it maps to 0.
+     *
+     * @param columns   the column names
+     * @param mean      each column's mean
+     * @param variance  each column's population variance
+     * @param condition the condition encoding
+     * @return the transform
+     */
+    public static DataTransform fromMoments(List<String> columns, double[] mean, double[] variance,
+            ConditionEncoding condition) {
+        double[] std = new double[variance.length];
+        for (int j = 0; j < std.length; j++) {
+            double s = Math.sqrt(variance[j]);
             std[j] = s > 1e-12 * Math.max(1, Math.abs(mean[j])) ? s : 1.0;
         }
         return new DataTransform(columns, mean, std, 0, condition);
