@@ -1,6 +1,5 @@
 package dev.jinn.model;
 
-import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,10 +14,7 @@ import java.util.Locale;
  *                   model files written before the range was stored)
  * @param max        the largest such value, NaN when unknown
  */
-public record ConditionEncoding(String column, Kind kind, List<String> categories, double min, double max)
-        implements Serializable {
-    private static final long serialVersionUID = 1L;
-
+public record ConditionEncoding(String column, Kind kind, List<String> categories, double min, double max) {
     /** The kinds of condition. */
     public enum Kind {
         /** No condition. */

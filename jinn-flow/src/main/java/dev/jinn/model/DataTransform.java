@@ -3,7 +3,6 @@ package dev.jinn.model;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.train.Batch;
-import java.io.Serializable;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +28,7 @@ import java.util.Map;
  * @param condition        how the condition column is encoded
  */
 public record DataTransform(List<String> columns, double[] mean, double[] std, int dequantizeLevels,
-        ConditionEncoding condition) implements Serializable {
-    private static final long serialVersionUID = 1L;
+        ConditionEncoding condition) {
     private static final String PREFIX = "jinn.data.";
 
     /**

@@ -5,7 +5,6 @@ import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.nn.Init;
 import dev.jinn.tensor.Rng;
-import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,8 +21,7 @@ import java.util.Map;
  * @param seed          the seed of the initial weights and fixed permutations
  */
 public record ModelConfig(Architecture architecture, int blocks, int hidden, int dims, int conditionDims,
-        long seed) implements Serializable {
-    private static final long serialVersionUID = 1L;
+        long seed) {
     private static final String PREFIX = "jinn.model.";
 
     /**

@@ -7,6 +7,7 @@ import dev.jinn.model.DataTransform;
 import dev.jinn.model.ModelConfig;
 import dev.jinn.model.ModelFile;
 import dev.jinn.tensor.DType;
+import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.train.Checkpoint;
 import dev.jinn.train.Nll;
@@ -85,6 +86,27 @@ public final class DistributedTrainer {
     }
 
     /**
+     * The rows partition {@code p} trains on at a step: {@code batch} indices into its training rows, drawn
+     * uniformly with replacement (as {@code BatchSource.rows}) by {@code Rng(stepSeed + p · c)} for a fixed odd
+     * constant {@code c}, where the step's seed is the next draw of the run's generator (the one checkpoints
+     * save). With it a single JVM can replay a distributed run on the concatenated batches.
+     *
+     * @param size      the partition's training rows, &ge; 1
+     * @param batch     the batch size per partition
+     * @param stepSeed  the step's seed
+     * @param partition the partition's index
+     * @return the row indices
+     */
+    public static int[] batchRows(int size, int batch, long stepSeed, int partition) {
+        Rng r = new Rng(stepSeed + partition * PartitionData.PARTITION_STRIDE);
+        int[] idx = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            idx[i] = (int) r.nextLong(size);
+        }
+        return idx;
+    }
+
+    /**
      * Trains on a table.
      *
      * @param table the training rows: numeric data columns and, for a conditional model, the condition column
@@ -154,10 +176,10 @@ public final class DistributedTrainer {
         while (!trainer.finished()) {
             ModelState state = ModelState.of(trainer.state().step() + 1, trainer.state().rng().nextLong(),
                     model.stateDict());
-            Broadcast<ModelState> w = jsc.broadcast(state);
+            // The weights travel in the task closure: Spark broadcasts each stage's closure anyway, so a
+            // broadcast of their own would only add its creation and removal to every step.
             GradientSum g = data.treeAggregate(GradientSum.EMPTY,
-                    (acc, p) -> acc.merge(p.gradient(shared.value(), w.value())), GradientSum::merge, b.treeDepth);
-            w.destroy();
+                    (acc, p) -> acc.merge(p.gradient(shared.value(), state)), GradientSum::merge, b.treeDepth);
             for (int i = 0; i < params.size(); i++) {
                 double[] mean = g.grads()[i].clone();
                 for (int j = 0; j < mean.length; j++) {

@@ -48,13 +48,21 @@ import org.apache.spark.util.LongAccumulator;
 public final class FlowScorer extends Transformer implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
 
+    /** The stage's uid. */
     private final String uid;
+    /** The model file. */
     private final Param<String> modelPath;
+    /** The data columns, in the model's order. */
     private final StringArrayParam inputCols;
+    /** The condition column. */
     private final Param<String> conditionCol;
+    /** The log-likelihood column to add. */
     private final Param<String> outputCol;
+    /** The latent vector column to add, or empty. */
     private final Param<String> latentCol;
+    /** Rows per forward pass. */
     private final IntParam batchSize;
+    /** The count of rows without a score in the last transformation (driver only). */
     private transient LongAccumulator invalid;
 
     /** A scorer with a random uid. */

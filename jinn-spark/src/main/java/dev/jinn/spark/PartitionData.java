@@ -15,7 +15,7 @@ import org.apache.spark.sql.Row;
 /**
  * One partition's training table, read from the DataFrame once and cached by Spark as one object: the rows in
  * data units and their condition values as text, split into training and held-out rows. Every step draws the
- * partition's batch from it ({@link #batchRows}) and computes that batch's gradient on a replica.
+ * partition's batch from it ({@link DistributedTrainer#batchRows}) and computes that batch's gradient on a replica.
  *
  * @param partition      the partition's index
  * @param rows           the training rows (data units)
@@ -27,7 +27,7 @@ record PartitionData(int partition, List<double[]> rows, List<String> conditions
         List<String> heldConditions) implements Serializable {
     private static final long serialVersionUID = 1L;
     /** An odd constant far from Rng's own increment: the generators of neighbouring partitions never overlap. */
-    private static final long PARTITION_STRIDE = 0xD1B54A32D192ED03L;
+    static final long PARTITION_STRIDE = 0xD1B54A32D192ED03L;
 
     /**
      * Reads a partition: columns {@code 0..d-1} are the data, column {@code d} (if {@code conditional}) the
@@ -90,25 +90,6 @@ record PartitionData(int partition, List<double[]> rows, List<String> conditions
     }
 
     /**
-     * The rows this partition trains on in a step: {@code batch} indices drawn uniformly with replacement (as
-     * {@code BatchSource.rows}) by a generator seeded with the step's seed and the partition's index.
-     *
-     * @param size      the partition's training rows
-     * @param batch     the batch size
-     * @param stepSeed  the step's seed
-     * @param partition the partition's index
-     * @return the row indices
-     */
-    static int[] batchRows(int size, int batch, long stepSeed, int partition) {
-        Rng r = new Rng(stepSeed + partition * PARTITION_STRIDE);
-        int[] idx = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            idx[i] = (int) r.nextLong(size);
-        }
-        return idx;
-    }
-
-    /**
      * This partition's share of one step: its batch's gradient on a replica loaded with the driver's weights.
      *
      * @param job   the run
@@ -120,7 +101,7 @@ record PartitionData(int partition, List<double[]> rows, List<String> conditions
         if (rows.isEmpty()) {
             return GradientSum.EMPTY;
         }
-        int[] idx = batchRows(rows.size(), job.batch(), state.stepSeed(), partition);
+        int[] idx = DistributedTrainer.batchRows(rows.size(), job.batch(), state.stepSeed(), partition);
         List<double[]> x = new ArrayList<>(idx.length);
         List<String> c = new ArrayList<>(idx.length);
         for (int i : idx) {

@@ -97,7 +97,7 @@ class DistributedTrainerTest {
             List<double[]> batch = new ArrayList<>();
             for (int p = 0; p < partitions; p++) {
                 List<double[]> part = slice(p, partitions);
-                for (int i : PartitionData.batchRows(part.size(), BATCH, stepSeed, p)) {
+                for (int i : DistributedTrainer.batchRows(part.size(), BATCH, stepSeed, p)) {
                     batch.add(part.get(i));
                 }
             }
