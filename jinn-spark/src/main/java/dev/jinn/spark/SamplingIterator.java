@@ -8,7 +8,6 @@ import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -21,17 +20,14 @@ import org.apache.spark.sql.RowFactory;
  * path by the product's shape (thin, Java or native), and rows of a batch of another size may round differently
  * in the last bits. With one shape for all batches a sample's value is the same bits in every partitioning.
  */
-final class SamplingIterator implements Iterator<Row> {
+final class SamplingIterator extends BatchedRows {
     /** An odd constant far from Rng's own increment, so that the generators of nearby indices never overlap. */
     private static final long INDEX_STRIDE = 0xD1B54A32D192ED03L;
     private static final int BATCH = 1024;
 
-    private final Iterator<Row> in;
     private final ModelBytes bytes;
     private final long seed;
     private final boolean conditional;
-    private final List<Row> ready = new ArrayList<>();
-    private int next;
 
     /**
      * An iterator over one partition's indices.
@@ -42,7 +38,7 @@ final class SamplingIterator implements Iterator<Row> {
      * @param conditional whether the rows carry a condition value
      */
     SamplingIterator(Iterator<Row> in, ModelBytes bytes, long seed, boolean conditional) {
-        this.in = in;
+        super(in, BATCH);
         this.bytes = bytes;
         this.seed = seed;
         this.conditional = conditional;
@@ -62,31 +58,7 @@ final class SamplingIterator implements Iterator<Row> {
     }
 
     @Override
-    public boolean hasNext() {
-        if (next < ready.size()) {
-            return true;
-        }
-        ready.clear();
-        next = 0;
-        if (in.hasNext()) {
-            sampleBatch();
-        }
-        return next < ready.size();
-    }
-
-    @Override
-    public Row next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        return ready.get(next++);
-    }
-
-    private void sampleBatch() {
-        List<Row> rows = new ArrayList<>(BATCH);
-        while (rows.size() < BATCH && in.hasNext()) {
-            rows.add(in.next());
-        }
+    void process(List<Row> rows, List<Row> ready) {
         ModelFile m = ExecutorModels.borrow(bytes);
         try {
             DataTransform t = m.transform();

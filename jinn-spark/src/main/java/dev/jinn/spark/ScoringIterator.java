@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.ml.linalg.Vectors;
@@ -25,20 +24,16 @@ import org.slf4j.LoggerFactory;
  * non-finite input, an unknown category or a non-finite result gets a null score; it is counted in the
  * accumulator and the first reason in this JVM is logged.
  */
-final class ScoringIterator implements Iterator<Row> {
+final class ScoringIterator extends BatchedRows {
     private static final Logger LOG = LoggerFactory.getLogger(FlowScorer.class);
     /** Reasons are logged once per JVM and scorer, not once per bad row. */
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
 
-    private final Iterator<Row> in;
     private final ModelBytes bytes;
     private final ModelColumns cols;
-    private final int batchSize;
     private final boolean latent;
     private final LongAccumulator invalid;
     private final String scorer;
-    private final List<Row> ready = new ArrayList<>();
-    private int next;
 
     /**
      * An iterator over one partition.
@@ -53,41 +48,16 @@ final class ScoringIterator implements Iterator<Row> {
      */
     ScoringIterator(Iterator<Row> in, ModelBytes bytes, ModelColumns cols, int batchSize, boolean latent,
             LongAccumulator invalid, String scorer) {
-        this.in = in;
+        super(in, batchSize);
         this.bytes = bytes;
         this.cols = cols;
-        this.batchSize = batchSize;
         this.latent = latent;
         this.invalid = invalid;
         this.scorer = scorer;
     }
 
     @Override
-    public boolean hasNext() {
-        if (next < ready.size()) {
-            return true;
-        }
-        ready.clear();
-        next = 0;
-        if (in.hasNext()) {
-            scoreBatch();
-        }
-        return next < ready.size();
-    }
-
-    @Override
-    public Row next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        return ready.get(next++);
-    }
-
-    private void scoreBatch() {
-        List<Row> rows = new ArrayList<>(batchSize);
-        while (rows.size() < batchSize && in.hasNext()) {
-            rows.add(in.next());
-        }
+    void process(List<Row> rows, List<Row> ready) {
         int d = cols.indices().length;
         String[] why = new String[rows.size()];
         List<double[]> values = new ArrayList<>(rows.size());
