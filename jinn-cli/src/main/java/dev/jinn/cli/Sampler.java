@@ -2,17 +2,15 @@ package dev.jinn.cli;
 
 import dev.jinn.model.ConditionEncoding;
 import dev.jinn.model.DataTransform;
+import dev.jinn.model.ModelInference;
 import dev.jinn.cli.data.Digits;
 import dev.jinn.cli.plot.DigitsGrid;
 import dev.jinn.cli.plot.Plots;
 import dev.jinn.flow.SequenceINN;
-import dev.jinn.tensor.DType;
-import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Batch;
-import dev.jinn.train.Nll;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,13 +35,10 @@ final class Sampler {
      */
     static List<double[]> sample(SequenceINN model, DataTransform transform, int n, float[] condition,
             double temperature, Rng rng) {
-        try (var g = Grad.disabled()) {
-            model.eval();
-            Tensor z = Tensors.randn(rng, n, transform.dims()).mul(temperature);
-            List<Tensor> conds = condition == null ? List.of()
-                    : List.of(Tensors.of(condition, 1, condition.length).expand(n, condition.length));
-            return transform.fromModel(model.inverse(z, conds).output());
-        }
+        Tensor z = Tensors.randn(rng, n, transform.dims()).mul(temperature);
+        List<Tensor> conds = condition == null ? List.of()
+                : List.of(Tensors.of(condition, 1, condition.length).expand(n, condition.length));
+        return ModelInference.sample(model, transform, z, conds);
     }
 
     /**
@@ -76,38 +71,12 @@ final class Sampler {
                 pts.add(new double[] {x, y});
             }
         }
-        double[] nll;
-        try (var g = Grad.disabled()) {
-            model.eval();
-            nll = Nll.perSample(model.forward(transform.toModel(pts))).to(DType.FLOAT64).toDoubleArray();
-        }
+        double[] ll = ModelInference.logLikelihood(model, transform, Batch.of(transform.toModel(pts)));
         double[][] out = new double[ys.length][xs.length];
         for (int i = 0; i < ys.length; i++) {
-            for (int j = 0; j < xs.length; j++) {
-                out[i][j] = -nll[i * xs.length + j] - transform.nllOffset();
-            }
+            System.arraycopy(ll, i * xs.length, out[i], 0, xs.length);
         }
         return out;
-    }
-
-    /**
-     * The per-row log-likelihood in data units of a batch (model units in, as {@link Batch}).
-     *
-     * @param model     the flow
-     * @param transform its transform
-     * @param batch     the rows in model units with their conditions
-     * @return {@code log p(x)} per row
-     */
-    static double[] logLikelihood(SequenceINN model, DataTransform transform, Batch batch) {
-        try (var g = Grad.disabled()) {
-            model.eval();
-            double[] nll = Nll.perSample(model.forward(batch.x(), batch.conditions())).to(DType.FLOAT64)
-                    .toDoubleArray();
-            for (int i = 0; i < nll.length; i++) {
-                nll[i] = -nll[i] - transform.nllOffset();
-            }
-            return nll;
-        }
     }
 
     /** Whether a model draws 8×8 images with class labels (the digits). */

@@ -303,23 +303,10 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
             }
         }
         DataTransform t = DataTransform.standardize(columns, trainRows, cond);
-        Batch train = batch(t, trainRows, trainConds);
-        Batch val = held > 0 ? batch(t, valRows, valConds) : null;
+        Batch train = t.toBatch(trainRows, trainConds);
+        Batch val = held > 0 ? t.toBatch(valRows, valConds) : null;
         return new TrainingData(path.toString(), t, BatchSource.rows(train), val,
                 rows.subList(0, Math.min(PLOT_ROWS, rows.size())), trainRows.size());
-    }
-
-    private static Batch batch(DataTransform t, List<double[]> rows, List<String> conds) {
-        Tensor x = t.toModel(rows);
-        if (t.condition().kind() == ConditionEncoding.Kind.NONE) {
-            return Batch.of(x);
-        }
-        int d = t.condition().dims();
-        float[] c = new float[rows.size() * d];
-        for (int i = 0; i < rows.size(); i++) {
-            t.condition().encode(conds.get(i), c, i * d);
-        }
-        return Batch.of(x, Tensors.of(c, rows.size(), d));
     }
 
     private static boolean isNumber(String s) {
