@@ -29,7 +29,7 @@ import java.util.Arrays;
  * ({@code weight} initialised to 1, {@code bias} to 0), {@code track_running_stats = true} (buffers
  * {@code running_mean} = 0, {@code running_var} = 1, and the int64 scalar {@code num_batches_tracked} = 0).
  */
-public abstract class BatchNorm extends Layer {
+public abstract class BatchNorm extends AffineLayer {
     private final int numFeatures;
     private final double eps;
     private final Double momentum;
@@ -170,23 +170,7 @@ public abstract class BatchNorm extends Layer {
         return trackRunningStats;
     }
 
-    /**
-     * The per-channel scale, shape {@code [C]}.
-     *
-     * @return the parameter, or null when not affine
-     */
-    public Tensor weight() {
-        return parameter("weight");
-    }
 
-    /**
-     * The per-channel shift, shape {@code [C]}.
-     *
-     * @return the parameter, or null when not affine
-     */
-    public Tensor bias() {
-        return parameter("bias");
-    }
 
     /**
      * The running mean, shape {@code [C]}.

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * default initialisation (PyTorch's, drawn through {@link Init}), the getters and the printed form. The options
  * come from a {@link ConvBuilder}, the one builder of all four layers.
  */
-abstract class ConvNd extends Layer {
+abstract class ConvNd extends AffineLayer {
     final int inChannels;
     final int outChannels;
     final int[] kernelSize;

@@ -195,6 +195,10 @@ class ConvLayersTest {
 
         ConvTranspose2d up = ConvTranspose2d.builder(8, 6, 2, 3).groups(2).bias(false).build();
         assertThat(up.stateDict().keySet()).containsExactly("weight");
+        // The AffineLayer accessors are the registered parameters themselves, and null for an absent bias.
+        assertThat(conv.weight()).isSameAs(conv.parameter("weight"));
+        assertThat(conv.bias()).isSameAs(conv.parameter("bias"));
+        assertThat(up.bias()).isNull();
         assertThat(up.parameter("weight").shape()).containsExactly(8, 3, 2, 3);
         assertThat(new Conv1d(4, 2, 5).parameter("weight").shape()).containsExactly(2, 4, 5);
         assertThat(ConvTranspose1d.builder(4, 6, 5).groups(2).build().parameter("weight").shape())
