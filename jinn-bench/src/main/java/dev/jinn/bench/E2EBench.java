@@ -11,6 +11,7 @@ import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.SubnetConstructor;
 import dev.jinn.flow.Subnets;
 import dev.jinn.flow.coupling.AllInOneBlock;
+import dev.jinn.flow.inference.BatchInference;
 import dev.jinn.flow.coupling.GLOWCouplingBlock;
 import dev.jinn.flow.linear.PermuteRandom;
 import dev.jinn.flow.reshape.Flatten;
@@ -37,7 +38,9 @@ import java.util.function.Supplier;
  *   <li>{@code digits}: 12 AllInOneBlocks on 64 dims with a 10-dim condition, subnets 512, batch 256;</li>
  *   <li>{@code conv}: FrEIA README's convolutional INN on 3×32×32 (GLOW couplings with conv subnets and random
  *       permutations, i-RevNet downsampling, flatten, a split whose first quarter goes through fully connected GLOW
- *       couplings, concatenation), batch 8.</li>
+ *       couplings, concatenation), batch 8;</li>
+ *   <li>{@code score}: inference instead of a training step: the log-likelihood of 1,000,000 rows under the
+ *       {@code moons} model in batches of 4096, the way {@code jinn score} computes it.</li>
  * </ul>
  *
  * <p>Prints {@code e2e <case> jinn_ms=<median>}. Usage:
@@ -65,11 +68,12 @@ public final class E2EBench {
             }
         }
         if (cases.isEmpty()) {
-            cases.addAll(List.of("moons", "digits", "conv"));
+            cases.addAll(List.of("moons", "digits", "conv", "score"));
         }
         for (String c : cases) {
             Supplier<Double> step = build(c);
-            String ms = step == null ? "NA" : String.format(Locale.ROOT, "%.3f", medianMs(step, seconds, warmup));
+            String ms = step == null ? "NA" : String.format(Locale.ROOT, "%.3f",
+                    medianMs(step, seconds, warmup, c.equals("score") ? 1 : 5));
             System.out.println("e2e " + c + " jinn_ms=" + ms);
         }
     }
@@ -82,11 +86,34 @@ public final class E2EBench {
             case "moons" -> allInOne(2, 0, 8, 100, rng);
             case "digits" -> allInOne(64, 10, 12, 256, rng);
             case "conv" -> convInn(rng);
-            default -> throw new IllegalArgumentException("unknown case '" + name + "' (moons, digits, conv)");
+            case "score" -> score(rng);
+            default -> throw new IllegalArgumentException("unknown case '" + name + "' (moons, digits, conv, score)");
         };
     }
 
-    private static Supplier<Double> allInOne(int dims, int cond, int blocks, int batch, Rng rng) {
+    /** Rows scored by one call of the {@code score} case. */
+    private static final int SCORE_ROWS = 1_000_000;
+    /** The rows per batch of the {@code score} case (the CLI's batches are of this order). */
+    private static final int SCORE_BATCH = 4096;
+
+    private static Supplier<Double> score(Rng rng) {
+        SequenceINN inn = allInOneChain(2, 0, 8, rng);
+        inn.eval();
+        Tensor rows = Tensor.randn(rng, SCORE_ROWS, 2);
+        BatchInference inference = new BatchInference(inn);
+        return () -> {
+            double total = 0;
+            for (int start = 0; start < SCORE_ROWS; start += SCORE_BATCH) {
+                Tensor x = rows.narrow(0, start, Math.min(SCORE_BATCH, SCORE_ROWS - start));
+                for (double ll : inference.logLikelihood(x, List.of())) {
+                    total += ll;
+                }
+            }
+            return total;
+        };
+    }
+
+    private static SequenceINN allInOneChain(int dims, int cond, int blocks, Rng rng) {
         SequenceINN inn = new SequenceINN(dims);
         for (int k = 0; k < blocks; k++) {
             var spec = AllInOneBlock.builder().subnet(Subnets.mlp(512)).permuteSoft(true).rng(rng.split());
@@ -96,6 +123,11 @@ public final class E2EBench {
                 inn.append(spec);
             }
         }
+        return inn;
+    }
+
+    private static Supplier<Double> allInOne(int dims, int cond, int blocks, int batch, Rng rng) {
+        SequenceINN inn = allInOneChain(dims, cond, blocks, rng);
         Tensor x = Tensor.randn(rng, batch, dims);
         List<Tensor> c = new ArrayList<>();
         if (cond > 0) {
@@ -163,14 +195,18 @@ public final class E2EBench {
         return node;
     }
 
-    private static double medianMs(Supplier<Double> step, double seconds, double warmup) {
+    /**
+     * The median of timed calls after {@code warmup} seconds of untimed ones: calls for {@code seconds}, at
+     * least {@code minCalls} (the score case's one call is a whole pass of a million rows).
+     */
+    private static double medianMs(Supplier<Double> step, double seconds, double warmup, int minCalls) {
         long end = System.nanoTime() + (long) (warmup * 1e9);
         while (System.nanoTime() < end) {
             step.get();
         }
         List<Double> times = new ArrayList<>();
         end = System.nanoTime() + (long) (seconds * 1e9);
-        while (System.nanoTime() < end || times.size() < 5) {
+        while (System.nanoTime() < end || times.size() < minCalls) {
             long t0 = System.nanoTime();
             step.get();
             times.add((System.nanoTime() - t0) / 1e6);

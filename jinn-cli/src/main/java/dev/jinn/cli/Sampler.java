@@ -6,12 +6,11 @@ import dev.jinn.cli.data.Digits;
 import dev.jinn.cli.plot.DigitsGrid;
 import dev.jinn.cli.plot.Plots;
 import dev.jinn.flow.SequenceINN;
-import dev.jinn.tensor.DType;
+import dev.jinn.flow.inference.BatchInference;
 import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.train.Batch;
-import dev.jinn.train.Nll;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ final class Sampler {
             Tensor z = Tensor.randn(rng, n, transform.dims()).mul(temperature);
             List<Tensor> conds = condition == null ? List.of()
                     : List.of(Tensor.of(condition, 1, condition.length).expand(n, condition.length));
-            return transform.fromModel(model.inverse(z, conds).output());
+            return transform.fromModel(new BatchInference(model).inverse(z, conds).output());
         }
     }
 
@@ -75,15 +74,12 @@ final class Sampler {
                 pts.add(new double[] {x, y});
             }
         }
-        double[] nll;
-        try (var g = Grad.disabled()) {
-            model.eval();
-            nll = Nll.perSample(model.forward(transform.toModel(pts))).to(DType.FLOAT64).toDoubleArray();
-        }
+        model.eval();
+        double[] logP = new BatchInference(model).logLikelihood(transform.toModel(pts), List.of());
         double[][] out = new double[ys.length][xs.length];
         for (int i = 0; i < ys.length; i++) {
             for (int j = 0; j < xs.length; j++) {
-                out[i][j] = -nll[i * xs.length + j] - transform.nllOffset();
+                out[i][j] = logP[i * xs.length + j] - transform.nllOffset();
             }
         }
         return out;
@@ -98,15 +94,12 @@ final class Sampler {
      * @return {@code log p(x)} per row
      */
     static double[] logLikelihood(SequenceINN model, DataTransform transform, Batch batch) {
-        try (var g = Grad.disabled()) {
-            model.eval();
-            double[] nll = Nll.perSample(model.forward(batch.x(), batch.conditions())).to(DType.FLOAT64)
-                    .toDoubleArray();
-            for (int i = 0; i < nll.length; i++) {
-                nll[i] = -nll[i] - transform.nllOffset();
-            }
-            return nll;
+        model.eval();
+        double[] logP = new BatchInference(model).logLikelihood(batch.x(), batch.conditions());
+        for (int i = 0; i < logP.length; i++) {
+            logP[i] -= transform.nllOffset();
         }
+        return logP;
     }
 
     /** Whether a model draws 8×8 images with class labels (the digits). */
