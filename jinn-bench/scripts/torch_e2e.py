@@ -20,10 +20,12 @@ PyTorch's default initialisation (which jinn's layers reproduce) and torch.optim
   nsf     the same with `--arch nsf --bins 8`: each MADE gives the 3K-1 = 23 parameters per feature of a
           monotone rational-quadratic spline on [-3, 3] (Durkan et al. 2019: K widths, K heights, K-1 inner
           derivatives, linear tails), batch 256.
+  score   inference, not training: the log-likelihood of 1,000,000 rows under the moons model, in batches of
+          4096, inside torch.inference_mode(); one "step" scores all the rows.
 
-Prints one line per case: "e2e <case> torch_ms=<median milliseconds per step>".
+Prints one line per case: "e2e <case> torch_ms=<median milliseconds per step>" (for score: per pass over all rows).
 
-    python3 jinn-bench/scripts/torch_e2e.py [--threads N] [--seconds S] [--case moons|digits|conv|maf|nsf]
+    python3 jinn-bench/scripts/torch_e2e.py [--threads N] [--seconds S] [--case moons|digits|conv|maf|nsf|score]
 """
 import argparse
 import math
@@ -255,6 +257,45 @@ def make_case(name, gen):
     raise ValueError(name)
 
 
+SCORE_ROWS = 1_000_000
+SCORE_BATCH = 4096
+
+
+def score_case(gen):
+    """The moons model scoring SCORE_ROWS rows: one call is one pass in batches, without autograd."""
+    blocks = nn.ModuleList([AllInOne(2, 0, 512, gen) for _ in range(8)])
+    blocks.eval()
+    rows = torch.randn(SCORE_ROWS, 2, generator=gen)
+
+    def score(limit=SCORE_ROWS):
+        total = 0.0
+        with torch.inference_mode():
+            for x in rows[:limit].split(SCORE_BATCH):
+                ld = torch.zeros(x.shape[0])
+                for b in blocks:
+                    x, j = b(x, None)
+                    ld = ld + j
+                log_p = -0.5 * x.pow(2).sum(1) - math.log(2 * math.pi) + ld
+                total += float(log_p.sum())
+        return total
+
+    return score
+
+
+def median_ms_of(fn, seconds, warmup, min_runs=5, warm=None):
+    """Median of timed calls of fn after warmup seconds of untimed calls of warm (default fn)."""
+    end = time.perf_counter() + warmup
+    while time.perf_counter() < end:
+        (warm or fn)()
+    times = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end or len(times) < min_runs:
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
 def chain_all_in_one(blocks, x, c):
     ld = torch.zeros(x.shape[0])
     for b in blocks:
@@ -272,16 +313,7 @@ def median_ms(model, loss_fn, seconds, warmup):
         loss.backward()
         opt.step()
 
-    end = time.perf_counter() + warmup
-    while time.perf_counter() < end:
-        step()
-    times = []
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end or len(times) < 5:
-        t0 = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
+    return median_ms_of(step, seconds, warmup)
 
 
 def main():
@@ -289,16 +321,22 @@ def main():
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: all processors)")
     p.add_argument("--seconds", type=float, default=5.0, help="measuring time per case")
     p.add_argument("--warmup", type=float, default=2.0, help="warm-up time per case")
-    p.add_argument("--case", action="append", choices=["moons", "digits", "conv", "maf", "nsf"],
+    p.add_argument("--case", action="append", choices=["moons", "digits", "conv", "maf", "nsf", "score"],
                    help="cases (default: all)")
     a = p.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
         torch.set_num_interop_threads(a.threads)
     gen = torch.Generator().manual_seed(0)
-    for name in a.case or ["moons", "digits", "conv", "maf", "nsf"]:
-        model, loss_fn = make_case(name, gen)
-        print(f"e2e {name} torch_ms={median_ms(model, loss_fn, a.seconds, a.warmup):.3f}", flush=True)
+    for name in a.case or ["moons", "digits", "conv", "maf", "nsf", "score"]:
+        if name == "score":
+            # One pass takes long with Debian's reference BLAS: warm up on a few batches, time at least one pass.
+            score = score_case(gen)
+            ms = median_ms_of(score, a.seconds, a.warmup, 1, lambda: score(10 * SCORE_BATCH))
+        else:
+            model, loss_fn = make_case(name, gen)
+            ms = median_ms(model, loss_fn, a.seconds, a.warmup)
+        print(f"e2e {name} torch_ms={ms:.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.SubnetConstructor;
 import dev.jinn.flow.Subnets;
 import dev.jinn.flow.coupling.AllInOneBlock;
+import dev.jinn.flow.inference.BatchInference;
 import dev.jinn.flow.coupling.GLOWCouplingBlock;
 import dev.jinn.flow.linear.PermuteRandom;
 import dev.jinn.flow.reshape.Flatten;
@@ -42,7 +43,9 @@ import java.util.function.Supplier;
  *       permutations, i-RevNet downsampling, flatten, a split whose first quarter goes through fully connected GLOW
  *       couplings, concatenation), batch 8;</li>
  *   <li>{@code maf}, {@code nsf}: {@code jinn train --arch maf|nsf --blocks 5 --hidden 256} (NSF with 8 bins) on
- *       8 features, built by {@link ModelConfig} as the command line builds it, batch 256.</li>
+ *       8 features, built by {@link ModelConfig} as the command line builds it, batch 256;</li>
+ *   <li>{@code score}: inference instead of a training step: the log-likelihood of 1,000,000 rows under the
+ *       {@code moons} model in batches of 4096, the way {@code jinn score} computes it.</li>
  * </ul>
  *
  * <p>Prints {@code e2e <case> jinn_ms=<median>}. Usage:
@@ -70,11 +73,12 @@ public final class E2EBench {
             }
         }
         if (cases.isEmpty()) {
-            cases.addAll(List.of("moons", "digits", "conv", "maf", "nsf"));
+            cases.addAll(List.of("moons", "digits", "conv", "maf", "nsf", "score"));
         }
         for (String c : cases) {
             Supplier<Double> step = build(c);
-            String ms = step == null ? "NA" : String.format(Locale.ROOT, "%.3f", medianMs(step, seconds, warmup));
+            String ms = step == null ? "NA" : String.format(Locale.ROOT, "%.3f",
+                    medianMs(step, seconds, warmup, c.equals("score") ? 1 : 5));
             System.out.println("e2e " + c + " jinn_ms=" + ms);
         }
     }
@@ -89,12 +93,35 @@ public final class E2EBench {
             case "conv" -> convInn(rng);
             case "maf" -> autoregressive(Architecture.MAF, rng);
             case "nsf" -> autoregressive(Architecture.NSF, rng);
+            case "score" -> score(rng);
             default -> throw new IllegalArgumentException("unknown case '" + name + "' (moons, digits, conv, maf,"
-                    + " nsf)");
+                    + " nsf, score)");
         };
     }
 
-    private static Supplier<Double> allInOne(int dims, int cond, int blocks, int batch, Rng rng) {
+    /** Rows scored by one call of the {@code score} case. */
+    private static final int SCORE_ROWS = 1_000_000;
+    /** The rows per batch of the {@code score} case (the CLI's batches are of this order). */
+    private static final int SCORE_BATCH = 4096;
+
+    private static Supplier<Double> score(Rng rng) {
+        SequenceINN inn = allInOneChain(2, 0, 8, rng);
+        inn.eval();
+        Tensor rows = Tensors.randn(rng, SCORE_ROWS, 2);
+        BatchInference inference = new BatchInference(inn);
+        return () -> {
+            double total = 0;
+            for (int start = 0; start < SCORE_ROWS; start += SCORE_BATCH) {
+                Tensor x = rows.narrow(0, start, Math.min(SCORE_BATCH, SCORE_ROWS - start));
+                for (double ll : inference.logLikelihood(x, List.of())) {
+                    total += ll;
+                }
+            }
+            return total;
+        };
+    }
+
+    private static SequenceINN allInOneChain(int dims, int cond, int blocks, Rng rng) {
         SequenceINN inn = new SequenceINN(dims);
         for (int k = 0; k < blocks; k++) {
             var spec = AllInOneBlock.builder().subnet(Subnets.mlp(512)).permuteSoft(true).rng(rng.split());
@@ -104,6 +131,11 @@ public final class E2EBench {
                 inn.append(spec);
             }
         }
+        return inn;
+    }
+
+    private static Supplier<Double> allInOne(int dims, int cond, int blocks, int batch, Rng rng) {
+        SequenceINN inn = allInOneChain(dims, cond, blocks, rng);
         Tensor x = Tensors.randn(rng, batch, dims);
         List<Tensor> c = new ArrayList<>();
         if (cond > 0) {
@@ -188,14 +220,18 @@ public final class E2EBench {
         return node;
     }
 
-    private static double medianMs(Supplier<Double> step, double seconds, double warmup) {
+    /**
+     * The median of timed calls after {@code warmup} seconds of untimed ones: calls for {@code seconds}, at
+     * least {@code minCalls} (the score case's one call is a whole pass of a million rows).
+     */
+    private static double medianMs(Supplier<Double> step, double seconds, double warmup, int minCalls) {
         long end = System.nanoTime() + (long) (warmup * 1e9);
         while (System.nanoTime() < end) {
             step.get();
         }
         List<Double> times = new ArrayList<>();
         end = System.nanoTime() + (long) (seconds * 1e9);
-        while (System.nanoTime() < end || times.size() < 5) {
+        while (System.nanoTime() < end || times.size() < minCalls) {
             long t0 = System.nanoTime();
             step.get();
             times.add((System.nanoTime() - t0) / 1e6);

@@ -2,6 +2,7 @@ package dev.jinn.cli;
 
 import dev.jinn.autograd.Grad;
 import dev.jinn.model.ModelFile;
+import dev.jinn.flow.inference.BatchInference;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.tensor.Tensors;
@@ -45,10 +46,11 @@ final class InvertCommand implements Callable<Integer> {
             m = rows.model();
             m.model().eval();
             Tensor std = Tensors.of(m.transform().std(), 1, m.transform().dims());
+            BatchInference inference = new BatchInference(m.model());
             for (ModelRows.Item r = rows.next(); r != null; r = rows.next()) {
                 Batch b = r.batch();
-                Tensor z = m.model().forward(b.x(), b.conditions()).output();
-                Tensor back = m.model().inverse(z, b.conditions()).output();
+                Tensor z = inference.forward(b.x(), b.conditions()).output();
+                Tensor back = inference.inverse(z, b.conditions()).output();
                 // Errors in data units: the standardisation scales each column by its deviation.
                 Tensor err = back.sub(b.x()).to(DType.FLOAT64).abs().mul(std);
                 double[] e = err.toDoubleArray();

@@ -24,6 +24,11 @@ public final class Parallel {
      */
     private static final int DEFAULT_THRESHOLD = 1 << 16;
     private static volatile int threshold = parseThreshold(System.getProperty("jinn.parallel.threshold"));
+    /**
+     * Set on a thread while it runs one range of a split loop: a loop nested inside (a kernel called per block of
+     * a batch that is itself split over the pool) then runs on that thread, since every thread is already busy.
+     */
+    private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private Parallel() {
     }
@@ -71,10 +76,11 @@ public final class Parallel {
      * Whether work of {@code elements} elements is split over the pool.
      *
      * @param elements total elements the work touches
-     * @return true when a pool exists and the work reaches the threshold
+     * @return true when a pool exists, the work reaches the threshold and the calling thread is not already
+     *         running one range of a split loop
      */
     public static boolean splits(long elements) {
-        return Threads.pool() != null && elements >= threshold;
+        return Threads.pool() != null && elements >= threshold && !INSIDE.get();
     }
 
     /**
@@ -116,8 +122,14 @@ public final class Parallel {
         int helpers = Math.min(blocks, Threads.count()) - 1;
         AtomicInteger next = new AtomicInteger();
         Runnable drain = () -> {
-            for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
-                body.run(b);
+            boolean outer = INSIDE.get();
+            INSIDE.set(Boolean.TRUE);
+            try {
+                for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
+                    body.run(b);
+                }
+            } finally {
+                INSIDE.set(outer);
             }
         };
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[helpers];

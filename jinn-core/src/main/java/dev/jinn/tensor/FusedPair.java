@@ -55,17 +55,30 @@ abstract class FusedPair implements BackwardFn {
         if (b2 != null) {
             inputs.add(b2);
         }
-        boolean differentiated = false;
-        if (Grad.isEnabled()) {
-            for (Tensor t : inputs) {
-                differentiated |= t.requiresGrad();
-            }
-        }
-        if (!differentiated) {
+        if (!differentiated(inputs.toArray(new Tensor[0]))) {
             release();
             return y;
         }
         return Tensor.record(name, y, this, inputs.toArray(new Tensor[0]));
+    }
+
+    /**
+     * Whether an op on these operands would be recorded: gradients are on and one of them (null for an absent
+     * bias) needs a gradient.
+     *
+     * @param operands the op's tensor operands
+     * @return true when a backward pass will run through the op
+     */
+    static boolean differentiated(Tensor... operands) {
+        if (!Grad.isEnabled()) {
+            return false;
+        }
+        for (Tensor t : operands) {
+            if (t != null && t.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

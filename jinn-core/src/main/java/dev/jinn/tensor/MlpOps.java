@@ -1,6 +1,7 @@
 package dev.jinn.tensor;
 
 import dev.jinn.autograd.GradNode;
+import dev.jinn.kernel.TiledPerceptron;
 import java.util.Arrays;
 
 /**
@@ -42,13 +43,24 @@ final class MlpOps {
         int out = w2.shape[0];
         int rows = Shapes.numel(Arrays.copyOf(x.shape, x.shape.length - 1));
         Tensor xc = x.contiguous ? x : Elementwise.copy(x, type);
+        int[] outShape = x.shape.clone();
+        outShape[outShape.length - 1] = out;
+        if (!FusedPair.differentiated(x, w1, b1, w2, b2)) {
+            // Nothing to save for a backward pass: the hidden layer only ever exists one cached tile at a time.
+            Tensor y = Tensor.empty(type, outShape);
+            Tensor b1c = b1 == null ? null : b1.contiguous();
+            Tensor b2c = b2 == null ? null : b2.contiguous();
+            TiledPerceptron.run(rows, in, hidden, out, xc.data, xc.offset, w1.data, w1.offset, w1.strides[0],
+                    w1.strides[1], b1c == null ? null : b1c.data, b1c == null ? 0 : b1c.offset, w2.data, w2.offset,
+                    w2.strides[0], w2.strides[1], b2c == null ? null : b2c.data, b2c == null ? 0 : b2c.offset,
+                    y.data, 0);
+            return y;
+        }
         Object h = BufferPool.array(type, rows * hidden);
         // h = relu(x·w1ᵀ + b1): B = w1ᵀ read through w1's strides, no copy.
         LinalgOps.gemm(single, rows, hidden, in, xc.data, xc.offset, in, 1, w1.data, w1.offset, w1.strides[1],
                 w1.strides[0], h, 0);
         LinalgOps.addRowsInPlace(new Tensor(h, type, new int[] {rows, hidden}), b1, true);
-        int[] outShape = x.shape.clone();
-        outShape[outShape.length - 1] = out;
         Tensor y = Tensor.empty(type, outShape);
         LinalgOps.gemm(single, rows, out, hidden, h, 0, hidden, 1, w2.data, w2.offset, w2.strides[1], w2.strides[0],
                 y.data, 0);

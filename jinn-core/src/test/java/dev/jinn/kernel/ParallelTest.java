@@ -53,6 +53,25 @@ class ParallelTest {
     }
 
     @Test
+    void aLoopInsideARangeOfASplitLoopRunsOnItsThreadAndEveryItemRunsOnce() {
+        int blocks = 64;
+        java.util.concurrent.atomic.AtomicIntegerArray done = new java.util.concurrent.atomic.AtomicIntegerArray(blocks);
+        java.util.concurrent.atomic.AtomicBoolean nestedSplit = new java.util.concurrent.atomic.AtomicBoolean();
+        Parallel.forRange(blocks, Parallel.CHUNK, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                nestedSplit.compareAndSet(false, Parallel.splits(Long.MAX_VALUE));
+                done.incrementAndGet(b);
+            }
+        });
+        for (int b = 0; b < blocks; b++) {
+            assertThat(done.get(b)).as("block %d", b).isEqualTo(1);
+        }
+        assertThat(nestedSplit.get()).isEqualTo(false);
+        // Outside any split loop, huge work is split again (when there is a pool).
+        assertThat(Parallel.splits(Long.MAX_VALUE)).isEqualTo(Threads.pool() != null);
+    }
+
+    @Test
     void largeElementwiseOpsMatchTheSerialPath() {
         Tensor x = Tensors.of(randomFloats(N, -6, 6, 1), N);
         Tensor y = Tensors.of(randomFloats(N, -6, 6, 2), N);

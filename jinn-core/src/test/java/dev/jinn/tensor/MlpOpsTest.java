@@ -53,6 +53,34 @@ class MlpOpsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void withoutAutogradTheTiledKernelGivesTheRecordedValuesOnRandomShapes(int seed) {
+        // Without a backward pass the hidden layer lives one tile of rows at a time (dev.jinn.kernel.
+        // TiledPerceptron): heights around and across the tile size, thin and wide layers, both dtypes.
+        Rng rng = new Rng(100 + seed);
+        int rows = 1 + (int) rng.nextLong(seed % 2 == 0 ? 700 : 40);
+        int in = 1 + (int) rng.nextLong(seed % 3 == 0 ? 1 : 48);
+        int hidden = 1 + (int) rng.nextLong(seed % 4 == 0 ? 8 : 600);
+        int out = 1 + (int) rng.nextLong(seed % 2 == 1 ? 2 : 70);
+        for (DType type : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            Tensor x = Tensors.randn(rng, type, rows, in);
+            Tensor w1 = Tensors.randn(rng, type, hidden, in);
+            Tensor b1 = Tensors.randn(rng, type, hidden);
+            Tensor w2 = Tensors.randn(rng, type, out, hidden).mul(0.1);
+            Tensor b2 = Tensors.randn(rng, type, out);
+            Tensor tiled;
+            try (var g = Grad.disabled()) {
+                tiled = x.linearReluLinear(w1, b1, w2, b2);
+            }
+            Tensor recorded = x.linearReluLinear(w1.detach().requiresGrad(true), b1, w2, b2);
+            assertThat(recorded.requiresGrad()).isTrue();
+            double tol = type == DType.FLOAT64 ? 1e-12 : 1e-5;
+            assertThat(tiled.allClose(recorded.detach(), tol, tol))
+                    .as("%s rows=%d in=%d hidden=%d out=%d", type, rows, in, hidden, out).isTrue();
+        }
+    }
+
     /** Gradients of all five operands after {@code sum(f(x) * weights).backward()}. */
     private static Tensor[] grads(boolean fused, Tensor[] o, Tensor outWeights) {
         Tensor[] leaves = new Tensor[o.length];

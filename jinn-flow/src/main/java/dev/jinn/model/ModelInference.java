@@ -3,6 +3,7 @@ package dev.jinn.model;
 import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.SequenceINN;
+import dev.jinn.flow.inference.BatchInference;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.train.Batch;
@@ -13,7 +14,8 @@ import java.util.List;
  * What a trained model computes for its users, in the data's units: the log-likelihood of rows (with their
  * latent codes) and samples pushed back from latent codes. Every driver (the command line's {@code score},
  * {@code sample} and plots, the Spark scorer and sampler) calls these, so the same rows give the same numbers
- * wherever they are scored. Inference runs in eval mode without autograd.
+ * wherever they are scored. Inference runs in eval mode without autograd, through {@link BatchInference}
+ * (blocks of rows side by side on the shared threads).
  */
 public final class ModelInference {
     private ModelInference() {
@@ -40,7 +42,7 @@ public final class ModelInference {
     public static Scores score(SequenceINN model, DataTransform transform, Batch batch) {
         try (var g = Grad.disabled()) {
             model.eval();
-            FlowResult r = model.forward(batch.x(), batch.conditions());
+            FlowResult r = new BatchInference(model).forward(batch.x(), batch.conditions());
             double[] ll = Nll.perSample(r).to(DType.FLOAT64).toDoubleArray();
             double offset = transform.nllOffset();
             for (int i = 0; i < ll.length; i++) {
@@ -75,7 +77,7 @@ public final class ModelInference {
     public static List<double[]> sample(SequenceINN model, DataTransform transform, Tensor z, List<Tensor> conditions) {
         try (var g = Grad.disabled()) {
             model.eval();
-            return transform.fromModel(model.inverse(z, conditions).output());
+            return transform.fromModel(new BatchInference(model).inverse(z, conditions).output());
         }
     }
 }

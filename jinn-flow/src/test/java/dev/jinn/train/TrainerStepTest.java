@@ -172,7 +172,21 @@ class TrainerStepTest {
                 .validation(validation).build().fit();
 
         assertThat(rest.history().subList(0, 20)).isEqualTo(st.history());
-        assertThat(rest.history()).isEqualTo(full.history());
+        // Training steps are bit for bit the same; the fixture's validation losses were evaluated by the
+        // untiled perceptron kernel, whose float32 sums round differently from today's inference kernel.
+        assertThat(rest.history()).hasSameSizeAs(full.history());
+        for (int i = 0; i < full.history().size(); i++) {
+            LossRecord a = rest.history().get(i);
+            LossRecord b = full.history().get(i);
+            assertThat(a.step()).isEqualTo(b.step());
+            assertThat(a.loss()).as("training loss of step %d", b.step()).isEqualTo(b.loss());
+            if (Double.isNaN(b.validationLoss())) {
+                assertThat(a.validationLoss()).isNaN();
+            } else {
+                assertThat(a.validationLoss()).as("validation loss of step %d", b.step())
+                        .isCloseTo(b.validationLoss(), within(1e-6));
+            }
+        }
         assertSameWeights(whole, resumed, 0);
     }
 
