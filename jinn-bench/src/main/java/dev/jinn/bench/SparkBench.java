@@ -39,7 +39,8 @@ import org.apache.spark.sql.types.StructType;
  *       concatenated batches; then {@code spark train_single_jvm ms_per_step=<y>}, that JVM's step time.</li>
  * </ul>
  *
- * <p>Usage: {@code SparkBench [--rows N] [--steps K] [--partitions P]}.
+ * <p>Usage: {@code SparkBench [--rows N] [--steps K] [--partitions P] [--train-rows M]} (M training rows, default
+ * 20000).
  */
 public final class SparkBench {
     private static final int BATCH = 256;
@@ -57,11 +58,13 @@ public final class SparkBench {
         long rows = 1_000_000;
         int steps = 30;
         int partitions = 2;
+        int trainRows = 20_000;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--rows" -> rows = Long.parseLong(args[i + 1]);
                 case "--steps" -> steps = Integer.parseInt(args[i + 1]);
                 case "--partitions" -> partitions = Integer.parseInt(args[i + 1]);
+                case "--train-rows" -> trainRows = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("SparkBench: unknown option " + args[i]);
             }
         }
@@ -69,7 +72,7 @@ public final class SparkBench {
         double one;
         double two;
         try (SparkSession spark = session(1)) {
-            train(spark, 2, 40, DType.FLOAT32).save(spark, model.toString());
+            train(spark, data(20_000), 2, 40, DType.FLOAT32).save(spark, model.toString());
             one = score(spark, model, rows);
         }
         try (SparkSession spark = session(2)) {
@@ -78,9 +81,10 @@ public final class SparkBench {
         System.out.printf(Locale.ROOT, "spark score rows=%d local1_s=%.2f local2_s=%.2f speedup=%.2f%n", rows, one,
                 two, one / two);
         try (SparkSession spark = session(partitions)) {
-            SparkTrainResult r = train(spark, partitions, steps, DType.FLOAT64);
+            List<double[]> training = data(trainRows);
+            SparkTrainResult r = train(spark, training, partitions, steps, DType.FLOAT64);
             long t0 = System.nanoTime();
-            SequenceINN reference = singleJvm(partitions, steps);
+            SequenceINN reference = singleJvm(training, partitions, steps);
             double singleMs = (System.nanoTime() - t0) * 1e-6 / steps;
             System.out.printf(Locale.ROOT, "spark train steps=%d partitions=%d ms_per_step=%.1f max_diff=%.2e%n", steps,
                     partitions, r.msPerStep(), maxDiff(r.model().model(), reference));
@@ -111,10 +115,10 @@ public final class SparkBench {
         return best;
     }
 
-    private static List<double[]> data() {
+    private static List<double[]> data(int n) {
         Random r = new Random(5);
         List<double[]> rows = new ArrayList<>();
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < n; i++) {
             double a = r.nextGaussian();
             double b = r.nextGaussian();
             rows.add(new double[] {a, 2 * b + a, r.nextGaussian(), a * b});
@@ -126,9 +130,10 @@ public final class SparkBench {
         return TrainSettings.builder().steps(steps).batchSize(BATCH).lr(1e-3).seed(3).build();
     }
 
-    private static SparkTrainResult train(SparkSession spark, int partitions, int steps, DType dtype) {
+    private static SparkTrainResult train(SparkSession spark, List<double[]> rows, int partitions, int steps,
+            DType dtype) {
         List<Row> r = new ArrayList<>();
-        for (double[] v : data()) {
+        for (double[] v : rows) {
             r.add(RowFactory.create(v[0], v[1], v[2], v[3]));
         }
         StructType schema = new StructType().add("x", DataTypes.DoubleType).add("y", DataTypes.DoubleType)
@@ -139,8 +144,7 @@ public final class SparkBench {
     }
 
     /** One JVM on the concatenation of the partitions' batches (the slices Spark cuts from a local list). */
-    private static SequenceINN singleJvm(int partitions, int steps) {
-        List<double[]> rows = data();
+    private static SequenceINN singleJvm(List<double[]> rows, int partitions, int steps) {
         DataTransform t = DataTransform.standardize(List.of("x", "y", "w", "v"), rows, ConditionEncoding.NONE);
         SequenceINN model = (SequenceINN) new ModelConfig(Architecture.GLOW, 4, 64, 4, 0, 3).build().to(DType.FLOAT64);
         Trainer trainer = Trainer.builder(model, settings(steps).toBuilder().restoreBest(false).build()).build();
@@ -148,7 +152,8 @@ public final class SparkBench {
             long stepSeed = trainer.state().rng().nextLong();
             List<double[]> batch = new ArrayList<>();
             for (int p = 0; p < partitions; p++) {
-                List<double[]> part = rows.subList(p * rows.size() / partitions, (p + 1) * rows.size() / partitions);
+                List<double[]> part = rows.subList((int) ((long) p * rows.size() / partitions),
+                        (int) ((long) (p + 1) * rows.size() / partitions));
                 for (int i : DistributedTrainer.batchRows(part.size(), BATCH, stepSeed, p)) {
                     batch.add(part.get(i));
                 }
