@@ -13,12 +13,19 @@ PyTorch's default initialisation (which jinn's layers reproduce) and torch.optim
           with random permutations, i-RevNet downsampling, 12 GLOW couplings alternating 1x1 and 3x3 subnets with
           permutations, flatten, split 1/4 : 3/4, 12 fully connected GLOW couplings (512 hidden, clamp 2) with
           permutations on the first part, concatenation.
+  maf     `jinn train --arch maf --blocks 5 --hidden 256` on 8 features: 5 MAF transforms, each a MADE (masked
+          Linear(8,256)-ReLU-Linear(256,256)-ReLU-Linear(256,16), the mask multiplied into the weight on every call
+          as zuko and nflows do) giving a log-scale (soft clamp 2*0.636*atan) and a shift per feature, orders
+          alternating natural and reversed, batch 256.
+  nsf     the same with `--arch nsf --bins 8`: each MADE gives the 3K-1 = 23 parameters per feature of a
+          monotone rational-quadratic spline on [-3, 3] (Durkan et al. 2019: K widths, K heights, K-1 inner
+          derivatives, linear tails), batch 256.
   score   inference, not training: the log-likelihood of 1,000,000 rows under the moons model, in batches of
           4096, inside torch.inference_mode(); one "step" scores all the rows.
 
 Prints one line per case: "e2e <case> torch_ms=<median milliseconds per step>" (for score: per pass over all rows).
 
-    python3 jinn-bench/scripts/torch_e2e.py [--threads N] [--seconds S] [--case moons|digits|conv|score]
+    python3 jinn-bench/scripts/torch_e2e.py [--threads N] [--seconds S] [--case moons|digits|conv|maf|nsf|score]
 """
 import argparse
 import math
@@ -148,6 +155,81 @@ class ConvINN(nn.Module):
         return torch.cat([a, b], 1), ld + ld2
 
 
+class MaskedLinear(nn.Linear):
+    def __init__(self, mask):
+        super().__init__(mask.shape[1], mask.shape[0])
+        self.register_buffer("mask", mask)
+
+    def forward(self, x):
+        return nn.functional.linear(x, self.weight * self.mask, self.bias)
+
+
+class MADE(nn.Module):
+    """MADE's degrees: inputs 1..D in the order, hidden units j % (D - 1) + 1, outputs see strictly lower ones."""
+
+    def __init__(self, dims, hidden, per_dim, reverse):
+        super().__init__()
+        order = torch.arange(dims - 1, -1, -1) if reverse else torch.arange(dims)
+        degree_in = torch.empty(dims, dtype=torch.long)
+        degree_in[order] = torch.arange(1, dims + 1)
+        layers, previous = [], degree_in
+        for width in hidden:
+            degrees = torch.arange(width) % (dims - 1) + 1
+            layers += [MaskedLinear((degrees[:, None] >= previous[None, :]).float()), nn.ReLU()]
+            previous = degrees
+        degree_out = degree_in.repeat_interleave(per_dim)
+        layers.append(MaskedLinear((degree_out[:, None] > previous[None, :]).float()))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class MAF(nn.Module):
+    def __init__(self, dims, hidden, reverse, clamp=2.0):
+        super().__init__()
+        self.made = MADE(dims, hidden, 2, reverse)
+        self.clamp = clamp
+
+    def forward(self, x):
+        raw = self.made(x).view(x.shape[0], x.shape[1], 2)
+        s = self.clamp * 0.636 * torch.atan(raw[..., 0])
+        return x * torch.exp(s) + raw[..., 1], s.sum(1)
+
+
+class NSF(nn.Module):
+    """Autoregressive rational-quadratic spline (Durkan et al. 2019), linear tails outside [-B, B]."""
+
+    def __init__(self, dims, hidden, reverse, bins=8, bound=3.0, min_size=1e-3):
+        super().__init__()
+        self.bins, self.bound, self.min_size = bins, bound, min_size
+        self.made = MADE(dims, hidden, 3 * bins - 1, reverse)
+
+    def forward(self, x):
+        k, b, eps = self.bins, self.bound, self.min_size
+        raw = self.made(x).view(x.shape[0], x.shape[1], 3 * k - 1)
+        inside = (x > -b) & (x < b)
+        w = eps + (1 - eps * k) * torch.softmax(raw[..., :k], -1)
+        h = eps + (1 - eps * k) * torch.softmax(raw[..., k:2 * k], -1)
+        d = eps + nn.functional.softplus(raw[..., 2 * k:])
+        d = nn.functional.pad(d, (1, 1), value=1.0)  # slope 1 at both ends: continuous linear tails
+        xk = nn.functional.pad(torch.cumsum(w, -1), (1, 0)) * 2 * b - b
+        yk = nn.functional.pad(torch.cumsum(h, -1), (1, 0)) * 2 * b - b
+        xc = x.clamp(-b, b)
+        i = torch.searchsorted(xk[..., 1:-1].contiguous(), xc[..., None]).clamp(0, k - 1)
+        x0, y0 = xk.gather(-1, i)[..., 0], yk.gather(-1, i)[..., 0]
+        wi, hi = (2 * b * w).gather(-1, i)[..., 0], (2 * b * h).gather(-1, i)[..., 0]
+        d0, d1 = d.gather(-1, i)[..., 0], d.gather(-1, i + 1)[..., 0]
+        s = hi / wi
+        t = (xc - x0) / wi
+        denom = s + (d1 + d0 - 2 * s) * t * (1 - t)
+        y = y0 + hi * (s * t * t + d0 * t * (1 - t)) / denom
+        dy = s * s * (d1 * t * t + 2 * s * t * (1 - t) + d0 * (1 - t) * (1 - t)) / (denom * denom)
+        out = torch.where(inside, y, x)
+        log_det = torch.where(inside, torch.log(dy), torch.zeros_like(x))
+        return out, log_det.sum(1)
+
+
 def nll(z, log_det):
     d = z[0].numel()
     return (0.5 * z.flatten(1).pow(2).sum(1) + 0.5 * d * math.log(2 * math.pi) - log_det).mean()
@@ -163,6 +245,11 @@ def make_case(name, gen):
         x = torch.randn(256, 64, generator=gen)
         c = nn.functional.one_hot(torch.randint(0, 10, (256,), generator=gen), 10).float()
         return blocks, lambda: chain_all_in_one(blocks, x, c)
+    if name in ("maf", "nsf"):
+        kind = MAF if name == "maf" else NSF
+        model = Chain([kind(8, (256, 256), k % 2 == 1) for k in range(5)])
+        x = torch.randn(256, 8, generator=gen)
+        return model, lambda: nll(*model(x))
     if name == "conv":
         model = ConvINN()
         x = torch.randn(8, 3, 32, 32, generator=gen)
@@ -234,14 +321,14 @@ def main():
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: all processors)")
     p.add_argument("--seconds", type=float, default=5.0, help="measuring time per case")
     p.add_argument("--warmup", type=float, default=2.0, help="warm-up time per case")
-    p.add_argument("--case", action="append", choices=["moons", "digits", "conv", "score"],
+    p.add_argument("--case", action="append", choices=["moons", "digits", "conv", "maf", "nsf", "score"],
                    help="cases (default: all)")
     a = p.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
         torch.set_num_interop_threads(a.threads)
     gen = torch.Generator().manual_seed(0)
-    for name in a.case or ["moons", "digits", "conv", "score"]:
+    for name in a.case or ["moons", "digits", "conv", "maf", "nsf", "score"]:
         if name == "score":
             # One pass takes long with Debian's reference BLAS: warm up on a few batches, time at least one pass.
             score = score_case(gen)

@@ -2,13 +2,14 @@ package dev.jinn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.nn.Linear;
 import dev.jinn.nn.Sequential;
 import dev.jinn.nn.Tanh;
 import dev.jinn.optim.Adam;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,7 @@ class EndToEndRegressionTest {
     @Test
     void fitsSineSavesAndReloadsToIdenticalPredictions(@TempDir Path dir) throws Exception {
         Rng rng = new Rng(3);
-        Tensor x = Tensor.linspace(-2, 2, 256).reshape(256, 1);
+        Tensor x = Tensors.linspace(-2, 2, 256).reshape(256, 1);
         Tensor y = x.mul(2.0).sin();
         Sequential net = mlp(rng);
         Adam opt = new Adam(net.parameters(), 1e-2);
@@ -41,7 +42,7 @@ class EndToEndRegressionTest {
         Path file = dir.resolve("mlp.safetensors");
         net.save(file);
         Sequential restored = mlp(new Rng(99));
-        Tensor probe = Tensor.randn(new Rng(5), 64, 1);
+        Tensor probe = Tensors.randn(new Rng(5), 64, 1);
         try (var g = Grad.disabled()) {
             assertThat(restored.forward(probe).toFloatArray()).isNotEqualTo(net.forward(probe).toFloatArray());
             restored.load(file);

@@ -2,6 +2,8 @@ package dev.jinn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradCheck;
 import dev.jinn.nn.Linear;
 import dev.jinn.nn.ReLU;
 import dev.jinn.nn.Sequential;
@@ -12,10 +14,9 @@ import dev.jinn.optim.ParamGroup;
 import dev.jinn.optim.SGD;
 import dev.jinn.optim.SGDOptions;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
-import dev.jinn.tensor.GradCheck;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ class ReadmeExamplesTest {
     @Test
     void firstTaste() {
         Rng rng = new Rng(42);
-        Tensor w = Tensor.randn(rng, 2, 3).requiresGrad(true);
-        Tensor x = Tensor.randn(rng, 100, 2);
+        Tensor w = Tensors.randn(rng, 2, 3).requiresGrad(true);
+        Tensor x = Tensors.randn(rng, 100, 2);
         Tensor loss = x.matmul(w).tanh().square().mean();
         loss.backward();
         assertThat(w.grad().shape()).containsExactly(2, 3);
@@ -37,7 +38,7 @@ class ReadmeExamplesTest {
             assertThat(y.requiresGrad()).isFalse();
         }
 
-        Tensor v = Tensor.randn(rng, DType.FLOAT64, 3).requiresGrad(true);
+        Tensor v = Tensors.randn(rng, DType.FLOAT64, 3).requiresGrad(true);
         Tensor dv = Grad.grad(v.pow(3).sum(), v, true);
         assertThat(dv.allClose(v.square().mul(3.0), 1e-12, 0)).isTrue();
         GradCheck.withTolerances(1e-7, 1e-6).secondOrder(true).verify(in -> in[0].sin().prod(), v);
@@ -45,7 +46,7 @@ class ReadmeExamplesTest {
 
     @Test
     void networksOptimizersAndFiles(@TempDir Path dir) throws Exception {
-        Tensor x = Tensor.randn(new Rng(1), 100, 2);
+        Tensor x = Tensors.randn(new Rng(1), 100, 2);
         var net = new Sequential(new Linear(2, 512), new ReLU(), new Linear(512, 2));
         var opt = new Adam(net.parameters(), 1e-3);
         Tensor loss = net.forward(x).square().mean();

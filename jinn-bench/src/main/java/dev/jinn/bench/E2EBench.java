@@ -18,10 +18,13 @@ import dev.jinn.flow.reshape.Flatten;
 import dev.jinn.flow.reshape.IRevNetDownsampling;
 import dev.jinn.flow.topology.Concat;
 import dev.jinn.flow.topology.Split;
+import dev.jinn.model.Architecture;
+import dev.jinn.model.ModelConfig;
 import dev.jinn.nn.Init;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Nll;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +42,8 @@ import java.util.function.Supplier;
  *   <li>{@code conv}: FrEIA README's convolutional INN on 3×32×32 (GLOW couplings with conv subnets and random
  *       permutations, i-RevNet downsampling, flatten, a split whose first quarter goes through fully connected GLOW
  *       couplings, concatenation), batch 8;</li>
+ *   <li>{@code maf}, {@code nsf}: {@code jinn train --arch maf|nsf --blocks 5 --hidden 256} (NSF with 8 bins) on
+ *       8 features, built by {@link ModelConfig} as the command line builds it, batch 256;</li>
  *   <li>{@code score}: inference instead of a training step: the log-likelihood of 1,000,000 rows under the
  *       {@code moons} model in batches of 4096, the way {@code jinn score} computes it.</li>
  * </ul>
@@ -68,7 +73,7 @@ public final class E2EBench {
             }
         }
         if (cases.isEmpty()) {
-            cases.addAll(List.of("moons", "digits", "conv", "score"));
+            cases.addAll(List.of("moons", "digits", "conv", "maf", "nsf", "score"));
         }
         for (String c : cases) {
             Supplier<Double> step = build(c);
@@ -86,8 +91,11 @@ public final class E2EBench {
             case "moons" -> allInOne(2, 0, 8, 100, rng);
             case "digits" -> allInOne(64, 10, 12, 256, rng);
             case "conv" -> convInn(rng);
+            case "maf" -> autoregressive(Architecture.MAF, rng);
+            case "nsf" -> autoregressive(Architecture.NSF, rng);
             case "score" -> score(rng);
-            default -> throw new IllegalArgumentException("unknown case '" + name + "' (moons, digits, conv, score)");
+            default -> throw new IllegalArgumentException("unknown case '" + name + "' (moons, digits, conv, maf,"
+                    + " nsf, score)");
         };
     }
 
@@ -99,7 +107,7 @@ public final class E2EBench {
     private static Supplier<Double> score(Rng rng) {
         SequenceINN inn = allInOneChain(2, 0, 8, rng);
         inn.eval();
-        Tensor rows = Tensor.randn(rng, SCORE_ROWS, 2);
+        Tensor rows = Tensors.randn(rng, SCORE_ROWS, 2);
         BatchInference inference = new BatchInference(inn);
         return () -> {
             double total = 0;
@@ -128,20 +136,37 @@ public final class E2EBench {
 
     private static Supplier<Double> allInOne(int dims, int cond, int blocks, int batch, Rng rng) {
         SequenceINN inn = allInOneChain(dims, cond, blocks, rng);
-        Tensor x = Tensor.randn(rng, batch, dims);
+        Tensor x = Tensors.randn(rng, batch, dims);
         List<Tensor> c = new ArrayList<>();
         if (cond > 0) {
             float[] onehot = new float[batch * cond];
             for (int i = 0; i < batch; i++) {
                 onehot[i * cond + (int) rng.nextLong(cond)] = 1f;
             }
-            c.add(Tensor.of(onehot, batch, cond));
+            c.add(Tensors.of(onehot, batch, cond));
         }
         Adam opt = new Adam(inn.parameters(), 1e-3);
         return () -> {
             opt.zeroGrad();
             FlowResult r = inn.forward(x, c);
             Tensor loss = Nll.perSample(r).mean();
+            loss.backward();
+            opt.step();
+            return loss.item();
+        };
+    }
+
+    /** The command line's autoregressive flow: 5 transforms of MADE (256, 256) on 8 features, 8 bins, batch 256. */
+    private static Supplier<Double> autoregressive(Architecture arch, Rng rng) {
+        SequenceINN inn = new ModelConfig(arch, 5, 256, 8, 0, 0, 8).build();
+        return step(inn, Tensors.randn(rng, 256, 8));
+    }
+
+    private static Supplier<Double> step(SequenceINN inn, Tensor x) {
+        Adam opt = new Adam(inn.parameters(), 1e-3);
+        return () -> {
+            opt.zeroGrad();
+            Tensor loss = Nll.perSample(inn.forward(x)).mean();
             loss.backward();
             opt.step();
             return loss.item();
@@ -178,7 +203,7 @@ public final class E2EBench {
         last = add(nodes, new Node(List.of(last.out(0), split.out(1)), Concat.spec()));
         nodes.add(new OutputNode(last));
         GraphINN inn = new GraphINN(nodes);
-        Tensor x = Tensor.randn(rng, 8, 3, 32, 32);
+        Tensor x = Tensors.randn(rng, 8, 3, 32, 32);
         Adam opt = new Adam(inn.parameters(), 1e-3);
         return () -> {
             opt.zeroGrad();

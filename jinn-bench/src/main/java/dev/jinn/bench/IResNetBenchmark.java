@@ -8,6 +8,7 @@ import dev.jinn.flow.residual.ResidualBlock;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,13 +67,13 @@ public class IResNetBenchmark {
             for (int i = 0; i < blocks.length; i++) {
                 blocks[i] = ResidualBlock.fcn(2, 2).hidden(32).logDet(series).rng(rng).build();
             }
-            x = Tensor.randn(rng, 256, 2);
+            x = Tensors.randn(rng, 256, 2);
         } else {
             blocks = new IResNetModule[4];
             for (int i = 0; i < blocks.length; i++) {
                 blocks[i] = ResidualBlock.conv2d(3, 3).hidden(16).logDet(series).rng(rng).build();
             }
-            x = Tensor.randn(rng, 16, 3, 16, 16);
+            x = Tensors.randn(rng, 16, 3, 16, 16);
         }
         net = IResNet.sequential(blocks);
         optimizer = new Adam(net.parameters(), 1e-3);

@@ -9,8 +9,10 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.jinn.kernel.Threads;
+import dev.jinn.tensor.Convolutions;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -107,16 +109,16 @@ public class KernelsBenchmark {
             int k = Integer.parseInt(mkn[1]);
             int n = Integer.parseInt(mkn[2]);
             op = Op.GEMM;
-            ja = Tensor.randn(rng, m, k);
-            jb = Tensor.randn(rng, k, n);
+            ja = Tensors.randn(rng, m, k);
+            jb = Tensors.randn(rng, k, n);
         } else if (kernel.startsWith("conv2d_")) {
             op = Op.CONV;
-            ja = Tensor.randn(rng, CONV_INPUT);
-            jb = Tensor.randn(rng, CONV_WEIGHT).mul(1.0 / Math.sqrt(16 * 9));
-            jOnes = Tensor.ones(8, 256, 32, 32);
+            ja = Tensors.randn(rng, CONV_INPUT);
+            jb = Tensors.randn(rng, CONV_WEIGHT).mul(1.0 / Math.sqrt(16 * 9));
+            jOnes = Tensors.ones(8, 256, 32, 32);
         } else if (kernel.equals("exp_1M")) {
             op = Op.EXP;
-            ja = Tensor.randn(rng, EXP_SIZE);
+            ja = Tensors.randn(rng, EXP_SIZE);
         } else {
             throw new IllegalArgumentException("unknown kernel case: " + kernel);
         }
@@ -165,7 +167,7 @@ public class KernelsBenchmark {
             case CONV: {
                 Tensor x = ja.copy().requiresGrad(true);
                 Tensor w = jb.copy().requiresGrad(true);
-                Tensor y = Tensor.conv2d(x, w, null, ONES2, ONES2, ONES2, 1);
+                Tensor y = Convolutions.conv2d(x, w, null, ONES2, ONES2, ONES2, 1);
                 y.backward(jOnes);
                 try (NDManager scope = manager.newSubManager()) {
                     ta.tempAttach(scope);
@@ -244,7 +246,7 @@ public class KernelsBenchmark {
             case GEMM:
                 return ja.matmul(jb);
             case CONV: {
-                Tensor y = Tensor.conv2d(ja, jb, null, ONES2, ONES2, ONES2, 1);
+                Tensor y = Convolutions.conv2d(ja, jb, null, ONES2, ONES2, ONES2, 1);
                 y.backward(jOnes);
                 return y;
             }

@@ -1,5 +1,6 @@
 package dev.jinn.bench;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Subnets;
@@ -7,9 +8,9 @@ import dev.jinn.flow.coupling.GLOWCouplingBlock;
 import dev.jinn.flow.linear.PermuteRandom;
 import dev.jinn.nn.Init;
 import dev.jinn.optim.Adam;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Nll;
 import java.util.Arrays;
 import java.util.Locale;
@@ -82,7 +83,7 @@ public final class MemoryBench {
 
     private static Measured measure(int depth, boolean saving, int steps) {
         SequenceINN inn = inn(depth, saving);
-        Tensor x = Tensor.randn(new Rng(1), BATCH, 3, 32, 32);
+        Tensor x = Tensors.randn(new Rng(1), BATCH, 3, 32, 32);
         Adam opt = new Adam(inn.parameters(), 1e-4);
         long held = 0;
         double[] ms = new double[steps];
@@ -108,7 +109,7 @@ public final class MemoryBench {
     private static int one(boolean saving, int depth) {
         try {
             SequenceINN inn = inn(depth, saving);
-            Tensor x = Tensor.randn(new Rng(1), BATCH, 3, 32, 32);
+            Tensor x = Tensors.randn(new Rng(1), BATCH, 3, 32, 32);
             Adam opt = new Adam(inn.parameters(), 1e-4);
             for (int s = 0; s < 2; s++) {
                 opt.zeroGrad();

@@ -2,6 +2,7 @@ package dev.jinn.bench;
 
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,16 +58,16 @@ public class OpsBenchmark {
     @Setup
     public void setUp() {
         Rng rng = new Rng(42);
-        a = Tensor.randn(rng, BATCH, FEATURES);
-        b = Tensor.randn(rng, BATCH, FEATURES);
+        a = Tensors.randn(rng, BATCH, FEATURES);
+        b = Tensors.randn(rng, BATCH, FEATURES);
         aGrad = a.copy().requiresGrad(true);
         bGrad = b.copy().requiresGrad(true);
 
-        x = Tensor.randn(rng, BATCH, FEATURES);
-        w1 = Tensor.randn(rng, FEATURES, HIDDEN).mul(1.0 / Math.sqrt(FEATURES)).requiresGrad(true);
-        b1 = Tensor.zeros(HIDDEN).requiresGrad(true);
-        w2 = Tensor.randn(rng, HIDDEN, FEATURES).mul(1.0 / Math.sqrt(HIDDEN)).requiresGrad(true);
-        b2 = Tensor.zeros(FEATURES).requiresGrad(true);
+        x = Tensors.randn(rng, BATCH, FEATURES);
+        w1 = Tensors.randn(rng, FEATURES, HIDDEN).mul(1.0 / Math.sqrt(FEATURES)).requiresGrad(true);
+        b1 = Tensors.zeros(HIDDEN).requiresGrad(true);
+        w2 = Tensors.randn(rng, HIDDEN, FEATURES).mul(1.0 / Math.sqrt(HIDDEN)).requiresGrad(true);
+        b2 = Tensors.zeros(FEATURES).requiresGrad(true);
     }
 
     /**

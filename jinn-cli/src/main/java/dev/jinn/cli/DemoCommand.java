@@ -1,6 +1,7 @@
 package dev.jinn.cli;
 
 import dev.jinn.model.Architecture;
+import dev.jinn.model.ModelConfig;
 import dev.jinn.cli.data.TrainingData;
 import dev.jinn.train.TrainSettings;
 import java.io.PrintWriter;
@@ -63,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
                 .seed(seed).build();
         TrainRun.Settings s = new TrainRun.Settings(
                 new TrainingData.Options(digits ? "digits" : "moons", null, "auto", Double.NaN, seed),
-                new ModelChoice(Architecture.ALLINONE, digits ? 12 : 8, 512, false), training,
+                new ModelChoice(Architecture.ALLINONE, digits ? 12 : 8, 512, ModelConfig.DEFAULT_BINS, false), training,
                 dir.resolve("model.safetensors"), null, dir, progress);
         TrainRun.Summary r = TrainRun.run(s, o, spec.commandLine().getErr(), "--out-dir", "--out-dir");
         TrainCommand.report(o, r);

@@ -7,9 +7,11 @@ import dev.jinn.cli.data.Quoted;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.io.TorchFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Describe a model file: architecture (nodes, shapes, parameters), data transform and training"
                 + " provenance (data, seed, steps, NLL, jinn version, date); for a PyTorch .pt/.pth file, its tensors.",
-        footer = {"", "Example:", "  jinn info --model jinn-out/demo/model.safetensors"})
+        footer = {"", "Examples:", "  jinn info --model jinn-out/demo/model.safetensors",
+            "  jinn info --model jinn-out/demo/model.safetensors --graph jinn-out/demo/model.svg"})
 final class InfoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -33,6 +36,10 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     private ModelOption model;
 
+    @Option(names = "--graph", paramLabel = "FILE.dot|.svg|.png", description = "Also draw the flow: Graphviz DOT"
+            + " text (.dot), or an image rendered by Graphviz's dot program (.svg, .png).")
+    private Path graph;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -40,13 +47,26 @@ final class InfoCommand implements Callable<Integer> {
         Path file = model.path();
         if (Files.isRegularFile(file) && TorchFiles.isTorchFile(file)) {
             // A torch.save file holds weights only (no architecture): list its tensors.
+            if (graph != null) {
+                throw new IOException("--graph " + graph + ": " + file + " is a PyTorch file, which holds weights but"
+                        + " no architecture to draw; give a jinn model file");
+            }
             o.println("PyTorch file: " + file);
             TensorListing.print(o, TorchFiles.read(file).tensors());
             o.flush();
             return 0;
         }
+        if (graph != null) {
+            GraphDrawing.format(graph); // an unknown format fails before the model is read
+        }
         ModelFile m = ModelFile.load(file);
         SequenceINN inn = m.model();
+        if (graph != null) {
+            try (OutputClaim claim = OutputClaim.claim(List.of(new OutputClaim.Named("--model", file)),
+                    List.of(new OutputClaim.Named("--graph", graph)))) {
+                GraphDrawing.write(graph, inn.toDot());
+            }
+        }
         o.println("model file:   " + model.path());
         o.println("format:       " + ModelFile.FORMAT + " version " + ModelFile.VERSION);
         o.println("architecture: " + m.config().describe() + ", seed " + m.config().seed());
@@ -78,6 +98,10 @@ final class InfoCommand implements Callable<Integer> {
         }
         for (Map.Entry<String, String> e : m.provenance().entrySet()) {
             o.printf(Locale.ROOT, "  %-22s %s%n", e.getKey(), e.getValue());
+        }
+        if (graph != null) {
+            o.println();
+            o.println("graph:        wrote " + graph);
         }
         o.flush();
         return 0;

@@ -1,10 +1,11 @@
 package dev.jinn.cli;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.model.ModelFile;
 import dev.jinn.flow.inference.BatchInference;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Batch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class InvertCommand implements Callable<Integer> {
         try (ModelRows rows = input.open(); var g = Grad.disabled()) {
             m = rows.model();
             m.model().eval();
-            Tensor std = Tensor.of(m.transform().std(), 1, m.transform().dims());
+            Tensor std = Tensors.of(m.transform().std(), 1, m.transform().dims());
             BatchInference inference = new BatchInference(m.model());
             for (ModelRows.Item r = rows.next(); r != null; r = rows.next()) {
                 Batch b = r.batch();

@@ -9,7 +9,8 @@ import dev.jinn.model.Architecture;
  * @param architecture the block family
  * @param blocks       the number of blocks, at least 1
  * @param hidden       the subnets' width, at least 1
+ * @param bins         the spline bins of {@code nsf}
  * @param memorySaving whether the blocks rebuild their inputs by inversion instead of keeping activations
  */
-record ModelChoice(Architecture architecture, int blocks, int hidden, boolean memorySaving) {
+record ModelChoice(Architecture architecture, int blocks, int hidden, int bins, boolean memorySaving) {
 }

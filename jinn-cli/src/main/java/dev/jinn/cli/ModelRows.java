@@ -4,6 +4,7 @@ import dev.jinn.model.ModelFile;
 import dev.jinn.model.ConditionEncoding;
 import dev.jinn.cli.data.CsvData;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Batch;
 import java.io.Closeable;
 import java.io.IOException;
@@ -62,7 +63,7 @@ final class ModelRows implements Closeable {
         Tensor x = model.transform().toModel(c.rows());
         ConditionEncoding enc = model.transform().condition();
         Batch b = enc.kind() == ConditionEncoding.Kind.NONE ? Batch.of(x)
-                : Batch.of(x, Tensor.of(in.encodeConditions(c, enc), c.size(), enc.dims()));
+                : Batch.of(x, Tensors.of(in.encodeConditions(c, enc), c.size(), enc.dims()));
         return new Item(c, b);
     }
 

@@ -2,14 +2,14 @@ package dev.jinn.cli;
 
 import dev.jinn.model.ConditionEncoding;
 import dev.jinn.model.DataTransform;
+import dev.jinn.model.ModelInference;
 import dev.jinn.cli.data.Digits;
 import dev.jinn.cli.plot.DigitsGrid;
 import dev.jinn.cli.plot.Plots;
 import dev.jinn.flow.SequenceINN;
-import dev.jinn.flow.inference.BatchInference;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Batch;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,13 +35,10 @@ final class Sampler {
      */
     static List<double[]> sample(SequenceINN model, DataTransform transform, int n, float[] condition,
             double temperature, Rng rng) {
-        try (var g = Grad.disabled()) {
-            model.eval();
-            Tensor z = Tensor.randn(rng, n, transform.dims()).mul(temperature);
-            List<Tensor> conds = condition == null ? List.of()
-                    : List.of(Tensor.of(condition, 1, condition.length).expand(n, condition.length));
-            return transform.fromModel(new BatchInference(model).inverse(z, conds).output());
-        }
+        Tensor z = Tensors.randn(rng, n, transform.dims()).mul(temperature);
+        List<Tensor> conds = condition == null ? List.of()
+                : List.of(Tensors.of(condition, 1, condition.length).expand(n, condition.length));
+        return ModelInference.sample(model, transform, z, conds);
     }
 
     /**
@@ -74,32 +71,12 @@ final class Sampler {
                 pts.add(new double[] {x, y});
             }
         }
-        model.eval();
-        double[] logP = new BatchInference(model).logLikelihood(transform.toModel(pts), List.of());
+        double[] ll = ModelInference.logLikelihood(model, transform, Batch.of(transform.toModel(pts)));
         double[][] out = new double[ys.length][xs.length];
         for (int i = 0; i < ys.length; i++) {
-            for (int j = 0; j < xs.length; j++) {
-                out[i][j] = logP[i * xs.length + j] - transform.nllOffset();
-            }
+            System.arraycopy(ll, i * xs.length, out[i], 0, xs.length);
         }
         return out;
-    }
-
-    /**
-     * The per-row log-likelihood in data units of a batch (model units in, as {@link Batch}).
-     *
-     * @param model     the flow
-     * @param transform its transform
-     * @param batch     the rows in model units with their conditions
-     * @return {@code log p(x)} per row
-     */
-    static double[] logLikelihood(SequenceINN model, DataTransform transform, Batch batch) {
-        model.eval();
-        double[] logP = new BatchInference(model).logLikelihood(batch.x(), batch.conditions());
-        for (int i = 0; i < logP.length; i++) {
-            logP[i] -= transform.nllOffset();
-        }
-        return logP;
     }
 
     /** Whether a model draws 8×8 images with class labels (the digits). */

@@ -1,6 +1,7 @@
 package dev.jinn.cli;
 
 import dev.jinn.model.ModelFile;
+import dev.jinn.model.ModelInference;
 import dev.jinn.io.AtomicOutput;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -53,7 +54,7 @@ final class ScoreCommand implements Callable<Integer> {
             Writer w = file.writer();
             w.write("line,log_likelihood\n");
             for (ModelRows.Item r = rows.next(); r != null; r = rows.next()) {
-                double[] ll = Sampler.logLikelihood(m.model(), m.transform(), r.batch());
+                double[] ll = ModelInference.logLikelihood(m.model(), m.transform(), r.batch());
                 for (int i = 0; i < ll.length; i++) {
                     long line = r.chunk().lines().get(i);
                     range.check(r.chunk(), i);

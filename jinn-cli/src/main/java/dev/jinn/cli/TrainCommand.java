@@ -1,6 +1,7 @@
 package dev.jinn.cli;
 
 import dev.jinn.model.Architecture;
+import dev.jinn.model.ModelConfig;
 import dev.jinn.cli.data.TrainingData;
 import dev.jinn.train.TrainSettings;
 import java.io.PrintWriter;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
                 + " bundled 'digits' (class-conditional) or a CSV file with a header row."},
         footer = {"", "Examples:", "  jinn train --data moons --steps 2000 --out moons.safetensors --plots plots/",
             "  jinn train --data measurements.csv --condition-column site --arch glow --blocks 6 --hidden 128",
+            "  jinn train --data table.csv --arch nsf --blocks 5 --hidden 256 --bins 8 --batch 256",
             "  jinn train --data moons --steps 5000 --resume jinn-out/model.ckpt.safetensors"})
 final class TrainCommand implements Callable<Integer> {
     @Spec
@@ -39,13 +41,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--noise", paramLabel = "SD", description = "Noise of a 2-D set (default: the set's own).")
     private Double noise;
     @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "allinone", converter = ArchitectureConverter.class,
-            description = "allinone, glow, rnvp, nice or iresnet (default: ${DEFAULT-VALUE}).")
+            description = "allinone, glow, rnvp, nice, iresnet (couplings and residual blocks), maf, iaf or nsf"
+                    + " (autoregressive: affine MAF and IAF, rational-quadratic spline NSF) (default: ${DEFAULT-VALUE}).")
     private Architecture arch;
-    @Option(names = "--blocks", paramLabel = "N", defaultValue = "8", description = "Blocks (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--blocks", paramLabel = "N", defaultValue = "8",
+            description = "Blocks (autoregressive transforms for maf, iaf, nsf) (default: ${DEFAULT-VALUE}).")
     private int blocks;
     @Option(names = "--hidden", paramLabel = "H", defaultValue = "512",
-            description = "Hidden width of the subnets (default: ${DEFAULT-VALUE}).")
+            description = "Hidden width of the subnets (MADE's two hidden layers for maf, iaf, nsf)"
+                    + " (default: ${DEFAULT-VALUE}).")
     private int hidden;
+    @Option(names = "--bins", paramLabel = "K", description = "Spline bins of --arch nsf (default: 8).")
+    private Integer bins;
     @Option(names = "--memory-saving", description = "Train with memory-saving backprop: the blocks rebuild "
             + "their inputs by inversion instead of keeping activations, so memory does not grow with --blocks "
             + "(about one more forward pass per step).")
@@ -73,6 +80,12 @@ final class TrainCommand implements Callable<Integer> {
         TrainSettings.Builder settings = training.settings();
         OptionChecks.atLeast("--blocks", blocks, 1);
         OptionChecks.atLeast("--hidden", hidden, 1);
+        if (bins != null) {
+            if (!arch.binned()) {
+                throw new IllegalArgumentException("--bins applies to --arch nsf only, not " + arch.id());
+            }
+            OptionChecks.atLeast("--bins", bins, 1);
+        }
         if (noise != null) {
             OptionChecks.nonNegative("--noise", noise);
         }
@@ -80,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainRun.Settings s = new TrainRun.Settings(
                 new TrainingData.Options(data, conditionColumn, conditionType, noise == null ? Double.NaN : noise,
                         training.seed()),
-                new ModelChoice(arch, blocks, hidden, memorySaving),
+                new ModelChoice(arch, blocks, hidden, bins == null ? ModelConfig.DEFAULT_BINS : bins, memorySaving),
                 settings.checkpoint(ckpt, training.checkpointEvery()).build(), out, resume, plots, progress);
         TrainRun.Summary r = TrainRun.run(s, o, spec.commandLine().getErr());
         report(o, r);

@@ -123,7 +123,7 @@ final class TrainRun {
         TrainSettings t = s.training();
         ModelChoice m = s.model();
         ModelConfig config = new ModelConfig(m.architecture(), m.blocks(), m.hidden(), data.transform().dims(),
-                data.transform().condition().dims(), t.seed());
+                data.transform().condition().dims(), t.seed(), m.bins());
         SequenceINN model = config.build().memorySaving(m.memorySaving());
         double offset = data.transform().nllOffset();
         TrainSettings.Builder settings = t.toBuilder();
@@ -211,7 +211,7 @@ final class TrainRun {
         if (!saved.equals(config)) {
             throw new IllegalArgumentException("the checkpoint " + path + " is for the model '" + saved.describe()
                     + ", seed " + saved.seed() + "', but the options describe '" + config.describe() + ", seed "
-                    + config.seed() + "'; pass the same --data, --arch, --blocks, --hidden and --seed");
+                    + config.seed() + "'; pass the same --data, --arch, --blocks, --hidden, --bins and --seed");
         }
         String savedData = c.metadata().get("jinn.train.data");
         if (savedData != null && !savedData.equals(dataName)) {

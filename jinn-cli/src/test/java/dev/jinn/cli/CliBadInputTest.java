@@ -3,6 +3,7 @@ package dev.jinn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -135,11 +136,11 @@ class CliBadInputTest {
         t.add(score("NaN weight", modelWith("nanw.safetensors", m -> {
             float[] v = m.get(WEIGHT).toFloatArray();
             v[3] = Float.NaN;
-            m.put(WEIGHT, Tensor.of(v, 8, 1));
+            m.put(WEIGHT, Tensors.of(v, 8, 1));
             return m;
         }), dir.resolve("nanw.safetensors") + ": the tensor '" + WEIGHT + "' [8, 1] holds NaN at index 3"));
         t.add(score("infinite statistic", modelWith("infstd.safetensors", m -> {
-            m.put("jinn.data.std", Tensor.of(new double[] {1, Double.POSITIVE_INFINITY}));
+            m.put("jinn.data.std", Tensors.of(new double[] {1, Double.POSITIVE_INFINITY}));
             return m;
         }), "the tensor 'jinn.data.std' [2] holds Infinity at index 1"));
         t.add(score("checkpoint as model", dir.resolve("m.ckpt.safetensors"), "is a safetensors file but not a jinn"

@@ -3,6 +3,7 @@ package dev.jinn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class CliResultChecksTest {
     void samplesThatOverflowAreAnError() throws IOException {
         // A vanishing global scale: the inverse divides by it, so every sample overflows.
         Path broken = ModelVariants.with(model, dir.resolve("overflow.safetensors"), m -> {
-            m.put("module_list.0.global_scale", Tensor.of(new float[] {-1e4f, -1e4f}, 1, 2));
+            m.put("module_list.0.global_scale", Tensors.of(new float[] {-1e4f, -1e4f}, 1, 2));
             return m;
         });
         Path out = dir.resolve("overflow.csv");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jinn.io.SafeTensors;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -103,20 +104,20 @@ class CliUsageTest {
     @Test
     void aSafetensorsFileThatIsNotAModelIsRejected() throws Exception {
         Path other = dir.resolve("other.safetensors");
-        SafeTensors.write(other, Map.of("w", Tensor.zeros(2, 2)), Map.of("format", "pt"));
+        SafeTensors.write(other, Map.of("w", Tensors.zeros(2, 2)), Map.of("format", "pt"));
         CliRunner r = CliRunner.run("info", "--model", other.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("not a jinn model");
 
         Path future = dir.resolve("future.safetensors");
-        SafeTensors.write(future, Map.of("w", Tensor.zeros(2)), Map.of("jinn.format", "jinn-model",
+        SafeTensors.write(future, Map.of("w", Tensors.zeros(2)), Map.of("jinn.format", "jinn-model",
                 "jinn.format_version", "99"));
         CliRunner f = CliRunner.run("info", "--model", future.toString());
         assertThat(f.code()).isEqualTo(1);
         assertThat(f.err()).contains("format version 99");
 
         Path broken = dir.resolve("broken.safetensors");
-        SafeTensors.write(broken, Map.of("w", Tensor.zeros(2)), Map.of("jinn.format", "jinn-model",
+        SafeTensors.write(broken, Map.of("w", Tensors.zeros(2)), Map.of("jinn.format", "jinn-model",
                 "jinn.format_version", "1", "jinn.model.arch", "glow"));
         CliRunner b = CliRunner.run("info", "--model", broken.toString());
         assertThat(b.code()).isEqualTo(1);

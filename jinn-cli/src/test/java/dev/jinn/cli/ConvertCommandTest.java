@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.TorchFiles;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,10 +25,10 @@ class ConvertCommandTest {
 
     private static Map<String, Tensor> checkpoint() {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        m.put("model.0.weight", Tensor.of(new double[] {1, -2, 3.5, 4, 5, 6}, 2, 3));
-        m.put("model.0.bias", Tensor.of(new float[] {0.25f, -0.75f}));
-        m.put("model.perm", Tensor.of(new long[] {2, 0, 1}));
-        m.put("optimizer.state.0.exp_avg", Tensor.zeros(2, 3));
+        m.put("model.0.weight", Tensors.of(new double[] {1, -2, 3.5, 4, 5, 6}, 2, 3));
+        m.put("model.0.bias", Tensors.of(new float[] {0.25f, -0.75f}));
+        m.put("model.perm", Tensors.of(new long[] {2, 0, 1}));
+        m.put("optimizer.state.0.exp_avg", Tensors.zeros(2, 3));
         return m;
     }
 

@@ -1,7 +1,7 @@
 package dev.jinn.io;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.jinn.io;
 
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -91,10 +92,10 @@ final class SafeTensorsReader {
         int[] shape = e.shape();
         Tensor t;
         switch (e.dtype().readsAs()) {
-            case FLOAT32: t = Tensor.of((float[]) array, shape.length == 0 ? new int[] {1} : shape); break;
-            case FLOAT64: t = Tensor.of((double[]) array, shape.length == 0 ? new int[] {1} : shape); break;
-            case INT64: t = Tensor.of((long[]) array, shape.length == 0 ? new int[] {1} : shape); break;
-            default: t = Tensor.of((boolean[]) array, shape.length == 0 ? new int[] {1} : shape); break;
+            case FLOAT32: t = Tensors.of((float[]) array, shape.length == 0 ? new int[] {1} : shape); break;
+            case FLOAT64: t = Tensors.of((double[]) array, shape.length == 0 ? new int[] {1} : shape); break;
+            case INT64: t = Tensors.of((long[]) array, shape.length == 0 ? new int[] {1} : shape); break;
+            default: t = Tensors.of((boolean[]) array, shape.length == 0 ? new int[] {1} : shape); break;
         }
         return shape.length == 0 ? t.reshape() : t;
     }

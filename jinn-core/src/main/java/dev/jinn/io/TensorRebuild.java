@@ -1,6 +1,7 @@
 package dev.jinn.io;
 
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
@@ -58,17 +59,17 @@ final class TensorRebuild {
     }
 
     private static Tensor toTensor(Object array, int[] size) {
-        // Tensor.of reads an empty shape as "1-D of the array's length", so a 0-d tensor is made 1-D and reshaped.
+        // Tensors.of reads an empty shape as "1-D of the array's length", so a 0-d tensor is made 1-D and reshaped.
         int[] shape = size.length == 0 ? new int[] {1} : size;
         Tensor t;
         if (array instanceof float[] f) {
-            t = Tensor.of(f, shape);
+            t = Tensors.of(f, shape);
         } else if (array instanceof double[] d) {
-            t = Tensor.of(d, shape);
+            t = Tensors.of(d, shape);
         } else if (array instanceof long[] l) {
-            t = Tensor.of(l, shape);
+            t = Tensors.of(l, shape);
         } else {
-            t = Tensor.of((boolean[]) array, shape);
+            t = Tensors.of((boolean[]) array, shape);
         }
         return size.length == 0 ? t.reshape() : t;
     }

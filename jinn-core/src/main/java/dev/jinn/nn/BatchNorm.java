@@ -1,8 +1,9 @@
 package dev.jinn.nn;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 
 /**
@@ -28,7 +29,7 @@ import java.util.Arrays;
  * ({@code weight} initialised to 1, {@code bias} to 0), {@code track_running_stats = true} (buffers
  * {@code running_mean} = 0, {@code running_var} = 1, and the int64 scalar {@code num_batches_tracked} = 0).
  */
-public abstract class BatchNorm extends Layer {
+public abstract class BatchNorm extends AffineLayer {
     private final int numFeatures;
     private final double eps;
     private final Double momentum;
@@ -62,11 +63,11 @@ public abstract class BatchNorm extends Layer {
         this.momentum = momentum;
         this.affine = affine;
         this.trackRunningStats = trackRunningStats;
-        registerParameter("weight", affine ? Tensor.ones(DType.FLOAT32, numFeatures) : null);
-        registerParameter("bias", affine ? Tensor.zeros(DType.FLOAT32, numFeatures) : null);
-        registerBuffer("running_mean", trackRunningStats ? Tensor.zeros(DType.FLOAT32, numFeatures) : null, true);
-        registerBuffer("running_var", trackRunningStats ? Tensor.ones(DType.FLOAT32, numFeatures) : null, true);
-        registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.zeros(DType.INT64) : null, true);
+        registerParameter("weight", affine ? Tensors.ones(DType.FLOAT32, numFeatures) : null);
+        registerParameter("bias", affine ? Tensors.zeros(DType.FLOAT32, numFeatures) : null);
+        registerBuffer("running_mean", trackRunningStats ? Tensors.zeros(DType.FLOAT32, numFeatures) : null, true);
+        registerBuffer("running_var", trackRunningStats ? Tensors.ones(DType.FLOAT32, numFeatures) : null, true);
+        registerBuffer("num_batches_tracked", trackRunningStats ? Tensors.zeros(DType.INT64) : null, true);
     }
 
     /**
@@ -169,23 +170,7 @@ public abstract class BatchNorm extends Layer {
         return trackRunningStats;
     }
 
-    /**
-     * The per-channel scale, shape {@code [C]}.
-     *
-     * @return the parameter, or null when not affine
-     */
-    public Tensor weight() {
-        return parameter("weight");
-    }
 
-    /**
-     * The per-channel shift, shape {@code [C]}.
-     *
-     * @return the parameter, or null when not affine
-     */
-    public Tensor bias() {
-        return parameter("bias");
-    }
 
     /**
      * The running mean, shape {@code [C]}.
@@ -273,7 +258,7 @@ public abstract class BatchNorm extends Layer {
         try (Grad.Scope g = Grad.disabled()) {
             Tensor count = buffer("num_batches_tracked");
             long batches = count.toLongArray()[0] + 1;
-            count.copyFrom(Tensor.scalar(batches, DType.INT64));
+            count.copyFrom(Tensors.scalar(batches, DType.INT64));
             double m = momentum == null ? 1.0 / batches : momentum;
             Tensor rm = runningMean();
             Tensor rv = runningVar();

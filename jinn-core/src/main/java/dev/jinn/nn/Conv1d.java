@@ -1,5 +1,6 @@
 package dev.jinn.nn;
 
+import dev.jinn.tensor.Convolutions;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 
@@ -55,7 +56,7 @@ public final class Conv1d extends ConvNd {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Tensor.conv1d(x, parameter("weight"), parameter("bias"), stride[0], padding[0], dilation[0], groups);
+        return Convolutions.conv1d(x, parameter("weight"), parameter("bias"), stride[0], padding[0], dilation[0], groups);
     }
 
     /** The options of a {@link Conv1d}, set as {@link ConvBuilder} describes; every setter returns this builder. */

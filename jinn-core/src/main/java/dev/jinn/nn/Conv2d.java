@@ -1,5 +1,6 @@
 package dev.jinn.nn;
 
+import dev.jinn.tensor.Convolutions;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Conv2dSpec;
 import dev.jinn.tensor.Tensor;
@@ -63,11 +64,11 @@ public final class Conv2d extends ConvNd {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Tensor.conv2d(x, parameter("weight"), parameter("bias"), stride, padding, dilation, groups);
+        return Convolutions.conv2d(x, parameter("weight"), parameter("bias"), stride, padding, dilation, groups);
     }
 
     /**
-     * {@code second(relu(first(x)))} as one fused op ({@link Tensor#conv2dReluConv2d}), for {@link Sequential}.
+     * {@code second(relu(first(x)))} as one fused op ({@link Convolutions#conv2dReluConv2d}), for {@link Sequential}.
      *
      * @param first  the layer before the relu
      * @param second the layer after it
@@ -75,7 +76,7 @@ public final class Conv2d extends ConvNd {
      * @return the output of {@code second}
      */
     static Tensor throughRelu(Conv2d first, Conv2d second, Tensor x) {
-        return Tensor.conv2dReluConv2d(x, first.spec(), second.spec());
+        return Convolutions.conv2dReluConv2d(x, first.spec(), second.spec());
     }
 
     private Conv2dSpec spec() {

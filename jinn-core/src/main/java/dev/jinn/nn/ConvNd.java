@@ -2,6 +2,7 @@ package dev.jinn.nn;
 
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Arrays;
  * default initialisation (PyTorch's, drawn through {@link Init}), the getters and the printed form. The options
  * come from a {@link ConvBuilder}, the one builder of all four layers.
  */
-abstract class ConvNd extends Layer {
+abstract class ConvNd extends AffineLayer {
     final int inChannels;
     final int outChannels;
     final int[] kernelSize;
@@ -48,8 +49,8 @@ abstract class ConvNd extends Layer {
         }
         // PyTorch's default: kaiming_uniform(a=√5) on the weight, i.e. U(±1/√fan_in), and the same bound for the bias.
         double bound = fanIn > 0 ? 1.0 / Math.sqrt(fanIn) : 0.0;
-        registerParameter("weight", Init.uniform(Tensor.zeros(shape), -bound, bound, rng));
-        registerParameter("bias", b.bias ? Init.uniform(Tensor.zeros(outChannels), -bound, bound, rng) : null);
+        registerParameter("weight", Init.uniform(Tensors.zeros(shape), -bound, bound, rng));
+        registerParameter("bias", b.bias ? Init.uniform(Tensors.zeros(outChannels), -bound, bound, rng) : null);
     }
 
     /** Rejects options PyTorch rejects, naming the layer, the option and its value. */

@@ -1,5 +1,6 @@
 package dev.jinn.nn;
 
+import dev.jinn.tensor.Convolutions;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 
@@ -56,7 +57,7 @@ public final class ConvTranspose1d extends ConvTransposeNd {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Tensor.convTranspose1d(x, parameter("weight"), parameter("bias"), stride[0], padding[0],
+        return Convolutions.convTranspose1d(x, parameter("weight"), parameter("bias"), stride[0], padding[0],
                 outputPadding[0], groups, dilation[0]);
     }
 

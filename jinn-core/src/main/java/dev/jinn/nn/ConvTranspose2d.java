@@ -1,5 +1,6 @@
 package dev.jinn.nn;
 
+import dev.jinn.tensor.Convolutions;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 
@@ -64,7 +65,7 @@ public final class ConvTranspose2d extends ConvTransposeNd {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Tensor.convTranspose2d(x, parameter("weight"), parameter("bias"), stride, padding, outputPadding,
+        return Convolutions.convTranspose2d(x, parameter("weight"), parameter("bias"), stride, padding, outputPadding,
                 groups, dilation);
     }
 

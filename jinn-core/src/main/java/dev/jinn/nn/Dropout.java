@@ -3,6 +3,7 @@ package dev.jinn.nn;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 
 /**
  * Inverted dropout, as PyTorch's {@code nn.Dropout}: in training mode each element is zeroed independently with
@@ -85,13 +86,13 @@ public final class Dropout extends Layer {
                 for (int i = 0; i < n; i++) {
                     m[i] = rng.nextDouble() < p ? 0f : s;
                 }
-                mask = Tensor.of(m);
+                mask = Tensors.of(m);
             } else {
                 double[] m = new double[n];
                 for (int i = 0; i < n; i++) {
                     m[i] = rng.nextDouble() < p ? 0.0 : scale;
                 }
-                mask = Tensor.of(m);
+                mask = Tensors.of(m);
             }
         }
         return x.mul(mask.reshape(x.shape()));

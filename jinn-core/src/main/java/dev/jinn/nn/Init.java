@@ -1,8 +1,9 @@
 package dev.jinn.nn;
 
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -24,7 +25,7 @@ import java.util.Locale;
  *
  * <pre>{@code
  * Rng rng = new Rng(0);
- * Tensor w = Tensor.zeros(256, 128);
+ * Tensor w = Tensors.zeros(256, 128);
  * Init.xavierUniform(w, Init.calculateGain("tanh", null), rng);   // U(-a, a), a = gain·√(6/(fan_in+fan_out))
  * Init.kaimingNormal(w, 0, "fan_out", "relu", rng);              // N(0, (√2/√fan_out)²)
  * }</pre>
@@ -370,7 +371,7 @@ public final class Init {
 
     private static Tensor write(Tensor t, double[] values) {
         try (Grad.Scope g = Grad.disabled()) {
-            t.copyFrom(Tensor.of(values).reshape(t.shape()));
+            t.copyFrom(Tensors.of(values).reshape(t.shape()));
         }
         return t;
     }

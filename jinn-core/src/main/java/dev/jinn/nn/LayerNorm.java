@@ -2,6 +2,7 @@ package dev.jinn.nn;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 
 /**
@@ -15,7 +16,7 @@ import java.util.Arrays;
  * (initialised to 0), both of shape {@code normalized_shape}, when {@code elementwise_affine}. PyTorch's
  * defaults: {@code eps = 1e-5}, {@code elementwise_affine = true}, {@code bias = true}.
  */
-public final class LayerNorm extends Layer {
+public final class LayerNorm extends AffineLayer {
     private final int[] normalizedShape;
     private final double eps;
     private final boolean elementwiseAffine;
@@ -64,8 +65,8 @@ public final class LayerNorm extends Layer {
         this.normalizedShape = normalizedShape.clone();
         this.eps = eps;
         this.elementwiseAffine = elementwiseAffine;
-        registerParameter("weight", elementwiseAffine ? Tensor.ones(DType.FLOAT32, normalizedShape) : null);
-        registerParameter("bias", elementwiseAffine && bias ? Tensor.zeros(DType.FLOAT32, normalizedShape) : null);
+        registerParameter("weight", elementwiseAffine ? Tensors.ones(DType.FLOAT32, normalizedShape) : null);
+        registerParameter("bias", elementwiseAffine && bias ? Tensors.zeros(DType.FLOAT32, normalizedShape) : null);
     }
 
     /**
@@ -86,23 +87,7 @@ public final class LayerNorm extends Layer {
         return eps;
     }
 
-    /**
-     * The elementwise scale.
-     *
-     * @return the parameter, or null when not affine
-     */
-    public Tensor weight() {
-        return parameter("weight");
-    }
 
-    /**
-     * The elementwise shift.
-     *
-     * @return the parameter, or null when absent
-     */
-    public Tensor bias() {
-        return parameter("bias");
-    }
 
     /**
      * Normalises each sample over the trailing dims.

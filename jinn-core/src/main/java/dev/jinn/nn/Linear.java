@@ -3,6 +3,7 @@ package dev.jinn.nn;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 
 /**
@@ -15,7 +16,7 @@ import java.util.Arrays;
  * {@code U(-1/√in_features, 1/√in_features)} (both drawn from the generator given, or from
  * {@link Init#defaultRng()}).
  */
-public final class Linear extends Layer {
+public final class Linear extends AffineLayer {
     private final int inFeatures;
     private final int outFeatures;
 
@@ -55,8 +56,8 @@ public final class Linear extends Layer {
         }
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
-        registerParameter("weight", Tensor.zeros(DType.FLOAT32, outFeatures, inFeatures));
-        registerParameter("bias", bias ? Tensor.zeros(DType.FLOAT32, outFeatures) : null);
+        registerParameter("weight", Tensors.zeros(DType.FLOAT32, outFeatures, inFeatures));
+        registerParameter("bias", bias ? Tensors.zeros(DType.FLOAT32, outFeatures) : null);
         resetParameters(rng);
     }
 
@@ -94,23 +95,7 @@ public final class Linear extends Layer {
         return outFeatures;
     }
 
-    /**
-     * The weight, shape {@code [out_features, in_features]}.
-     *
-     * @return the parameter
-     */
-    public Tensor weight() {
-        return parameter("weight");
-    }
 
-    /**
-     * The bias, shape {@code [out_features]}.
-     *
-     * @return the parameter, or null when the layer has none
-     */
-    public Tensor bias() {
-        return parameter("bias");
-    }
 
     /**
      * Computes {@code x·Wᵀ + b}.

@@ -1,10 +1,10 @@
 package dev.jinn.nn;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.StateDictException;
 import dev.jinn.io.TorchFiles;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;

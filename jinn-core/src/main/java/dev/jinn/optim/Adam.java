@@ -1,8 +1,8 @@
 package dev.jinn.optim;
 
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.FusedAdam;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -124,17 +124,17 @@ public class Adam extends Optimizer<AdamOptions> {
         double weightDecay = options.weightDecay();
         boolean amsgrad = options.amsgrad();
         if (state.isEmpty()) {
-            state.put(STEP, Tensor.scalar(0, DType.FLOAT64));
-            state.put(EXP_AVG, Tensor.zerosLike(param));
-            state.put(EXP_AVG_SQ, Tensor.zerosLike(param));
+            state.put(STEP, Tensors.scalar(0, DType.FLOAT64));
+            state.put(EXP_AVG, Tensors.zerosLike(param));
+            state.put(EXP_AVG_SQ, Tensors.zerosLike(param));
         }
         if (amsgrad && !state.containsKey(MAX_EXP_AVG_SQ)) {
-            state.put(MAX_EXP_AVG_SQ, Tensor.zerosLike(param));
+            state.put(MAX_EXP_AVG_SQ, Tensors.zerosLike(param));
         } else if (!amsgrad) {
             state.remove(MAX_EXP_AVG_SQ); // amsgrad was switched off: the state matches stateNames again
         }
         double step = state.get(STEP).item() + 1;
-        state.put(STEP, Tensor.scalar(step, DType.FLOAT64));
+        state.put(STEP, Tensors.scalar(step, DType.FLOAT64));
 
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2 = 1 - Math.pow(beta2, step);

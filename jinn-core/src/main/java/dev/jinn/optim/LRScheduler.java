@@ -3,6 +3,7 @@ package dev.jinn.optim;
 import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -118,8 +119,8 @@ public abstract class LRScheduler {
      */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("last_epoch", Tensor.scalar(lastEpoch, DType.FLOAT64));
-        out.put("base_lrs", Tensor.of(baseLrs.clone()));
+        out.put("last_epoch", Tensors.scalar(lastEpoch, DType.FLOAT64));
+        out.put("base_lrs", Tensors.of(baseLrs.clone()));
         return out;
     }
 

@@ -1,9 +1,10 @@
 package dev.jinn.optim;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -266,17 +267,17 @@ public abstract class Optimizer<O extends OptimizerOptions<O>> {
         for (int g = 0; g < groups.size(); g++) {
             ParamGroup<O> group = groups.get(g);
             for (Map.Entry<String, Double> e : group.options().values().entrySet()) {
-                out.put("param_groups." + g + "." + e.getKey(), Tensor.scalar(e.getValue(), DType.FLOAT64));
+                out.put("param_groups." + g + "." + e.getKey(), Tensors.scalar(e.getValue(), DType.FLOAT64));
             }
             if (group.initialLr().isPresent()) {
                 out.put("param_groups." + g + "." + OptionValues.INITIAL_LR,
-                        Tensor.scalar(group.initialLr().getAsDouble(), DType.FLOAT64));
+                        Tensors.scalar(group.initialLr().getAsDouble(), DType.FLOAT64));
             }
             long[] idx = new long[group.params().size()];
             for (int j = 0; j < idx.length; j++) {
                 idx[j] = k++;
             }
-            out.put("param_groups." + g + ".params", Tensor.of(idx));
+            out.put("param_groups." + g + ".params", Tensors.of(idx));
         }
         return out;
     }

@@ -1,8 +1,8 @@
 package dev.jinn.optim;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;

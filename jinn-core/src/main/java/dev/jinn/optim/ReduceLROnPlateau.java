@@ -3,6 +3,7 @@ package dev.jinn.optim;
 import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -223,7 +224,7 @@ public final class ReduceLROnPlateau {
         Map<String, Tensor> out = new LinkedHashMap<>();
         double[] values = {best, numBadEpochs, cooldownCounter, lastEpoch};
         for (int i = 0; i < KEYS.length; i++) {
-            out.put(KEYS[i], Tensor.scalar(values[i], DType.FLOAT64));
+            out.put(KEYS[i], Tensors.scalar(values[i], DType.FLOAT64));
         }
         return out;
     }

@@ -12,6 +12,6 @@
  *
  * <p>Updates follow the operation order of PyTorch 2.x's single-tensor ("for-loop") implementations, computed in
  * each parameter's dtype, and write into the parameter tensors in place (inside {@link
- * dev.jinn.tensor.Grad#disabled()}), so modules keep their parameter objects.
+ * dev.jinn.autograd.Grad#disabled()}), so modules keep their parameter objects.
  */
 package dev.jinn.optim;

@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.GradNode;
 import dev.jinn.kernel.ArithKernel;
 import dev.jinn.kernel.SpecialMath;
 import java.util.Arrays;
@@ -110,10 +111,10 @@ final class BinaryOps {
         Tensor out = Elementwise.map("pow", a, b, floatResultType(a, b), SpecialMath::pow);
         return Tensor.record("PowBackward", out, (g, n) -> new Tensor[] {
             // d/da a^b = b a^(b-1); where b = 0 it is 0 (as PyTorch), not 0 * 0^-1 = NaN at a = 0
-            n.needs(0) ? reduceTo(Tensor.where(b.eq(0.0), Tensor.zeros(g.dtype),
+            n.needs(0) ? reduceTo(Tensor.where(b.eq(0.0), Tensors.zeros(g.dtype),
                     g.mul(b).mul(a.pow(b.sub(1.0)))), a) : null,
             // d/db a^b = a^b ln a; at a = 0 with b >= 0 the limit is 0 (as PyTorch), not NaN.
-            n.needs(1) ? reduceTo(Tensor.where(a.eq(0.0).logicalAnd(b.ge(0.0)), Tensor.zeros(g.dtype),
+            n.needs(1) ? reduceTo(Tensor.where(a.eq(0.0).logicalAnd(b.ge(0.0)), Tensors.zeros(g.dtype),
                     g.mul(out).mul(a.log())), b) : null}, a, b);
     }
 
@@ -128,7 +129,7 @@ final class BinaryOps {
     }
 
     /** Gradient of max/min: to the winner, split in half at ties. */
-    private static Tensor[] tieSplit(Tensor g, Node n, Tensor a, Tensor b, Tensor aWins) {
+    private static Tensor[] tieSplit(Tensor g, GradNode n, Tensor a, Tensor b, Tensor aWins) {
         Tensor weightA = aWins.to(g.dtype).add(a.eq(b).to(g.dtype).mul(0.5));
         return new Tensor[] {
             n.needs(0) ? reduceTo(g.mul(weightA), a) : null,
@@ -170,7 +171,7 @@ final class BinaryOps {
     static Tensor where(Tensor mask, Tensor a, Tensor b) {
         Tensor out = Elementwise.select("where", mask, a, b, resultType(a, b));
         return Tensor.record("WhereBackward", out, (g, n) -> {
-            Tensor zero = Tensor.zeros(g.dtype);
+            Tensor zero = Tensors.zeros(g.dtype);
             return new Tensor[] {
                 null,
                 n.needs(1) ? reduceTo(where(mask, g, zero), a) : null,

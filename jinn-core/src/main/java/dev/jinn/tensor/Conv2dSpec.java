@@ -1,8 +1,8 @@
 package dev.jinn.tensor;
 
 /**
- * One 2-D convolution's parameters and options, as {@link Tensor#conv2d(Tensor, Tensor, Tensor, int[], int[],
- * int[], int)} takes them: the operands of a fused convolution pair ({@link Tensor#conv2dReluConv2d}).
+ * One 2-D convolution's parameters and options, as {@link Convolutions#conv2d(Tensor, Tensor, Tensor, int[], int[],
+ * int[], int)} takes them: the operands of a fused convolution pair ({@link Convolutions#conv2dReluConv2d}).
  *
  * @param weight   {@code [Cout, Cin/groups, KH, KW]}
  * @param bias     {@code [Cout]}, or null
@@ -14,7 +14,7 @@ package dev.jinn.tensor;
 public record Conv2dSpec(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
     /** The convolution alone, {@code conv2d(input, weight, bias, ...)}. */
     Tensor apply(Tensor input) {
-        return Tensor.conv2d(input, weight, bias, stride, padding, dilation, groups);
+        return Convolutions.conv2d(input, weight, bias, stride, padding, dilation, groups);
     }
 
     /** Its geometry for {@code input}, validated with {@code conv2d}'s messages. */

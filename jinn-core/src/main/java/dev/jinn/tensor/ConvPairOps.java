@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.GradNode;
 import dev.jinn.kernel.Parallel;
 import dev.jinn.kernel.WideningAdd;
 
@@ -70,7 +71,7 @@ final class ConvPairOps {
         }
 
         @Override
-        Tensor[] fused(Tensor g, Node node) {
+        Tensor[] fused(Tensor g, GradNode node) {
             DType type = x.dtype;
             Tensor hidden = new Tensor(h, type, hiddenShape);
             Object gh = BufferPool.array(type, hidden.numel);

@@ -1,5 +1,7 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.Function;
+import dev.jinn.autograd.FunctionContext;
 import dev.jinn.kernel.DenseLinalg;
 import java.util.Arrays;
 
@@ -329,19 +331,17 @@ final class DecompOps {
         @Override
         protected Tensor[] forward(FunctionContext ctx, Tensor... in) {
             Tensor a = in[0];
-            int m = a.shape[a.shape.length - 2];
-            int n = a.shape[a.shape.length - 1];
-            int k = Math.min(m, n);
-            int[] batch = batchShape(a);
-            double[] x = doubles(a, a.shape);
-            int count = Shapes.numel(batch);
-            double[] q = new double[count * m * k];
-            double[] r = new double[count * k * n];
-            for (int i = 0; i < count; i++) {
-                DenseLinalg.qr(x, i * m * n, m, n, q, i * m * k, r, i * k * n);
+            Rectangular b = new Rectangular(a);
+            int m = b.m;
+            int n = b.n;
+            int k = b.k;
+            double[] q = new double[b.count * m * k];
+            double[] r = new double[b.count * k * n];
+            for (int i = 0; i < b.count; i++) {
+                DenseLinalg.qr(b.values, i * m * n, m, n, q, i * m * k, r, i * k * n);
             }
-            Tensor tq = wrap(q, a.dtype, withMatrix(batch, m, k));
-            Tensor tr = wrap(r, a.dtype, withMatrix(batch, k, n));
+            Tensor tq = wrap(q, a.dtype, withMatrix(b.batch, m, k));
+            Tensor tr = wrap(r, a.dtype, withMatrix(b.batch, k, n));
             ctx.saveForBackward(tq, tr);
             return new Tensor[] {tq, tr};
         }
@@ -409,19 +409,39 @@ final class DecompOps {
 
     static SVD svd(Tensor a) {
         requireMatrices("svd", a);
-        int m = a.shape[a.shape.length - 2];
-        int n = a.shape[a.shape.length - 1];
-        int k = Math.min(m, n);
-        int[] batch = batchShape(a);
-        double[] x = doubles(a, a.shape);
-        int count = Shapes.numel(batch);
-        double[] u = new double[count * m * k];
-        double[] s = new double[count * k];
-        double[] vt = new double[count * k * n];
-        for (int i = 0; i < count; i++) {
-            DenseLinalg.svd(x, i * m * n, m, n, u, i * m * k, s, i * k, vt, i * k * n);
+        Rectangular b = new Rectangular(a);
+        int m = b.m;
+        int n = b.n;
+        int k = b.k;
+        double[] u = new double[b.count * m * k];
+        double[] s = new double[b.count * k];
+        double[] vt = new double[b.count * k * n];
+        for (int i = 0; i < b.count; i++) {
+            DenseLinalg.svd(b.values, i * m * n, m, n, u, i * m * k, s, i * k, vt, i * k * n);
         }
-        return new SVD(wrap(u, a.dtype, withMatrix(batch, m, k)), wrap(s, a.dtype, withVector(batch, k)),
-                wrap(vt, a.dtype, withMatrix(batch, k, n)));
+        return new SVD(wrap(u, a.dtype, withMatrix(b.batch, m, k)), wrap(s, a.dtype, withVector(b.batch, k)),
+                wrap(vt, a.dtype, withMatrix(b.batch, k, n)));
+    }
+
+    /**
+     * A batch of {@code m×n} matrices copied to float64 for the reduced decompositions (QR, SVD), whose factors
+     * have the inner size {@code k = min(m, n)}.
+     */
+    private static final class Rectangular {
+        final int m;
+        final int n;
+        final int k;
+        final int[] batch;
+        final int count;
+        final double[] values;
+
+        Rectangular(Tensor a) {
+            m = a.shape[a.shape.length - 2];
+            n = a.shape[a.shape.length - 1];
+            k = Math.min(m, n);
+            batch = batchShape(a);
+            count = Shapes.numel(batch);
+            values = doubles(a, a.shape);
+        }
     }
 }

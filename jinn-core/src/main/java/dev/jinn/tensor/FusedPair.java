@@ -1,5 +1,8 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.BackwardFn;
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradNode;
 import dev.jinn.kernel.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,11 +70,11 @@ abstract class FusedPair implements BackwardFn {
      * @return true when a backward pass will run through the op
      */
     static boolean differentiated(Tensor... operands) {
-        if (!GradMode.isEnabled()) {
+        if (!Grad.isEnabled()) {
             return false;
         }
         for (Tensor t : operands) {
-            if (t != null && t.gradEdge() != null) {
+            if (t != null && t.requiresGrad()) {
                 return true;
             }
         }
@@ -79,8 +82,8 @@ abstract class FusedPair implements BackwardFn {
     }
 
     @Override
-    public final Tensor[] apply(Tensor g, Node node) {
-        Tensor[] grads = GradMode.isEnabled() ? recorded(g) : fused(g, node);
+    public final Tensor[] apply(Tensor g, GradNode node) {
+        Tensor[] grads = Grad.isEnabled() ? recorded(g) : fused(g, node);
         // The node's inputs in record order: x, w1, [b1], w2, [b2].
         List<Tensor> wanted = new ArrayList<>(Arrays.asList(grads[0], grads[1]));
         if (b1 != null) {
@@ -103,13 +106,13 @@ abstract class FusedPair implements BackwardFn {
      * The gradients {@code (x, w1, b1, w2, b2)} from the saved activations, with kernels that record nothing;
      * entries not {@link #needed} may be null.
      */
-    abstract Tensor[] fused(Tensor g, Node node);
+    abstract Tensor[] fused(Tensor g, GradNode node);
 
     /** The same gradients from differentiable ops, recomputing the hidden activations from the operands. */
     abstract Tensor[] recorded(Tensor g);
 
     /** Whether the operand at position {@code p} of {@code (x, w1, b1, w2, b2)} needs a gradient. */
-    final boolean needed(Node node, int p) {
+    final boolean needed(GradNode node, int p) {
         if (p == 2 && b1 == null || p == 4 && b2 == null) {
             return false;
         }

@@ -43,7 +43,7 @@ final class IndexOps {
             Elementwise.copyInto(slab(x, d, (int) idx[j]), slab(out, d, j));
         }
         return Tensor.record("IndexSelectBackward", out,
-                (g, n) -> new Tensor[] {Tensor.zeros(g.dtype, x.shape).indexAdd(d, index, g)}, x);
+                (g, n) -> new Tensor[] {Tensors.zeros(g.dtype, x.shape).indexAdd(d, index, g)}, x);
     }
 
     static Tensor indexAdd(Tensor x, int dim, Tensor index, Tensor source) {
@@ -107,7 +107,7 @@ final class IndexOps {
             w.next();
         }
         return Tensor.record("GatherBackward", out,
-                (g, n) -> new Tensor[] {Tensor.zeros(g.dtype, x.shape).scatterAdd(d, index, g)}, x);
+                (g, n) -> new Tensor[] {Tensors.zeros(g.dtype, x.shape).scatterAdd(d, index, g)}, x);
     }
 
     static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {

@@ -183,7 +183,7 @@ final class JoinOps {
             before[d] = b;
             shape[d] += b + a;
         }
-        Tensor out = Tensor.full(x.dtype, value, shape);
+        Tensor out = Tensors.full(x.dtype, value, shape);
         int offset = 0;
         for (int d = 0; d < nd; d++) {
             offset += before[d] * out.strides[d];

@@ -17,7 +17,7 @@ public record LU(Tensor factors, Tensor pivots) {
      */
     public Tensor l() {
         int n = factors.size(-1);
-        return factors.tril(-1).add(Tensor.eye(factors.dtype(), n));
+        return factors.tril(-1).add(Tensors.eye(factors.dtype(), n));
     }
 
     /**

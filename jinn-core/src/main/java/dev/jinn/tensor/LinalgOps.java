@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.kernel.Gemm;
 import dev.jinn.kernel.Parallel;
 import java.util.Arrays;
@@ -40,14 +41,11 @@ final class LinalgOps {
                     + x.dtype + ", " + w.dtype + (b == null ? "" : ", " + b.dtype));
         }
         Tensor out;
-        boolean was = GradMode.set(false);
-        try {
+        try (Grad.Scope s = Grad.disabled()) {
             out = matmul(x, w.transpose(0, 1));
             if (b != null) {
                 out = out.contiguous && out.offset == 0 ? addRowsInPlace(out, b, false) : BinaryOps.add(out, b);
             }
-        } finally {
-            GradMode.set(was);
         }
         Tensor[] inputs = b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b};
         // The leading dims flattened into rows, counted from the shape (a count from numel fails with 0 features).
@@ -257,6 +255,6 @@ final class LinalgOps {
             }
         }
         Tensor mask = new Tensor(keep, DType.BOOL, new int[] {rows, cols});
-        return Tensor.where(mask, x, Tensor.zeros(x.dtype));
+        return Tensor.where(mask, x, Tensors.zeros(x.dtype));
     }
 }

@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.GradNode;
 import dev.jinn.kernel.TiledPerceptron;
 import java.util.Arrays;
 
@@ -84,7 +85,7 @@ final class MlpOps {
 
         /** The five gradients {@code (x, w1, b1, w2, b2)} from the saved activations and pooled scratch. */
         @Override
-        Tensor[] fused(Tensor g, Node node) {
+        Tensor[] fused(Tensor g, GradNode node) {
             DType type = x.dtype;
             boolean single = type == DType.FLOAT32;
             int in = w1.shape[1];

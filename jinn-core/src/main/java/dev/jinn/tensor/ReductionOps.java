@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.kernel.Parallel;
 import dev.jinn.kernel.WideningAdd;
 
@@ -156,7 +157,7 @@ final class ReductionOps {
      * dims whose reduced flag equals {@code middleReduced} (size-1 dims fit either side): the layout both
      * in-place sums read. Null when no such dim exists or they are not adjacent.
      */
-    private static int[] threeBlocks(Tensor x, Runs r, boolean middleReduced) {
+    private static Blocks threeBlocks(Tensor x, Runs r, boolean middleReduced) {
         if (!x.contiguous || !x.dtype.isFloatingPoint()) {
             return null;
         }
@@ -183,7 +184,11 @@ final class ReductionOps {
                 return null;
             }
         }
-        return layout;
+        return new Blocks(layout[0], layout[1], layout[2]);
+    }
+
+    /** The sizes of the {@code [outer, middle, inner]} view of {@link #threeBlocks}. */
+    private record Blocks(int outer, int middle, int inner) {
     }
 
     /**
@@ -192,20 +197,17 @@ final class ReductionOps {
      * trailing dims (per-sample sums). Null when the layout does not fit.
      */
     private static Tensor blockSum(Tensor x, Runs r, boolean keepDim) {
-        int[] layout = threeBlocks(x, r, true);
+        Blocks layout = threeBlocks(x, r, true);
         if (layout == null) {
             return null;
         }
-        int outer = layout[0];
-        int block = layout[1];
-        int inner = layout[2];
+        int outer = layout.outer();
+        int block = layout.middle();
+        int inner = layout.inner();
         Tensor out = Tensor.empty(x.dtype, r.outShape(keepDim));
         if (outer == 0 || block == 0 || inner == 0) {
             return out;
         }
-        int outerN = outer;
-        int blockN = block;
-        int innerN = inner;
         if (inner >= WIDE_INNER) {
             // Each column is summed down the block in order; columns are independent, so split over them.
             int width = Math.max(COLUMN_GRAIN, Math.min(inner, Parallel.CHUNK / Math.max(1, block)));
@@ -214,10 +216,10 @@ final class ReductionOps {
                 for (int t = from; t < to; t++) {
                     int o = t / perOuter;
                     int c0 = (t - o * perOuter) * width;
-                    int c1 = Math.min(innerN, c0 + width);
+                    int c1 = Math.min(inner, c0 + width);
                     double[] acc = new double[c1 - c0];
-                    addRows(x, x.offset + o * blockN * innerN, 0, blockN, innerN, c0, acc);
-                    store(out, o * innerN + c0, acc);
+                    addRows(x, x.offset + o * block * inner, 0, block, inner, c0, acc);
+                    store(out, o * inner + c0, acc);
                 }
             });
             return out;
@@ -227,17 +229,17 @@ final class ReductionOps {
         int perOuter = (block + rowsPerChunk - 1) / rowsPerChunk;
         double[] partial = new double[outer * perOuter * inner];
         Parallel.forRange(outer * perOuter, (long) Math.min(block, rowsPerChunk) * inner, (from, to) -> {
-            double[] acc = new double[innerN];
+            double[] acc = new double[inner];
             for (int t = from; t < to; t++) {
                 int o = t / perOuter;
                 int b0 = (t - o * perOuter) * rowsPerChunk;
                 java.util.Arrays.fill(acc, 0.0);
-                addRows(x, x.offset + o * blockN * innerN, b0, Math.min(blockN, b0 + rowsPerChunk), innerN, 0, acc);
-                System.arraycopy(acc, 0, partial, t * innerN, innerN);
+                addRows(x, x.offset + o * block * inner, b0, Math.min(block, b0 + rowsPerChunk), inner, 0, acc);
+                System.arraycopy(acc, 0, partial, t * inner, inner);
             }
         });
         double[] acc = new double[inner];
-        for (int o = 0; o < outerN; o++) {
+        for (int o = 0; o < outer; o++) {
             java.util.Arrays.fill(acc, 0.0);
             for (int c = 0; c < perOuter; c++) {
                 int p = (o * perOuter + c) * inner;
@@ -258,29 +260,26 @@ final class ReductionOps {
      * when the layout does not fit.
      */
     private static Tensor keptBlockSum(Tensor x, Runs r, boolean keepDim) {
-        int[] layout = threeBlocks(x, r, false);
+        Blocks layout = threeBlocks(x, r, false);
         if (layout == null) {
             return null;
         }
-        int outer = layout[0];
-        int kept = layout[1];
-        int inner = layout[2];
+        int outer = layout.outer();
+        int kept = layout.middle();
+        int inner = layout.inner();
         Tensor out = Tensor.empty(x.dtype, r.outShape(keepDim));
-        int outerN = outer;
-        int keptN = kept;
-        int innerN = inner;
         // float32 values are widened once per strip into a reused buffer, so one loop serves both types.
         Parallel.forRange(kept, (long) outer * inner, (from, to) -> {
-            double[] strip = x.dtype == DType.FLOAT64 ? null : new double[innerN];
+            double[] strip = x.dtype == DType.FLOAT64 ? null : new double[inner];
             for (int k = from; k < to; k++) {
                 double total = 0;
                 double s = 0;
                 int inChunk = 0;
-                for (int a = 0; a < outerN; a++) {
-                    int base = x.offset + (a * keptN + k) * innerN;
+                for (int a = 0; a < outer; a++) {
+                    int base = x.offset + (a * kept + k) * inner;
                     double[] v = strip == null ? (double[]) x.data : widen((float[]) x.data, base, strip);
                     int at = strip == null ? base : 0;
-                    for (int b = 0; b < innerN; b++) {
+                    for (int b = 0; b < inner; b++) {
                         s += v[at + b];
                         if (++inChunk == Parallel.CHUNK) {
                             total += s;
@@ -289,7 +288,7 @@ final class ReductionOps {
                         }
                     }
                 }
-                if (inChunk > 0 || (long) outerN * innerN == 0) {
+                if (inChunk > 0 || (long) outer * inner == 0) {
                     total += s;
                 }
                 ElementAccess.write(out.data, out.dtype, k, total);
@@ -486,7 +485,7 @@ final class ReductionOps {
     private static ValuesIndices extreme(String op, Tensor x, int dim, boolean keepDim, boolean max) {
         int d = Shapes.reductionDim(op, dim, x.shape.length);
         if (x.shape.length == 0) {
-            return new ValuesIndices(x, Tensor.zeros(DType.INT64));
+            return new ValuesIndices(x, Tensors.zeros(DType.INT64));
         }
         Runs r = new Runs(op, x, new int[] {d});
         if (r.inner == 0) {
@@ -508,7 +507,7 @@ final class ReductionOps {
             ElementAccess.write(values.data, x.dtype, o, r.values()[o * r.inner + (int) ((long[]) idx.data)[o]]);
         }
         Tensor kept = Tensor.record(max ? "MaxBackward" : "MinBackward", values,
-                (g, n) -> new Tensor[] {Tensor.zeros(g.dtype, x.shape).scatterAdd(d, idx, g)}, x);
+                (g, n) -> new Tensor[] {Tensors.zeros(g.dtype, x.shape).scatterAdd(d, idx, g)}, x);
         if (keepDim) {
             return new ValuesIndices(kept, idx);
         }
@@ -642,7 +641,7 @@ final class ReductionOps {
             return scale * Math.sqrt(s);
         });
         Tensor out = Tensor.record("NormBackward", kept, (g, n) -> {
-            Tensor safe = Tensor.where(kept.eq(0.0), Tensor.zeros(g.dtype), g.div(kept));
+            Tensor safe = Tensor.where(kept.eq(0.0), Tensors.zeros(g.dtype), g.div(kept));
             return new Tensor[] {x.mul(safe)};
         }, x);
         return keepDim ? out : out.reshape(r.shape);

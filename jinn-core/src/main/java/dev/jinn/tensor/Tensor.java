@@ -1,6 +1,10 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.BackwardFn;
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradNode;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -19,8 +23,8 @@ import java.util.List;
  *
  * <pre>{@code
  * Rng rng = new Rng(42);
- * Tensor w = Tensor.randn(rng, 2, 3).requiresGrad(true);
- * Tensor x = Tensor.of(new float[] {1, 2}, 1, 2);
+ * Tensor w = Tensors.randn(rng, 2, 3).requiresGrad(true);
+ * Tensor x = Tensors.of(new float[] {1, 2}, 1, 2);
  * Tensor loss = x.matmul(w).tanh().square().sum();
  * loss.backward();
  * Tensor dw = w.grad();
@@ -37,7 +41,7 @@ public final class Tensor {
     final boolean contiguous;
 
     private boolean requiresGrad;
-    Node gradFn;
+    GradNode gradFn;
     int outputIndex;
     private Tensor grad;
     /**
@@ -45,7 +49,8 @@ public final class Tensor {
      * {@link #adoptable}); a leaf receiving it as its first gradient keeps it instead of copying it.
      */
     private boolean adoptable;
-    private AccumulateGrad sink;
+    /** The leaf's gradient sink, made by the autograd package on first use (see {@link AutogradAccess}). */
+    GradNode sink;
 
     Tensor(Object data, DType dtype, int[] shape, int[] strides, int offset) {
         this.data = data;
@@ -76,414 +81,6 @@ public final class Tensor {
     /** A new zero-filled contiguous tensor (no autograd). */
     static Tensor empty(DType dtype, int[] shape) {
         return new Tensor(ElementAccess.allocate(dtype, Shapes.numel(shape)), dtype, shape);
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // Creation
-
-    /**
-     * A float32 tensor holding a copy of {@code values}.
-     *
-     * @param values row-major values
-     * @param shape  the shape; empty means 1-D of length {@code values.length}
-     * @return the new tensor
-     */
-    public static Tensor of(float[] values, int... shape) {
-        return new Tensor(values.clone(), DType.FLOAT32, fillShape("of", values.length, shape));
-    }
-
-    /**
-     * A float64 tensor holding a copy of {@code values}.
-     *
-     * @param values row-major values
-     * @param shape  the shape; empty means 1-D of length {@code values.length}
-     * @return the new tensor
-     */
-    public static Tensor of(double[] values, int... shape) {
-        return new Tensor(values.clone(), DType.FLOAT64, fillShape("of", values.length, shape));
-    }
-
-    /**
-     * An int64 tensor holding a copy of {@code values}.
-     *
-     * @param values row-major values
-     * @param shape  the shape; empty means 1-D of length {@code values.length}
-     * @return the new tensor
-     */
-    public static Tensor of(long[] values, int... shape) {
-        return new Tensor(values.clone(), DType.INT64, fillShape("of", values.length, shape));
-    }
-
-    /**
-     * A bool tensor holding a copy of {@code values}.
-     *
-     * @param values row-major values
-     * @param shape  the shape; empty means 1-D of length {@code values.length}
-     * @return the new tensor
-     */
-    public static Tensor of(boolean[] values, int... shape) {
-        return new Tensor(values.clone(), DType.BOOL, fillShape("of", values.length, shape));
-    }
-
-    private static int[] fillShape(String op, int n, int[] shape) {
-        if (shape.length == 0) {
-            return new int[] {n};
-        }
-        int[] s = Shapes.checkShape(op, shape);
-        if (Shapes.numel(s) != n) {
-            throw new IllegalArgumentException(op + ": " + n + " values cannot fill shape " + Shapes.str(s)
-                    + " (" + Shapes.numel(s) + " elements)");
-        }
-        return s;
-    }
-
-    /**
-     * A float32 scalar (0-dimensional tensor).
-     *
-     * @param value the value
-     * @return the scalar tensor
-     */
-    public static Tensor scalar(double value) {
-        return scalar(value, DType.FLOAT32);
-    }
-
-    /**
-     * A scalar (0-dimensional tensor) of the given type.
-     *
-     * @param value the value
-     * @param dtype the element type
-     * @return the scalar tensor
-     */
-    public static Tensor scalar(double value, DType dtype) {
-        return full(dtype, value);
-    }
-
-    /**
-     * A float32 tensor of zeros.
-     *
-     * @param shape the shape
-     * @return the new tensor
-     */
-    public static Tensor zeros(int... shape) {
-        return zeros(DType.FLOAT32, shape);
-    }
-
-    /**
-     * A tensor of zeros of the given type.
-     *
-     * @param dtype the element type
-     * @param shape the shape
-     * @return the new tensor
-     */
-    public static Tensor zeros(DType dtype, int... shape) {
-        return empty(dtype, Shapes.checkShape("zeros", shape));
-    }
-
-    /**
-     * A float32 tensor of ones.
-     *
-     * @param shape the shape
-     * @return the new tensor
-     */
-    public static Tensor ones(int... shape) {
-        return full(DType.FLOAT32, 1.0, shape);
-    }
-
-    /**
-     * A tensor of ones of the given type.
-     *
-     * @param dtype the element type
-     * @param shape the shape
-     * @return the new tensor
-     */
-    public static Tensor ones(DType dtype, int... shape) {
-        return full(dtype, 1.0, shape);
-    }
-
-    /**
-     * A float32 tensor filled with {@code value}.
-     *
-     * @param value the fill value
-     * @param shape the shape
-     * @return the new tensor
-     */
-    public static Tensor full(double value, int... shape) {
-        return full(DType.FLOAT32, value, shape);
-    }
-
-    /**
-     * A tensor of the given type filled with {@code value}.
-     *
-     * @param dtype the element type
-     * @param value the fill value
-     * @param shape the shape
-     * @return the new tensor
-     */
-    public static Tensor full(DType dtype, double value, int... shape) {
-        Tensor t = empty(dtype, Shapes.checkShape("full", shape));
-        if (value != 0.0) {
-            for (int i = 0; i < t.numel; i++) {
-                ElementAccess.write(t.data, dtype, i, value);
-            }
-        }
-        return t;
-    }
-
-    /**
-     * A tensor of zeros with the shape and type of {@code other}.
-     *
-     * @param other the template
-     * @return the new tensor
-     */
-    public static Tensor zerosLike(Tensor other) {
-        return zeros(other.dtype, other.shape);
-    }
-
-    /**
-     * A tensor of ones with the shape and type of {@code other}.
-     *
-     * @param other the template
-     * @return the new tensor
-     */
-    public static Tensor onesLike(Tensor other) {
-        return ones(other.dtype, other.shape);
-    }
-
-    /**
-     * A tensor filled with {@code value} with the shape and type of {@code other}.
-     *
-     * @param other the template
-     * @param value the fill value
-     * @return the new tensor
-     */
-    public static Tensor fullLike(Tensor other, double value) {
-        return full(other.dtype, value, other.shape);
-    }
-
-    /**
-     * The float32 {@code n×n} identity matrix.
-     *
-     * @param n the size
-     * @return the identity
-     */
-    public static Tensor eye(int n) {
-        return eye(DType.FLOAT32, n);
-    }
-
-    /**
-     * The {@code n×n} identity matrix of the given type.
-     *
-     * @param dtype the element type
-     * @param n     the size
-     * @return the identity
-     */
-    public static Tensor eye(DType dtype, int n) {
-        Tensor t = zeros(dtype, n, n);
-        for (int i = 0; i < n; i++) {
-            ElementAccess.write(t.data, dtype, i * n + i, 1.0);
-        }
-        return t;
-    }
-
-    /**
-     * The int64 tensor {@code [0, 1, ..., end-1]}, like {@code torch.arange(end)}.
-     *
-     * @param end exclusive upper bound
-     * @return the new 1-D tensor
-     */
-    public static Tensor arange(long end) {
-        return arange(DType.INT64, 0, end, 1);
-    }
-
-    /**
-     * The float32 tensor {@code start, start+step, ...} below {@code end} (above it for negative steps).
-     *
-     * @param start first value
-     * @param end   exclusive bound
-     * @param step  increment, nonzero
-     * @return the new 1-D tensor
-     */
-    public static Tensor arange(double start, double end, double step) {
-        return arange(DType.FLOAT32, start, end, step);
-    }
-
-    /**
-     * As {@link #arange(double, double, double)} with an explicit type.
-     *
-     * @param dtype the element type
-     * @param start first value
-     * @param end   exclusive bound
-     * @param step  increment, nonzero
-     * @return the new 1-D tensor
-     */
-    public static Tensor arange(DType dtype, double start, double end, double step) {
-        if (step == 0 || !Double.isFinite(start) || !Double.isFinite(end) || !Double.isFinite(step)) {
-            throw new IllegalArgumentException("arange: need finite start, end and a nonzero finite step, got start="
-                    + start + " end=" + end + " step=" + step);
-        }
-        long n = Math.max(0, (long) Math.ceil((end - start) / step));
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("arange: " + n + " elements are too many");
-        }
-        Tensor t = empty(dtype, new int[] {(int) n});
-        for (int i = 0; i < n; i++) {
-            ElementAccess.write(t.data, dtype, i, start + i * step);
-        }
-        return t;
-    }
-
-    /**
-     * A float32 tensor of {@code steps} evenly spaced values from {@code start} to {@code end} inclusive.
-     *
-     * @param start first value
-     * @param end   last value
-     * @param steps number of values, at least 0
-     * @return the new 1-D tensor
-     */
-    public static Tensor linspace(double start, double end, int steps) {
-        return linspace(DType.FLOAT32, start, end, steps);
-    }
-
-    /**
-     * As {@link #linspace(double, double, int)} with an explicit type.
-     *
-     * @param dtype the element type
-     * @param start first value
-     * @param end   last value
-     * @param steps number of values, at least 0
-     * @return the new 1-D tensor
-     */
-    public static Tensor linspace(DType dtype, double start, double end, int steps) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("linspace: steps must be >= 0, got " + steps);
-        }
-        Tensor t = empty(dtype, new int[] {steps});
-        double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
-        int half = steps / 2;
-        for (int i = 0; i < steps; i++) {
-            // Like PyTorch, fill the second half from the end so that both end points are exact; a single
-            // point is the start.
-            double v = i < half || steps == 1 ? start + i * delta : end - (steps - 1 - i) * delta;
-            ElementAccess.write(t.data, dtype, i, v);
-        }
-        return t;
-    }
-
-    /**
-     * A float32 tensor of independent standard normal samples.
-     *
-     * @param rng   the random source
-     * @param shape the shape
-     * @return the new tensor
-     */
-    public static Tensor randn(Rng rng, int... shape) {
-        return randn(rng, DType.FLOAT32, shape);
-    }
-
-    /**
-     * A tensor of independent standard normal samples of the given floating-point type.
-     *
-     * @param rng   the random source
-     * @param dtype FLOAT32 or FLOAT64
-     * @param shape the shape
-     * @return the new tensor
-     */
-    public static Tensor randn(Rng rng, DType dtype, int... shape) {
-        Tensor t = empty(floating("randn", dtype), Shapes.checkShape("randn", shape));
-        for (int i = 0; i < t.numel; i++) {
-            ElementAccess.write(t.data, dtype, i, rng.nextGaussian());
-        }
-        return t;
-    }
-
-    /**
-     * A float32 tensor of independent uniform samples from [0, 1).
-     *
-     * @param rng   the random source
-     * @param shape the shape
-     * @return the new tensor
-     */
-    public static Tensor rand(Rng rng, int... shape) {
-        return rand(rng, DType.FLOAT32, shape);
-    }
-
-    /**
-     * A tensor of independent uniform samples from [0, 1) of the given floating-point type.
-     *
-     * @param rng   the random source
-     * @param dtype FLOAT32 or FLOAT64
-     * @param shape the shape
-     * @return the new tensor
-     */
-    public static Tensor rand(Rng rng, DType dtype, int... shape) {
-        Tensor t = empty(floating("rand", dtype), Shapes.checkShape("rand", shape));
-        boolean single = dtype == DType.FLOAT32;
-        for (int i = 0; i < t.numel; i++) {
-            ElementAccess.write(t.data, dtype, i, single ? rng.nextFloat() : rng.nextDouble());
-        }
-        return t;
-    }
-
-    /**
-     * An int64 tensor of independent uniform integers from {@code [lo, hi)}.
-     *
-     * @param rng   the random source
-     * @param lo    inclusive lower bound
-     * @param hi    exclusive upper bound, greater than {@code lo}
-     * @param shape the shape
-     * @return the new tensor
-     */
-    public static Tensor randint(Rng rng, long lo, long hi, int... shape) {
-        if (hi <= lo) {
-            throw new IllegalArgumentException("randint: need lo < hi, got lo=" + lo + " hi=" + hi);
-        }
-        Tensor t = empty(DType.INT64, Shapes.checkShape("randint", shape));
-        long[] out = (long[]) t.data;
-        long range = hi - lo;
-        for (int i = 0; i < out.length; i++) {
-            if (range > 0) {
-                out[i] = lo + rng.nextLong(range);
-            } else {
-                // the range is wider than Long.MAX_VALUE: draw whole longs until one falls inside
-                long r;
-                do {
-                    r = rng.nextLong();
-                } while (r < lo || r >= hi);
-                out[i] = r;
-            }
-        }
-        return t;
-    }
-
-    /**
-     * A uniformly random permutation of {@code 0..n-1} as an int64 tensor.
-     *
-     * @param rng the random source
-     * @param n   the length
-     * @return the permutation
-     */
-    public static Tensor randperm(Rng rng, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("randperm: n must be >= 0, got " + n);
-        }
-        long[] p = new long[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = (int) rng.nextLong(i + 1);
-            long tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return new Tensor(p, DType.INT64, new int[] {n});
-    }
-
-    private static DType floating(String op, DType dtype) {
-        if (!dtype.isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": expected a floating-point dtype, got " + dtype);
-        }
-        return dtype;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -658,7 +255,7 @@ public final class Tensor {
     public Tensor requiresGrad(boolean requires) {
         if (gradFn != null) {
             throw new IllegalStateException("requiresGrad: can only be changed on leaf tensors; this one was "
-                    + "computed by " + gradFn.name + " (use detach() first)");
+                    + "computed by " + gradFn.name() + " (use detach() first)");
         }
         if (requires && !dtype.isFloatingPoint()) {
             throw new IllegalArgumentException("requiresGrad: only floating-point tensors can require gradients, "
@@ -716,7 +313,7 @@ public final class Tensor {
      * @return e.g. {@code "MulBackward"}, or null for leaves
      */
     public String gradFnName() {
-        return gradFn == null ? null : gradFn.name;
+        return gradFn == null ? null : gradFn.name();
     }
 
     /**
@@ -756,24 +353,7 @@ public final class Tensor {
             throw new IllegalStateException("backward: this tensor (shape " + Shapes.str(shape)
                     + ") does not require a gradient; nothing upstream of it was marked requiresGrad(true)");
         }
-        List<Tensor> roots = List.of(this);
-        List<Tensor> seeds = Grad.seeds("backward", roots,
-                gradOutput == null ? null : java.util.Collections.singletonList(gradOutput));
-        Engine.run(roots, seeds, null, retainGraph, false);
-    }
-
-    /** The edge through which a gradient for this tensor enters the graph, or null without grad. */
-    Edge gradEdge() {
-        if (!requiresGrad) {
-            return null;
-        }
-        if (gradFn != null) {
-            return new Edge(gradFn, outputIndex);
-        }
-        if (sink == null) {
-            sink = new AccumulateGrad(this);
-        }
-        return new Edge(sink, 0);
+        Grad.backward(List.of(this), gradOutput == null ? null : Collections.singletonList(gradOutput), retainGraph);
     }
 
     /**
@@ -808,34 +388,15 @@ public final class Tensor {
     }
 
     /** Marks this fresh result as produced by {@code node}. */
-    void attach(Node node, int index) {
+    void attach(GradNode node, int index) {
         this.gradFn = node;
         this.outputIndex = index;
         this.requiresGrad = true;
     }
 
-    /**
-     * Records {@code out} as computed from {@code inputs} by a single-output operation, when recording is on
-     * and any input requires a gradient. Returns {@code out}.
-     */
+    /** Records {@code out} for autograd (see {@link Grad#record}); the built-in operations' shorthand. */
     static Tensor record(String name, Tensor out, BackwardFn rule, Tensor... inputs) {
-        if (!GradMode.isEnabled()) {
-            return out;
-        }
-        Edge[] edges = null;
-        for (int i = 0; i < inputs.length; i++) {
-            Edge e = inputs[i].gradEdge();
-            if (e != null) {
-                if (edges == null) {
-                    edges = new Edge[inputs.length];
-                }
-                edges[i] = e;
-            }
-        }
-        if (edges != null && out.dtype.isFloatingPoint()) {
-            out.attach(new OpNode(name, edges, rule, out.shape, out.dtype), 0);
-        }
-        return out;
+        return Grad.record(name, out, rule, inputs);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -1134,7 +695,7 @@ public final class Tensor {
 
     /** A scalar of this tensor's type (float32 for integer/bool tensors), so constants do not promote. */
     private Tensor constant(double value) {
-        return full(dtype.isFloatingPoint() ? dtype : (value == Math.rint(value) && dtype == DType.INT64
+        return Tensors.full(dtype.isFloatingPoint() ? dtype : (value == Math.rint(value) && dtype == DType.INT64
                 ? DType.INT64 : DType.FLOAT32), value);
     }
 
@@ -2045,239 +1606,6 @@ public final class Tensor {
     }
 
     // ------------------------------------------------------------------------------------------------
-    // Convolutions and resampling
-    //
-    // Static, like torch.nn.functional: conv1d/conv2d/convTranspose1d/convTranspose2d take the input, the
-    // weight and an optional bias (null for none), then the options in PyTorch's order. 2-D options are
-    // {height, width} pairs; the short overloads use stride 1, padding 0, dilation 1, groups 1 and output
-    // padding 0. Inputs may be batched (N, C, ...) or unbatched (C, ...). Padding is zero padding.
-
-    /**
-     * 1-D convolution (cross-correlation, as in PyTorch) with stride 1, no padding, dilation 1, one group.
-     *
-     * @param input  {@code [N, Cin, L]} or {@code [Cin, L]}
-     * @param weight {@code [Cout, Cin, K]}
-     * @param bias   {@code [Cout]}, or null
-     * @return {@code [N, Cout, L - K + 1]}
-     */
-    public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias) {
-        return conv1d(input, weight, bias, 1, 0, 1, 1);
-    }
-
-    /**
-     * 1-D convolution, like {@code torch.nn.functional.conv1d}: output length
-     * {@code ⌊(L + 2·padding − dilation·(K − 1) − 1) / stride⌋ + 1}.
-     *
-     * @param input    {@code [N, Cin, L]} or {@code [Cin, L]}
-     * @param weight   {@code [Cout, Cin/groups, K]}
-     * @param bias     {@code [Cout]}, or null
-     * @param stride   step between output positions, at least 1
-     * @param padding  zeros added at both ends, at least 0
-     * @param dilation spacing of kernel taps, at least 1
-     * @param groups   number of channel groups; divides Cin and Cout
-     * @return {@code [N, Cout, Lout]} (or {@code [Cout, Lout]} for an unbatched input)
-     */
-    public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias, int stride, int padding, int dilation,
-            int groups) {
-        return ConvOps.conv("conv1d", 1, input, weight, bias, new int[] {stride}, new int[] {padding},
-                new int[] {dilation}, groups);
-    }
-
-    /**
-     * 2-D convolution (cross-correlation, as in PyTorch) with stride 1, no padding, dilation 1, one group.
-     *
-     * @param input  {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
-     * @param weight {@code [Cout, Cin, KH, KW]}
-     * @param bias   {@code [Cout]}, or null
-     * @return {@code [N, Cout, H - KH + 1, W - KW + 1]}
-     */
-    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias) {
-        return conv2d(input, weight, bias, 1, 0);
-    }
-
-    /**
-     * 2-D convolution with the same stride and padding in both dims, dilation 1 and one group.
-     *
-     * @param input   {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
-     * @param weight  {@code [Cout, Cin, KH, KW]}
-     * @param bias    {@code [Cout]}, or null
-     * @param stride  step between output positions, at least 1
-     * @param padding zeros added on every side, at least 0
-     * @return {@code [N, Cout, Hout, Wout]}
-     */
-    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int stride, int padding) {
-        return conv2d(input, weight, bias, new int[] {stride, stride}, new int[] {padding, padding},
-                new int[] {1, 1}, 1);
-    }
-
-    /**
-     * 2-D convolution, like {@code torch.nn.functional.conv2d}: in each dim,
-     * {@code out = ⌊(in + 2·padding − dilation·(K − 1) − 1) / stride⌋ + 1}.
-     *
-     * @param input    {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
-     * @param weight   {@code [Cout, Cin/groups, KH, KW]}
-     * @param bias     {@code [Cout]}, or null
-     * @param stride   {@code {sH, sW}}, at least 1
-     * @param padding  {@code {pH, pW}}, at least 0
-     * @param dilation {@code {dH, dW}}, at least 1
-     * @param groups   number of channel groups; divides Cin and Cout ({@code groups == Cin} is depthwise)
-     * @return {@code [N, Cout, Hout, Wout]} (or {@code [Cout, Hout, Wout]} for an unbatched input)
-     */
-    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
-            int[] dilation, int groups) {
-        return ConvOps.conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
-    }
-
-    /**
-     * Two 2-D convolutions with a relu between them, {@code second(relu(first(input)))}, as one op: the same
-     * function as the three applied in turn, with the hidden activations and their gradient kept in recycled
-     * buffers instead of five fresh tensors of the hidden size. {@link dev.jinn.nn.Sequential} uses it for every
-     * Conv2d → ReLU → Conv2d run of its layers.
-     *
-     * @param input  {@code [N, Cin, H, W]} (an unbatched {@code [Cin, H, W]} runs the three ops in turn)
-     * @param first  the first convolution
-     * @param second the second convolution, whose input channels are the first's outputs
-     * @return the second convolution's output
-     * @throws IllegalArgumentException when a convolution's shapes, dtypes or options do not fit, as
-     *                                  {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int)} names them
-     */
-    public static Tensor conv2dReluConv2d(Tensor input, Conv2dSpec first, Conv2dSpec second) {
-        return ConvPairOps.convReluConv(input, first, second);
-    }
-
-    /**
-     * 1-D transposed convolution (the adjoint of {@link #conv1d}) with stride 1, no padding, one group.
-     *
-     * @param input  {@code [N, Cin, L]} or {@code [Cin, L]}
-     * @param weight {@code [Cin, Cout, K]}
-     * @param bias   {@code [Cout]}, or null
-     * @return {@code [N, Cout, L + K - 1]}
-     */
-    public static Tensor convTranspose1d(Tensor input, Tensor weight, Tensor bias) {
-        return convTranspose1d(input, weight, bias, 1, 0, 0, 1, 1);
-    }
-
-    /**
-     * 1-D transposed convolution, like {@code torch.nn.functional.conv_transpose1d}: output length
-     * {@code (L − 1)·stride − 2·padding + dilation·(K − 1) + outputPadding + 1}.
-     *
-     * @param input         {@code [N, Cin, L]} or {@code [Cin, L]}
-     * @param weight        {@code [Cin, Cout/groups, K]}
-     * @param bias          {@code [Cout]}, or null
-     * @param stride        at least 1
-     * @param padding       implicit zero padding of the matching convolution, at least 0
-     * @param outputPadding extra length added at the end, smaller than stride or dilation
-     * @param groups        number of channel groups; divides Cin and Cout
-     * @param dilation      spacing of kernel taps, at least 1
-     * @return {@code [N, Cout, Lout]} (or {@code [Cout, Lout]} for an unbatched input)
-     */
-    public static Tensor convTranspose1d(Tensor input, Tensor weight, Tensor bias, int stride, int padding,
-            int outputPadding, int groups, int dilation) {
-        return ConvOps.convTranspose("convTranspose1d", 1, input, weight, bias, new int[] {stride},
-                new int[] {padding}, new int[] {outputPadding}, groups, new int[] {dilation});
-    }
-
-    /**
-     * 2-D transposed convolution (the adjoint of {@link #conv2d}) with stride 1, no padding, one group.
-     *
-     * @param input  {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
-     * @param weight {@code [Cin, Cout, KH, KW]}
-     * @param bias   {@code [Cout]}, or null
-     * @return {@code [N, Cout, H + KH - 1, W + KW - 1]}
-     */
-    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias) {
-        return convTranspose2d(input, weight, bias, 1, 0, 0);
-    }
-
-    /**
-     * 2-D transposed convolution with the same stride, padding and output padding in both dims, dilation 1
-     * and one group.
-     *
-     * @param input         {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
-     * @param weight        {@code [Cin, Cout, KH, KW]}
-     * @param bias          {@code [Cout]}, or null
-     * @param stride        at least 1
-     * @param padding       at least 0
-     * @param outputPadding smaller than stride
-     * @return {@code [N, Cout, Hout, Wout]}
-     */
-    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int stride, int padding,
-            int outputPadding) {
-        return convTranspose2d(input, weight, bias, new int[] {stride, stride}, new int[] {padding, padding},
-                new int[] {outputPadding, outputPadding}, 1, new int[] {1, 1});
-    }
-
-    /**
-     * 2-D transposed convolution, like {@code torch.nn.functional.conv_transpose2d}: in each dim,
-     * {@code out = (in − 1)·stride − 2·padding + dilation·(K − 1) + outputPadding + 1}. It is the adjoint of
-     * {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int)} with the same weight and options
-     * ({@code ⟨conv2d(x, w), y⟩ = ⟨x, convTranspose2d(y, w)⟩}), i.e. the gradient of a convolution with
-     * respect to its input.
-     *
-     * @param input         {@code [N, Cin, H, W]} or {@code [Cin, H, W]}
-     * @param weight        {@code [Cin, Cout/groups, KH, KW]}
-     * @param bias          {@code [Cout]}, or null
-     * @param stride        {@code {sH, sW}}, at least 1
-     * @param padding       {@code {pH, pW}}, at least 0
-     * @param outputPadding {@code {opH, opW}}, each smaller than the stride or the dilation in its dim
-     * @param groups        number of channel groups; divides Cin and Cout
-     * @param dilation      {@code {dH, dW}}, at least 1
-     * @return {@code [N, Cout, Hout, Wout]} (or {@code [Cout, Hout, Wout]} for an unbatched input)
-     */
-    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
-            int[] outputPadding, int groups, int[] dilation) {
-        return ConvOps.convTranspose("convTranspose2d", 2, input, weight, bias, stride, padding, outputPadding,
-                groups, dilation);
-    }
-
-    /**
-     * Rearranges {@code (..., C·r², H, W)} into {@code (..., C, H·r, W·r)}, like
-     * {@code torch.nn.functional.pixel_shuffle}: {@code out[c][h·r + i][w·r + j] = x[c·r² + i·r + j][h][w]}.
-     *
-     * @param x      at least 3 dims; channels divisible by {@code r²}
-     * @param factor the upscale factor r, at least 1
-     * @return the rearranged tensor (differentiable)
-     */
-    public static Tensor pixelShuffle2d(Tensor x, int factor) {
-        return ConvOps.pixelShuffle2d(x, factor);
-    }
-
-    /**
-     * The inverse of {@link #pixelShuffle2d}: {@code (..., C, H·r, W·r)} to {@code (..., C·r², H, W)}, like
-     * {@code torch.nn.functional.pixel_unshuffle}.
-     *
-     * @param x      at least 3 dims; height and width divisible by {@code r}
-     * @param factor the downscale factor r, at least 1
-     * @return the rearranged tensor (differentiable)
-     */
-    public static Tensor pixelUnshuffle2d(Tensor x, int factor) {
-        return ConvOps.pixelUnshuffle2d(x, factor);
-    }
-
-    /**
-     * The 1-D analogue of {@link #pixelShuffle2d}: {@code (..., C·r, L)} to {@code (..., C, L·r)} with
-     * {@code out[c][l·r + i] = x[c·r + i][l]}.
-     *
-     * @param x      at least 2 dims; channels divisible by {@code r}
-     * @param factor the upscale factor r, at least 1
-     * @return the rearranged tensor (differentiable)
-     */
-    public static Tensor pixelShuffle1d(Tensor x, int factor) {
-        return ConvOps.pixelShuffle1d(x, factor);
-    }
-
-    /**
-     * The inverse of {@link #pixelShuffle1d}: {@code (..., C, L·r)} to {@code (..., C·r, L)}.
-     *
-     * @param x      at least 2 dims; length divisible by {@code r}
-     * @param factor the downscale factor r, at least 1
-     * @return the rearranged tensor (differentiable)
-     */
-    public static Tensor pixelUnshuffle1d(Tensor x, int factor) {
-        return ConvOps.pixelUnshuffle1d(x, factor);
-    }
-
-    // ------------------------------------------------------------------------------------------------
     // In-place updates (optimizers, state loading)
 
     /**
@@ -2304,11 +1632,34 @@ public final class Tensor {
      * @return this tensor
      */
     public Tensor fill(double value) {
-        return copyFrom(full(dtype, value));
+        return copyFrom(Tensors.full(dtype, value));
+    }
+
+    /**
+     * This tensor's elements as one run of its storage array, for one-pass in-place updates outside the tensor
+     * layer (see {@link DenseStorage}).
+     *
+     * @return the run, or null when this tensor is not contiguous or not floating-point
+     */
+    public DenseStorage denseStorage() {
+        return contiguous && dtype.isFloatingPoint() ? new StorageRun(data, dtype, offset, numel) : null;
+    }
+
+    /**
+     * As {@link #denseStorage()}, for writing: under the same rules as {@link #copyFrom} (inside
+     * {@link Grad#disabled()} for a tensor that requires a gradient).
+     *
+     * @param op the operation that writes, named in the error
+     * @return the run, or null when this tensor is not contiguous or not floating-point
+     * @throws IllegalStateException when this tensor may not be written in place now
+     */
+    public DenseStorage writableStorage(String op) {
+        checkWritable(op);
+        return denseStorage();
     }
 
     void checkWritable(String op) {
-        if (requiresGrad && GradMode.isEnabled()) {
+        if (requiresGrad && Grad.isEnabled()) {
             throw new IllegalStateException(op + ": in-place update of a tensor that requires a gradient (shape "
                     + Shapes.str(shape) + "); do it inside Grad.disabled()");
         }
@@ -2323,43 +1674,10 @@ public final class Tensor {
     // ------------------------------------------------------------------------------------------------
     // Dense linear algebra
     //
-    // For batches of small matrices: every method takes [..., m, n] and works on each matrix of the leading
-    // (batch) dims. Computation is in double precision; float32 inputs give float32 results. Singular
-    // matrices where a solve needs an invertible one throw ArithmeticException naming the operation and the
+    // For batches of small matrices, as in Linalg (which holds the solvers): every method takes [..., m, n]
+    // and works on each matrix of the leading (batch) dims, in double precision (float32 in, float32 out).
+    // Singular matrices where an inverse is needed throw ArithmeticException naming the operation and the
     // matrix's index in the batch; slogdet reports them as sign 0 and log|det| = -inf instead.
-
-    /**
-     * Solves {@code A·X = B} by LU with partial pivoting. {@code B} is a batch of matrices {@code [..., n, k]}
-     * or of vectors: a 1-D {@code [n]}, or {@code [..., n]} with exactly {@code A}'s batch dims (PyTorch's
-     * rule); batch dims broadcast. Differentiable in both operands ({@code gB = A⁻ᵀ·g}, {@code gA = -gB·Xᵀ}),
-     * twice too.
-     *
-     * @param a the square matrices {@code [..., n, n]}
-     * @param b the right-hand sides
-     * @return {@code X}, shaped like the broadcast {@code B}
-     * @throws IllegalArgumentException for non-square {@code A} or a {@code B} whose rows do not match
-     * @throws ArithmeticException when a matrix of {@code A} is singular
-     */
-    public static Tensor solve(Tensor a, Tensor b) {
-        return DecompOps.solve(a, b);
-    }
-
-    /**
-     * Solves {@code A·X = B} for triangular {@code A} by substitution, reading only the named triangle of
-     * {@code A} (with {@code unitriangular}, not even its diagonal). Batch dims broadcast. Differentiable in
-     * both operands; {@code A}'s gradient is confined to the triangle that was read.
-     *
-     * @param a             the matrices {@code [..., n, n]}
-     * @param b             the right-hand sides {@code [..., n, k]}
-     * @param upper         whether {@code A} is upper (else lower) triangular
-     * @param unitriangular whether {@code A}'s diagonal is taken as all ones
-     * @return {@code X = A⁻¹·B}
-     * @throws IllegalArgumentException for non-square {@code A} or a {@code B} whose rows do not match
-     * @throws ArithmeticException when a diagonal element of {@code A} is zero (and not {@code unitriangular})
-     */
-    public static Tensor solveTriangular(Tensor a, Tensor b, boolean upper, boolean unitriangular) {
-        return DecompOps.solveTriangular(a, b, upper, unitriangular);
-    }
 
     /**
      * The inverse of each square matrix. Differentiable ({@code gA = -A⁻ᵀ·g·A⁻ᵀ}), twice too.

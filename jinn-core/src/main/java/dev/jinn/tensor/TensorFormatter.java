@@ -50,7 +50,7 @@ final class TensorFormatter {
             }
         }
         if (t.gradFn != null) {
-            suffixes.add("grad_fn=<" + t.gradFn.name + ">");
+            suffixes.add("grad_fn=<" + t.gradFn.name() + ">");
         } else if (t.requiresGrad()) {
             suffixes.add("requires_grad=True");
         }

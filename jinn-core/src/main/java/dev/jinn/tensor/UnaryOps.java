@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.kernel.ArithKernel;
 import dev.jinn.kernel.FastMath;
 import dev.jinn.kernel.FloatExp;
@@ -54,7 +55,7 @@ final class UnaryOps {
      */
     private static Tensor pointwiseGrad(Tensor g, Tensor t, Elementwise.Binary kernel,
             Elementwise.FloatRun2 single, java.util.function.Supplier<Tensor> composite) {
-        if (GradMode.isEnabled()) {
+        if (Grad.isEnabled()) {
             return composite.get();
         }
         if (g.dtype == DType.FLOAT32 && t.dtype == DType.FLOAT32 && Arrays.equals(g.shape, t.shape)) {
@@ -80,7 +81,7 @@ final class UnaryOps {
     static Tensor sign(Tensor x) {
         Tensor out = x.dtype == DType.INT64 ? Elementwise.mapLong(x, Long::signum)
                 : Elementwise.map(x, keepIntType(x), Math::signum);
-        return Tensor.record("SignBackward", out, (g, n) -> new Tensor[] {Tensor.zerosLike(g)}, x);
+        return Tensor.record("SignBackward", out, (g, n) -> new Tensor[] {Tensors.zerosLike(g)}, x);
     }
 
     static Tensor exp(Tensor x) {
@@ -125,7 +126,7 @@ final class UnaryOps {
         }
         Tensor out = Elementwise.map(x, floatType(x), v -> SpecialMath.pow(v, p));
         return Tensor.record("PowBackward", out,
-                (g, n) -> new Tensor[] {p == 0.0 ? Tensor.zerosLike(g) : g.mul(x.pow(p - 1.0)).mul(p)}, x);
+                (g, n) -> new Tensor[] {p == 0.0 ? Tensors.zerosLike(g) : g.mul(x.pow(p - 1.0)).mul(p)}, x);
     }
 
     static Tensor reciprocal(Tensor x) {
@@ -240,7 +241,7 @@ final class UnaryOps {
         DType type = floatType(x);
         Tensor xd = x.contiguous && x.dtype == type ? x : Elementwise.copy(x, type);
         Tensor out = Tensor.empty(type, x.shape);
-        Tensor slope = GradMode.isEnabled() && x.requiresGrad() ? Tensor.empty(type, x.shape) : null;
+        Tensor slope = Grad.isEnabled() && x.requiresGrad() ? Tensor.empty(type, x.shape) : null;
         int off = xd.offset;
         if (type == DType.FLOAT32) {
             float[] in = (float[]) xd.data;

@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.BackwardFn;
 import java.util.Arrays;
 
 /**

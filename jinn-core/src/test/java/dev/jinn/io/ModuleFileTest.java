@@ -7,6 +7,7 @@ import dev.jinn.nn.Module;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,18 +25,18 @@ class ModuleFileTest {
     static final class Tiny extends Module {
         Tiny(long seed, int width) {
             Rng rng = new Rng(seed);
-            registerParameter("weight", Tensor.randn(rng, 2, width));
-            registerParameter("bias", Tensor.randn(rng, width));
-            registerBuffer("steps", Tensor.of(new long[] {seed}), true);
-            registerBuffer("mask", Tensor.of(new boolean[] {seed % 2 == 0, true}), true);
-            registerBuffer("cache", Tensor.zeros(3), false);
+            registerParameter("weight", Tensors.randn(rng, 2, width));
+            registerParameter("bias", Tensors.randn(rng, width));
+            registerBuffer("steps", Tensors.of(new long[] {seed}), true);
+            registerBuffer("mask", Tensors.of(new boolean[] {seed % 2 == 0, true}), true);
+            registerBuffer("cache", Tensors.zeros(3), false);
             registerModule("inner", new Inner(rng));
         }
     }
 
     static final class Inner extends Module {
         Inner(Rng rng) {
-            registerParameter("scale", Tensor.randn(rng, DType.FLOAT64, 3));
+            registerParameter("scale", Tensors.randn(rng, DType.FLOAT64, 3));
         }
     }
 
@@ -106,7 +107,7 @@ class ModuleFileTest {
     void strictLoadingRejectsExtraOrMissingKeysAndLenientLoadingAcceptsThem() throws Exception {
         Tiny source = new Tiny(1, 3);
         Map<String, Tensor> extra = new LinkedHashMap<>(source.stateDict());
-        extra.put("unused", Tensor.zeros(1));
+        extra.put("unused", Tensors.zeros(1));
         extra.remove("bias");
         Path p = dir.resolve("extra.safetensors");
         SafeTensors.write(p, extra);

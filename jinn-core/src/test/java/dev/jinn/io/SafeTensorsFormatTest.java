@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -144,11 +145,11 @@ class SafeTensorsFormatTest {
     @Test
     void writerBytesFollowTheFormat() throws Exception {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        tensors.put("w", Tensor.of(new float[] {1f, -2f, 0.5f, 3f}, 2, 2));
-        tensors.put("flag", Tensor.of(new boolean[] {true, false, true}));
-        tensors.put("idx", Tensor.of(new long[] {-1, 1L << 40}));
-        tensors.put("b", Tensor.of(new double[] {0.25}, 1));
-        tensors.put("small", Tensor.of(new long[] {-5, 100}));
+        tensors.put("w", Tensors.of(new float[] {1f, -2f, 0.5f, 3f}, 2, 2));
+        tensors.put("flag", Tensors.of(new boolean[] {true, false, true}));
+        tensors.put("idx", Tensors.of(new long[] {-1, 1L << 40}));
+        tensors.put("b", Tensors.of(new double[] {0.25}, 1));
+        tensors.put("small", Tensors.of(new long[] {-5, 100}));
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("z", "last \"quoted\"");
         metadata.put("a", "first");
@@ -183,10 +184,10 @@ class SafeTensorsFormatTest {
     @Test
     void writingIsDeterministicWhateverTheMapOrder() throws Exception {
         Map<String, Tensor> one = new LinkedHashMap<>();
-        one.put("b", Tensor.of(new float[] {1f}));
-        one.put("a", Tensor.of(new float[] {2f}));
-        one.put("é", Tensor.of(new float[] {3f}));
-        one.put("\uD83D\uDE00", Tensor.of(new float[] {4f})); // a supplementary character sorts after é by UTF-8
+        one.put("b", Tensors.of(new float[] {1f}));
+        one.put("a", Tensors.of(new float[] {2f}));
+        one.put("é", Tensors.of(new float[] {3f}));
+        one.put("\uD83D\uDE00", Tensors.of(new float[] {4f})); // a supplementary character sorts after é by UTF-8
         Map<String, Tensor> two = new LinkedHashMap<>();
         for (String k : new String[] {"\uD83D\uDE00", "é", "a", "b"}) {
             two.put(k, one.get(k));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,24 +28,24 @@ class SafeTensorsRoundTripTest {
 
     private static Map<String, Tensor> allKinds() {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        m.put("f32", Tensor.of(new float[] {1.5f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.MIN_VALUE,
+        m.put("f32", Tensors.of(new float[] {1.5f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.MIN_VALUE,
             Float.MAX_VALUE}, 2, 3));
-        m.put("f64", Tensor.of(new double[] {Math.PI, -0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE}, 4, 1));
-        m.put("i64", Tensor.of(new long[] {Long.MIN_VALUE, -1, 0, Long.MAX_VALUE}, 2, 2));
-        m.put("bool", Tensor.of(new boolean[] {true, false, false, true, true}));
-        m.put("scalar_f32", Tensor.scalar(2.5));
-        m.put("scalar_f64", Tensor.scalar(-7.25, DType.FLOAT64));
-        m.put("scalar_i64", Tensor.of(new long[] {42}).reshape());
-        m.put("scalar_bool", Tensor.of(new boolean[] {true}).reshape());
-        m.put("empty_f32", Tensor.of(new float[0], 0));
-        m.put("empty_f64", Tensor.of(new double[0], 2, 0, 3));
-        m.put("empty_i64", Tensor.of(new long[0], 0, 5));
-        m.put("empty_bool", Tensor.of(new boolean[0], 3, 0));
-        Tensor base = Tensor.of(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 3, 4);
+        m.put("f64", Tensors.of(new double[] {Math.PI, -0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE}, 4, 1));
+        m.put("i64", Tensors.of(new long[] {Long.MIN_VALUE, -1, 0, Long.MAX_VALUE}, 2, 2));
+        m.put("bool", Tensors.of(new boolean[] {true, false, false, true, true}));
+        m.put("scalar_f32", Tensors.scalar(2.5));
+        m.put("scalar_f64", Tensors.scalar(-7.25, DType.FLOAT64));
+        m.put("scalar_i64", Tensors.of(new long[] {42}).reshape());
+        m.put("scalar_bool", Tensors.of(new boolean[] {true}).reshape());
+        m.put("empty_f32", Tensors.of(new float[0], 0));
+        m.put("empty_f64", Tensors.of(new double[0], 2, 0, 3));
+        m.put("empty_i64", Tensors.of(new long[0], 0, 5));
+        m.put("empty_bool", Tensors.of(new boolean[0], 3, 0));
+        Tensor base = Tensors.of(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 3, 4);
         m.put("transposed", base.t());
         m.put("strided", base.slice(1, 0, 4, 2));
-        m.put("expanded", Tensor.of(new long[] {1, 2, 3}).expand(2, 3));
-        m.put("requires_grad", Tensor.randn(new Rng(1), 3, 2).requiresGrad(true));
+        m.put("expanded", Tensors.of(new long[] {1, 2, 3}).expand(2, 3));
+        m.put("requires_grad", Tensors.randn(new Rng(1), 3, 2).requiresGrad(true));
         return m;
     }
 
@@ -101,8 +102,8 @@ class SafeTensorsRoundTripTest {
 
     @Test
     void largeTensorsCrossChunkBoundaries() throws Exception {
-        Tensor big = Tensor.randn(new Rng(7), DType.FLOAT64, 400, 700); // 2.2 MB: several write and read chunks
-        Tensor ints = Tensor.randint(new Rng(8), -100, 100, 300_000);
+        Tensor big = Tensors.randn(new Rng(7), DType.FLOAT64, 400, 700); // 2.2 MB: several write and read chunks
+        Tensor ints = Tensors.randint(new Rng(8), -100, 100, 300_000);
         Path p = dir.resolve("big.safetensors");
         SafeTensors.write(p, Map.of("big", big, "ints", ints), null, Map.of("ints", SafeTensorsDType.I8));
         SafeTensorsFile file = SafeTensors.read(p);
@@ -118,7 +119,7 @@ class SafeTensorsRoundTripTest {
             {0, 255}, {-128, 127}, {-32768, 32767}, {0, 65535}, {Integer.MIN_VALUE, Integer.MAX_VALUE},
             {0, 4294967295L}, {0, Long.MAX_VALUE}, {Long.MIN_VALUE, Long.MAX_VALUE}};
         long[] range = ranges[List.of("U8", "I8", "I16", "U16", "I32", "U32", "U64", "I64").indexOf(type.name())];
-        Tensor t = Tensor.of(new long[] {range[0], range[1], 0, 1}, 2, 2);
+        Tensor t = Tensors.of(new long[] {range[0], range[1], 0, 1}, 2, 2);
         Path p = dir.resolve("ints.safetensors");
         SafeTensors.write(p, Map.of("t", t), Map.of(), Map.of("t", type));
         String header = new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
@@ -130,7 +131,7 @@ class SafeTensorsRoundTripTest {
 
         if (type != SafeTensorsDType.I64) {
             long outside = range[0] == 0 ? -1 : range[1] + 1;
-            Tensor bad = Tensor.of(new long[] {0, outside});
+            Tensor bad = Tensors.of(new long[] {0, outside});
             assertThatThrownBy(() -> SafeTensors.write(dir.resolve("bad"), Map.of("b", bad), null, Map.of("b", type)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("tensor 'b': value " + outside + " at index 1 does not fit " + type);
@@ -140,8 +141,8 @@ class SafeTensorsRoundTripTest {
 
     @Test
     void invalidWriteArgumentsAreRejectedBeforeTouchingTheDisk() {
-        Tensor f = Tensor.of(new float[] {1f});
-        Tensor i = Tensor.of(new long[] {1});
+        Tensor f = Tensors.of(new float[] {1f});
+        Tensor i = Tensors.of(new long[] {1});
         Path p = dir.resolve("x.safetensors");
         assertThatThrownBy(() -> SafeTensors.write(p, Map.of("f", f), null, Map.of("f", SafeTensorsDType.I32)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -171,12 +172,12 @@ class SafeTensorsRoundTripTest {
     @Test
     void aWriteFailingHalfwayLeavesTheExistingFileByteIdentical() throws Exception {
         Path p = dir.resolve("model.safetensors");
-        SafeTensors.write(p, Map.of("w", Tensor.of(new float[] {1f, 2f})), Map.of("v", "1"));
+        SafeTensors.write(p, Map.of("w", Tensors.of(new float[] {1f, 2f})), Map.of("v", "1"));
         byte[] before = Files.readAllBytes(p);
 
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        tensors.put("a", Tensor.randn(new Rng(3), 1000)); // written before the failing tensor
-        tensors.put("z", Tensor.of(new long[] {1, 2, 300})); // 300 does not fit U8: fails while writing data
+        tensors.put("a", Tensors.randn(new Rng(3), 1000)); // written before the failing tensor
+        tensors.put("z", Tensors.of(new long[] {1, 2, 300})); // 300 does not fit U8: fails while writing data
         assertThatThrownBy(() -> SafeTensors.write(p, tensors, Map.of("v", "2"), Map.of("z", SafeTensorsDType.U8)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("value 300 at index 2 does not fit U8 (range 0..255)");
@@ -189,15 +190,15 @@ class SafeTensorsRoundTripTest {
     @Test
     void aSuccessfulWriteReplacesTheFileAndLeavesNoTemporaryFiles() throws Exception {
         Path p = dir.resolve("model.safetensors");
-        SafeTensors.write(p, Map.of("w", Tensor.of(new float[] {1f, 2f})));
-        SafeTensors.write(p, Map.of("w", Tensor.of(new float[] {3f, 4f, 5f})));
+        SafeTensors.write(p, Map.of("w", Tensors.of(new float[] {1f, 2f})));
+        SafeTensors.write(p, Map.of("w", Tensors.of(new float[] {3f, 4f, 5f})));
         assertThat(SafeTensors.read(p).tensor("w").toFloatArray()).containsExactly(3f, 4f, 5f);
         assertThat(listing()).containsExactly("model.safetensors");
     }
 
     @Test
     void writingIntoAMissingDirectoryOrOverADirectoryFailsCleanly() throws Exception {
-        Map<String, Tensor> t = Map.of("w", Tensor.of(new float[] {1f}));
+        Map<String, Tensor> t = Map.of("w", Tensors.of(new float[] {1f}));
         assertThatThrownBy(() -> SafeTensors.write(dir.resolve("missing/model.safetensors"), t))
                 .isInstanceOf(NoSuchFileException.class);
         Files.createDirectory(dir.resolve("sub"));

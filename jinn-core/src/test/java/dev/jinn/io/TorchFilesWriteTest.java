@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +34,13 @@ class TorchFilesWriteTest {
     /** One tensor of each jinn dtype, with a view, a 0-d, an empty tensor and a parameter among them. */
     private static Map<String, Tensor> tensors() {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        m.put("weight", Tensor.of(new float[] {1.5f, -2f, 3.25f, 0f, 1e-30f, -7f}, 2, 3).requiresGrad(true));
-        m.put("bias", Tensor.of(new float[] {0.5f, -0.5f}));
-        m.put("f64.transposed", Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).t());
-        m.put("steps", Tensor.of(new long[] {Long.MIN_VALUE + 1}, 1).reshape());
-        m.put("mask", Tensor.of(new boolean[] {true, false, true}));
-        m.put("empty", Tensor.zeros(0, 3));
-        m.put("ünïcode key", Tensor.of(new long[] {1, 2, 3}));
+        m.put("weight", Tensors.of(new float[] {1.5f, -2f, 3.25f, 0f, 1e-30f, -7f}, 2, 3).requiresGrad(true));
+        m.put("bias", Tensors.of(new float[] {0.5f, -0.5f}));
+        m.put("f64.transposed", Tensors.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).t());
+        m.put("steps", Tensors.of(new long[] {Long.MIN_VALUE + 1}, 1).reshape());
+        m.put("mask", Tensors.of(new boolean[] {true, false, true}));
+        m.put("empty", Tensors.zeros(0, 3));
+        m.put("ünïcode key", Tensors.of(new long[] {1, 2, 3}));
         return m;
     }
 
@@ -90,8 +91,8 @@ class TorchFilesWriteTest {
     @Test
     void writesAreAtomic() throws IOException {
         Path file = dir.resolve("model.pt");
-        TorchFiles.write(file, Map.of("a", Tensor.of(new float[] {1})));
-        TorchFiles.write(file, Map.of("b", Tensor.of(new float[] {2})));
+        TorchFiles.write(file, Map.of("a", Tensors.of(new float[] {1})));
+        TorchFiles.write(file, Map.of("b", Tensors.of(new float[] {2})));
         assertThat(TorchFiles.read(file).tensors().keySet()).containsExactly("b");
         assertThatThrownBy(() -> TorchFiles.write(dir.resolve("missing/model.pt"), tensors()))
                 .isInstanceOf(IOException.class);

@@ -2,10 +2,12 @@ package dev.jinn.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.autograd.Grad;
+import dev.jinn.tensor.Convolutions;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -28,28 +30,28 @@ class ConvThreadsTest {
     /** Forward values and input and weight gradients of convolutions covering every kernel path. */
     private static List<double[]> convolutions(DType dtype) {
         Rng rng = new Rng(7);
-        Tensor x = Tensor.randn(rng, dtype, 6, 8, 9, 10).requiresGrad(true);
+        Tensor x = Tensors.randn(rng, dtype, 6, 8, 9, 10).requiresGrad(true);
         List<Tensor> outputs = new ArrayList<>();
         List<Tensor> params = new ArrayList<>(List.of(x));
         // 3x3 same size, groups 2 (block im2col, transposed product, direct transposed path for the gradient)
-        Tensor w1 = Tensor.randn(rng, dtype, 4, 4, 3, 3).requiresGrad(true);
-        outputs.add(Tensor.conv2d(x, w1, null, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 2));
+        Tensor w1 = Tensors.randn(rng, dtype, 4, 4, 3, 3).requiresGrad(true);
+        outputs.add(Convolutions.conv2d(x, w1, null, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 2));
         // stride 2, dilation 2, many output channels (col2im gradient)
-        Tensor w2 = Tensor.randn(rng, dtype, 20, 8, 2, 3).requiresGrad(true);
-        outputs.add(Tensor.conv2d(x, w2, null, new int[] {2, 2}, new int[] {1, 0}, new int[] {2, 2}, 1));
+        Tensor w2 = Tensors.randn(rng, dtype, 20, 8, 2, 3).requiresGrad(true);
+        outputs.add(Convolutions.conv2d(x, w2, null, new int[] {2, 2}, new int[] {1, 0}, new int[] {2, 2}, 1));
         // pointwise
-        Tensor w3 = Tensor.randn(rng, dtype, 24, 8, 1, 1).requiresGrad(true);
-        outputs.add(Tensor.conv2d(x, w3, null));
+        Tensor w3 = Tensors.randn(rng, dtype, 24, 8, 1, 1).requiresGrad(true);
+        outputs.add(Convolutions.conv2d(x, w3, null));
         // a stride-1 transposed conv with more input than output channels (col2im), on images large enough
         // that the pool's fixed blocks of (image, channel) items end inside an image
-        Tensor x2 = Tensor.randn(rng, dtype, 3, 8, 20, 24).requiresGrad(true);
-        Tensor w4 = Tensor.randn(rng, dtype, 8, 5, 3, 3).requiresGrad(true);
-        outputs.add(Tensor.convTranspose2d(x2, w4, null, new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}, 1,
+        Tensor x2 = Tensors.randn(rng, dtype, 3, 8, 20, 24).requiresGrad(true);
+        Tensor w4 = Tensors.randn(rng, dtype, 8, 5, 3, 3).requiresGrad(true);
+        outputs.add(Convolutions.convTranspose2d(x2, w4, null, new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}, 1,
                 new int[] {1, 1}));
         params.addAll(List.of(w1, w2, w3, x2, w4));
         List<Tensor> seeds = new ArrayList<>();
         for (Tensor y : outputs) {
-            seeds.add(Tensor.randn(rng, dtype, y.shape()));
+            seeds.add(Tensors.randn(rng, dtype, y.shape()));
         }
         List<double[]> results = new ArrayList<>();
         outputs.forEach(y -> results.add(y.toDoubleArray()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
@@ -72,10 +73,10 @@ class ParallelTest {
 
     @Test
     void largeElementwiseOpsMatchTheSerialPath() {
-        Tensor x = Tensor.of(randomFloats(N, -6, 6, 1), N);
-        Tensor y = Tensor.of(randomFloats(N, -6, 6, 2), N);
-        Tensor m = Tensor.of(randomFloats(1000 * 301, -3, 3, 3), 1000, 301);
-        Tensor row = Tensor.of(randomFloats(301, -3, 3, 4), 301);
+        Tensor x = Tensors.of(randomFloats(N, -6, 6, 1), N);
+        Tensor y = Tensors.of(randomFloats(N, -6, 6, 2), N);
+        Tensor m = Tensors.of(randomFloats(1000 * 301, -3, 3, 3), 1000, 301);
+        Tensor row = Tensors.of(randomFloats(301, -3, 3, 4), 301);
         for (Function<Tensor, Tensor> op : java.util.List.<Function<Tensor, Tensor>>of(
                 Tensor::exp, Tensor::expm1, Tensor::tanh, Tensor::sigmoid, Tensor::relu, t -> t.abs().log(),
                 t -> t.add(y), t -> t.mul(2.5), t -> t.to(DType.FLOAT64).exp(), t -> t.to(DType.FLOAT64))) {
@@ -91,9 +92,9 @@ class ParallelTest {
 
     @Test
     void largeReductionsMatchTheSerialPath() {
-        Tensor x = Tensor.of(randomFloats(N, -1, 3, 5), N);
-        Tensor narrow = Tensor.of(randomFloats(50_000 * 7, -1, 3, 6), 50_000, 7);
-        Tensor wide = Tensor.of(randomFloats(3000 * 150, -1, 3, 7), 3000, 150);
+        Tensor x = Tensors.of(randomFloats(N, -1, 3, 5), N);
+        Tensor narrow = Tensors.of(randomFloats(50_000 * 7, -1, 3, 6), 50_000, 7);
+        Tensor wide = Tensors.of(randomFloats(3000 * 150, -1, 3, 7), 3000, 150);
         Tensor x64 = x.to(DType.FLOAT64);
         assertSameBits(Tensor::sum, x);
         assertSameBits(Tensor::sum, x64);
@@ -113,7 +114,7 @@ class ParallelTest {
     @Test
     void largeSumsAreRepeatableAndFoldFixedChunksInOrder() {
         float[] v = randomFloats(N, -1, 3, 8);
-        Tensor x = Tensor.of(v, N);
+        Tensor x = Tensors.of(v, N);
         Parallel.setThreshold(1);
         double first = x.sum().item();
         for (int i = 0; i < 20; i++) {
@@ -130,7 +131,7 @@ class ParallelTest {
         }
         assertThat((float) first).isEqualTo((float) total);
         // A non-contiguous view takes the copying path and must fold the same way.
-        Tensor t = Tensor.of(v, N, 1).transpose(0, 1);
+        Tensor t = Tensors.of(v, N, 1).transpose(0, 1);
         assertThat(t.sum().item()).isEqualTo(first);
     }
 
@@ -141,7 +142,7 @@ class ParallelTest {
         for (float f : v) {
             s += f;
         }
-        assertThat(Tensor.of(v, v.length).sum().item()).isEqualTo((double) (float) s);
+        assertThat(Tensors.of(v, v.length).sum().item()).isEqualTo((double) (float) s);
     }
 
     /** Calls a float32 array kernel on {@code x}, one element per slot. */

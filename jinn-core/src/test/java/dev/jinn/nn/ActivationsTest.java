@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -56,14 +57,14 @@ class ActivationsTest {
     @MethodSource("activations")
     void matchesItsFormulaElementwise(Layer act, DoubleUnaryOperator f, String repr) {
         double[] xs = {-3.7, -2, -0.9, -0.01, 0, 0.3, 1.2, 1.6, 2.5, 4};
-        Tensor y = act.forward(Tensor.of(xs, 2, 5));
+        Tensor y = act.forward(Tensors.of(xs, 2, 5));
         assertThat(y.shape()).containsExactly(2, 5);
         assertThat(y.dtype()).isEqualTo(DType.FLOAT64);
         double[] ys = y.toDoubleArray();
         for (int i = 0; i < xs.length; i++) {
             assertThat(ys[i]).as("%s at %s", repr, xs[i]).isCloseTo(f.applyAsDouble(xs[i]), within(1e-12));
         }
-        assertThat(act.forward(Tensor.of(new float[] {0.5f})).dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(act.forward(Tensors.of(new float[] {0.5f})).dtype()).isEqualTo(DType.FLOAT32);
     }
 
     @ParameterizedTest(name = "{2}")
@@ -77,7 +78,7 @@ class ActivationsTest {
     @MethodSource("activations")
     void gradientsMatchFiniteDifferences(Layer act, DoubleUnaryOperator f, String repr) {
         // random points stay away from the kink at 0 and the softplus threshold with probability ~1
-        LayerGradCheck.check(act, Tensor.randn(new Rng(repr.hashCode()), DType.FLOAT64, 2, 4).mul(2));
+        LayerGradCheck.check(act, Tensors.randn(new Rng(repr.hashCode()), DType.FLOAT64, 2, 4).mul(2));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class BatchNormTest {
 
     /** A batch whose channels have clearly different means and scales. */
     private static Tensor batch(long seed, int... shape) {
-        Tensor x = Tensor.randn(new Rng(seed), DType.FLOAT64, shape);
+        Tensor x = Tensors.randn(new Rng(seed), DType.FLOAT64, shape);
         int[] cs = new int[shape.length];
         java.util.Arrays.fill(cs, 1);
         cs[1] = shape[1];
@@ -58,7 +59,7 @@ class BatchNormTest {
             shift[c] = c - 1.5;
             scale[c] = 0.5 + c;
         }
-        return x.mul(Tensor.of(scale, cs)).add(Tensor.of(shift, cs));
+        return x.mul(Tensors.of(scale, cs)).add(Tensors.of(shift, cs));
     }
 
     @Test
@@ -250,25 +251,25 @@ class BatchNormTest {
     @Test
     void oneValuePerChannelInTrainingIsAClearError() {
         BatchNorm1d bn = new BatchNorm1d(4);
-        assertThatThrownBy(() -> bn.forward(Tensor.zeros(1, 4)))
+        assertThatThrownBy(() -> bn.forward(Tensors.zeros(1, 4)))
                 .hasMessage("BatchNorm1d(4): Expected more than 1 value per channel when training, got input size [1, 4]");
-        assertThat(bn.forward(Tensor.zeros(1, 4, 2)).shape()).containsExactly(1, 4, 2);
+        assertThat(bn.forward(Tensors.zeros(1, 4, 2)).shape()).containsExactly(1, 4, 2);
         bn.eval();
-        assertThat(bn.forward(Tensor.ones(1, 4)).shape()).containsExactly(1, 4);
+        assertThat(bn.forward(Tensors.ones(1, 4)).shape()).containsExactly(1, 4);
         BatchNorm2d bn2 = new BatchNorm2d(2);
-        assertThatThrownBy(() -> bn2.forward(Tensor.zeros(1, 2, 1, 1)))
+        assertThatThrownBy(() -> bn2.forward(Tensors.zeros(1, 2, 1, 1)))
                 .hasMessageContaining("Expected more than 1 value per channel when training");
     }
 
     @Test
     void wrongShapesAndOptionsAreRejectedClearly() {
-        assertThatThrownBy(() -> new BatchNorm1d(4).forward(Tensor.zeros(2, 3)))
+        assertThatThrownBy(() -> new BatchNorm1d(4).forward(Tensors.zeros(2, 3)))
                 .hasMessage("BatchNorm1d(4): expected input [N, 4] or [N, 4, L], got [2, 3]");
-        assertThatThrownBy(() -> new BatchNorm1d(4).forward(Tensor.zeros(2, 4, 1, 1)))
+        assertThatThrownBy(() -> new BatchNorm1d(4).forward(Tensors.zeros(2, 4, 1, 1)))
                 .hasMessage("BatchNorm1d(4): expected input [N, 4] or [N, 4, L], got [2, 4, 1, 1]");
-        assertThatThrownBy(() -> new BatchNorm2d(3).forward(Tensor.zeros(2, 3, 4)))
+        assertThatThrownBy(() -> new BatchNorm2d(3).forward(Tensors.zeros(2, 3, 4)))
                 .hasMessage("BatchNorm2d(3): expected input [N, 3, H, W], got [2, 3, 4]");
-        assertThatThrownBy(() -> new BatchNorm2d(3).forward(Tensor.zeros(DType.FLOAT64, 2, 3, 2, 2)))
+        assertThatThrownBy(() -> new BatchNorm2d(3).forward(Tensors.zeros(DType.FLOAT64, 2, 3, 2, 2)))
                 .hasMessageContaining("input dtype float64 differs from the layer's float32");
         assertThatThrownBy(() -> new BatchNorm1d(0)).hasMessageContaining("num_features must be positive");
         assertThatThrownBy(() -> new BatchNorm1d(2, 1e-5, 1.5)).hasMessageContaining("momentum must be in [0, 1]");

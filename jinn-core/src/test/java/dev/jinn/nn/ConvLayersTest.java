@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.GradCheck;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.GradCheck;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -109,7 +110,7 @@ class ConvLayersTest {
     void conv2dAppliesItsOptions() {
         Conv2d conv = Conv2d.builder(4, 6, 3, 2).stride(2, 1).padding(1, 0).dilation(1, 2).groups(2)
                 .rng(new Rng(1)).build();
-        Tensor x = Tensor.randn(new Rng(2), 2, 4, 7, 6);
+        Tensor x = Tensors.randn(new Rng(2), 2, 4, 7, 6);
         Tensor y = conv.forward(x);
         assertThat(y.shape()).containsExactly(2, 6, 4, 4);
         double[] expected = naiveConv(x.toDoubleArray(), x.shape(), values(conv, "weight"),
@@ -121,7 +122,7 @@ class ConvLayersTest {
     @Test
     void conv1dIsAConvolutionAlongTheLastDim() {
         Conv1d conv = Conv1d.builder(2, 3, 3).stride(2).padding(1).dilation(2).rng(new Rng(3)).build();
-        Tensor x = Tensor.randn(new Rng(4), 2, 2, 9);
+        Tensor x = Tensors.randn(new Rng(4), 2, 2, 9);
         Tensor y = conv.forward(x);
         assertThat(y.shape()).containsExactly(2, 3, 4);
         int[] ws = conv.parameter("weight").shape();
@@ -135,7 +136,7 @@ class ConvLayersTest {
     void convTranspose2dAppliesItsOptions() {
         ConvTranspose2d up = ConvTranspose2d.builder(4, 6, 3).stride(2).padding(1).outputPadding(1, 0).groups(2)
                 .rng(new Rng(5)).build();
-        Tensor x = Tensor.randn(new Rng(6), 2, 4, 3, 4);
+        Tensor x = Tensors.randn(new Rng(6), 2, 4, 3, 4);
         Tensor y = up.forward(x);
         assertThat(y.shape()).containsExactly(2, 6, 6, 7);
         double[] expected = naiveTranspose(x.toDoubleArray(), x.shape(), values(up, "weight"),
@@ -148,7 +149,7 @@ class ConvLayersTest {
     void convTranspose1dUpsamples() {
         ConvTranspose1d up = ConvTranspose1d.builder(3, 2, 4).stride(2).padding(1).rng(new Rng(7)).bias(false)
                 .build();
-        Tensor x = Tensor.randn(new Rng(8), 2, 3, 5);
+        Tensor x = Tensors.randn(new Rng(8), 2, 3, 5);
         Tensor y = up.forward(x);
         assertThat(y.shape()).containsExactly(2, 2, 10);
         int[] ws = up.parameter("weight").shape();
@@ -162,7 +163,7 @@ class ConvLayersTest {
     void gradientsReachInputsAndParameters() {
         Conv2d conv = Conv2d.builder(2, 3, 3).padding(1).rng(new Rng(9)).build();
         conv.to(DType.FLOAT64);
-        Tensor x = Tensor.randn(new Rng(10), DType.FLOAT64, 1, 2, 4, 3).requiresGrad(true);
+        Tensor x = Tensors.randn(new Rng(10), DType.FLOAT64, 1, 2, 4, 3).requiresGrad(true);
         GradCheck.withTolerances(1e-6, 1e-5).verify(in -> conv.forward(in[0]).tanh(), x);
         conv.forward(x).square().sum().backward();
         assertThat(conv.parameter("weight").grad().shape()).containsExactly(3, 2, 3, 3);
@@ -194,6 +195,10 @@ class ConvLayersTest {
 
         ConvTranspose2d up = ConvTranspose2d.builder(8, 6, 2, 3).groups(2).bias(false).build();
         assertThat(up.stateDict().keySet()).containsExactly("weight");
+        // The AffineLayer accessors are the registered parameters themselves, and null for an absent bias.
+        assertThat(conv.weight()).isSameAs(conv.parameter("weight"));
+        assertThat(conv.bias()).isSameAs(conv.parameter("bias"));
+        assertThat(up.bias()).isNull();
         assertThat(up.parameter("weight").shape()).containsExactly(8, 3, 2, 3);
         assertThat(new Conv1d(4, 2, 5).parameter("weight").shape()).containsExactly(2, 4, 5);
         assertThat(ConvTranspose1d.builder(4, 6, 5).groups(2).build().parameter("weight").shape())
@@ -204,7 +209,7 @@ class ConvLayersTest {
     void stateDictRoundTripReproducesTheOutput() {
         Conv2d a = Conv2d.builder(2, 4, 3).stride(2).rng(new Rng(12)).build();
         Conv2d b = Conv2d.builder(2, 4, 3).stride(2).rng(new Rng(13)).build();
-        Tensor x = Tensor.randn(new Rng(14), 1, 2, 6, 6);
+        Tensor x = Tensors.randn(new Rng(14), 1, 2, 6, 6);
         assertThat(b.forward(x).toFloatArray()).isNotEqualTo(a.forward(x).toFloatArray());
         b.loadStateDict(Map.copyOf(a.stateDict()), true);
         assertThat(b.forward(x).toFloatArray()).containsExactly(a.forward(x).toFloatArray());
@@ -313,11 +318,11 @@ class ConvLayersTest {
     @Test
     void forwardNamesTheShapesOfAMismatchedInput() {
         Conv2d conv = new Conv2d(3, 4, 3, new Rng(20));
-        assertThatThrownBy(() -> conv.forward(Tensor.zeros(2, 2, 8, 8)))
+        assertThatThrownBy(() -> conv.forward(Tensors.zeros(2, 2, 8, 8)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("conv2d: input [2, 2, 8, 8] has 2 channels but weight [4, 3, 3, 3] with groups=1 expects 3");
         ConvTranspose1d up = new ConvTranspose1d(3, 4, 3, new Rng(21));
-        assertThatThrownBy(() -> up.forward(Tensor.zeros(2, 4, 8)))
+        assertThatThrownBy(() -> up.forward(Tensors.zeros(2, 4, 8)))
                 .hasMessage("convTranspose1d: input [2, 4, 8] has 4 channels but weight [3, 4, 3] expects 3"
                         + " (weight dim 0 is in_channels)");
     }
@@ -370,7 +375,7 @@ class ConvLayersTest {
         assertThat(t1.toString()).startsWith("ConvTranspose1d(3, 6, kernel_size=(4,), stride=(2,), padding=(1,),"
                 + " output_padding=(1,), groups=3, bias=False)");
         assertThat(t1.outputPadding()).containsExactly(1);
-        assertThat(t1.forward(Tensor.zeros(1, 3, 5)).shape()).containsExactly(1, 6, 11); // (5-1)·2 − 2 + 3 + 1 + 1
+        assertThat(t1.forward(Tensors.zeros(1, 3, 5)).shape()).containsExactly(1, 6, 11); // (5-1)·2 − 2 + 3 + 1 + 1
         assertSameModule(new ConvTranspose1d(3, 6, 4, new Rng(37)),
                 ConvTranspose1d.builder(3, 6, 4).rng(new Rng(37)).build());
     }

@@ -7,13 +7,14 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 class DropoutTest {
     @Test
     void zeroesAboutPOfTheElementsAndScalesTheRest() {
         Dropout d = new Dropout(0.3, new Rng(1));
-        Tensor x = Tensor.randn(new Rng(2), DType.FLOAT64, 400, 250).add(5);
+        Tensor x = Tensors.randn(new Rng(2), DType.FLOAT64, 400, 250).add(5);
         double[] xs = x.toDoubleArray();
         double[] ys = d.forward(x).toDoubleArray();
         int zeros = 0;
@@ -33,7 +34,7 @@ class DropoutTest {
         double[] x = {-2, 0.5, 1, 3};
         double[] sum = new double[4];
         int samples = 20_000;
-        Tensor input = Tensor.of(x);
+        Tensor input = Tensors.of(x);
         for (int s = 0; s < samples; s++) {
             double[] y = d.forward(input).toDoubleArray();
             for (int i = 0; i < 4; i++) {
@@ -50,13 +51,13 @@ class DropoutTest {
     void evalIsTheIdentity() {
         Dropout d = new Dropout(0.9);
         d.eval();
-        Tensor x = Tensor.randn(new Rng(4), 10, 10);
+        Tensor x = Tensors.randn(new Rng(4), 10, 10);
         assertThat(d.forward(x)).isSameAs(x);
     }
 
     @Test
     void theSameSeedGivesTheSameMask() {
-        Tensor x = Tensor.ones(50);
+        Tensor x = Tensors.ones(50);
         float[] a = new Dropout(0.5, new Rng(5)).forward(x).toFloatArray();
         float[] b = new Dropout(0.5, new Rng(5)).forward(x).toFloatArray();
         float[] c = new Dropout(0.5, new Rng(6)).forward(x).toFloatArray();
@@ -68,7 +69,7 @@ class DropoutTest {
     @Test
     void theGradientIsTheScaledMask() {
         Dropout d = new Dropout(0.25, new Rng(7));
-        Tensor x = Tensor.randn(new Rng(8), DType.FLOAT64, 6, 5).add(3).requiresGrad(true);
+        Tensor x = Tensors.randn(new Rng(8), DType.FLOAT64, 6, 5).add(3).requiresGrad(true);
         Tensor y = d.forward(x);
         y.sum().backward();
         double[] g = x.grad().toDoubleArray();
@@ -80,7 +81,7 @@ class DropoutTest {
 
     @Test
     void edgeProbabilitiesFollowPyTorch() {
-        Tensor x = Tensor.randn(new Rng(9), 5, 3);
+        Tensor x = Tensors.randn(new Rng(9), 5, 3);
         assertThat(new Dropout(0.0).forward(x)).isSameAs(x);
         for (float v : new Dropout(1.0).forward(x).toFloatArray()) {
             assertThat(v == 0f).isTrue(); // ±0: x · 0, as PyTorch computes it

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 class InitTest {
@@ -30,16 +31,16 @@ class InitTest {
 
     @Test
     void fansFollowPyTorchForMatricesAndConvolutionWeights() {
-        Tensor linear = Tensor.zeros(6, 4);
+        Tensor linear = Tensors.zeros(6, 4);
         assertThat(Init.fanIn(linear)).isEqualTo(4);
         assertThat(Init.fanOut(linear)).isEqualTo(6);
-        Tensor conv2d = Tensor.zeros(8, 3, 5, 5);
+        Tensor conv2d = Tensors.zeros(8, 3, 5, 5);
         assertThat(Init.fanIn(conv2d)).isEqualTo(3 * 25);
         assertThat(Init.fanOut(conv2d)).isEqualTo(8 * 25);
-        Tensor conv1d = Tensor.zeros(8, 2, 3);
+        Tensor conv1d = Tensors.zeros(8, 2, 3);
         assertThat(Init.fanIn(conv1d)).isEqualTo(6);
         assertThat(Init.fanOut(conv1d)).isEqualTo(24);
-        assertThatThrownBy(() -> Init.fanIn(Tensor.zeros(5)))
+        assertThatThrownBy(() -> Init.fanIn(Tensors.zeros(5)))
                 .hasMessageContaining("fewer than 2 dimensions").hasMessageContaining("[5]");
     }
 
@@ -60,7 +61,7 @@ class InitTest {
 
     @Test
     void uniformHasTheBoundsAndMomentsOfTheDistribution() {
-        Tensor t = Init.uniform(Tensor.zeros(400, 250), -1, 3, new Rng(1));
+        Tensor t = Init.uniform(Tensors.zeros(400, 250), -1, 3, new Rng(1));
         double[] m = moments(t);
         assertThat(t.min().item()).isGreaterThanOrEqualTo(-1);
         assertThat(t.max().item()).isLessThan(3);
@@ -70,7 +71,7 @@ class InitTest {
 
     @Test
     void normalHasTheMeanAndStandardDeviationAsked() {
-        Tensor t = Init.normal(Tensor.zeros(DType.FLOAT64, 100_000), 2.0, 0.5, new Rng(2));
+        Tensor t = Init.normal(Tensors.zeros(DType.FLOAT64, 100_000), 2.0, 0.5, new Rng(2));
         double[] m = moments(t);
         assertThat(t.dtype()).isEqualTo(DType.FLOAT64);
         assertThat(m[0]).isCloseTo(2.0, within(0.01));
@@ -81,11 +82,11 @@ class InitTest {
     void xavierStandardDeviationsFollowTheGlorotFormula() {
         double gain = Init.calculateGain("tanh");
         double std = gain * Math.sqrt(2.0 / (300 + 200));
-        Tensor u = Init.xavierUniform(Tensor.zeros(300, 200), gain, new Rng(3));
+        Tensor u = Init.xavierUniform(Tensors.zeros(300, 200), gain, new Rng(3));
         double[] mu = moments(u);
         assertThat(mu[2]).isLessThanOrEqualTo(gain * Math.sqrt(6.0 / 500) * (1 + 1e-6));
         assertThat(Math.sqrt(mu[1])).isCloseTo(std, within(0.02 * std));
-        Tensor n = Init.xavierNormal(Tensor.zeros(300, 200), gain, new Rng(4));
+        Tensor n = Init.xavierNormal(Tensors.zeros(300, 200), gain, new Rng(4));
         double[] mn = moments(n);
         assertThat(mn[0]).isCloseTo(0, within(0.02 * std));
         assertThat(Math.sqrt(mn[1])).isCloseTo(std, within(0.02 * std));
@@ -93,27 +94,27 @@ class InitTest {
 
     @Test
     void kaimingStandardDeviationsFollowTheHeFormulaInBothFanModes() {
-        Tensor u = Init.kaimingUniform(Tensor.zeros(256, 400), 0, "fan_in", "relu", new Rng(5));
+        Tensor u = Init.kaimingUniform(Tensors.zeros(256, 400), 0, "fan_in", "relu", new Rng(5));
         double stdIn = Math.sqrt(2) / Math.sqrt(400);
         double[] mu = moments(u);
         assertThat(mu[2]).isLessThanOrEqualTo(Math.sqrt(3) * stdIn * (1 + 1e-6));
         assertThat(Math.sqrt(mu[1])).isCloseTo(stdIn, within(0.02 * stdIn));
 
         // conv weight [64, 16, 3, 3]: fan_out = 64·9 = 576
-        Tensor n = Init.kaimingNormal(Tensor.zeros(64, 16, 3, 3), 0, "fan_out", "relu", new Rng(6));
+        Tensor n = Init.kaimingNormal(Tensors.zeros(64, 16, 3, 3), 0, "fan_out", "relu", new Rng(6));
         double stdOut = Math.sqrt(2) / 24;
         double[] mn = moments(n);
         assertThat(mn[0]).isCloseTo(0, within(0.03 * stdOut));
         assertThat(Math.sqrt(mn[1])).isCloseTo(stdOut, within(0.03 * stdOut));
 
         // defaults: a = 0, fan_in, leaky_relu ⇒ std = √2 / √fan_in
-        Tensor d = Init.kaimingNormal(Tensor.zeros(200, 100), new Rng(7));
+        Tensor d = Init.kaimingNormal(Tensors.zeros(200, 100), new Rng(7));
         assertThat(Math.sqrt(moments(d)[1])).isCloseTo(Math.sqrt(2.0 / 100), within(0.02 * Math.sqrt(0.02)));
     }
 
     @Test
     void kaimingUniformWithSqrtFiveIsUniformOverOneOverSqrtFanIn() {
-        Tensor w = Init.kaimingUniform(Tensor.zeros(500, 64), Math.sqrt(5), "fan_in", "leaky_relu", new Rng(8));
+        Tensor w = Init.kaimingUniform(Tensors.zeros(500, 64), Math.sqrt(5), "fan_in", "leaky_relu", new Rng(8));
         double bound = 1.0 / 8;
         double[] m = moments(w);
         assertThat(m[2]).isLessThanOrEqualTo(bound * (1 + 1e-6)).isGreaterThan(0.99 * bound);
@@ -122,7 +123,7 @@ class InitTest {
 
     @Test
     void initialisersWriteInPlaceIntoParametersAndKeepThemLeaves() {
-        Tensor p = Tensor.zeros(3, 4).requiresGrad(true);
+        Tensor p = Tensors.zeros(3, 4).requiresGrad(true);
         assertThat(Init.constant(p, 2.5)).isSameAs(p);
         assertThat(p.toFloatArray()).containsOnly(2.5f);
         Init.ones(p);
@@ -138,9 +139,9 @@ class InitTest {
 
     @Test
     void theSameSeedGivesTheSameValues() {
-        Tensor a = Init.normal(Tensor.zeros(5, 5), 0, 1, new Rng(11));
-        Tensor b = Init.normal(Tensor.zeros(5, 5), 0, 1, new Rng(11));
-        Tensor c = Init.normal(Tensor.zeros(5, 5), 0, 1, new Rng(12));
+        Tensor a = Init.normal(Tensors.zeros(5, 5), 0, 1, new Rng(11));
+        Tensor b = Init.normal(Tensors.zeros(5, 5), 0, 1, new Rng(11));
+        Tensor c = Init.normal(Tensors.zeros(5, 5), 0, 1, new Rng(12));
         assertThat(a.toFloatArray()).containsExactly(b.toFloatArray());
         assertThat(a.toFloatArray()).isNotEqualTo(c.toFloatArray());
     }
@@ -165,7 +166,7 @@ class InitTest {
 
     @Test
     void zeroElementTensorsAreLeftAlone() {
-        Tensor empty = Tensor.zeros(0, 3);
+        Tensor empty = Tensors.zeros(0, 3);
         assertThat(Init.kaimingUniform(empty, new Rng(0)).numel()).isZero();
         assertThat(Init.xavierNormal(empty, 1, new Rng(0)).numel()).isZero();
     }
@@ -173,12 +174,12 @@ class InitTest {
     @Test
     void badArgumentsAreRejectedClearly() {
         Rng rng = new Rng(0);
-        assertThatThrownBy(() -> Init.kaimingUniform(Tensor.zeros(2, 2), 0, "fan_avg", "relu", rng))
+        assertThatThrownBy(() -> Init.kaimingUniform(Tensors.zeros(2, 2), 0, "fan_avg", "relu", rng))
                 .hasMessageContaining("fan mode 'fan_avg' not supported");
-        assertThatThrownBy(() -> Init.uniform(Tensor.zeros(DType.INT64, 2), 0, 1, rng))
+        assertThatThrownBy(() -> Init.uniform(Tensors.zeros(DType.INT64, 2), 0, 1, rng))
                 .hasMessageContaining("expected a floating-point tensor, got int64");
-        assertThatThrownBy(() -> Init.uniform(Tensor.zeros(2), 1, 0, rng)).hasMessageContaining("lo <= hi");
-        assertThatThrownBy(() -> Init.normal(Tensor.zeros(2), 0, -1, rng)).hasMessageContaining("std >= 0");
-        assertThatThrownBy(() -> Init.xavierUniform(Tensor.zeros(3), 1, rng)).hasMessageContaining("fewer than 2");
+        assertThatThrownBy(() -> Init.uniform(Tensors.zeros(2), 1, 0, rng)).hasMessageContaining("lo <= hi");
+        assertThatThrownBy(() -> Init.normal(Tensors.zeros(2), 0, -1, rng)).hasMessageContaining("std >= 0");
+        assertThatThrownBy(() -> Init.xavierUniform(Tensors.zeros(3), 1, rng)).hasMessageContaining("fewer than 2");
     }
 }

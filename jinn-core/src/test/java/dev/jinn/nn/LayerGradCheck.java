@@ -1,7 +1,7 @@
 package dev.jinn.nn;
 
+import dev.jinn.autograd.GradCheck;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.GradCheck;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;

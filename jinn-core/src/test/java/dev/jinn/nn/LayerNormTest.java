@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 class LayerNormTest {
@@ -36,7 +37,7 @@ class LayerNormTest {
         ln.to(DType.FLOAT64);
         Init.uniform(ln.weight(), 0.5, 2, new Rng(1));
         Init.uniform(ln.bias(), -1, 1, new Rng(2));
-        Tensor x = Tensor.randn(new Rng(3), DType.FLOAT64, 2, 3, 4).mul(3).add(1);
+        Tensor x = Tensors.randn(new Rng(3), DType.FLOAT64, 2, 3, 4).mul(3).add(1);
         Tensor y = ln.forward(x);
         assertThat(y.shape()).containsExactly(2, 3, 4);
         assertFormula(x, y, 4, 1e-5, ln.weight().toDoubleArray(), ln.bias().toDoubleArray());
@@ -48,7 +49,7 @@ class LayerNormTest {
         ln.to(DType.FLOAT64);
         Init.uniform(ln.weight(), 0.5, 2, new Rng(4));
         Init.uniform(ln.bias(), -1, 1, new Rng(5));
-        Tensor x = Tensor.randn(new Rng(6), DType.FLOAT64, 2, 3, 4);
+        Tensor x = Tensors.randn(new Rng(6), DType.FLOAT64, 2, 3, 4);
         assertFormula(x, ln.forward(x), 12, 1e-3, ln.weight().toDoubleArray(), ln.bias().toDoubleArray());
         assertThat(ln.weight().shape()).containsExactly(3, 4);
     }
@@ -57,7 +58,7 @@ class LayerNormTest {
     void withoutAffineParametersOnlyNormalises() {
         LayerNorm ln = new LayerNorm(new int[] {5}, 1e-5, false);
         assertThat(ln.stateDict()).isEmpty();
-        Tensor x = Tensor.randn(new Rng(7), DType.FLOAT64, 3, 5);
+        Tensor x = Tensors.randn(new Rng(7), DType.FLOAT64, 3, 5);
         assertFormula(x, ln.forward(x), 5, 1e-5, new double[] {1, 1, 1, 1, 1}, new double[5]);
         LayerNorm noBias = new LayerNorm(new int[] {5}, 1e-5, true, false);
         assertThat(noBias.stateDict().keySet()).containsExactly("weight");
@@ -66,7 +67,7 @@ class LayerNormTest {
     @Test
     void trainingAndEvalAgreeAndKeysAndReprAreAsInPyTorch() {
         LayerNorm ln = new LayerNorm(4);
-        Tensor x = Tensor.randn(new Rng(8), 3, 4);
+        Tensor x = Tensors.randn(new Rng(8), 3, 4);
         float[] train = ln.forward(x).toFloatArray();
         ln.eval();
         assertThat(ln.forward(x).toFloatArray()).containsExactly(train);
@@ -82,14 +83,14 @@ class LayerNormTest {
         ln.to(DType.FLOAT64);
         Init.uniform(ln.weight(), 0.5, 2, new Rng(9));
         Init.uniform(ln.bias(), -1, 1, new Rng(10));
-        LayerGradCheck.check(ln, Tensor.randn(new Rng(11), 2, 2, 3));
+        LayerGradCheck.check(ln, Tensors.randn(new Rng(11), 2, 2, 3));
     }
 
     @Test
     void wrongTrailingDimsAreAClearError() {
-        assertThatThrownBy(() -> new LayerNorm(4).forward(Tensor.zeros(2, 3)))
+        assertThatThrownBy(() -> new LayerNorm(4).forward(Tensors.zeros(2, 3)))
                 .hasMessage("LayerNorm((4,)): expected input [*, 4], got [2, 3]");
-        assertThatThrownBy(() -> new LayerNorm(3, 4).forward(Tensor.zeros(4)))
+        assertThatThrownBy(() -> new LayerNorm(3, 4).forward(Tensors.zeros(4)))
                 .hasMessage("LayerNorm((3, 4)): expected input [*, 3, 4], got [4]");
         assertThatThrownBy(() -> new LayerNorm()).hasMessageContaining("at least one dim");
     }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 class LinearTest {
@@ -14,7 +15,7 @@ class LinearTest {
     void forwardIsXTimesWTransposedPlusBiasOverAnyLeadingDims() {
         Linear layer = new Linear(4, 5, true, new Rng(1));
         layer.to(DType.FLOAT64);
-        Tensor x = Tensor.randn(new Rng(2), DType.FLOAT64, 2, 3, 4);
+        Tensor x = Tensors.randn(new Rng(2), DType.FLOAT64, 2, 3, 4);
         Tensor y = layer.forward(x);
         assertThat(y.shape()).containsExactly(2, 3, 5);
         double[] xs = x.toDoubleArray();
@@ -37,11 +38,11 @@ class LinearTest {
         Linear layer = new Linear(3, 2, false, new Rng(3));
         assertThat(layer.bias()).isNull();
         assertThat(layer.stateDict().keySet()).containsExactly("weight");
-        Tensor y = layer.forward(Tensor.of(new float[] {1, 0, 0}));
+        Tensor y = layer.forward(Tensors.of(new float[] {1, 0, 0}));
         assertThat(y.shape()).containsExactly(2);
         float[] w = layer.weight().toFloatArray();
         assertThat(y.toFloatArray()).containsExactly(w[0], w[3]);
-        assertThat(layer.forward(Tensor.zeros(7, 3)).toFloatArray()).containsOnly(0f);
+        assertThat(layer.forward(Tensors.zeros(7, 3)).toFloatArray()).containsOnly(0f);
     }
 
     @Test
@@ -98,19 +99,19 @@ class LinearTest {
 
     @Test
     void gradientsOfInputWeightAndBiasMatchFiniteDifferences() {
-        LayerGradCheck.check(new Linear(3, 2, true, new Rng(5)), Tensor.randn(new Rng(6), 2, 2, 3));
-        LayerGradCheck.check(new Linear(3, 4, false, new Rng(5)), Tensor.randn(new Rng(6), 3));
+        LayerGradCheck.check(new Linear(3, 2, true, new Rng(5)), Tensors.randn(new Rng(6), 2, 2, 3));
+        LayerGradCheck.check(new Linear(3, 4, false, new Rng(5)), Tensors.randn(new Rng(6), 3));
     }
 
     @Test
     void wrongInputsNameTheLayerAndBothShapes() {
         Linear layer = new Linear(3, 2);
-        assertThatThrownBy(() -> layer.forward(Tensor.zeros(4, 5)))
+        assertThatThrownBy(() -> layer.forward(Tensors.zeros(4, 5)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Linear(in_features=3, out_features=2): expected input [..., 3], got [4, 5]");
-        assertThatThrownBy(() -> layer.forward(Tensor.scalar(1)))
+        assertThatThrownBy(() -> layer.forward(Tensors.scalar(1)))
                 .hasMessage("Linear(in_features=3, out_features=2): expected input [..., 3], got []");
-        assertThatThrownBy(() -> layer.forward(Tensor.zeros(DType.FLOAT64, 4, 3)))
+        assertThatThrownBy(() -> layer.forward(Tensors.zeros(DType.FLOAT64, 4, 3)))
                 .hasMessageContaining("input dtype float64 differs from the weight's float32");
         assertThatThrownBy(() -> new Linear(-1, 2)).hasMessageContaining("non-negative");
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,10 +15,10 @@ class ModuleTest {
     /** y = x·w + b, with a non-persistent scratch buffer and a persistent counter. */
     static class Affine extends Layer {
         Affine(int in, int out, boolean bias) {
-            registerParameter("weight", Tensor.ones(in, out));
-            registerParameter("bias", bias ? Tensor.zeros(out) : null);
-            registerBuffer("calls", Tensor.zeros(DType.INT64, 1), true);
-            registerBuffer("scratch", Tensor.zeros(out), false);
+            registerParameter("weight", Tensors.ones(in, out));
+            registerParameter("bias", bias ? Tensors.zeros(out) : null);
+            registerBuffer("calls", Tensors.zeros(DType.INT64, 1), true);
+            registerBuffer("scratch", Tensors.zeros(out), false);
         }
 
         @Override
@@ -79,10 +80,10 @@ class ModuleTest {
     void aBadStateDictReportsEverythingAndChangesNothing() {
         Net net = new Net();
         Map<String, Tensor> state = new LinkedHashMap<>(new Net().stateDict());
-        state.put("0.weight", Tensor.full(5.0, 2, 3));
+        state.put("0.weight", Tensors.full(5.0, 2, 3));
         state.remove("0.bias");
-        state.put("subnet.weight", Tensor.zeros(4, 1));
-        state.put("extra", Tensor.zeros(1));
+        state.put("subnet.weight", Tensors.zeros(4, 1));
+        state.put("extra", Tensors.zeros(1));
         assertThatThrownBy(() -> net.loadStateDict(state, true))
                 .isInstanceOfSatisfying(StateDictException.class, e -> {
                     assertThat(e.missing()).containsExactly("0.bias");
@@ -96,10 +97,10 @@ class ModuleTest {
     @Test
     void nonStrictLoadingSkipsMissingAndUnexpectedKeysButNotShapeMismatches() {
         Net net = new Net();
-        Map<String, Tensor> partial = Map.of("0.weight", Tensor.full(3.0, 2, 3), "other", Tensor.zeros(1));
+        Map<String, Tensor> partial = Map.of("0.weight", Tensors.full(3.0, 2, 3), "other", Tensors.zeros(1));
         net.loadStateDict(partial, false);
         assertThat(net.first.parameter("weight").toFloatArray()).containsOnly(3f);
-        assertThatThrownBy(() -> net.loadStateDict(Map.of("0.weight", Tensor.zeros(3, 2)), false))
+        assertThatThrownBy(() -> net.loadStateDict(Map.of("0.weight", Tensors.zeros(3, 2)), false))
                 .isInstanceOf(StateDictException.class);
     }
 
@@ -110,7 +111,7 @@ class ModuleTest {
         assertThat(net.parameters()).allMatch(p -> p.dtype() == DType.FLOAT64 && p.requiresGrad() && p.isLeaf());
         assertThat(net.first.buffer("scratch").dtype()).isEqualTo(DType.FLOAT64);
         assertThat(net.first.buffer("calls").dtype()).isEqualTo(DType.INT64);
-        Tensor y = net.forward(Tensor.ones(DType.FLOAT64, 4, 2));
+        Tensor y = net.forward(Tensors.ones(DType.FLOAT64, 4, 2));
         y.sum().backward();
         assertThat(net.first.parameter("weight").grad()).isNotNull();
         net.zeroGrad();
@@ -121,7 +122,7 @@ class ModuleTest {
     void registrationRejectsBadNamesDuplicatesAndIntegerParameters() {
         assertThatThrownBy(() -> new Layer() {
             {
-                registerParameter("a.b", Tensor.zeros(1));
+                registerParameter("a.b", Tensors.zeros(1));
             }
 
             @Override
@@ -131,12 +132,12 @@ class ModuleTest {
         }).hasMessageContaining("invalid parameter name 'a.b'");
         assertThatThrownBy(() -> new Affine(1, 1, true) {
             {
-                registerBuffer("weight", Tensor.zeros(1), true);
+                registerBuffer("weight", Tensors.zeros(1), true);
             }
         }).hasMessageContaining("the name 'weight' is already registered");
         assertThatThrownBy(() -> new Affine(1, 1, true) {
             {
-                registerParameter("idx", Tensor.zeros(DType.INT64, 1));
+                registerParameter("idx", Tensors.zeros(DType.INT64, 1));
             }
         }).hasMessageContaining("parameter 'idx' must be floating point, got int64");
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 class SequentialTest {
@@ -36,10 +37,10 @@ class SequentialTest {
         Linear first = new Linear(2, 3, true, new Rng(1));
         Linear second = new Linear(3, 2, true, new Rng(2));
         Sequential net = new Sequential(first).add(new Tanh()).add(second);
-        Tensor x = Tensor.randn(new Rng(3), 4, 2);
+        Tensor x = Tensors.randn(new Rng(3), 4, 2);
         Tensor expected = second.forward(first.forward(x).tanh());
         assertThat(net.forward(x).toFloatArray()).containsExactly(expected.toFloatArray());
-        Tensor same = Tensor.ones(2);
+        Tensor same = Tensors.ones(2);
         assertThat(new Sequential().forward(same)).isSameAs(same);
     }
 
@@ -59,7 +60,7 @@ class SequentialTest {
         Rng rng = new Rng(4);
         Sequential net = new Sequential(new Linear(3, 4, true, rng), new LayerNorm(4), new GELU(),
                 new Linear(4, 2, true, rng));
-        LayerGradCheck.check(net, Tensor.randn(new Rng(5), 2, 3));
+        LayerGradCheck.check(net, Tensors.randn(new Rng(5), 2, 3));
     }
 
     @Test
@@ -70,7 +71,7 @@ class SequentialTest {
         Linear l4 = new Linear(5, 2, false, new Rng(13));
         Sequential net = new Sequential(l0, new ReLU(), l2, new ReLU(), l4);
         net.to(DType.FLOAT64);
-        Tensor x = Tensor.randn(new Rng(14), DType.FLOAT64, 6, 3).requiresGrad(true);
+        Tensor x = Tensors.randn(new Rng(14), DType.FLOAT64, 6, 3).requiresGrad(true);
         Tensor y = net.forward(x);
         Tensor y2 = y.detach();
         y.sum().backward();
@@ -84,16 +85,16 @@ class SequentialTest {
         assertThat(fusedGrad.allClose(x.grad(), 0, 1e-14)).isTrue();
         assertThat(fusedW0.allClose(l0.weight().grad(), 0, 1e-14)).isTrue();
         LayerGradCheck.check(new Sequential(new Linear(3, 8, true, new Rng(15)), new ReLU(),
-                new Linear(8, 2, true, new Rng(16))), Tensor.randn(new Rng(17), 4, 3));
+                new Linear(8, 2, true, new Rng(16))), Tensors.randn(new Rng(17), 4, 3));
     }
 
     @Test
     void aFusedRunThatDoesNotChainNamesTheLayerAtFault() {
         Sequential net = new Sequential(new Linear(3, 8), new ReLU(), new Linear(7, 2));
-        assertThatThrownBy(() -> net.forward(Tensor.randn(new Rng(18), 4, 3)))
+        assertThatThrownBy(() -> net.forward(Tensors.randn(new Rng(18), 4, 3)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Linear(in_features=7, out_features=2): expected input [..., 7], got [4, 8]");
-        assertThatThrownBy(() -> net.forward(Tensor.randn(new Rng(19), 4, 5)))
+        assertThatThrownBy(() -> net.forward(Tensors.randn(new Rng(19), 4, 5)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Linear(in_features=3, out_features=8): expected input [..., 3], got [4, 5]");
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,7 @@ class GradClipTest {
     @Test
     void clipsByValue() {
         List<Tensor> ps = withGrads(G0, new double[] {0.5, -1.5, Double.NaN, 84.0});
-        ps.add(Tensor.zeros(DType.FLOAT64, 2).requiresGrad(true)); // no gradient: skipped
+        ps.add(Tensors.zeros(DType.FLOAT64, 2).requiresGrad(true)); // no gradient: skipped
         GradClip.clipGradValue(ps, 2.0);
         assertThat(ps.get(0).grad().toDoubleArray()).containsExactly(2.0, -2.0, 2.0);
         double[] g1 = ps.get(1).grad().toDoubleArray();

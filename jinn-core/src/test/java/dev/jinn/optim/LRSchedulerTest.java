@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,9 +155,9 @@ class LRSchedulerTest {
         StepLR s = new StepLR(opt, 2);
         s.step();
         Map<String, Tensor> bad = new LinkedHashMap<>();
-        bad.put("last_epoch", Tensor.scalar(-3, DType.FLOAT64));
-        bad.put("base_lrs", Tensor.of(new double[] {0.1}));
-        bad.put("gamma", Tensor.scalar(0.5, DType.FLOAT64));
+        bad.put("last_epoch", Tensors.scalar(-3, DType.FLOAT64));
+        bad.put("base_lrs", Tensors.of(new double[] {0.1}));
+        bad.put("gamma", Tensors.scalar(0.5, DType.FLOAT64));
         assertThatThrownBy(() -> s.loadStateDict(bad))
                 .isInstanceOfSatisfying(StateDictException.class, e -> {
                     assertThat(e.unexpected()).containsExactly("gamma");

@@ -3,10 +3,11 @@ package dev.jinn.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.StateDictException;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ class LegacyOptimizerStateTest {
     void rejectsAFlagThatIsNeitherZeroNorOne(String name, Function<List<Tensor>, Optimizer<?>> make) {
         Optimizer<?> opt = make.apply(params(name));
         Map<String, Tensor> bad = new LinkedHashMap<>(section(name + ".optimizer."));
-        bad.put("param_groups.0.maximize", Tensor.scalar(0.5, dev.jinn.tensor.DType.FLOAT64));
+        bad.put("param_groups.0.maximize", Tensors.scalar(0.5, dev.jinn.tensor.DType.FLOAT64));
         assertThatThrownBy(() -> opt.loadStateDict(bad))
                 .isInstanceOfSatisfying(StateDictException.class, e -> assertThat(e.mismatched())
                         .anyMatch(m -> m.contains("param_groups.0: ") && m.contains("invalid maximize 0.5")));

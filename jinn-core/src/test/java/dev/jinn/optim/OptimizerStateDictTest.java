@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +47,8 @@ class OptimizerStateDictTest {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : dict.entrySet()) {
             Tensor t = e.getValue();
-            Tensor c = t.dtype() == DType.INT64 ? Tensor.of(t.toLongArray())
-                    : Tensor.of(t.toDoubleArray()).to(t.dtype());
+            Tensor c = t.dtype() == DType.INT64 ? Tensors.of(t.toLongArray())
+                    : Tensors.of(t.toDoubleArray()).to(t.dtype());
             c = c.reshape(t.shape());
             out.put(e.getKey(), c);
         }
@@ -158,12 +159,12 @@ class OptimizerStateDictTest {
         Map<String, Tensor> before = opt.stateDict();
 
         Map<String, Tensor> bad = new LinkedHashMap<>(steppedAdam(Problem.params(DType.FLOAT64)).stateDict());
-        bad.put("param_groups.1.lr", Tensor.scalar(0.5, DType.FLOAT64)); // a good change, must not be applied
+        bad.put("param_groups.1.lr", Tensors.scalar(0.5, DType.FLOAT64)); // a good change, must not be applied
         bad.remove("state.0.exp_avg_sq");
-        bad.put("state.1.exp_avg", Tensor.zeros(DType.FLOAT64, 4));
-        bad.put("state.7.exp_avg", Tensor.zeros(DType.FLOAT64, 3));
-        bad.put("param_groups.0.momentum", Tensor.scalar(0.9, DType.FLOAT64));
-        bad.put("param_groups.1.beta2", Tensor.scalar(1.5, DType.FLOAT64));
+        bad.put("state.1.exp_avg", Tensors.zeros(DType.FLOAT64, 4));
+        bad.put("state.7.exp_avg", Tensors.zeros(DType.FLOAT64, 3));
+        bad.put("param_groups.0.momentum", Tensors.scalar(0.9, DType.FLOAT64));
+        bad.put("param_groups.1.beta2", Tensors.scalar(1.5, DType.FLOAT64));
         assertThatThrownBy(() -> opt.loadStateDict(bad))
                 .isInstanceOfSatisfying(StateDictException.class, e -> {
                     assertThat(e.missing()).containsExactly("state.0.exp_avg_sq");
@@ -213,7 +214,7 @@ class OptimizerStateDictTest {
         List<Tensor> ps = Problem.params(DType.FLOAT64);
         Adam opt = steppedAdam(ps);
         Map<String, Tensor> bad = new LinkedHashMap<>(opt.stateDict());
-        bad.put("state.0.step", Tensor.scalar(1.5, DType.FLOAT64));
+        bad.put("state.0.step", Tensors.scalar(1.5, DType.FLOAT64));
         assertThatThrownBy(() -> opt.loadStateDict(bad))
                 .hasMessageContaining("state.0.step: expected a non-negative whole number, got 1.5");
     }
@@ -228,7 +229,7 @@ class OptimizerStateDictTest {
                 ParamGroup.of(List.of(ps.get(0)))))).hasMessageContaining("parameter 0 of group 1");
         assertThatThrownBy(() -> new Adam(List.of(ps.get(0).mul(2.0))))
                 .hasMessageContaining("is not a leaf tensor");
-        assertThatThrownBy(() -> new Adam(List.of(Tensor.of(new long[] {1, 2}))))
+        assertThatThrownBy(() -> new Adam(List.of(Tensors.of(new long[] {1, 2}))))
                 .hasMessageContaining("only floating-point tensors can be optimized");
         assertThatThrownBy(() -> SGD.builder(0.1).nesterov(true).build(ps))
                 .hasMessageContaining("Nesterov momentum requires a momentum > 0 and zero dampening");

@@ -3,10 +3,11 @@ package dev.jinn.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -313,11 +314,11 @@ class OptimizerTrajectoryTest {
     @Test
     void float32AdamConvergesOnLeastSquares() {
         Rng rng = new Rng(7);
-        Tensor a = Tensor.randn(rng, 64, 3);
-        Tensor wTrue = Tensor.of(new float[] {1.5f, -2.0f, 0.5f}, 3, 1);
+        Tensor a = Tensors.randn(rng, 64, 3);
+        Tensor wTrue = Tensors.of(new float[] {1.5f, -2.0f, 0.5f}, 3, 1);
         Tensor y = a.matmul(wTrue);
-        Tensor w = Tensor.zeros(3, 1).requiresGrad(true);
-        Tensor b = Tensor.zeros(1).requiresGrad(true);
+        Tensor w = Tensors.zeros(3, 1).requiresGrad(true);
+        Tensor b = Tensors.zeros(1).requiresGrad(true);
         Adam opt = new Adam(List.of(w, b), 0.05);
         double loss = Double.NaN;
         for (int i = 0; i < 600; i++) {

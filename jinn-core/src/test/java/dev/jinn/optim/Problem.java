@@ -2,6 +2,7 @@ package dev.jinn.optim;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +32,7 @@ final class Problem {
     static List<Tensor> params(DType dtype) {
         List<Tensor> ps = new ArrayList<>();
         for (int k = 0; k < INIT.length; k++) {
-            ps.add(Tensor.of(INIT[k].clone(), SHAPES[k]).to(dtype).requiresGrad(true));
+            ps.add(Tensors.of(INIT[k].clone(), SHAPES[k]).to(dtype).requiresGrad(true));
         }
         return ps;
     }
@@ -50,7 +51,7 @@ final class Problem {
      */
     static void setGrad(Tensor param, double[] g) {
         param.zeroGrad();
-        param.mul(Tensor.of(g, param.shape()).to(param.dtype())).sum().backward();
+        param.mul(Tensors.of(g, param.shape()).to(param.dtype())).sum().backward();
     }
 
     /** Sets the gradient of every parameter from its current value. */

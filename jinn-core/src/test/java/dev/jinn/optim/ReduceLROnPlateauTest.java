@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,7 @@ class ReduceLROnPlateauTest {
         assertThat(opt.lr(0)).isLessThan(0.5);
 
         Map<String, Tensor> bad = new java.util.LinkedHashMap<>(saved);
-        bad.put("num_bad_epochs", Tensor.scalar(-1, DType.FLOAT64));
+        bad.put("num_bad_epochs", Tensors.scalar(-1, DType.FLOAT64));
         bad.remove("best");
         int before = s2.numBadEpochs();
         assertThatThrownBy(() -> s2.loadStateDict(bad))

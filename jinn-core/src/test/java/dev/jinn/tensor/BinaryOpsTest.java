@@ -3,6 +3,7 @@ package dev.jinn.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.GradCheck;
 import java.util.function.BinaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class BinaryOpsTest {
                 new Case("atan2", Tensor::atan2, -2, 2, 0.2, 2),
                 new Case("atan2LeftHalf", Tensor::atan2, 0.2, 2, -2, 2),
                 new Case("whereMask", (a, b) -> Tensor.where(
-                        Tensor.of(new boolean[] {true, false, false, true}), a, b), -2, 2, -2, 2));
+                        Tensors.of(new boolean[] {true, false, false, true}), a, b), -2, 2, -2, 2));
     }
 
     /** Shapes of the two operands and whether each is non-contiguous (built inside the checked function). */
@@ -67,7 +68,7 @@ class BinaryOpsTest {
         for (int i = 0; i < n; i++) {
             v[i] = lo + (hi - lo) * rng.nextDouble();
         }
-        return Tensor.of(v).reshape(shape).requiresGrad(true);
+        return Tensors.of(v).reshape(shape).requiresGrad(true);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -120,14 +121,14 @@ class BinaryOpsTest {
 
     @Test
     void whereGradientWithBroadcastMask() {
-        Tensor mask = Tensor.of(new boolean[] {true, false, true, false, false, true, true, false}, 2, 4);
+        Tensor mask = Tensors.of(new boolean[] {true, false, true, false, false, true, true, false}, 2, 4);
         Tensor a = uniform(21, -2, 2, 3, 1, 4);
         Tensor b = uniform(22, -2, 2);
         GradCheck.withTolerances(1e-5, 1e-3).secondOrder(true)
                 .verify(in -> Tensor.where(mask, in[0], in[1]).mul(in[0]), a, b);
-        Tensor x = Tensor.of(new double[] {1, 2, 3, 4}).requiresGrad(true);
-        Tensor y = Tensor.of(new double[] {10}).requiresGrad(true);
-        Tensor.where(Tensor.of(new boolean[] {true, false, false, true}), x, y).sum().backward();
+        Tensor x = Tensors.of(new double[] {1, 2, 3, 4}).requiresGrad(true);
+        Tensor y = Tensors.of(new double[] {10}).requiresGrad(true);
+        Tensor.where(Tensors.of(new boolean[] {true, false, false, true}), x, y).sum().backward();
         assertThat(x.grad().toDoubleArray()).containsExactly(1, 0, 0, 1);
         assertThat(y.grad().toDoubleArray()).containsExactly(2);
     }
@@ -136,24 +137,24 @@ class BinaryOpsTest {
     // Values
 
     private static double[] apply(BinaryOperator<Tensor> f, double[] a, double[] b) {
-        return f.apply(Tensor.of(a), Tensor.of(b)).toDoubleArray();
+        return f.apply(Tensors.of(a), Tensors.of(b)).toDoubleArray();
     }
 
     @Test
     void arithmeticValuesWithBroadcasting() {
-        Tensor a = Tensor.of(new double[] {1, 2, 3}, 3, 1);
-        Tensor b = Tensor.of(new double[] {10, 20}, 2);
+        Tensor a = Tensors.of(new double[] {1, 2, 3}, 3, 1);
+        Tensor b = Tensors.of(new double[] {10, 20}, 2);
         assertThat(a.add(b).shape()).containsExactly(3, 2);
         assertThat(a.add(b).toDoubleArray()).containsExactly(11, 21, 12, 22, 13, 23);
         assertThat(a.sub(b).toDoubleArray()).containsExactly(-9, -19, -8, -18, -7, -17);
         assertThat(a.mul(b).toDoubleArray()).containsExactly(10, 20, 20, 40, 30, 60);
         assertThat(b.div(a).toDoubleArray()).containsExactly(10, 20, 5, 10, 10 / 3.0, 20 / 3.0);
-        assertThat(a.maximum(Tensor.of(new double[] {2})).toDoubleArray()).containsExactly(2, 2, 3);
-        assertThat(a.minimum(Tensor.of(new double[] {2})).toDoubleArray()).containsExactly(1, 2, 2);
+        assertThat(a.maximum(Tensors.of(new double[] {2})).toDoubleArray()).containsExactly(2, 2, 3);
+        assertThat(a.minimum(Tensors.of(new double[] {2})).toDoubleArray()).containsExactly(1, 2, 2);
         assertThat(a.add(2.5).toDoubleArray()).containsExactly(3.5, 4.5, 5.5);
         assertThat(a.sub(1).toDoubleArray()).containsExactly(0, 1, 2);
         assertThat(a.div(4).toDoubleArray()).containsExactly(0.25, 0.5, 0.75);
-        assertThat(Tensor.of(new double[] {1, -1, 0}).div(Tensor.of(new double[] {0})).toDoubleArray())
+        assertThat(Tensors.of(new double[] {1, -1, 0}).div(Tensors.of(new double[] {0})).toDoubleArray())
                 .containsExactly(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN);
     }
 
@@ -190,8 +191,8 @@ class BinaryOpsTest {
     @Test
     void powGradientsAtZeroBase() {
         // d/db 0^b is 0 for b >= 0 (the limit, as PyTorch); d/da a^0 is 0 everywhere, including a = 0
-        Tensor a = Tensor.of(new double[] {0, 0, 3}).requiresGrad(true);
-        Tensor b = Tensor.of(new double[] {2, 0, 0}).requiresGrad(true);
+        Tensor a = Tensors.of(new double[] {0, 0, 3}).requiresGrad(true);
+        Tensor b = Tensors.of(new double[] {2, 0, 0}).requiresGrad(true);
         a.pow(b).sum().backward();
         assertThat(a.grad().toDoubleArray()).containsExactly(0, 0, 0);
         assertThat(b.grad().toDoubleArray()).containsExactly(0, 0, Math.log(3));
@@ -199,8 +200,8 @@ class BinaryOpsTest {
 
     @Test
     void maximumAndMinimumSplitTiesEvenly() {
-        Tensor a = Tensor.of(new double[] {1, 2, 3}).requiresGrad(true);
-        Tensor b = Tensor.of(new double[] {1, 5, 0}).requiresGrad(true);
+        Tensor a = Tensors.of(new double[] {1, 2, 3}).requiresGrad(true);
+        Tensor b = Tensors.of(new double[] {1, 5, 0}).requiresGrad(true);
         a.maximum(b).sum().backward();
         assertThat(a.grad().toDoubleArray()).containsExactly(0.5, 0, 1);
         assertThat(b.grad().toDoubleArray()).containsExactly(0.5, 1, 0);
@@ -213,9 +214,9 @@ class BinaryOpsTest {
 
     @Test
     void broadcastGradientsAreSummedToOperandShape() {
-        Tensor a = Tensor.of(new double[] {1, 2, 3}, 3, 1).requiresGrad(true);
-        Tensor b = Tensor.of(new double[] {10, 20}).requiresGrad(true);
-        Tensor s = Tensor.scalar(2, DType.FLOAT64).requiresGrad(true);
+        Tensor a = Tensors.of(new double[] {1, 2, 3}, 3, 1).requiresGrad(true);
+        Tensor b = Tensors.of(new double[] {10, 20}).requiresGrad(true);
+        Tensor s = Tensors.scalar(2, DType.FLOAT64).requiresGrad(true);
         a.mul(b).mul(s).sum().backward();
         assertThat(a.grad().shape()).containsExactly(3, 1);
         assertThat(a.grad().toDoubleArray()).containsExactly(60, 60, 60);
@@ -226,8 +227,8 @@ class BinaryOpsTest {
 
     @Test
     void mixedPrecisionGradientHasOperandType() {
-        Tensor a = Tensor.of(new float[] {1, 2}).requiresGrad(true);
-        Tensor b = Tensor.of(new double[] {3, 4}).requiresGrad(true);
+        Tensor a = Tensors.of(new float[] {1, 2}).requiresGrad(true);
+        Tensor b = Tensors.of(new double[] {3, 4}).requiresGrad(true);
         Tensor y = a.mul(b);
         assertThat(y.dtype()).isEqualTo(DType.FLOAT64);
         y.sum().backward();
@@ -241,8 +242,8 @@ class BinaryOpsTest {
 
     @Test
     void comparisonsGiveBoolWithNanFalseExceptNe() {
-        Tensor a = Tensor.of(new double[] {1, 2, 3, Double.NaN, Double.NaN});
-        Tensor b = Tensor.of(new double[] {2, 2, 2, 1, Double.NaN});
+        Tensor a = Tensors.of(new double[] {1, 2, 3, Double.NaN, Double.NaN});
+        Tensor b = Tensors.of(new double[] {2, 2, 2, 1, Double.NaN});
         assertThat(a.gt(b).dtype()).isEqualTo(DType.BOOL);
         assertThat(a.gt(b).toBooleanArray()).containsExactly(false, false, true, false, false);
         assertThat(a.ge(b).toBooleanArray()).containsExactly(false, true, true, false, false);
@@ -261,39 +262,39 @@ class BinaryOpsTest {
 
     @Test
     void comparisonsBroadcastAndMixTypes() {
-        Tensor a = Tensor.of(new long[] {1, 2, 3}, 3, 1);
-        Tensor b = Tensor.of(new float[] {1.5f, 2.5f});
+        Tensor a = Tensors.of(new long[] {1, 2, 3}, 3, 1);
+        Tensor b = Tensors.of(new float[] {1.5f, 2.5f});
         Tensor gt = a.gt(b);
         assertThat(gt.shape()).containsExactly(3, 2);
         assertThat(gt.toBooleanArray()).containsExactly(false, false, true, false, true, true);
         // a float32 value compares with a double literal after rounding the literal to float32, as in PyTorch
-        assertThat(Tensor.of(new float[] {0.1f}).eq(0.1).toBooleanArray()).containsExactly(true);
+        assertThat(Tensors.of(new float[] {0.1f}).eq(0.1).toBooleanArray()).containsExactly(true);
     }
 
     @Test
     void logicalConnectivesTreatNonzeroAndNanAsTrue() {
-        Tensor a = Tensor.of(new double[] {0, 0, 2, Double.NaN});
-        Tensor b = Tensor.of(new double[] {0, -1, 0, 3});
+        Tensor a = Tensors.of(new double[] {0, 0, 2, Double.NaN});
+        Tensor b = Tensors.of(new double[] {0, -1, 0, 3});
         assertThat(a.logicalAnd(b).dtype()).isEqualTo(DType.BOOL);
         assertThat(a.logicalAnd(b).toBooleanArray()).containsExactly(false, false, false, true);
         assertThat(a.logicalOr(b).toBooleanArray()).containsExactly(false, true, true, true);
         assertThat(a.logicalNot().toBooleanArray()).containsExactly(true, true, false, false);
-        Tensor m = Tensor.of(new boolean[] {true, false});
+        Tensor m = Tensors.of(new boolean[] {true, false});
         assertThat(m.logicalNot().dtype()).isEqualTo(DType.BOOL);
         assertThat(m.logicalNot().toBooleanArray()).containsExactly(false, true);
-        assertThat(m.logicalAnd(Tensor.of(new boolean[] {true})).toBooleanArray()).containsExactly(true, false);
+        assertThat(m.logicalAnd(Tensors.of(new boolean[] {true})).toBooleanArray()).containsExactly(true, false);
     }
 
     @Test
     void whereSelectsAndBroadcasts() {
-        Tensor mask = Tensor.of(new boolean[] {true, false}, 2, 1);
-        Tensor a = Tensor.of(new double[] {1, 2, 3});
-        Tensor b = Tensor.scalar(-1, DType.FLOAT64);
+        Tensor mask = Tensors.of(new boolean[] {true, false}, 2, 1);
+        Tensor a = Tensors.of(new double[] {1, 2, 3});
+        Tensor b = Tensors.scalar(-1, DType.FLOAT64);
         Tensor w = Tensor.where(mask, a, b);
         assertThat(w.shape()).containsExactly(2, 3);
         assertThat(w.toDoubleArray()).containsExactly(1, 2, 3, -1, -1, -1);
         // a float mask selects where nonzero
-        assertThat(Tensor.where(Tensor.of(new double[] {0, 0.5, -1}), a, b).toDoubleArray()).containsExactly(-1, 2, 3);
+        assertThat(Tensor.where(Tensors.of(new double[] {0, 0.5, -1}), a, b).toDoubleArray()).containsExactly(-1, 2, 3);
     }
 
     @Test
@@ -301,18 +302,18 @@ class BinaryOpsTest {
         // Dense (and offset) operands take a direct-array path; transposed views take the strided one.
         for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             Rng rng = new Rng(3);
-            Tensor a = Tensor.randn(rng, dt, 5, 4);
-            Tensor b = Tensor.randn(rng, dt, 5, 4);
+            Tensor a = Tensors.randn(rng, dt, 5, 4);
+            Tensor b = Tensors.randn(rng, dt, 5, 4);
             Tensor at = a.t().contiguous().t();
             Tensor bt = b.t().contiguous().t();
             assertThat(at.isContiguous()).isFalse();
             assertThat(a.gt(b).toBooleanArray()).containsExactly(at.gt(bt).toBooleanArray());
             assertThat(a.le(0.1).toBooleanArray()).containsExactly(at.le(0.1).toBooleanArray());
-            Tensor rows = Tensor.randn(rng, dt, 6, 4).narrow(0, 1, 5); // a dense view with an offset
+            Tensor rows = Tensors.randn(rng, dt, 6, 4).narrow(0, 1, 5); // a dense view with an offset
             assertThat(rows.lt(b).toBooleanArray()).containsExactly(rows.contiguous().t().contiguous().t().lt(bt)
                     .toBooleanArray());
             Tensor mask = a.gt(0.0);
-            Tensor zero = Tensor.zeros(dt);
+            Tensor zero = Tensors.zeros(dt);
             assertThat(Tensor.where(mask, a, b).toDoubleArray()).containsExactly(Tensor.where(mask, at, bt)
                     .toDoubleArray());
             assertThat(Tensor.where(mask, rows, zero).toDoubleArray()).containsExactly(Tensor.where(mask,
@@ -327,15 +328,15 @@ class BinaryOpsTest {
 
     @Test
     void dtypePromotionFollowsPytorch() {
-        Tensor f32 = Tensor.of(new float[] {1, 2});
-        Tensor f64 = Tensor.of(new double[] {1, 2});
-        Tensor i64 = Tensor.of(new long[] {3, 4});
-        Tensor bool = Tensor.of(new boolean[] {true, false});
+        Tensor f32 = Tensors.of(new float[] {1, 2});
+        Tensor f64 = Tensors.of(new double[] {1, 2});
+        Tensor i64 = Tensors.of(new long[] {3, 4});
+        Tensor bool = Tensors.of(new boolean[] {true, false});
         assertThat(f32.mul(f64).dtype()).isEqualTo(DType.FLOAT64);
         assertThat(f64.mul(f32).dtype()).isEqualTo(DType.FLOAT64);
-        assertThat(f32.mul(Tensor.scalar(2, DType.FLOAT64)).dtype()).isEqualTo(DType.FLOAT32);
-        assertThat(Tensor.scalar(2, DType.FLOAT64).mul(f32).dtype()).isEqualTo(DType.FLOAT32);
-        assertThat(Tensor.scalar(2, DType.FLOAT32).mul(Tensor.scalar(2, DType.FLOAT64)).dtype())
+        assertThat(f32.mul(Tensors.scalar(2, DType.FLOAT64)).dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(Tensors.scalar(2, DType.FLOAT64).mul(f32).dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(Tensors.scalar(2, DType.FLOAT32).mul(Tensors.scalar(2, DType.FLOAT64)).dtype())
                 .isEqualTo(DType.FLOAT64);
         assertThat(f32.mul(0.5).dtype()).isEqualTo(DType.FLOAT32);
         assertThat(f64.mul(0.5).dtype()).isEqualTo(DType.FLOAT64);
@@ -345,41 +346,41 @@ class BinaryOpsTest {
         assertThat(i64.mul(0.5).dtype()).isEqualTo(DType.FLOAT32);
         assertThat(i64.mul(0.5).toFloatArray()).containsExactly(1.5f, 2f);
         assertThat(i64.div(i64).dtype()).isEqualTo(DType.FLOAT32);
-        assertThat(Tensor.of(new long[] {7, -7}).div(Tensor.of(new long[] {2})).toFloatArray())
+        assertThat(Tensors.of(new long[] {7, -7}).div(Tensors.of(new long[] {2})).toFloatArray())
                 .containsExactly(3.5f, -3.5f);
         assertThat(i64.add(f32).dtype()).isEqualTo(DType.FLOAT32);
         // a 0-dim tensor of a higher category does decide the type (as PyTorch)
-        assertThat(i64.mul(Tensor.scalar(0.5, DType.FLOAT64)).dtype()).isEqualTo(DType.FLOAT64);
+        assertThat(i64.mul(Tensors.scalar(0.5, DType.FLOAT64)).dtype()).isEqualTo(DType.FLOAT64);
         assertThat(i64.add(bool).dtype()).isEqualTo(DType.INT64);
         assertThat(i64.add(bool).toLongArray()).containsExactly(4, 4);
-        assertThat(i64.pow(Tensor.of(new long[] {2})).dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(i64.pow(Tensors.of(new long[] {2})).dtype()).isEqualTo(DType.FLOAT32);
         assertThat(i64.atan2(i64).dtype()).isEqualTo(DType.FLOAT32);
     }
 
     @Test
     void float32ArithmeticRoundsOnce() {
         float x = 16777216f; // 2^24: x + 1 is not representable, so the float32 sum rounds back to x
-        Tensor a = Tensor.of(new float[] {x, 0.1f});
-        Tensor b = Tensor.of(new float[] {1f, 0.2f});
+        Tensor a = Tensors.of(new float[] {x, 0.1f});
+        Tensor b = Tensors.of(new float[] {1f, 0.2f});
         assertThat(a.add(b).toFloatArray()).containsExactly(x, 0.1f + 0.2f);
         assertThat(a.mul(b).toFloatArray()).containsExactly(x, 0.1f * 0.2f);
         assertThat(a.div(b).toFloatArray()).containsExactly(x, 0.1f / 0.2f);
         // strided float32 path rounds the same way
-        Tensor at = Tensor.of(new float[] {x, 0.1f, 3f, 0.7f}, 2, 2).t();
-        Tensor bt = Tensor.of(new float[] {1f, 0.2f, 0.3f, 3f}, 2, 2).t();
+        Tensor at = Tensors.of(new float[] {x, 0.1f, 3f, 0.7f}, 2, 2).t();
+        Tensor bt = Tensors.of(new float[] {1f, 0.2f, 0.3f, 3f}, 2, 2).t();
         assertThat(at.add(bt).toFloatArray()).containsExactly(x, 3f + 0.3f, 0.1f + 0.2f, 0.7f + 3f);
     }
 
     @Test
     void int64ArithmeticIsExactBeyondDoublePrecision() {
         long big = (1L << 53) + 1;
-        Tensor a = Tensor.of(new long[] {big, Long.MAX_VALUE - 1});
-        assertThat(a.add(Tensor.of(new long[] {2, 1})).toLongArray()).containsExactly(big + 2, Long.MAX_VALUE);
-        assertThat(a.sub(Tensor.of(new long[] {1})).toLongArray()).containsExactly(big - 1, Long.MAX_VALUE - 2);
-        assertThat(Tensor.of(new long[] {big}).mul(Tensor.of(new long[] {3})).toLongArray()).containsExactly(big * 3);
-        assertThat(a.maximum(Tensor.of(new long[] {big - 1})).toLongArray())
+        Tensor a = Tensors.of(new long[] {big, Long.MAX_VALUE - 1});
+        assertThat(a.add(Tensors.of(new long[] {2, 1})).toLongArray()).containsExactly(big + 2, Long.MAX_VALUE);
+        assertThat(a.sub(Tensors.of(new long[] {1})).toLongArray()).containsExactly(big - 1, Long.MAX_VALUE - 2);
+        assertThat(Tensors.of(new long[] {big}).mul(Tensors.of(new long[] {3})).toLongArray()).containsExactly(big * 3);
+        assertThat(a.maximum(Tensors.of(new long[] {big - 1})).toLongArray())
                 .containsExactly(big, Long.MAX_VALUE - 1);
-        assertThat(Tensor.of(new long[] {big}).add(1).toLongArray()).containsExactly(big + 1);
+        assertThat(Tensors.of(new long[] {big}).add(1).toLongArray()).containsExactly(big + 1);
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -387,8 +388,8 @@ class BinaryOpsTest {
 
     @Test
     void broadcastErrorNamesOpAndShapes() {
-        Tensor a = Tensor.zeros(3, 4);
-        Tensor b = Tensor.zeros(5);
+        Tensor a = Tensors.zeros(3, 4);
+        Tensor b = Tensors.zeros(5);
         assertThatThrownBy(() -> a.add(b)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("add: cannot broadcast [3, 4] with [5]");
         assertThatThrownBy(() -> a.mul(b)).hasMessage("mul: cannot broadcast [3, 4] with [5]");
@@ -398,24 +399,24 @@ class BinaryOpsTest {
         assertThatThrownBy(() -> a.maximum(b)).hasMessage("maximum: cannot broadcast [3, 4] with [5]");
         assertThatThrownBy(() -> a.atan2(b)).hasMessage("atan2: cannot broadcast [3, 4] with [5]");
         assertThatThrownBy(() -> a.gt(b)).hasMessage("gt: cannot broadcast [3, 4] with [5]");
-        assertThatThrownBy(() -> Tensor.where(Tensor.zeros(DType.BOOL, 3, 4), a, b))
+        assertThatThrownBy(() -> Tensor.where(Tensors.zeros(DType.BOOL, 3, 4), a, b))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("where: cannot broadcast [3, 4] with [5]");
     }
 
     @Test
     void requiresGradRejectsIntegerTensors() {
-        assertThatThrownBy(() -> Tensor.of(new long[] {1}).requiresGrad(true))
+        assertThatThrownBy(() -> Tensors.of(new long[] {1}).requiresGrad(true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("requiresGrad: only floating-point tensors can require gradients, this one is int64");
-        assertThatThrownBy(() -> Tensor.of(new boolean[] {true}).requiresGrad(true))
+        assertThatThrownBy(() -> Tensors.of(new boolean[] {true}).requiresGrad(true))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void operandsAreUnchanged() {
-        Tensor a = Tensor.of(new double[] {1, 2});
-        Tensor b = Tensor.of(new double[] {3, 4});
+        Tensor a = Tensors.of(new double[] {1, 2});
+        Tensor b = Tensors.of(new double[] {3, 4});
         a.add(b);
         a.mul(b).div(a);
         assertThat(a.toDoubleArray()).containsExactly(1, 2);

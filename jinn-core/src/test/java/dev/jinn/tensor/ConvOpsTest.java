@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradCheck;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -176,7 +178,7 @@ class ConvOpsTest {
     }
 
     static Tensor randn(long seed, DType dtype, int... shape) {
-        return Tensor.randn(new Rng(seed), dtype, shape);
+        return Tensors.randn(new Rng(seed), dtype, shape);
     }
 
     static int[] convWeightShape(Case k) {
@@ -188,11 +190,11 @@ class ConvOpsTest {
     }
 
     static Tensor conv2d(Case k, Tensor x, Tensor w, Tensor b) {
-        return Tensor.conv2d(x, w, b, k.stride(), k.padding(), k.dilation(), k.groups);
+        return Convolutions.conv2d(x, w, b, k.stride(), k.padding(), k.dilation(), k.groups);
     }
 
     static Tensor convTranspose2d(Case k, Tensor x, Tensor w, Tensor b) {
-        return Tensor.convTranspose2d(x, w, b, k.stride(), k.padding(), k.outputPadding(), k.groups, k.dilation());
+        return Convolutions.convTranspose2d(x, w, b, k.stride(), k.padding(), k.outputPadding(), k.groups, k.dilation());
     }
 
     static void assertClose(Tensor actual, double[] expected, double tol) {
@@ -282,17 +284,17 @@ class ConvOpsTest {
         Tensor w = randn(20, DType.FLOAT64, 3, 2, 3, 3);
         Tensor b = randn(21, DType.FLOAT64, 3);
         Case plain = conv("plain", 2, 2, 5, 5, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1);
-        assertClose(Tensor.conv2d(x, w, b), naiveConv(plain, x.toDoubleArray(), w.toDoubleArray(),
+        assertClose(Convolutions.conv2d(x, w, b), naiveConv(plain, x.toDoubleArray(), w.toDoubleArray(),
                 b.toDoubleArray()), 1e-12);
         Case strided = conv("strided", 2, 2, 5, 5, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1);
-        assertClose(Tensor.conv2d(x, w, b, 2, 1), naiveConv(strided, x.toDoubleArray(), w.toDoubleArray(),
+        assertClose(Convolutions.conv2d(x, w, b, 2, 1), naiveConv(strided, x.toDoubleArray(), w.toDoubleArray(),
                 b.toDoubleArray()), 1e-12);
         Tensor wt = randn(22, DType.FLOAT64, 2, 3, 3, 3);
         Case tp = new Case("t", 2, 2, 5, 5, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1, 0, 0);
-        assertClose(Tensor.convTranspose2d(x, wt, b), naiveTranspose(tp, x.toDoubleArray(), wt.toDoubleArray(),
+        assertClose(Convolutions.convTranspose2d(x, wt, b), naiveTranspose(tp, x.toDoubleArray(), wt.toDoubleArray(),
                 b.toDoubleArray()), 1e-12);
         Case ts = new Case("ts", 2, 2, 5, 5, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1);
-        assertClose(Tensor.convTranspose2d(x, wt, b, 2, 1, 1), naiveTranspose(ts, x.toDoubleArray(),
+        assertClose(Convolutions.convTranspose2d(x, wt, b, 2, 1, 1), naiveTranspose(ts, x.toDoubleArray(),
                 wt.toDoubleArray(), b.toDoubleArray()), 1e-12);
     }
 
@@ -300,26 +302,26 @@ class ConvOpsTest {
     void unbatchedInputsDropTheBatchDim() {
         Tensor x = randn(23, DType.FLOAT64, 2, 4, 5);
         Tensor w = randn(24, DType.FLOAT64, 3, 2, 2, 2);
-        Tensor y = Tensor.conv2d(x, w, null);
+        Tensor y = Convolutions.conv2d(x, w, null);
         assertThat(y.shape()).containsExactly(3, 3, 4);
-        assertThat(y.toDoubleArray()).containsExactly(Tensor.conv2d(x.unsqueeze(0), w, null).toDoubleArray());
+        assertThat(y.toDoubleArray()).containsExactly(Convolutions.conv2d(x.unsqueeze(0), w, null).toDoubleArray());
         Tensor wt = randn(25, DType.FLOAT64, 2, 3, 2, 2);
-        assertThat(Tensor.convTranspose2d(x, wt, null).shape()).containsExactly(3, 5, 6);
+        assertThat(Convolutions.convTranspose2d(x, wt, null).shape()).containsExactly(3, 5, 6);
         Tensor x1 = randn(26, DType.FLOAT64, 2, 7);
-        assertThat(Tensor.conv1d(x1, randn(27, DType.FLOAT64, 4, 2, 3), null).shape()).containsExactly(4, 5);
-        assertThat(Tensor.convTranspose1d(x1, randn(28, DType.FLOAT64, 2, 4, 3), null).shape()).containsExactly(4, 9);
+        assertThat(Convolutions.conv1d(x1, randn(27, DType.FLOAT64, 4, 2, 3), null).shape()).containsExactly(4, 5);
+        assertThat(Convolutions.convTranspose1d(x1, randn(28, DType.FLOAT64, 2, 4, 3), null).shape()).containsExactly(4, 9);
     }
 
     @Test
     void anEmptyBatchGivesAnEmptyOutputAndZeroWeightGradient() {
-        Tensor x = Tensor.zeros(DType.FLOAT64, 0, 2, 5, 5).requiresGrad(true);
+        Tensor x = Tensors.zeros(DType.FLOAT64, 0, 2, 5, 5).requiresGrad(true);
         Tensor w = randn(70, DType.FLOAT64, 3, 2, 3, 3).requiresGrad(true);
-        Tensor y = Tensor.conv2d(x, w, null, 2, 1);
+        Tensor y = Convolutions.conv2d(x, w, null, 2, 1);
         assertThat(y.shape()).containsExactly(0, 3, 3, 3);
         y.sum().backward();
         assertThat(w.grad().shape()).containsExactly(3, 2, 3, 3);
         assertThat(w.grad().toDoubleArray()).containsOnly(0.0);
-        assertThat(Tensor.convTranspose2d(y.detach(), w.detach(), null, 2, 1, 0).shape()).containsExactly(0, 2, 5, 5);
+        assertThat(Convolutions.convTranspose2d(y.detach(), w.detach(), null, 2, 1, 0).shape()).containsExactly(0, 2, 5, 5);
     }
 
     @Test
@@ -328,7 +330,7 @@ class ConvOpsTest {
         Tensor x = randn(29, DType.FLOAT64, 2, 4, 9);
         Tensor w = randn(30, DType.FLOAT64, 6, 2, 3);
         Tensor b = randn(31, DType.FLOAT64, 6);
-        Tensor y = Tensor.conv1d(x, w, b, 2, 2, 2, 2);
+        Tensor y = Convolutions.conv1d(x, w, b, 2, 2, 2, 2);
         int lout = (9 + 4 - 2 * 2 - 1) / 2 + 1;
         assertThat(y.shape()).containsExactly(2, 6, lout);
         double[] xv = x.toDoubleArray();
@@ -352,7 +354,7 @@ class ConvOpsTest {
             }
         }
         assertClose(y, expected, 1e-12);
-        assertClose(Tensor.conv1d(x.narrow(1, 0, 2), w.narrow(0, 0, 3), null),
+        assertClose(Convolutions.conv1d(x.narrow(1, 0, 2), w.narrow(0, 0, 3), null),
                 naive1dPlain(x.narrow(1, 0, 2).toDoubleArray(), w.narrow(0, 0, 3).toDoubleArray()), 1e-12);
     }
 
@@ -381,7 +383,7 @@ class ConvOpsTest {
         Tensor x = randn(32, DType.FLOAT64, 2, 2, 4);
         Tensor w = randn(33, DType.FLOAT64, 2, 3, 3);
         Tensor b = randn(34, DType.FLOAT64, 3);
-        Tensor y = Tensor.convTranspose1d(x, w, b, 3, 1, 2, 1, 1);
+        Tensor y = Convolutions.convTranspose1d(x, w, b, 3, 1, 2, 1, 1);
         int lout = (4 - 1) * 3 - 2 + 2 + 2 + 1;
         assertThat(y.shape()).containsExactly(2, 3, lout);
         double[] xv = x.toDoubleArray();
@@ -423,7 +425,7 @@ class ConvOpsTest {
         // padding restores the input size that the floor in the conv's size formula lost.
         int oph = (k.h + 2 * k.ph - k.dh * (k.kh - 1) - 1) % k.sh;
         int opw = (k.w + 2 * k.pw - k.dw * (k.kw - 1) - 1) % k.sw;
-        Tensor ty = Tensor.convTranspose2d(y, w, null, k.stride(), k.padding(), new int[] {oph, opw}, k.groups,
+        Tensor ty = Convolutions.convTranspose2d(y, w, null, k.stride(), k.padding(), new int[] {oph, opw}, k.groups,
                 k.dilation());
         assertThat(ty.shape()).containsExactly(x.shape());
         double lhs = cx.mul(y).sum().item();
@@ -463,7 +465,7 @@ class ConvOpsTest {
     void gradientsFlowThroughNonContiguousViews() {
         Tensor x = randn(46, DType.FLOAT64, 2, 4, 2, 5).requiresGrad(true);
         Tensor w = randn(47, DType.FLOAT64, 2, 3, 2, 2).requiresGrad(true);
-        CHECK.verify(in -> Tensor.conv2d(in[0].permute(0, 2, 1, 3), in[1].transpose(0, 1), null,
+        CHECK.verify(in -> Convolutions.conv2d(in[0].permute(0, 2, 1, 3), in[1].transpose(0, 1), null,
                 new int[] {1, 2}, new int[] {1, 0}, new int[] {1, 1}, 1), x, w);
     }
 
@@ -472,10 +474,10 @@ class ConvOpsTest {
         Tensor x = randn(48, DType.FLOAT64, 2, 2, 6).requiresGrad(true);
         Tensor w = randn(49, DType.FLOAT64, 4, 1, 3).requiresGrad(true);
         Tensor b = randn(50, DType.FLOAT64, 4).requiresGrad(true);
-        CHECK.verify(in -> Tensor.conv1d(in[0], in[1], in[2], 2, 1, 1, 2), x, w, b);
+        CHECK.verify(in -> Convolutions.conv1d(in[0], in[1], in[2], 2, 1, 1, 2), x, w, b);
         Tensor wt = randn(51, DType.FLOAT64, 2, 3, 2).requiresGrad(true);
         Tensor bt = randn(52, DType.FLOAT64, 3).requiresGrad(true);
-        CHECK.verify(in -> Tensor.convTranspose1d(in[0], in[1], in[2], 2, 1, 1, 1, 2), x, wt, bt);
+        CHECK.verify(in -> Convolutions.convTranspose1d(in[0], in[1], in[2], 2, 1, 1, 1, 2), x, wt, bt);
     }
 
     @Test
@@ -484,7 +486,7 @@ class ConvOpsTest {
         Tensor w = randn(54, DType.FLOAT64, 2, 1, 2, 2).requiresGrad(true);
         Tensor b = randn(55, DType.FLOAT64, 2).requiresGrad(true);
         // a nonlinear head makes the second derivatives in x and w nonzero
-        CHECK2.verify(in -> Tensor.conv2d(in[0], in[1], in[2], new int[] {2, 1}, new int[] {1, 1},
+        CHECK2.verify(in -> Convolutions.conv2d(in[0], in[1], in[2], new int[] {2, 1}, new int[] {1, 1},
                 new int[] {1, 2}, 2).square(), x, w, b);
     }
 
@@ -493,7 +495,7 @@ class ConvOpsTest {
         Tensor x = randn(56, DType.FLOAT64, 1, 2, 2, 3).requiresGrad(true);
         Tensor w = randn(57, DType.FLOAT64, 2, 2, 2, 2).requiresGrad(true);
         Tensor b = randn(58, DType.FLOAT64, 2).requiresGrad(true);
-        CHECK2.verify(in -> Tensor.convTranspose2d(in[0], in[1], in[2], new int[] {2, 1}, new int[] {1, 0},
+        CHECK2.verify(in -> Convolutions.convTranspose2d(in[0], in[1], in[2], new int[] {2, 1}, new int[] {1, 0},
                 new int[] {1, 0}, 1, new int[] {1, 1}).square(), x, w, b);
     }
 
@@ -501,21 +503,21 @@ class ConvOpsTest {
     void pointwiseAndOneDimSecondDerivativesMatchFiniteDifferences() {
         Tensor x = randn(59, DType.FLOAT64, 2, 2, 2, 2).requiresGrad(true);
         Tensor w = randn(60, DType.FLOAT64, 3, 2, 1, 1).requiresGrad(true);
-        CHECK2.verify(in -> Tensor.conv2d(in[0], in[1], null).square(), x, w);
+        CHECK2.verify(in -> Convolutions.conv2d(in[0], in[1], null).square(), x, w);
         Tensor x1 = randn(61, DType.FLOAT64, 1, 2, 4).requiresGrad(true);
         Tensor w1 = randn(62, DType.FLOAT64, 2, 2, 2).requiresGrad(true);
-        CHECK2.verify(in -> Tensor.conv1d(in[0], in[1], null, 1, 1, 2, 1).tanh(), x1, w1);
-        CHECK2.verify(in -> Tensor.convTranspose1d(in[0], in[1], null, 2, 0, 1, 1, 1).tanh(), x1, w1);
+        CHECK2.verify(in -> Convolutions.conv1d(in[0], in[1], null, 1, 1, 2, 1).tanh(), x1, w1);
+        CHECK2.verify(in -> Convolutions.convTranspose1d(in[0], in[1], null, 2, 0, 1, 1, 1).tanh(), x1, w1);
     }
 
     @Test
     void backwardRecordsTheConvolutionNodes() {
         Tensor x = randn(63, DType.FLOAT64, 1, 1, 3, 3).requiresGrad(true);
         Tensor w = randn(64, DType.FLOAT64, 1, 1, 2, 2).requiresGrad(true);
-        assertThat(Tensor.conv2d(x, w, null).gradFnName()).isEqualTo("ConvolutionBackward");
-        assertThat(Tensor.convTranspose2d(x, w, null).gradFnName()).isEqualTo("ConvolutionTransposeBackward");
+        assertThat(Convolutions.conv2d(x, w, null).gradFnName()).isEqualTo("ConvolutionBackward");
+        assertThat(Convolutions.convTranspose2d(x, w, null).gradFnName()).isEqualTo("ConvolutionTransposeBackward");
         try (Grad.Scope s = Grad.disabled()) {
-            assertThat(Tensor.conv2d(x, w, null).requiresGrad()).isFalse();
+            assertThat(Convolutions.conv2d(x, w, null).requiresGrad()).isFalse();
         }
     }
 
@@ -530,7 +532,7 @@ class ConvOpsTest {
         int h = 3;
         int w = 4;
         Tensor x = randn(65, DType.FLOAT64, n, c * r * r, h, w);
-        Tensor y = Tensor.pixelShuffle2d(x, r);
+        Tensor y = PixelShuffles.pixelShuffle2d(x, r);
         assertThat(y.shape()).containsExactly(n, c, h * r, w * r);
         double[] xv = x.toDoubleArray();
         double[] yv = y.toDoubleArray();
@@ -545,13 +547,13 @@ class ConvOpsTest {
                 }
             }
         }
-        assertThat(Tensor.pixelUnshuffle2d(y, r).toDoubleArray()).containsExactly(xv);
+        assertThat(PixelShuffles.pixelUnshuffle2d(y, r).toDoubleArray()).containsExactly(xv);
     }
 
     @Test
     void pixelShuffle1dInterleavesChannels() {
         Tensor x = randn(66, DType.FLOAT64, 2, 6, 5);
-        Tensor y = Tensor.pixelShuffle1d(x, 3);
+        Tensor y = PixelShuffles.pixelShuffle1d(x, 3);
         assertThat(y.shape()).containsExactly(2, 2, 15);
         double[] xv = x.toDoubleArray();
         double[] yv = y.toDoubleArray();
@@ -562,29 +564,29 @@ class ConvOpsTest {
                 }
             }
         }
-        assertThat(Tensor.pixelUnshuffle1d(y, 3).toDoubleArray()).containsExactly(xv);
+        assertThat(PixelShuffles.pixelUnshuffle1d(y, 3).toDoubleArray()).containsExactly(xv);
     }
 
     @Test
     void unshuffleThenShuffleIsTheIdentityWithLeadingDims() {
         Tensor x = randn(67, DType.FLOAT32, 2, 3, 2, 4, 6);
-        Tensor u = Tensor.pixelUnshuffle2d(x, 2);
+        Tensor u = PixelShuffles.pixelUnshuffle2d(x, 2);
         assertThat(u.shape()).containsExactly(2, 3, 8, 2, 3);
-        assertThat(Tensor.pixelShuffle2d(u, 2).toFloatArray()).containsExactly(x.toFloatArray());
+        assertThat(PixelShuffles.pixelShuffle2d(u, 2).toFloatArray()).containsExactly(x.toFloatArray());
         Tensor x1 = randn(68, DType.FLOAT32, 4, 8);
-        assertThat(Tensor.pixelUnshuffle1d(x1, 4).shape()).containsExactly(16, 2);
-        assertThat(Tensor.pixelShuffle1d(Tensor.pixelUnshuffle1d(x1, 4), 4).toFloatArray())
+        assertThat(PixelShuffles.pixelUnshuffle1d(x1, 4).shape()).containsExactly(16, 2);
+        assertThat(PixelShuffles.pixelShuffle1d(PixelShuffles.pixelUnshuffle1d(x1, 4), 4).toFloatArray())
                 .containsExactly(x1.toFloatArray());
-        assertThat(Tensor.pixelShuffle2d(x, 1).toFloatArray()).containsExactly(x.toFloatArray());
+        assertThat(PixelShuffles.pixelShuffle2d(x, 1).toFloatArray()).containsExactly(x.toFloatArray());
     }
 
     @Test
     void pixelShufflesAreDifferentiable() {
         Tensor x = randn(69, DType.FLOAT64, 1, 4, 2, 3).requiresGrad(true);
-        CHECK.verify(in -> Tensor.pixelShuffle2d(in[0], 2).tanh(), x);
-        CHECK.verify(in -> Tensor.pixelUnshuffle2d(in[0].reshape(1, 1, 4, 6), 2).tanh(), x);
-        CHECK.verify(in -> Tensor.pixelShuffle1d(in[0].reshape(1, 4, 6), 2).tanh(), x);
-        CHECK.verify(in -> Tensor.pixelUnshuffle1d(in[0].reshape(1, 4, 6), 3).tanh(), x);
+        CHECK.verify(in -> PixelShuffles.pixelShuffle2d(in[0], 2).tanh(), x);
+        CHECK.verify(in -> PixelShuffles.pixelUnshuffle2d(in[0].reshape(1, 1, 4, 6), 2).tanh(), x);
+        CHECK.verify(in -> PixelShuffles.pixelShuffle1d(in[0].reshape(1, 4, 6), 2).tanh(), x);
+        CHECK.verify(in -> PixelShuffles.pixelUnshuffle1d(in[0].reshape(1, 4, 6), 3).tanh(), x);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -592,107 +594,107 @@ class ConvOpsTest {
 
     @Test
     void conv2dRejectsInconsistentShapes() {
-        Tensor x = Tensor.zeros(2, 3, 8, 8);
-        assertThatThrownBy(() -> Tensor.conv2d(x, Tensor.zeros(4, 2, 3, 3), null))
+        Tensor x = Tensors.zeros(2, 3, 8, 8);
+        assertThatThrownBy(() -> Convolutions.conv2d(x, Tensors.zeros(4, 2, 3, 3), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("conv2d: input [2, 3, 8, 8] has 3 channels but weight [4, 2, 3, 3] with groups=1 expects 2");
-        assertThatThrownBy(() -> Tensor.conv2d(x, Tensor.zeros(4, 1, 3, 3), null, new int[] {1, 1},
+        assertThatThrownBy(() -> Convolutions.conv2d(x, Tensors.zeros(4, 1, 3, 3), null, new int[] {1, 1},
                 new int[] {0, 0}, new int[] {1, 1}, 2))
                 .hasMessage("conv2d: input [2, 3, 8, 8] has 3 channels but weight [4, 1, 3, 3] with groups=2 expects 2");
-        assertThatThrownBy(() -> Tensor.conv2d(Tensor.zeros(2, 6, 8, 8), Tensor.zeros(4, 2, 3, 3), null,
+        assertThatThrownBy(() -> Convolutions.conv2d(Tensors.zeros(2, 6, 8, 8), Tensors.zeros(4, 2, 3, 3), null,
                 new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 3))
                 .hasMessage("conv2d: weight [4, 2, 3, 3] has 4 output channels, not divisible by groups=3");
-        assertThatThrownBy(() -> Tensor.conv2d(Tensor.zeros(8, 8), Tensor.zeros(4, 3, 3, 3), null))
+        assertThatThrownBy(() -> Convolutions.conv2d(Tensors.zeros(8, 8), Tensors.zeros(4, 3, 3, 3), null))
                 .hasMessage("conv2d: expected input with 3 (unbatched) or 4 (batched) dims, got shape [8, 8]");
-        assertThatThrownBy(() -> Tensor.conv2d(x, Tensor.zeros(4, 3, 3), null))
+        assertThatThrownBy(() -> Convolutions.conv2d(x, Tensors.zeros(4, 3, 3), null))
                 .hasMessage("conv2d: expected weight with 4 dims [out_channels, in_channels/groups, kernel_h, kernel_w],"
                         + " got shape [4, 3, 3]");
-        assertThatThrownBy(() -> Tensor.conv2d(x, Tensor.zeros(4, 3, 3, 3), Tensor.zeros(3)))
+        assertThatThrownBy(() -> Convolutions.conv2d(x, Tensors.zeros(4, 3, 3, 3), Tensors.zeros(3)))
                 .hasMessage("conv2d: bias must have shape [4] (one value per output channel), got [3]");
-        assertThatThrownBy(() -> Tensor.conv2d(x, Tensor.zeros(4, 3, 0, 3), null))
+        assertThatThrownBy(() -> Convolutions.conv2d(x, Tensors.zeros(4, 3, 0, 3), null))
                 .hasMessage("conv2d: weight [4, 3, 0, 3] has an empty kernel");
     }
 
     @Test
     void conv2dRejectsAKernelLargerThanThePaddedInput() {
-        assertThatThrownBy(() -> Tensor.conv2d(Tensor.zeros(1, 1, 4, 6), Tensor.zeros(1, 1, 3, 3), null,
+        assertThatThrownBy(() -> Convolutions.conv2d(Tensors.zeros(1, 1, 4, 6), Tensors.zeros(1, 1, 3, 3), null,
                 new int[] {1, 1}, new int[] {0, 0}, new int[] {2, 1}, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("conv2d: kernel (3, 3) with dilation (2, 1) spans (5, 3), more than the padded input (4, 6)"
                         + " (input [1, 1, 4, 6], weight [1, 1, 3, 3], padding (0, 0))");
-        assertThatThrownBy(() -> Tensor.conv1d(Tensor.zeros(1, 1, 2), Tensor.zeros(1, 1, 5), null, 1, 1, 1, 1))
+        assertThatThrownBy(() -> Convolutions.conv1d(Tensors.zeros(1, 1, 2), Tensors.zeros(1, 1, 5), null, 1, 1, 1, 1))
                 .hasMessage("conv1d: kernel (5) with dilation (1) spans (5), more than the padded input (4)"
                         + " (input [1, 1, 2], weight [1, 1, 5], padding (1))");
     }
 
     @Test
     void convRejectsBadOptionsAndTypes() {
-        Tensor x = Tensor.zeros(1, 2, 5, 5);
-        Tensor w = Tensor.zeros(2, 2, 3, 3);
-        assertThatThrownBy(() -> Tensor.conv2d(x, w, null, new int[] {0, 1}, new int[] {0, 0}, new int[] {1, 1}, 1))
+        Tensor x = Tensors.zeros(1, 2, 5, 5);
+        Tensor w = Tensors.zeros(2, 2, 3, 3);
+        assertThatThrownBy(() -> Convolutions.conv2d(x, w, null, new int[] {0, 1}, new int[] {0, 0}, new int[] {1, 1}, 1))
                 .hasMessage("conv2d: stride must hold 2 values >= 1, got [0, 1]");
-        assertThatThrownBy(() -> Tensor.conv2d(x, w, null, new int[] {1}, new int[] {0, 0}, new int[] {1, 1}, 1))
+        assertThatThrownBy(() -> Convolutions.conv2d(x, w, null, new int[] {1}, new int[] {0, 0}, new int[] {1, 1}, 1))
                 .hasMessage("conv2d: stride must hold 2 values >= 1, got [1]");
-        assertThatThrownBy(() -> Tensor.conv2d(x, w, null, new int[] {1, 1}, new int[] {-1, 0}, new int[] {1, 1}, 1))
+        assertThatThrownBy(() -> Convolutions.conv2d(x, w, null, new int[] {1, 1}, new int[] {-1, 0}, new int[] {1, 1}, 1))
                 .hasMessage("conv2d: padding must hold 2 values >= 0, got [-1, 0]");
-        assertThatThrownBy(() -> Tensor.conv2d(x, w, null, new int[] {1, 1}, new int[] {0, 0}, null, 1))
+        assertThatThrownBy(() -> Convolutions.conv2d(x, w, null, new int[] {1, 1}, new int[] {0, 0}, null, 1))
                 .hasMessage("conv2d: dilation must hold 2 values >= 1, got null");
-        assertThatThrownBy(() -> Tensor.conv2d(x, w, null, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 0))
+        assertThatThrownBy(() -> Convolutions.conv2d(x, w, null, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 0))
                 .hasMessage("conv2d: groups must be positive, got 0");
-        assertThatThrownBy(() -> Tensor.conv1d(Tensor.zeros(1, 2, 5), Tensor.zeros(2, 2, 3), null, 1, 0, 0, 1))
+        assertThatThrownBy(() -> Convolutions.conv1d(Tensors.zeros(1, 2, 5), Tensors.zeros(2, 2, 3), null, 1, 0, 0, 1))
                 .hasMessage("conv1d: dilation must hold 1 value >= 1, got [0]");
-        assertThatThrownBy(() -> Tensor.conv2d(x, w.to(DType.FLOAT64), null))
+        assertThatThrownBy(() -> Convolutions.conv2d(x, w.to(DType.FLOAT64), null))
                 .hasMessage("conv2d: input, weight and bias must have one dtype, got input float32, weight float64");
-        assertThatThrownBy(() -> Tensor.conv2d(x, w, Tensor.zeros(DType.FLOAT64, 2)))
+        assertThatThrownBy(() -> Convolutions.conv2d(x, w, Tensors.zeros(DType.FLOAT64, 2)))
                 .hasMessage("conv2d: input, weight and bias must have one dtype, got input float32, weight float32,"
                         + " bias float64");
-        assertThatThrownBy(() -> Tensor.conv2d(x.to(DType.INT64), w, null))
+        assertThatThrownBy(() -> Convolutions.conv2d(x.to(DType.INT64), w, null))
                 .hasMessage("conv2d: expected a floating-point input, got int64");
     }
 
     @Test
     void convTransposeRejectsInconsistentShapesAndSizes() {
-        Tensor x = Tensor.zeros(2, 3, 4, 4);
-        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensor.zeros(4, 2, 3, 3), null))
+        Tensor x = Tensors.zeros(2, 3, 4, 4);
+        assertThatThrownBy(() -> Convolutions.convTranspose2d(x, Tensors.zeros(4, 2, 3, 3), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("convTranspose2d: input [2, 3, 4, 4] has 3 channels but weight [4, 2, 3, 3] expects 4"
                         + " (weight dim 0 is in_channels)");
-        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensor.zeros(3, 2, 3, 3), null, new int[] {1, 1},
+        assertThatThrownBy(() -> Convolutions.convTranspose2d(x, Tensors.zeros(3, 2, 3, 3), null, new int[] {1, 1},
                 new int[] {0, 0}, new int[] {0, 0}, 2, new int[] {1, 1}))
                 .hasMessage("convTranspose2d: weight [3, 2, 3, 3] has 3 input channels, not divisible by groups=2");
-        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensor.zeros(3, 2, 3, 3), null, 2, 0, 2))
+        assertThatThrownBy(() -> Convolutions.convTranspose2d(x, Tensors.zeros(3, 2, 3, 3), null, 2, 0, 2))
                 .hasMessage("convTranspose2d: output padding (2, 2) must be smaller than either stride (2, 2) or"
                         + " dilation (1, 1) in every dim");
-        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensor.zeros(3, 2, 3, 3), null, 1, 3, 0))
+        assertThatThrownBy(() -> Convolutions.convTranspose2d(x, Tensors.zeros(3, 2, 3, 3), null, 1, 3, 0))
                 .hasMessage("convTranspose2d: output size (0, 0) is not positive (input [2, 3, 4, 4], weight"
                         + " [3, 2, 3, 3], stride (1, 1), padding (3, 3), output padding (0, 0), dilation (1, 1))");
-        assertThatThrownBy(() -> Tensor.convTranspose2d(x, Tensor.zeros(3, 2, 3, 3), Tensor.zeros(3)))
+        assertThatThrownBy(() -> Convolutions.convTranspose2d(x, Tensors.zeros(3, 2, 3, 3), Tensors.zeros(3)))
                 .hasMessage("convTranspose2d: bias must have shape [2] (one value per output channel), got [3]");
-        assertThatThrownBy(() -> Tensor.convTranspose1d(Tensor.zeros(2, 3, 4), Tensor.zeros(3, 2, 3, 3), null))
+        assertThatThrownBy(() -> Convolutions.convTranspose1d(Tensors.zeros(2, 3, 4), Tensors.zeros(3, 2, 3, 3), null))
                 .hasMessage("convTranspose1d: expected weight with 3 dims [in_channels, out_channels/groups,"
                         + " kernel_size], got shape [3, 2, 3, 3]");
-        assertThatThrownBy(() -> Tensor.convTranspose1d(Tensor.zeros(2, 3, 4), Tensor.zeros(3, 2, 3), null, 1, 0,
+        assertThatThrownBy(() -> Convolutions.convTranspose1d(Tensors.zeros(2, 3, 4), Tensors.zeros(3, 2, 3), null, 1, 0,
                 -1, 1, 1))
                 .hasMessage("convTranspose1d: output padding must hold 1 value >= 0, got [-1]");
     }
 
     @Test
     void pixelShufflesRejectBadFactorsAndShapes() {
-        assertThatThrownBy(() -> Tensor.pixelShuffle2d(Tensor.zeros(1, 6, 2, 2), 2))
+        assertThatThrownBy(() -> PixelShuffles.pixelShuffle2d(Tensors.zeros(1, 6, 2, 2), 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("pixelShuffle2d: input [1, 6, 2, 2] has 6 channels, not divisible by factor² = 4");
-        assertThatThrownBy(() -> Tensor.pixelShuffle2d(Tensor.zeros(4, 2, 2), 0))
+        assertThatThrownBy(() -> PixelShuffles.pixelShuffle2d(Tensors.zeros(4, 2, 2), 0))
                 .hasMessage("pixelShuffle2d: factor must be positive, got 0");
-        assertThatThrownBy(() -> Tensor.pixelShuffle2d(Tensor.zeros(4, 2), 2))
+        assertThatThrownBy(() -> PixelShuffles.pixelShuffle2d(Tensors.zeros(4, 2), 2))
                 .hasMessage("pixelShuffle2d: expected at least 3 dims (..., C, H, W), got shape [4, 2]");
-        assertThatThrownBy(() -> Tensor.pixelUnshuffle2d(Tensor.zeros(1, 1, 4, 5), 2))
+        assertThatThrownBy(() -> PixelShuffles.pixelUnshuffle2d(Tensors.zeros(1, 1, 4, 5), 2))
                 .hasMessage("pixelUnshuffle2d: height 4 and width 5 of input [1, 1, 4, 5] must both be divisible by"
                         + " factor 2");
-        assertThatThrownBy(() -> Tensor.pixelShuffle1d(Tensor.zeros(1, 5, 3), 2))
+        assertThatThrownBy(() -> PixelShuffles.pixelShuffle1d(Tensors.zeros(1, 5, 3), 2))
                 .hasMessage("pixelShuffle1d: input [1, 5, 3] has 5 channels, not divisible by factor 2");
-        assertThatThrownBy(() -> Tensor.pixelUnshuffle1d(Tensor.zeros(1, 2, 5), 2))
+        assertThatThrownBy(() -> PixelShuffles.pixelUnshuffle1d(Tensors.zeros(1, 2, 5), 2))
                 .hasMessage("pixelUnshuffle1d: length 5 of input [1, 2, 5] is not divisible by factor 2");
-        assertThatThrownBy(() -> Tensor.pixelUnshuffle1d(Tensor.zeros(5), 5))
+        assertThatThrownBy(() -> PixelShuffles.pixelUnshuffle1d(Tensors.zeros(5), 5))
                 .hasMessage("pixelUnshuffle1d: expected at least 2 dims (..., C, L), got shape [5]");
     }
 }

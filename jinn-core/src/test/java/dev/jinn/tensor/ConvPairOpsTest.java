@@ -3,6 +3,7 @@ package dev.jinn.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.GradCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,7 +13,7 @@ class ConvPairOpsTest {
     private static final GradCheck CHECK2 = GradCheck.withTolerances(1e-6, 1e-5).secondOrder(true);
 
     private static Tensor randn(long seed, int... shape) {
-        return Tensor.randn(new Rng(seed), DType.FLOAT64, shape);
+        return Tensors.randn(new Rng(seed), DType.FLOAT64, shape);
     }
 
     private static Conv2dSpec spec(Tensor w, Tensor b, int stride, int padding, int dilation, int groups) {
@@ -56,18 +57,18 @@ class ConvPairOpsTest {
         Conv2dSpec a = (Conv2dSpec) l[1];
         Conv2dSpec b = (Conv2dSpec) l[2];
         Tensor expected = composed(x, a, b);
-        Tensor actual = Tensor.conv2dReluConv2d(x, a, b);
+        Tensor actual = Convolutions.conv2dReluConv2d(x, a, b);
         assertThat(actual.shape()).containsExactly(expected.shape());
         assertThat(actual.allClose(expected, 0, 1e-13)).isTrue();
         if (a.bias() == null) {
-            CHECK2.verify(in -> Tensor.conv2dReluConv2d(in[0], with(a, in[1], null), with(b, in[2], null)),
+            CHECK2.verify(in -> Convolutions.conv2dReluConv2d(in[0], with(a, in[1], null), with(b, in[2], null)),
                     x.requiresGrad(true), a.weight().requiresGrad(true), b.weight().requiresGrad(true));
         } else if (b.bias() == null) {
-            CHECK2.verify(in -> Tensor.conv2dReluConv2d(in[0], with(a, in[1], in[2]), with(b, in[3], null)),
+            CHECK2.verify(in -> Convolutions.conv2dReluConv2d(in[0], with(a, in[1], in[2]), with(b, in[3], null)),
                     x.requiresGrad(true), a.weight().requiresGrad(true), a.bias().requiresGrad(true),
                     b.weight().requiresGrad(true));
         } else {
-            CHECK2.verify(in -> Tensor.conv2dReluConv2d(in[0], with(a, in[1], in[2]), with(b, in[3], in[4])),
+            CHECK2.verify(in -> Convolutions.conv2dReluConv2d(in[0], with(a, in[1], in[2]), with(b, in[3], in[4])),
                     x.requiresGrad(true), a.weight().requiresGrad(true), a.bias().requiresGrad(true),
                     b.weight().requiresGrad(true), b.bias().requiresGrad(true));
         }
@@ -80,7 +81,7 @@ class ConvPairOpsTest {
             b.bias().detach().requiresGrad(true)};
         Conv2dSpec la = with(a, l[1], l[2]);
         Conv2dSpec lb = with(b, l[3], l[4]);
-        Tensor y = fused ? Tensor.conv2dReluConv2d(l[0], la, lb) : composed(l[0], la, lb);
+        Tensor y = fused ? Convolutions.conv2dReluConv2d(l[0], la, lb) : composed(l[0], la, lb);
         y.mul(weights).sum().backward();
         return new Tensor[] {l[0].grad(), l[1].grad(), l[2].grad(), l[3].grad(), l[4].grad(), y.detach()};
     }
@@ -121,10 +122,10 @@ class ConvPairOpsTest {
         Tensor[] l1 = leaves(x1, a, b);
         Tensor[] l2 = leaves(x2, a, b);
         // Both graphs alive at once; the second is differentiated first.
-        Tensor y1 = Tensor.conv2dReluConv2d(l1[0], with(a, l1[1], l1[2]), with(b, l1[3], l1[4]));
-        Tensor y2 = Tensor.conv2dReluConv2d(l2[0], with(a, l2[1], l2[2]), with(b, l2[3], l2[4]));
+        Tensor y1 = Convolutions.conv2dReluConv2d(l1[0], with(a, l1[1], l1[2]), with(b, l1[3], l1[4]));
+        Tensor y2 = Convolutions.conv2dReluConv2d(l2[0], with(a, l2[1], l2[2]), with(b, l2[3], l2[4]));
         y2.mul(weights).sum().backward();
-        Tensor again = Tensor.conv2dReluConv2d(x2, a, b);
+        Tensor again = Convolutions.conv2dReluConv2d(x2, a, b);
         y1.mul(weights).sum().backward();
         for (int i = 0; i < l1.length; i++) {
             assertThat(l1[i].grad().allClose(expected1[i], 0, 1e-12)).as("first graph, gradient %d", i).isTrue();
@@ -146,11 +147,11 @@ class ConvPairOpsTest {
         Tensor x = (Tensor) l[0];
         Conv2dSpec a = (Conv2dSpec) l[1];
         Conv2dSpec wrong = spec(randn(41, 3, 5, 3, 3), null, 1, 1, 1, 1);
-        assertThatThrownBy(() -> Tensor.conv2dReluConv2d(x, a, wrong))
+        assertThatThrownBy(() -> Convolutions.conv2dReluConv2d(x, a, wrong))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("conv2d: input [2, 4, 6, 5] has 4 channels but weight [3, 5, 3, 3] with groups=1 "
                         + "expects 5");
-        assertThatThrownBy(() -> Tensor.conv2dReluConv2d(randn(42, 2, 3, 6, 5), a, wrong))
+        assertThatThrownBy(() -> Convolutions.conv2dReluConv2d(randn(42, 2, 3, 6, 5), a, wrong))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("conv2d: input [2, 3, 6, 5] has 3 channels");
     }

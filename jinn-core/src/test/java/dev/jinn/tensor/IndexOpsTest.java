@@ -3,6 +3,7 @@ package dev.jinn.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.GradCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,7 +13,7 @@ class IndexOpsTest {
     private static final GradCheck CHECK2 = CHECK.secondOrder(true);
 
     private static Tensor randn(long seed, int... shape) {
-        return Tensor.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
+        return Tensors.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
     }
 
     private static Tensor iota(int... shape) {
@@ -24,11 +25,11 @@ class IndexOpsTest {
         for (int i = 0; i < n; i++) {
             v[i] = i;
         }
-        return Tensor.of(v, shape);
+        return Tensors.of(v, shape);
     }
 
     private static Tensor longs(long[] values, int... shape) {
-        return Tensor.of(values, shape);
+        return Tensors.of(values, shape);
     }
 
     // ------------------------------------------------------------------------------- indexSelect/indexAdd
@@ -47,7 +48,7 @@ class IndexOpsTest {
 
     @Test
     void indexSelectGradientAccumulatesRepeatedIndices() {
-        Tensor x = Tensor.ones(DType.FLOAT64, 3, 2).requiresGrad(true);
+        Tensor x = Tensors.ones(DType.FLOAT64, 3, 2).requiresGrad(true);
         x.indexSelect(0, longs(new long[] {2, 0, 2, 2})).sum().backward();
         assertThat(x.grad().toDoubleArray()).containsExactly(1, 1, 0, 0, 3, 3);
     }
@@ -69,7 +70,7 @@ class IndexOpsTest {
         assertThatThrownBy(() -> x.indexSelect(1, longs(new long[] {-5})))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("indexSelect: index -5 is out of range for a dim of size 4");
-        assertThatThrownBy(() -> x.indexSelect(0, Tensor.of(new float[] {0, 1})))
+        assertThatThrownBy(() -> x.indexSelect(0, Tensors.of(new float[] {0, 1})))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("indexSelect: index must be an int64 tensor, got float32");
         assertThatThrownBy(() -> x.indexSelect(0, longs(new long[] {0, 1, 1, 0}, 2, 2)))
@@ -82,12 +83,12 @@ class IndexOpsTest {
 
     @Test
     void indexAddAccumulatesRepeatedIndices() {
-        Tensor x = Tensor.full(DType.FLOAT64, 0.5, 3, 2);
-        Tensor src = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        Tensor x = Tensors.full(DType.FLOAT64, 0.5, 3, 2);
+        Tensor src = Tensors.of(new double[] {1, 2, 3, 4, 5, 6}, 3, 2);
         Tensor out = x.indexAdd(0, longs(new long[] {0, 2, 0}), src);
         assertThat(out.toDoubleArray()).containsExactly(6.5, 8.5, 0.5, 0.5, 3.5, 4.5);
         assertThat(x.toDoubleArray()).containsOnly(0.5);
-        Tensor byCol = Tensor.zeros(DType.FLOAT64, 2, 3).indexAdd(1, longs(new long[] {1, 1}), src.narrow(0, 0, 2).t());
+        Tensor byCol = Tensors.zeros(DType.FLOAT64, 2, 3).indexAdd(1, longs(new long[] {1, 1}), src.narrow(0, 0, 2).t());
         assertThat(byCol.toDoubleArray()).containsExactly(0, 4, 0, 0, 6, 0);
     }
 
@@ -99,17 +100,17 @@ class IndexOpsTest {
         // x.t() detached: a non-contiguous leaf
         CHECK2.verify(in -> in[0].indexAdd(1, idx, in[1].t()).square(), x.t().detach().requiresGrad(true), src);
         CHECK.verify(in -> in[0].indexAdd(-1, idx, in[1].t().mul(2.0)),
-                Tensor.zeros(DType.FLOAT64, 3, 4).requiresGrad(true), src);
+                Tensors.zeros(DType.FLOAT64, 3, 4).requiresGrad(true), src);
     }
 
     @Test
     void indexAddErrors() {
-        Tensor x = Tensor.zeros(DType.FLOAT64, 3, 2);
-        assertThatThrownBy(() -> x.indexAdd(0, longs(new long[] {0, 1}), Tensor.zeros(DType.FLOAT64, 3, 2)))
+        Tensor x = Tensors.zeros(DType.FLOAT64, 3, 2);
+        assertThatThrownBy(() -> x.indexAdd(0, longs(new long[] {0, 1}), Tensors.zeros(DType.FLOAT64, 3, 2)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("indexAdd: source has shape [3, 2] but expected [2, 2] for self [3, 2] and 2 indices "
                         + "along dim 0");
-        assertThatThrownBy(() -> x.indexAdd(0, longs(new long[] {3}), Tensor.zeros(DType.FLOAT64, 1, 2)))
+        assertThatThrownBy(() -> x.indexAdd(0, longs(new long[] {3}), Tensors.zeros(DType.FLOAT64, 1, 2)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("indexAdd: index 3 is out of range for a dim of size 3");
     }
@@ -130,12 +131,12 @@ class IndexOpsTest {
     @ValueSource(ints = {0, 1, 2, -1})
     void gatherAndScatterAddMatchLoopsOnNonContiguousOperands(int dim) {
         Rng rng = new Rng(10 + dim);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 4, 3, 5).permute(1, 2, 0); // [3, 5, 4]
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 4, 3, 5).permute(1, 2, 0); // [3, 5, 4]
         int d = dim < 0 ? dim + 3 : dim;
         int[] xs = x.shape();
         int[] is = {2, 4, 3};
         is[d] = 6;
-        Tensor index = Tensor.randint(rng, 0, xs[d], is[2], is[1], is[0]).permute(2, 1, 0);
+        Tensor index = Tensors.randint(rng, 0, xs[d], is[2], is[1], is[0]).permute(2, 1, 0);
         assertThat(index.isContiguous()).isFalse();
         long[] iv = index.toLongArray();
         double[] xv = x.toDoubleArray();
@@ -155,7 +156,7 @@ class IndexOpsTest {
 
         // scatter a src larger than index into x
         int[] ss = {is[0] + 1, is[1], is[2] + 2};
-        Tensor src = Tensor.randn(rng, DType.FLOAT64, ss);
+        Tensor src = Tensors.randn(rng, DType.FLOAT64, ss);
         double[] sv = src.toDoubleArray();
         double[] expected = xv.clone();
         k = 0;
@@ -178,15 +179,15 @@ class IndexOpsTest {
 
     @Test
     void scatterAddAccumulatesRepeatedIndicesAndIgnoresTheRestOfSrc() {
-        Tensor x = Tensor.zeros(DType.FLOAT64, 2, 3);
-        Tensor src = Tensor.of(new double[] {1, 2, 9, 3, 4, 9, 9, 9, 9}, 3, 3);
+        Tensor x = Tensors.zeros(DType.FLOAT64, 2, 3);
+        Tensor src = Tensors.of(new double[] {1, 2, 9, 3, 4, 9, 9, 9, 9}, 3, 3);
         Tensor out = x.scatterAdd(1, longs(new long[] {0, 0, 2, 1}, 2, 2), src);
         assertThat(out.toDoubleArray()).containsExactly(3, 0, 0, 0, 4, 3);
 
         Tensor s = src.detach().requiresGrad(true);
-        Tensor base = Tensor.zeros(DType.FLOAT64, 2, 3).requiresGrad(true);
+        Tensor base = Tensors.zeros(DType.FLOAT64, 2, 3).requiresGrad(true);
         base.scatterAdd(1, longs(new long[] {0, 0, 2, 1}, 2, 2), s)
-                .backward(Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3));
+                .backward(Tensors.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3));
         assertThat(s.grad().toDoubleArray()).containsExactly(1, 1, 0, 6, 5, 0, 0, 0, 0);
         assertThat(base.grad().toDoubleArray()).containsExactly(1, 2, 3, 4, 5, 6);
     }
@@ -220,7 +221,7 @@ class IndexOpsTest {
         assertThatThrownBy(() -> x.gather(0, longs(new long[] {3}, 1, 1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("gather: index 3 is out of range for a dim of size 3");
-        assertThatThrownBy(() -> x.gather(0, Tensor.of(new double[] {0}, 1, 1)))
+        assertThatThrownBy(() -> x.gather(0, Tensors.of(new double[] {0}, 1, 1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("gather: index must be an int64 tensor, got float64");
         assertThatThrownBy(() -> x.scatterAdd(0, longs(new long[4], 2, 2), iota(1, 4)))
@@ -236,8 +237,8 @@ class IndexOpsTest {
 
     @Test
     void searchsortedWithASharedSequence() {
-        Tensor sorted = Tensor.of(new double[] {1, 3, 5, 7});
-        Tensor values = Tensor.of(new double[] {0, 1, 4, 7, 8, 5}, 2, 3);
+        Tensor sorted = Tensors.of(new double[] {1, 3, 5, 7});
+        Tensor values = Tensors.of(new double[] {0, 1, 4, 7, 8, 5}, 2, 3);
         Tensor left = Tensor.searchsorted(sorted, values, false);
         assertThat(left.shape()).containsExactly(2, 3);
         assertThat(left.dtype()).isEqualTo(DType.INT64);
@@ -247,8 +248,8 @@ class IndexOpsTest {
 
     @Test
     void searchsortedBatched() {
-        Tensor sorted = Tensor.of(new double[] {1, 2, 3, 10, 20, 30}, 2, 3);
-        Tensor values = Tensor.of(new double[] {2, 2.5, -1, 5, 30, 31}, 2, 3);
+        Tensor sorted = Tensors.of(new double[] {1, 2, 3, 10, 20, 30}, 2, 3);
+        Tensor values = Tensors.of(new double[] {2, 2.5, -1, 5, 30, 31}, 2, 3);
         assertThat(Tensor.searchsorted(sorted, values, false).toLongArray()).containsExactly(1, 2, 0, 0, 2, 3);
         assertThat(Tensor.searchsorted(sorted, values, true).toLongArray()).containsExactly(2, 2, 0, 0, 3, 3);
     }
@@ -260,8 +261,8 @@ class IndexOpsTest {
         int rows = 3;
         int m = 7;
         // sorted rows with repeats: cumulative sums of small non-negative integers
-        Tensor sorted = Tensor.randint(rng, 0, 3, rows, m).cumsum(1).to(DType.FLOAT64);
-        Tensor values = Tensor.randint(rng, -2, 16, rows, 5).to(DType.FLOAT64);
+        Tensor sorted = Tensors.randint(rng, 0, 3, rows, m).cumsum(1).to(DType.FLOAT64);
+        Tensor values = Tensors.randint(rng, -2, 16, rows, 5).to(DType.FLOAT64);
         double[] sv = sorted.toDoubleArray();
         double[] vv = values.toDoubleArray();
         for (boolean right : new boolean[] {false, true}) {
@@ -290,24 +291,24 @@ class IndexOpsTest {
 
     @Test
     void searchsortedRecordsNoGradientAndAcceptsViews() {
-        Tensor sorted = Tensor.of(new double[] {7, 5, 3, 1}).requiresGrad(true);
-        Tensor values = Tensor.of(new double[] {2, 6}).requiresGrad(true);
+        Tensor sorted = Tensors.of(new double[] {7, 5, 3, 1}).requiresGrad(true);
+        Tensor values = Tensors.of(new double[] {2, 6}).requiresGrad(true);
         Tensor pos = Tensor.searchsorted(sorted.flip(0), values, false);
         assertThat(pos.requiresGrad()).isFalse();
         assertThat(pos.gradFnName()).isNull();
         assertThat(pos.toLongArray()).containsExactly(1, 3);
-        Tensor batched = Tensor.of(new double[] {1, 10, 2, 20, 3, 30}, 3, 2).t();
-        assertThat(Tensor.searchsorted(batched, Tensor.of(new double[] {2.5, 25}, 2, 1), true).toLongArray())
+        Tensor batched = Tensors.of(new double[] {1, 10, 2, 20, 3, 30}, 3, 2).t();
+        assertThat(Tensor.searchsorted(batched, Tensors.of(new double[] {2.5, 25}, 2, 1), true).toLongArray())
                 .containsExactly(2, 2);
     }
 
     @Test
     void searchsortedPutsNaNValuesAfterEveryNumber() {
-        Tensor sorted = Tensor.of(new double[] {1, 2, 3});
-        Tensor values = Tensor.of(new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+        Tensor sorted = Tensors.of(new double[] {1, 2, 3});
+        Tensor values = Tensors.of(new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
         assertThat(Tensor.searchsorted(sorted, values, false).toLongArray()).containsExactly(3, 3, 0);
         assertThat(Tensor.searchsorted(sorted, values, true).toLongArray()).containsExactly(3, 3, 0);
-        Tensor withNaN = Tensor.of(new double[] {1, 2, Double.NaN});
+        Tensor withNaN = Tensors.of(new double[] {1, 2, Double.NaN});
         assertThat(Tensor.searchsorted(withNaN, values, false).toLongArray()).containsExactly(2, 2, 0);
         assertThat(Tensor.searchsorted(withNaN, values, true).toLongArray()).containsExactly(3, 2, 0);
     }
@@ -318,7 +319,7 @@ class IndexOpsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("searchsorted: sorted sequence [2, 3] and values [3, 2] must share all but "
                         + "the last dim");
-        assertThatThrownBy(() -> Tensor.searchsorted(Tensor.scalar(1), iota(3), false))
+        assertThatThrownBy(() -> Tensor.searchsorted(Tensors.scalar(1), iota(3), false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("searchsorted: sorted sequence must have at least 1 dim");
     }

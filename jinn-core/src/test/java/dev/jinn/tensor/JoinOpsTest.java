@@ -3,6 +3,7 @@ package dev.jinn.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.GradCheck;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class JoinOpsTest {
     private static final GradCheck CHECK2 = CHECK.secondOrder(true);
 
     private static Tensor randn(long seed, int... shape) {
-        return Tensor.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
+        return Tensors.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
     }
 
     private static Tensor iota(int... shape) {
@@ -26,7 +27,7 @@ class JoinOpsTest {
         for (int i = 0; i < n; i++) {
             v[i] = i;
         }
-        return Tensor.of(v, shape);
+        return Tensors.of(v, shape);
     }
 
     /** Weights each piece differently and joins the flattened results, so a swapped piece changes the output. */
@@ -116,7 +117,7 @@ class JoinOpsTest {
 
     @Test
     void catPromotesTypes() {
-        Tensor out = Tensor.cat(List.of(Tensor.of(new long[] {1, 2}), Tensor.of(new double[] {0.5})), 0);
+        Tensor out = Tensor.cat(List.of(Tensors.of(new long[] {1, 2}), Tensors.of(new double[] {0.5})), 0);
         assertThat(out.dtype()).isEqualTo(DType.FLOAT64);
         assertThat(out.toDoubleArray()).containsExactly(1, 2, 0.5);
     }
@@ -136,7 +137,7 @@ class JoinOpsTest {
         assertThatThrownBy(() -> Tensor.cat(List.of(iota(2)), 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("cat: dim 1 is out of range for a tensor with 1 dims");
-        assertThatThrownBy(() -> Tensor.cat(List.of(Tensor.scalar(1)), 0))
+        assertThatThrownBy(() -> Tensor.cat(List.of(Tensors.scalar(1)), 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("cat: zero-dimensional");
     }
@@ -255,7 +256,7 @@ class JoinOpsTest {
     void gradcheckRepeatSumsOverCopies() {
         Tensor x = randn(7, 2, 3);
         CHECK2.verify(in -> in[0].t().repeat(2, 2, 1).square(), x);
-        Tensor y = Tensor.of(new double[] {1, 2}).requiresGrad(true);
+        Tensor y = Tensors.of(new double[] {1, 2}).requiresGrad(true);
         y.repeat(3, 2).sum().backward();
         assertThat(y.grad().toDoubleArray()).containsExactly(6, 6);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.GradCheck;
 import java.util.Arrays;
 import java.util.function.BinaryOperator;
 import java.util.stream.Stream;
@@ -18,7 +19,7 @@ class LinalgOpsTest {
     private static final GradCheck CHECK2 = CHECK.secondOrder(true);
 
     private static Tensor randn(long seed, int... shape) {
-        return Tensor.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
+        return Tensors.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
     }
 
     private static Tensor iota(int... shape) {
@@ -30,7 +31,7 @@ class LinalgOpsTest {
         for (int i = 0; i < n; i++) {
             v[i] = i;
         }
-        return Tensor.of(v, shape);
+        return Tensors.of(v, shape);
     }
 
     /** A plain triple loop with NumPy's matmul rules (1-D promotion, broadcast batch dims), in double. */
@@ -161,8 +162,8 @@ class LinalgOpsTest {
 
     @Test
     void matmulPromotesMixedFloatTypes() {
-        Tensor a = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
-        Tensor b = Tensor.of(new double[] {0.5, 0.25}, 2, 1);
+        Tensor a = Tensors.of(new float[] {1, 2, 3, 4}, 2, 2);
+        Tensor b = Tensors.of(new double[] {0.5, 0.25}, 2, 1);
         Tensor c = a.matmul(b);
         assertThat(c.dtype()).isEqualTo(DType.FLOAT64);
         assertThat(c.toDoubleArray()).containsExactly(1.0, 2.5);
@@ -170,9 +171,9 @@ class LinalgOpsTest {
 
     @Test
     void matmulGradientsByHand() {
-        Tensor a = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
-        Tensor b = Tensor.of(new double[] {1, 0, -1}).requiresGrad(true);
-        a.matmul(b).backward(Tensor.of(new double[] {1, 2}));
+        Tensor a = Tensors.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
+        Tensor b = Tensors.of(new double[] {1, 0, -1}).requiresGrad(true);
+        a.matmul(b).backward(Tensors.of(new double[] {1, 2}));
         // d/da[i][p] = g[i] b[p]; d/db[p] = sum_i g[i] a[i][p]
         assertThat(a.grad().toDoubleArray()).containsExactly(1, 0, -1, 2, 0, -2);
         assertThat(b.grad().toDoubleArray()).containsExactly(9, 12, 15);
@@ -180,26 +181,26 @@ class LinalgOpsTest {
 
     @Test
     void matmulErrorsNameTheOperandShapes() {
-        Tensor m23 = Tensor.zeros(DType.FLOAT64, 2, 3);
-        assertThatThrownBy(() -> m23.matmul(Tensor.zeros(DType.FLOAT64, 4, 5)))
+        Tensor m23 = Tensors.zeros(DType.FLOAT64, 2, 3);
+        assertThatThrownBy(() -> m23.matmul(Tensors.zeros(DType.FLOAT64, 4, 5)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("matmul: [2, 3] @ [4, 5]: inner dims 3 and 4 differ");
-        assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 3).matmul(Tensor.zeros(DType.FLOAT64, 4)))
+        assertThatThrownBy(() -> Tensors.zeros(DType.FLOAT64, 3).matmul(Tensors.zeros(DType.FLOAT64, 4)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("matmul: [3] @ [4]: inner dims 3 and 4 differ");
-        assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 3).matmul(Tensor.zeros(DType.FLOAT64, 4, 5)))
+        assertThatThrownBy(() -> Tensors.zeros(DType.FLOAT64, 3).matmul(Tensors.zeros(DType.FLOAT64, 4, 5)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("matmul: [3] @ [4, 5]: inner dims 3 and 4 differ");
-        assertThatThrownBy(() -> m23.matmul(Tensor.zeros(DType.FLOAT64, 4)))
+        assertThatThrownBy(() -> m23.matmul(Tensors.zeros(DType.FLOAT64, 4)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("matmul: [2, 3] @ [4]: inner dims 3 and 4 differ");
-        assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 2, 3, 4).matmul(Tensor.zeros(DType.FLOAT64, 3, 4, 5)))
+        assertThatThrownBy(() -> Tensors.zeros(DType.FLOAT64, 2, 3, 4).matmul(Tensors.zeros(DType.FLOAT64, 3, 4, 5)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("matmul: [2, 3, 4] @ [3, 4, 5]: batch dims [2] and [3] do not broadcast");
-        assertThatThrownBy(() -> m23.matmul(Tensor.scalar(2, DType.FLOAT64)))
+        assertThatThrownBy(() -> m23.matmul(Tensors.scalar(2, DType.FLOAT64)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("matmul: both operands need at least 1 dim, got [2, 3] @ []");
-        assertThatThrownBy(() -> Tensor.zeros(DType.INT64, 2, 2).matmul(Tensor.zeros(2, 2)))
+        assertThatThrownBy(() -> Tensors.zeros(DType.INT64, 2, 2).matmul(Tensors.zeros(2, 2)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("matmul: expected floating-point operands, got int64 @ float32");
     }
@@ -208,7 +209,7 @@ class LinalgOpsTest {
 
     @Test
     void outerProduct() {
-        Tensor o = Tensor.of(new double[] {1, 2, 3}).outer(Tensor.of(new double[] {10, -1}));
+        Tensor o = Tensors.of(new double[] {1, 2, 3}).outer(Tensors.of(new double[] {10, -1}));
         assertThat(o.shape()).containsExactly(3, 2);
         assertThat(o.toDoubleArray()).containsExactly(10, -1, 20, -2, 30, -3);
         CHECK2.verify(in -> in[0].outer(in[1].flip(0)), randn(11, 3), randn(12, 4));
@@ -222,7 +223,7 @@ class LinalgOpsTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, -1, -3})
     void diagOfAVectorPlacesItOnTheKthDiagonal(int k) {
-        Tensor v = Tensor.of(new double[] {1, 2, 3});
+        Tensor v = Tensors.of(new double[] {1, 2, 3});
         Tensor d = v.diag(k);
         int n = 3 + Math.abs(k);
         assertThat(d.shape()).containsExactly(n, n);
@@ -272,13 +273,13 @@ class LinalgOpsTest {
 
     @Test
     void diagRoundTripsAndRejectsOtherRanks() {
-        Tensor v = Tensor.of(new double[] {4, 5});
+        Tensor v = Tensors.of(new double[] {4, 5});
         assertThat(v.diag(-1).diag(-1).toDoubleArray()).containsExactly(4, 5);
         assertThat(v.diag().diag(1).toDoubleArray()).containsExactly(0);
-        assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 2, 2, 2).diag())
+        assertThatThrownBy(() -> Tensors.zeros(DType.FLOAT64, 2, 2, 2).diag())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("diag: expected a 1-D or 2-D tensor, got shape [2, 2, 2]");
-        assertThatThrownBy(() -> Tensor.scalar(1).diag(0))
+        assertThatThrownBy(() -> Tensors.scalar(1).diag(0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("diag: expected a 1-D or 2-D tensor, got shape []");
     }
@@ -330,7 +331,7 @@ class LinalgOpsTest {
 
     @Test
     void trilTriuTriangleGradientsAndErrors() {
-        Tensor x = Tensor.ones(DType.FLOAT64, 2, 3).requiresGrad(true);
+        Tensor x = Tensors.ones(DType.FLOAT64, 2, 3).requiresGrad(true);
         x.tril(0).sum().backward();
         assertThat(x.grad().toDoubleArray()).containsExactly(1, 0, 0, 1, 1, 0);
         BinaryOperator<Tensor> both = (a, b) -> a.tril(-1).add(b.triu(0));

@@ -3,6 +3,8 @@ package dev.jinn.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,7 +14,7 @@ class MlpOpsTest {
     private static final GradCheck CHECK2 = GradCheck.withTolerances(1e-6, 1e-5).secondOrder(true);
 
     private static Tensor randn(long seed, int... shape) {
-        return Tensor.randn(new Rng(seed), DType.FLOAT64, shape);
+        return Tensors.randn(new Rng(seed), DType.FLOAT64, shape);
     }
 
     private static Tensor composed(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
@@ -62,11 +64,11 @@ class MlpOpsTest {
         int hidden = 1 + (int) rng.nextLong(seed % 4 == 0 ? 8 : 600);
         int out = 1 + (int) rng.nextLong(seed % 2 == 1 ? 2 : 70);
         for (DType type : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
-            Tensor x = Tensor.randn(rng, type, rows, in);
-            Tensor w1 = Tensor.randn(rng, type, hidden, in);
-            Tensor b1 = Tensor.randn(rng, type, hidden);
-            Tensor w2 = Tensor.randn(rng, type, out, hidden).mul(0.1);
-            Tensor b2 = Tensor.randn(rng, type, out);
+            Tensor x = Tensors.randn(rng, type, rows, in);
+            Tensor w1 = Tensors.randn(rng, type, hidden, in);
+            Tensor b1 = Tensors.randn(rng, type, hidden);
+            Tensor w2 = Tensors.randn(rng, type, out, hidden).mul(0.1);
+            Tensor b2 = Tensors.randn(rng, type, out);
             Tensor tiled;
             try (var g = Grad.disabled()) {
                 tiled = x.linearReluLinear(w1, b1, w2, b2);

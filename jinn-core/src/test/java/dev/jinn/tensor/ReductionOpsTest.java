@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.GradCheck;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,11 +22,11 @@ class ReductionOpsTest {
     private static final double NEG_INF = Double.NEGATIVE_INFINITY;
 
     private static Tensor randn(long seed, int... shape) {
-        return Tensor.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
+        return Tensors.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
     }
 
     private static Tensor leaf(double[] values, int... shape) {
-        return Tensor.of(values, shape).requiresGrad(true);
+        return Tensors.of(values, shape).requiresGrad(true);
     }
 
     /** A reduction under test: how to call it, and its fold over one group of values, written out by hand. */
@@ -209,7 +210,7 @@ class ReductionOpsTest {
 
     @Test
     void sumAndMeanOfIntegersPromote() {
-        Tensor x = Tensor.of(new long[] {1, 2, 3, 4}, 2, 2);
+        Tensor x = Tensors.of(new long[] {1, 2, 3, 4}, 2, 2);
         assertThat(x.sum().dtype()).isEqualTo(DType.INT64);
         assertThat(x.sum(0).toLongArray()).containsExactly(4, 6);
         assertThat(x.mean().dtype()).isEqualTo(DType.FLOAT32);
@@ -224,7 +225,7 @@ class ReductionOpsTest {
         Tensor x = leaf(v, 3, 3);
         Tensor p = x.prod(new int[] {1}, false);
         assertThat(p.toDoubleArray()).containsExactly(0, 0, 8);
-        p.backward(Tensor.of(new double[] {1, 2, 3}));
+        p.backward(Tensors.of(new double[] {1, 2, 3}));
         // row 0: d/dx01 = 2*3 = 6; row 1 has two zeros, so every partial is 0; row 2: 8, 4, 2 (times 3)
         assertThat(x.grad().toDoubleArray()).containsExactly(0, 6, 0, 0, 0, 0, 24, 12, 6);
     }
@@ -300,7 +301,7 @@ class ReductionOpsTest {
         assertThat(r.indices().shape()).containsExactly(2, 1);
         assertThat(r.values().toDoubleArray()).containsExactly(1, 0);
         assertThat(r.indices().toLongArray()).containsExactly(0, 1);
-        r.values().backward(Tensor.of(new double[] {2, 3}, 2, 1));
+        r.values().backward(Tensors.of(new double[] {2, 3}, 2, 1));
         assertThat(x.grad().toDoubleArray()).containsExactly(2, 0, 0, 0, 3, 0);
     }
 
@@ -367,7 +368,7 @@ class ReductionOpsTest {
 
     @Test
     void maxOverAnEmptyDimIsRejected() {
-        Tensor x = Tensor.zeros(DType.FLOAT64, 2, 0);
+        Tensor x = Tensors.zeros(DType.FLOAT64, 2, 0);
         assertThatThrownBy(() -> x.max(1, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("max")
@@ -408,7 +409,7 @@ class ReductionOpsTest {
 
     @Test
     void logsumexpOfAllMinusInfinityIsMinusInfinityAndOfPlusInfinityIsPlusInfinity() {
-        Tensor x = Tensor.of(new double[] {NEG_INF, NEG_INF, 1, Double.POSITIVE_INFINITY}, 2, 2);
+        Tensor x = Tensors.of(new double[] {NEG_INF, NEG_INF, 1, Double.POSITIVE_INFINITY}, 2, 2);
         assertThat(x.logsumexp(new int[] {-1}, false).toDoubleArray())
                 .containsExactly(NEG_INF, Double.POSITIVE_INFINITY);
     }
@@ -416,11 +417,11 @@ class ReductionOpsTest {
     @Test
     void gradcheckLogsumexpWithMinusInfinityAndLargeValues() {
         // A -inf entry cannot be perturbed meaningfully, so it is held fixed outside the checked input.
-        Tensor fixed = Tensor.of(new double[] {NEG_INF, 0.3, -1.2}, 1, 3);
+        Tensor fixed = Tensors.of(new double[] {NEG_INF, 0.3, -1.2}, 1, 3);
         Tensor big = leaf(new double[] {800, 801, 799.5}, 1, 3);
         CHECK.verify(in -> Tensor.cat(List.of(fixed, in[0]), 0).logsumexp(new int[] {-1}, false), big);
         Tensor partial = leaf(new double[] {0.3, -1.2}, 2);
-        Tensor minusInf = Tensor.of(new double[] {NEG_INF});
+        Tensor minusInf = Tensors.of(new double[] {NEG_INF});
         CHECK2.verify(in -> Tensor.cat(List.of(minusInf, in[0]), 0).logsumexp(new int[0], false), partial);
     }
 
@@ -429,7 +430,7 @@ class ReductionOpsTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, -1, -2})
     void softmaxSumsToOneAndMatchesLoop(int dim) {
-        Tensor x = Tensor.randn(new Rng(31), DType.FLOAT64, 4, 5).mul(30.0);
+        Tensor x = Tensors.randn(new Rng(31), DType.FLOAT64, 4, 5).mul(30.0);
         Tensor s = x.softmax(dim);
         Tensor ls = x.logSoftmax(dim);
         int d = dim < 0 ? dim + 2 : dim;
@@ -461,7 +462,7 @@ class ReductionOpsTest {
 
     @Test
     void softmaxOfHugeValuesHasNoNaN() {
-        Tensor s = Tensor.of(new double[] {1000, 0, -1000, 1000}, 4).softmax(0);
+        Tensor s = Tensors.of(new double[] {1000, 0, -1000, 1000}, 4).softmax(0);
         // exp(x - logsumexp) loses ~ulp(1000) = 1.1e-13 absolutely in the subtraction, hence 1e-12.
         assertThat(s.toDoubleArray()).containsExactly(new double[] {0.5, 0, 0, 0.5}, within(1e-12));
     }
@@ -479,7 +480,7 @@ class ReductionOpsTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, -1, -2})
     void cumsumMatchesRunningSumOnNonContiguousInput(int dim) {
-        Tensor x = Tensor.randn(new Rng(41), DType.FLOAT64, 3, 4, 2).transpose(0, 2);
+        Tensor x = Tensors.randn(new Rng(41), DType.FLOAT64, 3, 4, 2).transpose(0, 2);
         int[] shape = x.shape();
         int d = dim < 0 ? dim + 3 : dim;
         double[] xs = x.toDoubleArray();
@@ -504,7 +505,7 @@ class ReductionOpsTest {
 
     @Test
     void cumsumOfIntegersStaysInteger() {
-        Tensor c = Tensor.of(new long[] {1, 2, 3, 4, 5, 6}, 2, 3).cumsum(1);
+        Tensor c = Tensors.of(new long[] {1, 2, 3, 4, 5, 6}, 2, 3).cumsum(1);
         assertThat(c.dtype()).isEqualTo(DType.INT64);
         assertThat(c.toLongArray()).containsExactly(1, 3, 6, 4, 9, 15);
     }
@@ -521,7 +522,7 @@ class ReductionOpsTest {
     @ParameterizedTest
     @ValueSource(doubles = {1, 2, Double.POSITIVE_INFINITY})
     void normGradientAtTheZeroVectorIsZero(double p) {
-        Tensor x = Tensor.zeros(DType.FLOAT64, 2, 3).requiresGrad(true);
+        Tensor x = Tensors.zeros(DType.FLOAT64, 2, 3).requiresGrad(true);
         Tensor n = x.norm(p, new int[0], false);
         assertThat(n.item()).isZero();
         n.backward();
@@ -550,13 +551,13 @@ class ReductionOpsTest {
 
     @Test
     void normOfHugeAndTinyValuesDoesNotOverflow() {
-        assertThat(Tensor.of(new double[] {3e200, 4e200}).norm().item()).isCloseTo(5e200, within(1e186));
-        assertThat(Tensor.of(new double[] {3e-200, 4e-200}).norm().item()).isCloseTo(5e-200, within(1e-214));
+        assertThat(Tensors.of(new double[] {3e200, 4e200}).norm().item()).isCloseTo(5e200, within(1e186));
+        assertThat(Tensors.of(new double[] {3e-200, 4e-200}).norm().item()).isCloseTo(5e-200, within(1e-214));
     }
 
     @Test
     void normRejectsOtherPowers() {
-        assertThatThrownBy(() -> Tensor.ones(DType.FLOAT64, 3).norm(3, new int[0], false))
+        assertThatThrownBy(() -> Tensors.ones(DType.FLOAT64, 3).norm(3, new int[0], false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("norm:")
                 .hasMessageContaining("3.0");
@@ -566,7 +567,7 @@ class ReductionOpsTest {
 
     @Test
     void reductionsOfAScalarAcceptDimZeroOrMinusOne() {
-        Tensor s = Tensor.scalar(3, DType.FLOAT64).requiresGrad(true);
+        Tensor s = Tensors.scalar(3, DType.FLOAT64).requiresGrad(true);
         assertThat(s.sum(0).shape()).isEmpty();
         assertThat(s.sum(0).item()).isEqualTo(3);
         assertThat(s.mean(new int[] {-1}, true).item()).isEqualTo(3);
@@ -594,7 +595,7 @@ class ReductionOpsTest {
 
     @Test
     void reductionsOverNoElementsGiveTheirIdentities() {
-        Tensor e = Tensor.zeros(DType.FLOAT64, 0, 3);
+        Tensor e = Tensors.zeros(DType.FLOAT64, 0, 3);
         assertThat(e.sum().item()).isZero();
         assertThat(e.sum(0).toDoubleArray()).containsExactly(0, 0, 0);
         assertThat(e.prod(new int[] {0}, false).toDoubleArray()).containsExactly(1, 1, 1);
@@ -610,7 +611,7 @@ class ReductionOpsTest {
 
     @Test
     void maxAndMinPropagateNaN() {
-        Tensor x = Tensor.of(new double[] {1, Double.NaN, 3, 0, 2, 1}, 2, 3);
+        Tensor x = Tensors.of(new double[] {1, Double.NaN, 3, 0, 2, 1}, 2, 3);
         assertThat(x.max().item()).isNaN();
         assertThat(x.min().item()).isNaN();
         ValuesIndices r = x.max(1, false);
@@ -623,7 +624,7 @@ class ReductionOpsTest {
 
     @Test
     void dimOutOfRangeNamesTheOpAndTheDims() {
-        Tensor x = Tensor.ones(DType.FLOAT64, 2, 3);
+        Tensor x = Tensors.ones(DType.FLOAT64, 2, 3);
         assertThatThrownBy(() -> x.sum(5))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("sum: dim 5 is out of range for a tensor with 2 dims (expected -2..1)");
@@ -657,7 +658,7 @@ class ReductionOpsTest {
 
     @Test
     void repeatedDimsAreRejected() {
-        Tensor x = Tensor.ones(DType.FLOAT64, 2, 3);
+        Tensor x = Tensors.ones(DType.FLOAT64, 2, 3);
         assertThatThrownBy(() -> x.sum(new int[] {1, -1}, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("sum: dim -1 appears more than once in [1, -1]");
@@ -672,7 +673,7 @@ class ReductionOpsTest {
         // [outer, kept..., inner] summed over outer and inner (a conv bias gradient) is read in place; a permuted
         // copy of the same values goes through the general runs. 2 x 9000 values per result cross a chunk.
         for (DType type : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-            Tensor x = Tensor.randn(new Rng(inner), type, 2, 3, 2, inner);
+            Tensor x = Tensors.randn(new Rng(inner), type, 2, 3, 2, inner);
             Tensor strided = x.permute(3, 0, 1, 2).contiguous().permute(1, 2, 3, 0);
             assertThat(strided.isContiguous()).isFalse();
             Tensor fast = x.sum(new int[] {0, 3}, false);

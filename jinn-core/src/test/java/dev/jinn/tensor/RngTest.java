@@ -192,16 +192,16 @@ class RngTest {
 
     @Test
     void randnOnSameSeedIsEqualAcrossCalls() {
-        Tensor a = Tensor.randn(new Rng(99), DType.FLOAT64, 3, 5);
-        Tensor b = Tensor.randn(new Rng(99), DType.FLOAT64, 3, 5);
+        Tensor a = Tensors.randn(new Rng(99), DType.FLOAT64, 3, 5);
+        Tensor b = Tensors.randn(new Rng(99), DType.FLOAT64, 3, 5);
         assertThat(a.toDoubleArray()).containsExactly(b.toDoubleArray());
         Rng shared = new Rng(99);
-        Tensor first = Tensor.randn(shared, DType.FLOAT64, 3, 5);
-        Tensor second = Tensor.randn(shared, DType.FLOAT64, 3, 5);
+        Tensor first = Tensors.randn(shared, DType.FLOAT64, 3, 5);
+        Tensor second = Tensors.randn(shared, DType.FLOAT64, 3, 5);
         assertThat(first.toDoubleArray()).containsExactly(a.toDoubleArray());
         assertThat(second.toDoubleArray()).isNotEqualTo(first.toDoubleArray());
         // drawing 3x5 then 3x5 equals drawing 30 at once: one stream, consumed in order
-        double[] all = Tensor.randn(new Rng(99), DType.FLOAT64, 30).toDoubleArray();
+        double[] all = Tensors.randn(new Rng(99), DType.FLOAT64, 30).toDoubleArray();
         assertThat(java.util.Arrays.copyOfRange(all, 15, 30)).containsExactly(second.toDoubleArray());
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
+import dev.jinn.autograd.GradCheck;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -92,7 +94,7 @@ class UnaryOpsTest {
         for (int s : shape) {
             n *= s;
         }
-        return Tensor.of(values(c, seed, n), shape).requiresGrad(true);
+        return Tensors.of(values(c, seed, n), shape).requiresGrad(true);
     }
 
     @ParameterizedTest(name = "{0} seed {1}")
@@ -122,7 +124,7 @@ class UnaryOpsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void gradientOfScalarInput(Case c) {
-        Tensor x = Tensor.scalar(values(c, 5, 1)[0], DType.FLOAT64).requiresGrad(true);
+        Tensor x = Tensors.scalar(values(c, 5, 1)[0], DType.FLOAT64).requiresGrad(true);
         GradCheck.check(in -> c.f.apply(in[0]), x);
     }
 
@@ -145,9 +147,9 @@ class UnaryOpsTest {
             f[i] = (float) v[i];
             v[i] = f[i];
         }
-        float[] single = c.f.apply(Tensor.of(f, 4, 6)).toFloatArray();
-        double[] dbl = c.f.apply(Tensor.of(v, 4, 6)).toDoubleArray();
-        assertThat(c.f.apply(Tensor.of(f, 4, 6)).dtype()).isEqualTo(DType.FLOAT32);
+        float[] single = c.f.apply(Tensors.of(f, 4, 6)).toFloatArray();
+        double[] dbl = c.f.apply(Tensors.of(v, 4, 6)).toDoubleArray();
+        assertThat(c.f.apply(Tensors.of(f, 4, 6)).dtype()).isEqualTo(DType.FLOAT32);
         for (int i = 0; i < v.length; i++) {
             if (c.name.equals("geluTanh")) {
                 assertThat((double) single[i]).isCloseTo(dbl[i], within(1e-6 * (1 + Math.abs(dbl[i]))));
@@ -164,14 +166,14 @@ class UnaryOpsTest {
     @MethodSource("cases")
     void stridedInputGivesSameValuesAsContiguous(Case c) {
         double[] v = values(c, 8, 12);
-        Tensor x = Tensor.of(v, 3, 4);
+        Tensor x = Tensors.of(v, 3, 4);
         Tensor viaView = c.f.apply(x.t().contiguous().t());
         assertThat(viaView.toDoubleArray()).containsExactly(c.f.apply(x).toDoubleArray());
         float[] f = new float[12];
         for (int i = 0; i < 12; i++) {
             f[i] = (float) v[i];
         }
-        Tensor xf = Tensor.of(f, 3, 4);
+        Tensor xf = Tensors.of(f, 3, 4);
         assertThat(c.f.apply(xf.t().contiguous().t()).toFloatArray()).containsExactly(c.f.apply(xf).toFloatArray());
     }
 
@@ -179,11 +181,11 @@ class UnaryOpsTest {
     // Values against closed forms and known constants
 
     private static double[] apply(UnaryOperator<Tensor> f, double... xs) {
-        return f.apply(Tensor.of(xs)).toDoubleArray();
+        return f.apply(Tensors.of(xs)).toDoubleArray();
     }
 
     private static double one(UnaryOperator<Tensor> f, double x) {
-        return f.apply(Tensor.scalar(x, DType.FLOAT64)).item();
+        return f.apply(Tensors.scalar(x, DType.FLOAT64)).item();
     }
 
     @Test
@@ -229,7 +231,7 @@ class UnaryOpsTest {
 
     @Test
     void powGradientAtZeroExponent() {
-        Tensor x = Tensor.of(new double[] {0, 2, -3}).requiresGrad(true);
+        Tensor x = Tensors.of(new double[] {0, 2, -3}).requiresGrad(true);
         x.pow(0.0).sum().backward();
         assertThat(x.grad().toDoubleArray()).containsExactly(0, 0, 0);
     }
@@ -278,7 +280,7 @@ class UnaryOpsTest {
 
     @Test
     void logSigmoidGradientIsStableAtExtremes() {
-        Tensor x = Tensor.of(new double[] {-1000, 1000}).requiresGrad(true);
+        Tensor x = Tensors.of(new double[] {-1000, 1000}).requiresGrad(true);
         x.logSigmoid().sum().backward();
         assertThat(x.grad().toDoubleArray()).containsExactly(1, 0);
     }
@@ -300,7 +302,7 @@ class UnaryOpsTest {
 
     @Test
     void softplusGradientOnBothSidesOfThreshold() {
-        Tensor x = Tensor.of(new double[] {1.4, 1.6, -1}).requiresGrad(true);
+        Tensor x = Tensors.of(new double[] {1.4, 1.6, -1}).requiresGrad(true);
         x.softplus(2, 3).sum().backward();
         double[] g = x.grad().toDoubleArray();
         assertThat(g[0]).isCloseTo(1 / (1 + Math.exp(-2.8)), within(1e-15));
@@ -357,7 +359,7 @@ class UnaryOpsTest {
     // Subgradients at kinks
 
     private static double[] gradAt(UnaryOperator<Tensor> f, double... xs) {
-        Tensor x = Tensor.of(xs).requiresGrad(true);
+        Tensor x = Tensors.of(xs).requiresGrad(true);
         f.apply(x).sum().backward();
         return x.grad().toDoubleArray();
     }
@@ -378,7 +380,7 @@ class UnaryOpsTest {
         // GradCheck evaluates the function once without recording, only for its output shape.
         try (Grad.Scope s = Grad.enabled()) {
             Tensor y = x.elu(1.3);
-            return Grad.grad(java.util.List.of(y), java.util.List.of(x), java.util.List.of(Tensor.onesLike(y)),
+            return Grad.grad(java.util.List.of(y), java.util.List.of(x), java.util.List.of(Tensors.onesLike(y)),
                     true, true).get(0);
         }
     }
@@ -387,7 +389,7 @@ class UnaryOpsTest {
     void eluThirdDerivativeMatchesFiniteDifferences() {
         // The fused backward is differentiated by itself again: check the second and third derivatives of ELU
         // through its recorded first derivative.
-        Tensor x = Tensor.of(new double[] {-1.7, -0.4, 0.3, 1.2, -2.5, 0.8}, 2, 3).requiresGrad(true);
+        Tensor x = Tensors.of(new double[] {-1.7, -0.4, 0.3, 1.2, -2.5, 0.8}, 2, 3).requiresGrad(true);
         GradCheck.withTolerances(1e-5, 1e-3).secondOrder(true).verify(in -> eluSlope(in[0]), x);
     }
 
@@ -400,10 +402,10 @@ class UnaryOpsTest {
             v[i] = f[i];
         }
         for (boolean single : new boolean[] {true, false}) {
-            Tensor x = (single ? Tensor.of(f, 2, 3) : Tensor.of(v, 2, 3)).requiresGrad(true);
+            Tensor x = (single ? Tensors.of(f, 2, 3) : Tensors.of(v, 2, 3)).requiresGrad(true);
             Tensor slope = eluSlope(x);
             Tensor curvature = Grad.grad(java.util.List.of(slope), java.util.List.of(x),
-                    java.util.List.of(Tensor.onesLike(slope)), false, false).get(0);
+                    java.util.List.of(Tensors.onesLike(slope)), false, false).get(0);
             assertThat(slope.dtype()).isEqualTo(single ? DType.FLOAT32 : DType.FLOAT64);
             double[] s = slope.toDoubleArray();
             double[] c = curvature.toDoubleArray();
@@ -420,7 +422,7 @@ class UnaryOpsTest {
 
     @Test
     void integerInputsGiveFloat32ExceptSignLikeOps() {
-        Tensor i = Tensor.of(new long[] {-2, 3});
+        Tensor i = Tensors.of(new long[] {-2, 3});
         assertThat(i.neg().dtype()).isEqualTo(DType.INT64);
         assertThat(i.neg().toLongArray()).containsExactly(2, -3);
         assertThat(i.abs().toLongArray()).containsExactly(2, 3);
@@ -434,14 +436,14 @@ class UnaryOpsTest {
         assertThat(i.pow(2.0).dtype()).isEqualTo(DType.FLOAT32);
         assertThat(i.pow(2.0).toFloatArray()).containsExactly(4f, 9f);
         assertThat(i.pow(3.0).dtype()).isEqualTo(DType.FLOAT32);
-        assertThat(Tensor.of(new float[] {1}).exp().dtype()).isEqualTo(DType.FLOAT32);
-        assertThat(Tensor.of(new double[] {1}).exp().dtype()).isEqualTo(DType.FLOAT64);
+        assertThat(Tensors.of(new float[] {1}).exp().dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(Tensors.of(new double[] {1}).exp().dtype()).isEqualTo(DType.FLOAT64);
     }
 
     @Test
     void int64SignLikeOpsAreExactBeyondDoublePrecision() {
         long big = (1L << 53) + 1;
-        Tensor i = Tensor.of(new long[] {big, -big});
+        Tensor i = Tensors.of(new long[] {big, -big});
         assertThat(i.neg().toLongArray()).containsExactly(-big, big);
         assertThat(i.abs().toLongArray()).containsExactly(big, big);
         assertThat(i.clamp(-1e300, 1e300).toLongArray()).containsExactly(big, -big);
@@ -449,25 +451,25 @@ class UnaryOpsTest {
 
     @Test
     void clampRejectsMinAboveMax() {
-        assertThatThrownBy(() -> Tensor.zeros(2).clamp(1, 0))
+        assertThatThrownBy(() -> Tensors.zeros(2).clamp(1, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("clamp: need min <= max, got min=1.0 max=0.0");
-        assertThatThrownBy(() -> Tensor.zeros(2).clamp(Double.NaN, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Tensors.zeros(2).clamp(Double.NaN, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
     @ValueSource(doubles = {0.0, Double.NaN})
     void softplusRejectsZeroBeta(double beta) {
-        assertThatThrownBy(() -> Tensor.zeros(2).softplus(beta, 20))
+        assertThatThrownBy(() -> Tensors.zeros(2).softplus(beta, 20))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("softplus: beta must be nonzero, got " + beta);
     }
 
     @Test
     void resultsDoNotRecordWithoutGradOrInDisabledScope() {
-        Tensor x = Tensor.of(new double[] {1, 2});
+        Tensor x = Tensors.of(new double[] {1, 2});
         assertThat(x.exp().requiresGrad()).isFalse();
-        Tensor y = Tensor.of(new double[] {1, 2}).requiresGrad(true);
+        Tensor y = Tensors.of(new double[] {1, 2}).requiresGrad(true);
         assertThat(y.exp().gradFnName()).isEqualTo("ExpBackward");
         try (Grad.Scope s = Grad.disabled()) {
             assertThat(y.exp().requiresGrad()).isFalse();
@@ -479,7 +481,7 @@ class UnaryOpsTest {
         // The float32 kernel derives the slope αeˣ from expm1(x) + 1 down to x = -16 and uses exp below; both
         // sides of that switch must stay within float32 rounding of the exact value α·eˣ.
         float[] xs = {-40f, -20f, -16.5f, -16f, -15.9f, -8f, -1f, -1e-3f, -1e-7f, 0f, 2f};
-        Tensor x = Tensor.of(xs, xs.length).requiresGrad(true);
+        Tensor x = Tensors.of(xs, xs.length).requiresGrad(true);
         x.elu(1.3).sum().backward();
         float[] g = x.grad().toFloatArray();
         for (int i = 0; i < xs.length; i++) {
@@ -500,11 +502,11 @@ class UnaryOpsTest {
     @ValueSource(strings = {"relu", "tanh", "sigmoid"})
     void float32PointwiseBackwardIsTheDoubleRuleRoundedOnce(String op) {
         Rng rng = new Rng(7);
-        float[] values = Tensor.randn(rng, DType.FLOAT32, 40, 30).mul(3.0).toFloatArray();
+        float[] values = Tensors.randn(rng, DType.FLOAT32, 40, 30).mul(3.0).toFloatArray();
         float[] edges = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE};
         System.arraycopy(edges, 0, values, 0, edges.length);
-        Tensor x = Tensor.of(values, 40, 30).requiresGrad(true);
-        Tensor seed = Tensor.randn(rng, DType.FLOAT32, 30, 40).transpose(0, 1);
+        Tensor x = Tensors.of(values, 40, 30).requiresGrad(true);
+        Tensor seed = Tensors.randn(rng, DType.FLOAT32, 30, 40).transpose(0, 1);
         Tensor y = switch (op) {
             case "relu" -> x.relu();
             case "tanh" -> x.tanh();
@@ -531,8 +533,8 @@ class UnaryOpsTest {
     @ValueSource(strings = {"FLOAT32", "FLOAT64"})
     void reluPassesTheGradientOnlyWhereTheInputIsPositiveAndNaNWhereItIsNaN(String type) {
         DType dtype = DType.valueOf(type);
-        Tensor x = Tensor.of(new double[] {-2, -0.0, 0, 1e-300, 3, Double.NaN}).to(dtype).requiresGrad(true);
-        x.relu().backward(Tensor.of(new double[] {5, 5, 5, 5, 5, 5}).to(dtype));
+        Tensor x = Tensors.of(new double[] {-2, -0.0, 0, 1e-300, 3, Double.NaN}).to(dtype).requiresGrad(true);
+        x.relu().backward(Tensors.of(new double[] {5, 5, 5, 5, 5, 5}).to(dtype));
         double tiny = dtype == DType.FLOAT32 ? 0 : 5; // 1e-300 rounds to 0 in float32
         assertThat(x.grad().toDoubleArray()).containsExactly(0, 0, 0, tiny, 5, Double.NaN);
     }

@@ -3,6 +3,7 @@ package dev.jinn.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.GradCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,7 +20,7 @@ class ViewOpsTest {
     private static final int MAX = Integer.MAX_VALUE;
 
     private static Tensor randn(long seed, int... shape) {
-        return Tensor.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
+        return Tensors.randn(new Rng(seed), DType.FLOAT64, shape).requiresGrad(true);
     }
 
     /** 0, 1, 2, ... as float64 in the given shape, so every value names its row-major position. */
@@ -32,7 +33,7 @@ class ViewOpsTest {
         for (int i = 0; i < n; i++) {
             v[i] = i;
         }
-        return Tensor.of(v, shape);
+        return Tensors.of(v, shape);
     }
 
     private static void assertSharesStorage(Tensor view, Tensor base) {
@@ -52,7 +53,7 @@ class ViewOpsTest {
         assertThat(x.view(-1, 2, 3).shape()).containsExactly(4, 2, 3);
         assertSharesStorage(x.view(-1, 2, 3), x);
         assertThat(x.reshape(2, 3, 4)).isSameAs(x);
-        assertThat(Tensor.of(new double[] {7}).reshape().shape()).isEmpty();
+        assertThat(Tensors.of(new double[] {7}).reshape().shape()).isEmpty();
     }
 
     @Test
@@ -78,7 +79,7 @@ class ViewOpsTest {
 
     @Test
     void reshapeErrorsNameTheShapes() {
-        Tensor x = Tensor.zeros(DType.FLOAT64, 2, 3);
+        Tensor x = Tensors.zeros(DType.FLOAT64, 2, 3);
         assertThatThrownBy(() -> x.reshape(5, 5))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("reshape: shape [5, 5] is invalid for a tensor of shape [2, 3] (6 elements)");
@@ -109,7 +110,7 @@ class ViewOpsTest {
         assertThat(x.flatten(-3, -1).shape()).containsExactly(2, 60);
         assertThat(x.flatten(2, 2).shape()).containsExactly(2, 3, 4, 5);
         assertThat(x.flatten().shape()).containsExactly(120);
-        assertThat(Tensor.scalar(3, DType.FLOAT64).flatten().shape()).containsExactly(1);
+        assertThat(Tensors.scalar(3, DType.FLOAT64).flatten().shape()).containsExactly(1);
         Tensor p = x.permute(3, 2, 1, 0).flatten(0, 1);
         assertThat(p.shape()).containsExactly(20, 3, 2);
         // element [a*4+b][c][d] of the flattened permute is x[d][c][b][a]
@@ -174,7 +175,7 @@ class ViewOpsTest {
         }
         assertThat(x.t().t().isContiguous()).isTrue();
         assertThat(x.transpose(-1, 0).shape()).containsExactly(4, 3);
-        Tensor v = Tensor.of(new double[] {1, 2});
+        Tensor v = Tensors.of(new double[] {1, 2});
         assertThat(v.t()).isSameAs(v);
         assertThatThrownBy(() -> iota(2, 3, 4).t())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -225,7 +226,7 @@ class ViewOpsTest {
 
     @Test
     void expandBroadcastsWithZeroStrides() {
-        Tensor x = Tensor.of(new double[] {1, 2, 3}, 3, 1);
+        Tensor x = Tensors.of(new double[] {1, 2, 3}, 3, 1);
         Tensor e = x.expand(2, 3, 4);
         assertSharesStorage(e, x);
         assertThat(e.shape()).containsExactly(2, 3, 4);
@@ -260,7 +261,7 @@ class ViewOpsTest {
         Tensor x = randn(5, 3, 1);
         CHECK2.verify(in -> in[0].expand(2, 3, 4).mul(in[0].expand(2, 3, 4)), x);
         CHECK.verify(in -> in[0].t().broadcastTo(3, 1, 3).square(), x);
-        Tensor y = Tensor.of(new double[] {1, 2, 3}, 3, 1).requiresGrad(true);
+        Tensor y = Tensors.of(new double[] {1, 2, 3}, 3, 1).requiresGrad(true);
         y.expand(2, 3, 4).sum().backward();
         assertThat(y.grad().toDoubleArray()).containsExactly(8, 8, 8);
     }
@@ -433,7 +434,7 @@ class ViewOpsTest {
         CHECK2.verify(in -> in[0].t().narrow(1, 1, 2).square(), x);
         CHECK2.verify(in -> in[0].narrow(-1, -3, 3).narrow(0, 2, 2).exp(), x);
         CHECK.verify(in -> in[0].t().select(0, -2).square(), x);
-        Tensor y = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
+        Tensor y = Tensors.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
         y.narrow(1, 1, 2).sum().backward();
         assertThat(y.grad().toDoubleArray()).containsExactly(0, 1, 1, 0, 1, 1);
     }

@@ -1,10 +1,11 @@
 package dev.jinn.flow;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.nn.Module;
 import dev.jinn.nn.ModuleList;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -165,7 +166,7 @@ public final class GraphINN extends InvertibleModule {
         }
         Map<AbstractNode, List<Tensor>> kept = new LinkedHashMap<>();
         Map<AbstractNode, Tensor> nodeLogDets = new LinkedHashMap<>();
-        Tensor logDet = Tensor.zeros(dtype, batch);
+        Tensor logDet = Tensors.zeros(dtype, batch);
         // Memory saving matters only where a graph is recorded, i.e. in a forward pass with autograd on.
         MemorySavingRun saving = !reverse && Grad.isEnabled() && !memorySaving.isEmpty() ? new MemorySavingRun() : null;
         for (GraphPlan.Step step : reverse ? plan.reverseSteps : plan.forwardSteps) {
@@ -344,7 +345,7 @@ public final class GraphINN extends InvertibleModule {
             for (int i = 0; i < d; i++) {
                 double[] step = new double[d];
                 step[i] = h;
-                Tensor offset = Tensor.of(step, 1, d).to(dtype);
+                Tensor offset = Tensors.of(step, 1, d).to(dtype);
                 Tensor plus = flatOutputs(run(unflatten(xf.add(offset), x), c, reverse, false, false), b);
                 Tensor minus = flatOutputs(run(unflatten(xf.sub(offset), x), c, reverse, false, false), b);
                 if (plus.size(1) != d) {
@@ -358,7 +359,7 @@ public final class GraphINN extends InvertibleModule {
                     }
                 }
             }
-            return Tensor.of(jac, b, d, d).slogdet().logAbsDet().to(dtype);
+            return Tensors.of(jac, b, d, d).slogdet().logAbsDet().to(dtype);
         }
     }
 
@@ -391,6 +392,15 @@ public final class GraphINN extends InvertibleModule {
             throw new IllegalArgumentException("GraphINN: built for inputs " + dimsIn() + ", got " + inputDims);
         }
         return shapes(plan.outputNodes);
+    }
+
+    /**
+     * The graph: every node with its name, module class and shapes, every connection with its ports, conditions as dashed edges as Graphviz DOT text (FrEIA's {@code plot_graph}): see {@link DotGraph}.
+     *
+     * @return the DOT text
+     */
+    public String toDot() {
+        return DotGraph.of(this).toString();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.jinn.flow;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.List;
 
@@ -96,7 +97,7 @@ public final class ModuleCall {
             if (computeLogDet) {
                 throw new IllegalStateException(who + " returned no log-det although one was requested");
             }
-            return Tensor.zeros(dtype, batch);
+            return Tensors.zeros(dtype, batch);
         }
         int[] s = logDet.shape();
         if (s.length == 1 && s[0] == batch) {

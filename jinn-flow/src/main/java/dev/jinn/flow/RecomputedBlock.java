@@ -1,8 +1,8 @@
 package dev.jinn.flow;
 
-import dev.jinn.tensor.Function;
-import dev.jinn.tensor.FunctionContext;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Function;
+import dev.jinn.autograd.FunctionContext;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;

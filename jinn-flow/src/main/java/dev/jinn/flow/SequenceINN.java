@@ -1,8 +1,9 @@
 package dev.jinn.flow;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.nn.ModuleList;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -124,6 +125,15 @@ public final class SequenceINN extends InvertibleModule implements Iterable<Inve
     }
 
     /**
+     * The chain: input, modules by position with their classes and shapes, output, conditions as dashed edges as Graphviz DOT text (FrEIA's {@code plot_graph}): see {@link DotGraph}.
+     *
+     * @return the DOT text
+     */
+    public String toDot() {
+        return DotGraph.of(this).toString();
+    }
+
+    /**
      * The current per-sample output shape (the input shape while the chain is empty).
      *
      * @return the shape
@@ -170,7 +180,7 @@ public final class SequenceINN extends InvertibleModule implements Iterable<Inve
         if (saving != null) {
             saving.finish();
         }
-        return FlowResult.of(h, logDet == null ? Tensor.zeros(h.dtype(), h.size(0)) : logDet);
+        return FlowResult.of(h, logDet == null ? Tensors.zeros(h.dtype(), h.size(0)) : logDet);
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.jinn.flow;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.nn.Layer;
 import dev.jinn.nn.Module;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
 
 /**

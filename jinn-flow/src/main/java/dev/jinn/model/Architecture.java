@@ -3,6 +3,11 @@ package dev.jinn.model;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.SubnetConstructor;
 import dev.jinn.flow.Subnets;
+import dev.jinn.flow.autoregressive.AutoregressiveBuilder;
+import dev.jinn.flow.autoregressive.InputOrder;
+import dev.jinn.flow.autoregressive.InverseAutoregressiveFlow;
+import dev.jinn.flow.autoregressive.MaskedAffineAutoregressive;
+import dev.jinn.flow.autoregressive.MaskedRationalQuadraticAutoregressive;
 import dev.jinn.flow.coupling.AllInOneBlock;
 import dev.jinn.flow.coupling.GLOWCouplingBlock;
 import dev.jinn.flow.coupling.NICECouplingBlock;
@@ -30,6 +35,11 @@ import java.util.Locale;
  *       exact (brute-force Jacobian) for up to 16 dimensions and the 20-term power series with one Hutchinson
  *       probe above, whose probes come from the blocks' own generators (a resumed run is then not bit-identical);
  *       unconditional only.</li>
+ *   <li>{@code maf}, {@code iaf}, {@code nsf}: autoregressive transforms ({@code N} of them), MAF's affine one
+ *       (density in one pass, sampling in D), IAF's (sampling in one pass, density in D) and the neural spline
+ *       flow's rational-quadratic one ({@code --bins} bins on {@code [−3, 3]} with linear tails); each computed
+ *       by a MADE with two hidden layers of width {@code H} (ReLU), the orders alternating natural and reversed
+ *       (a reverse permutation between transforms, as zuko does).</li>
  * </ul>
  */
 public enum Architecture {
@@ -42,7 +52,13 @@ public enum Architecture {
     /** NICE additive couplings with random permutations. */
     NICE,
     /** Invertible residual networks. */
-    IRESNET;
+    IRESNET,
+    /** Masked autoregressive flow (affine). */
+    MAF,
+    /** Inverse autoregressive flow (affine). */
+    IAF,
+    /** Autoregressive rational-quadratic neural spline flow. */
+    NSF;
 
     /** The soft clamp of the affine couplings' log-scales (FrEIA's default for GLOW and RNVP). */
     private static final double CLAMP = 2.0;
@@ -72,19 +88,21 @@ public enum Architecture {
             }
         }
         throw new IllegalArgumentException("unknown architecture '" + id + "'; known: allinone, glow, rnvp, nice,"
-                + " iresnet");
+                + " iresnet, maf, iaf, nsf");
     }
 
     /**
      * The module specs of one block, in order.
      *
      * @param index  the block's position (0-based)
-     * @param hidden the subnets' hidden width
-     * @param dims   the data dimensions (i-ResNets choose their log-det method by it)
-     * @param rng    the generator for the block's fixed random choices (permutations)
+     * @param config the sizes: hidden width, spline bins, data dimensions (i-ResNets choose their log-det method
+     *               by them)
+     * @param rng    the generator for the block's fixed random choices (permutations, MADE weights)
      * @return the specs to append
      */
-    List<ModuleSpec> block(int index, int hidden, int dims, Rng rng) {
+    List<ModuleSpec> block(int index, ModelConfig config, Rng rng) {
+        int hidden = config.hidden();
+        int dims = config.dims();
         SubnetConstructor subnet = Subnets.mlp(hidden);
         return switch (this) {
             case ALLINONE -> List.of(AllInOneBlock.builder().subnet(subnet).permuteSoft(true).rng(rng.split()));
@@ -94,7 +112,26 @@ public enum Architecture {
             case IRESNET -> List.of(IResNetLayer.builder().internalSize(hidden).normalisation(Normalisation.SOFT)
                     .logDet(dims <= EXACT_LOG_DET_DIMS ? LogDetMethod.exact() : LogDetMethod.powerSeries(20, 1))
                     .rng(rng.split()));
+            case MAF -> List.of(autoregressive(MaskedAffineAutoregressive.builder(), index, hidden, rng));
+            case IAF -> List.of(autoregressive(InverseAutoregressiveFlow.builder(), index, hidden, rng));
+            case NSF -> List.of(autoregressive(MaskedRationalQuadraticAutoregressive.builder().bins(config.bins()),
+                    index, hidden, rng));
         };
+    }
+
+    /** A MADE of two hidden layers, the order reversed on every other transform. */
+    private static AutoregressiveBuilder autoregressive(AutoregressiveBuilder b, int index, int hidden, Rng rng) {
+        return b.hidden(hidden, hidden).order(index % 2 == 0 ? InputOrder.natural() : InputOrder.reversed())
+                .rng(rng.split());
+    }
+
+    /**
+     * Whether the architecture's blocks are splines with a bin count ({@code --bins}).
+     *
+     * @return true for {@code nsf}
+     */
+    public boolean binned() {
+        return this == NSF;
     }
 
     /**

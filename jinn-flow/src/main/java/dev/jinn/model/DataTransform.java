@@ -2,6 +2,8 @@ package dev.jinn.model;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
+import dev.jinn.train.Batch;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +84,7 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
     public static DataTransform standardize(List<String> columns, List<double[]> rows, ConditionEncoding condition) {
         int d = columns.size();
         double[] mean = new double[d];
-        double[] std = new double[d];
+        double[] var = new double[d];
         for (double[] r : rows) {
             for (int j = 0; j < d; j++) {
                 mean[j] += r[j];
@@ -93,11 +95,30 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
         }
         for (double[] r : rows) {
             for (int j = 0; j < d; j++) {
-                std[j] += (r[j] - mean[j]) * (r[j] - mean[j]);
+                var[j] += (r[j] - mean[j]) * (r[j] - mean[j]);
             }
         }
         for (int j = 0; j < d; j++) {
-            double s = Math.sqrt(std[j] / Math.max(1, rows.size()));
+            var[j] /= Math.max(1, rows.size());
+        }
+        return fromMoments(columns, mean, var, condition);
+    }
+
+    /**
+     * Standardisation from per-column moments computed elsewhere (e.g. merged across the partitions of a
+     * distributed table): deviation {@code sqrt(variance)}, or 1 for a constant column so it maps to 0.
+     *
+     * @param columns   the column names
+     * @param mean      each column's mean
+     * @param variance  each column's population variance
+     * @param condition the condition encoding
+     * @return the transform
+     */
+    public static DataTransform fromMoments(List<String> columns, double[] mean, double[] variance,
+            ConditionEncoding condition) {
+        double[] std = new double[variance.length];
+        for (int j = 0; j < std.length; j++) {
+            double s = Math.sqrt(variance[j]);
             std[j] = s > 1e-12 * Math.max(1, Math.abs(mean[j])) ? s : 1.0;
         }
         return new DataTransform(columns, mean, std, 0, condition);
@@ -160,7 +181,34 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
                 out[i * d + j] = (float) ((r[j] - mean[j]) / std[j]);
             }
         }
-        return Tensor.of(out, rows.size(), d);
+        return Tensors.of(out, rows.size(), d);
+    }
+
+    /**
+     * The model's input batch for rows in data units: the rows standardised, and for a conditional model each
+     * row's condition encoded ({@link ConditionEncoding#encode}).
+     *
+     * @param rows       the rows, each of length {@link #dims()}
+     * @param conditions the condition value of each row as text; ignored (may be empty) for an unconditional
+     *                   model
+     * @return the batch, float32
+     * @throws IllegalArgumentException for a condition value the encoding refuses
+     */
+    public Batch toBatch(List<double[]> rows, List<String> conditions) {
+        Tensor x = toModel(rows);
+        if (condition.kind() == ConditionEncoding.Kind.NONE) {
+            return Batch.of(x);
+        }
+        if (conditions.size() != rows.size()) {
+            throw new IllegalArgumentException("DataTransform.toBatch: " + rows.size() + " rows but "
+                    + conditions.size() + " condition values");
+        }
+        int d = condition.dims();
+        float[] c = new float[rows.size() * d];
+        for (int i = 0; i < rows.size(); i++) {
+            condition.encode(conditions.get(i), c, i * d);
+        }
+        return Batch.of(x, Tensors.of(c, rows.size(), d));
     }
 
     /**
@@ -198,8 +246,8 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
      */
     public Map<String, Tensor> tensors() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put(PREFIX + "mean", Tensor.of(mean.clone()));
-        out.put(PREFIX + "std", Tensor.of(std.clone()));
+        out.put(PREFIX + "mean", Tensors.of(mean.clone()));
+        out.put(PREFIX + "std", Tensors.of(std.clone()));
         return out;
     }
 

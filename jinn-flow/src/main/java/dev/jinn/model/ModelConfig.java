@@ -19,9 +19,13 @@ import java.util.Map;
  * @param dims          the number of data dimensions, &ge; 2
  * @param conditionDims the length of the condition vector, 0 for an unconditional model
  * @param seed          the seed of the initial weights and fixed permutations
+ * @param bins          the spline bins of a binned architecture ({@link Architecture#binned()}), else the default
+ *                      {@value #DEFAULT_BINS}
  */
 public record ModelConfig(Architecture architecture, int blocks, int hidden, int dims, int conditionDims,
-        long seed) {
+        long seed, int bins) {
+    /** The bins of a spline architecture when none are given (and in model files written before bins existed). */
+    public static final int DEFAULT_BINS = 8;
     private static final String PREFIX = "jinn.model.";
 
     /**
@@ -33,6 +37,7 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
      * @param dims          the data dimensions
      * @param conditionDims the condition dimensions
      * @param seed          the seed
+     * @param bins          the spline bins
      */
     public ModelConfig {
         if (architecture == null) {
@@ -52,8 +57,25 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
         }
         if (conditionDims > 0 && !architecture.conditional()) {
             throw new IllegalArgumentException("the " + architecture.id() + " architecture takes no condition; use"
-                    + " allinone, glow, rnvp or nice for conditional data");
+                    + " allinone, glow, rnvp, nice, maf, iaf or nsf for conditional data");
         }
+        if (bins < 1 || bins > 4096) {
+            throw new IllegalArgumentException("--bins must be between 1 and 4096, got " + bins);
+        }
+    }
+
+    /**
+     * A configuration with the default bin count (architectures without splines have no bins).
+     *
+     * @param architecture  the architecture
+     * @param blocks        the block count
+     * @param hidden        the hidden width
+     * @param dims          the data dimensions
+     * @param conditionDims the condition dimensions
+     * @param seed          the seed
+     */
+    public ModelConfig(Architecture architecture, int blocks, int hidden, int dims, int conditionDims, long seed) {
+        this(architecture, blocks, hidden, dims, conditionDims, seed, DEFAULT_BINS);
     }
 
     /**
@@ -67,7 +89,7 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
         Rng rng = new Rng(seed);
         SequenceINN inn = new SequenceINN(dims);
         for (int k = 0; k < blocks; k++) {
-            for (ModuleSpec spec : architecture.block(k, hidden, dims, rng)) {
+            for (ModuleSpec spec : architecture.block(k, this, rng)) {
                 if (conditionDims > 0 && conditioned(spec)) {
                     inn.append(spec, 0, conditionDims);
                 } else {
@@ -96,11 +118,15 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
         m.put(PREFIX + "dims", Integer.toString(dims));
         m.put(PREFIX + "condition_dims", Integer.toString(conditionDims));
         m.put(PREFIX + "seed", Long.toString(seed));
+        if (architecture.binned()) {
+            m.put(PREFIX + "bins", Integer.toString(bins));
+        }
         return m;
     }
 
     /**
-     * Reads a configuration from metadata.
+     * Reads a configuration from metadata; a file without {@code bins} (written before spline architectures
+     * existed) gets the default.
      *
      * @param metadata the metadata of a model file or checkpoint
      * @return the configuration
@@ -109,7 +135,8 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
     public static ModelConfig read(Map<String, String> metadata) {
         return new ModelConfig(Architecture.byId(require(metadata, "arch")), integer(metadata, "blocks"),
                 integer(metadata, "hidden"), integer(metadata, "dims"), integer(metadata, "condition_dims"),
-                Long.parseLong(require(metadata, "seed")));
+                Long.parseLong(require(metadata, "seed")),
+                metadata.containsKey(PREFIX + "bins") ? integer(metadata, "bins") : DEFAULT_BINS);
     }
 
     private static int integer(Map<String, String> metadata, String key) {
@@ -130,12 +157,14 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
     }
 
     /**
-     * A one-line description, e.g. {@code allinone, 8 blocks, hidden 512, 2 dims}.
+     * A one-line description, e.g. {@code allinone, 8 blocks, hidden 512, 2 dims} or
+     * {@code nsf, 5 blocks, hidden 256, 8 bins, 2 dims}.
      *
      * @return the text
      */
     public String describe() {
-        return architecture.id() + ", " + blocks + " blocks, hidden " + hidden + ", " + dims + " dims"
+        return architecture.id() + ", " + blocks + " blocks, hidden " + hidden
+                + (architecture.binned() ? ", " + bins + " bins" : "") + ", " + dims + " dims"
                 + (conditionDims > 0 ? ", condition " + conditionDims : "");
     }
 }

@@ -2,6 +2,7 @@ package dev.jinn.train;
 
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +36,7 @@ public interface BatchSource {
             throw new IllegalArgumentException("BatchSource.rows: the data set is empty");
         }
         return (batchSize, rng) -> {
-            Tensor idx = Tensor.randint(rng, 0, data.size(), batchSize);
+            Tensor idx = Tensors.randint(rng, 0, data.size(), batchSize);
             List<Tensor> c = new ArrayList<>();
             for (Tensor t : data.conditions()) {
                 c.add(t.indexSelect(0, idx));

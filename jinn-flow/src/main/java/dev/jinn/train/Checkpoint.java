@@ -5,6 +5,7 @@ import dev.jinn.io.SafeTensorsFile;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ public final class Checkpoint {
         putAll(tensors, "optimizer.", optimizer);
         putAll(tensors, "scheduler.", scheduler);
         putAll(tensors, "best.", state.bestWeights());
-        tensors.put("trainer.rng", Tensor.of(state.rng().state()));
+        tensors.put("trainer.rng", Tensors.of(state.rng().state()));
         List<LossRecord> history = state.history();
         double[] h = new double[history.size() * 3];
         for (int i = 0; i < history.size(); i++) {
@@ -71,7 +72,7 @@ public final class Checkpoint {
             h[3 * i + 1] = r.loss();
             h[3 * i + 2] = r.validationLoss();
         }
-        tensors.put("trainer.history", Tensor.of(h, history.size(), 3));
+        tensors.put("trainer.history", Tensors.of(h, history.size(), 3));
         // The caller's keys never clash with the checkpoint's own: TrainSettings refuses the reserved prefix.
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(META + "version", VERSION);

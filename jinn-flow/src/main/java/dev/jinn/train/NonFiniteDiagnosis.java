@@ -1,11 +1,11 @@
 package dev.jinn.train;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleCall;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
 import java.util.List;
 import java.util.Map;

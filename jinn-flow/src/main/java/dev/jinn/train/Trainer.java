@@ -1,5 +1,6 @@
 package dev.jinn.train;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.SequenceINN;
@@ -8,7 +9,6 @@ import dev.jinn.optim.GradClip;
 import dev.jinn.optim.LRScheduler;
 import dev.jinn.optim.Optimizer;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -8,6 +8,7 @@ import dev.jinn.nn.Linear;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,7 +78,7 @@ final class GraphFixtures {
     static List<Tensor> randn(Rng rng, DType dtype, int batch, List<Shape> shapes) {
         List<Tensor> out = new ArrayList<>();
         for (Shape s : shapes) {
-            out.add(Tensor.randn(rng, dtype, s.withBatch(batch)));
+            out.add(Tensors.randn(rng, dtype, s.withBatch(batch)));
         }
         return out;
     }

@@ -14,6 +14,7 @@ import dev.jinn.nn.Linear;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -142,7 +143,7 @@ class GraphINNErrorsTest {
         var out = new OutputNode(join).named("out");
         GraphINN ok = new GraphINN(List.of(u, split, p, q, join, out));
         ok.to(DType.FLOAT64);
-        Tensor u0 = Tensor.randn(new Rng(1), DType.FLOAT64, 3, 4);
+        Tensor u0 = Tensors.randn(new Rng(1), DType.FLOAT64, 3, 4);
         assertThat(GraphFixtures.maxAbsDiff(ok.inverse(ok.forward(List.of(u0)).outputs()).output(), u0))
                 .isLessThan(1e-12);
     }
@@ -165,10 +166,10 @@ class GraphINNErrorsTest {
         assertThatThrownBy(() -> g.forward(List.of(x.get(1), x.get(0)), c))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("GraphINN: input 0 (InputNode 'x1') has shape [5, 3], expected [B, 4]");
-        assertThatThrownBy(() -> g.forward(x, List.of(Tensor.zeros(5, 2, 1))))
+        assertThatThrownBy(() -> g.forward(x, List.of(Tensors.zeros(5, 2, 1))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("GraphINN: condition 0 (ConditionNode 'c') has shape [5, 2, 1], expected [B, 2]");
-        assertThatThrownBy(() -> g.forward(List.of(x.get(0), Tensor.zeros(4, 3)), c))
+        assertThatThrownBy(() -> g.forward(List.of(x.get(0), Tensors.zeros(4, 3)), c))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("GraphINN: input 1 (InputNode 'x2') has batch size 4, but input 0 has 5");
         assertThatThrownBy(() -> g.forward(List.of(x.get(0), x.get(1).to(DType.FLOAT64)), c))
@@ -191,7 +192,7 @@ class GraphINNErrorsTest {
         var bad = new Node(x, (in, c) -> new Misbehaving(in, c, false)).named("coupling 3");
         var z = new OutputNode(bad).named("z");
         GraphINN g = new GraphINN(List.of(x, bad, z));
-        assertThatThrownBy(() -> g.forward(List.of(Tensor.zeros(3, 2))))
+        assertThatThrownBy(() -> g.forward(List.of(Tensors.zeros(3, 2))))
                 .isInstanceOf(FlowException.class)
                 .hasMessage("node 'coupling 3' (Misbehaving) encountered an error: boom")
                 .hasCauseInstanceOf(IllegalStateException.class);
@@ -200,7 +201,7 @@ class GraphINNErrorsTest {
         var wide = new Node(y, (in, c) -> new Misbehaving(in, c, true)).named("wide");
         var w = new OutputNode(wide).named("w");
         GraphINN h = new GraphINN(List.of(y, wide, w));
-        assertThatThrownBy(() -> h.inverse(List.of(Tensor.zeros(3, 2))))
+        assertThatThrownBy(() -> h.inverse(List.of(Tensors.zeros(3, 2))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("node 'wide' (Misbehaving) returned reverse result 0 of shape [3, 4], expected [3, 2]");
     }
@@ -213,7 +214,7 @@ class GraphINNErrorsTest {
         var a = new Node(x, SCALE, f).named("a");
         var z = new OutputNode(a).named("z");
         GraphINN g = new GraphINN(List.of(x, c, f, a, z));
-        assertThatThrownBy(() -> g.forward(List.of(Tensor.zeros(6, 2)), List.of(Tensor.zeros(6, 3))))
+        assertThatThrownBy(() -> g.forward(List.of(Tensors.zeros(6, 2)), List.of(Tensors.zeros(6, 3))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("FeedForwardNode 'features' (Linear) returned a value of shape [6, 5], but the node declares"
                         + " [6, 4]");

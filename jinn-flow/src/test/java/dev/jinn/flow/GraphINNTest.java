@@ -12,6 +12,7 @@ import dev.jinn.nn.Linear;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -199,7 +200,7 @@ class GraphINNTest {
 
         // Per-node log-dets: one per invertible module, summing to the total.
         assertThat(names(new ArrayList<>(all.nodeLogDets().keySet()))).containsExactly("split", "a", "b", "join", "m");
-        Tensor sum = Tensor.zeros(DType.FLOAT64, B);
+        Tensor sum = Tensors.zeros(DType.FLOAT64, B);
         for (Tensor ld : all.nodeLogDets().values()) {
             sum = sum.add(ld);
         }
@@ -257,9 +258,9 @@ class GraphINNTest {
         GraphINN g = new GraphINN(List.of(x, unused, s, z));
         assertThat(g.dimsC()).containsExactly(Shape.of(7));
         assertThat(names(g.forwardOrder())).containsExactly("unused", "x", "s", "z");
-        Tensor x0 = Tensor.randn(new Rng(1), 3, 2);
-        GraphResult r = g.forward(List.of(x0), List.of(Tensor.zeros(3, 7)));
-        assertThat(maxAbsDiff(g.inverse(r.outputs(), List.of(Tensor.zeros(3, 7))).output(), x0)).isLessThan(1e-6);
+        Tensor x0 = Tensors.randn(new Rng(1), 3, 2);
+        GraphResult r = g.forward(List.of(x0), List.of(Tensors.zeros(3, 7)));
+        assertThat(maxAbsDiff(g.inverse(r.outputs(), List.of(Tensors.zeros(3, 7))).output(), x0)).isLessThan(1e-6);
     }
 
     @Test
@@ -267,7 +268,7 @@ class GraphINNTest {
         var x = new InputNode(3, 2).named("x");
         var z = new OutputNode(x).named("z");
         GraphINN g = new GraphINN(List.of(x, z));
-        Tensor x0 = Tensor.randn(new Rng(1), 4, 3, 2);
+        Tensor x0 = Tensors.randn(new Rng(1), 4, 3, 2);
         GraphResult r = g.forward(List.of(x0));
         assertThat(r.output()).isSameAs(x0);
         assertThat(maxAbs(r.logDet())).isEqualTo(0.0);
@@ -279,7 +280,7 @@ class GraphINNTest {
     void aGraphIsAModuleForNodesAndSequences() {
         // FrEIA: "a module instance inside a Node works"; a graph is an instance like any other.
         GraphINN inner = new GraphINN(chain("inner", 4));
-        Tensor probe = Tensor.randn(new Rng(3), 2, 4);
+        Tensor probe = Tensors.randn(new Rng(3), 2, 4);
         assertThat(maxAbsDiff(inner.forward(probe).output(), inner.forward(List.of(probe)).output())).isEqualTo(0.0);
         var x = new InputNode(4).named("x");
         var n = new Node(x, inner).named("nested");
@@ -291,7 +292,7 @@ class GraphINNTest {
 
         SequenceINN seq = new SequenceINN(4).append(outer).append(TestCoupling.seeded(10));
         seq.to(DType.FLOAT64);
-        Tensor x0 = Tensor.randn(new Rng(2), DType.FLOAT64, B, 4);
+        Tensor x0 = Tensors.randn(new Rng(2), DType.FLOAT64, B, 4);
         FlowResult fwd = seq.forward(x0);
         FlowResult rev = seq.inverse(fwd.output());
         assertThat(maxAbsDiff(rev.output(), x0)).isLessThan(1e-12);

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.testing.ScaleShift;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +34,9 @@ class GraphMemorySavingTest {
             c.add(t.requiresGrad(true));
         }
         GraphResult r = g.forward(x, c);
-        Tensor loss = r.logDet().mul(Tensor.randn(rng, DType.FLOAT64, 6)).sum();
+        Tensor loss = r.logDet().mul(Tensors.randn(rng, DType.FLOAT64, 6)).sum();
         for (Tensor z : r.outputs()) {
-            loss = loss.add(z.mul(Tensor.randn(rng, DType.FLOAT64, z.shape())).sum());
+            loss = loss.add(z.mul(Tensors.randn(rng, DType.FLOAT64, z.shape())).sum());
         }
         loss.backward();
         return new Run(g.namedParameters(), x, c, loss.item());

@@ -3,6 +3,7 @@ package dev.jinn.flow;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +40,7 @@ final class GraphTestModules {
         public FlowResult forward(List<Tensor> x, List<Tensor> c, boolean reverse, boolean computeLogDet) {
             int b = x.get(0).size(0);
             if (reverse) {
-                return new FlowResult(List.of(Tensor.cat(x, 1)), Tensor.zeros(x.get(0).dtype(), b));
+                return new FlowResult(List.of(Tensor.cat(x, 1)), Tensors.zeros(x.get(0).dtype(), b));
             }
             List<Tensor> out = new ArrayList<>();
             int at = 0;
@@ -47,7 +48,7 @@ final class GraphTestModules {
                 out.add(x.get(0).narrow(1, at, s));
                 at += s;
             }
-            return new FlowResult(out, Tensor.zeros(x.get(0).dtype(), b));
+            return new FlowResult(out, Tensors.zeros(x.get(0).dtype(), b));
         }
 
         @Override
@@ -72,7 +73,7 @@ final class GraphTestModules {
 
         @Override
         public FlowResult forward(List<Tensor> x, List<Tensor> c, boolean reverse, boolean computeLogDet) {
-            Tensor zero = Tensor.scalar(0.0, x.get(0).dtype());
+            Tensor zero = Tensors.scalar(0.0, x.get(0).dtype());
             if (!reverse) {
                 return new FlowResult(List.of(Tensor.cat(x, 1)), zero);
             }
@@ -113,10 +114,10 @@ final class GraphTestModules {
             d1 = d / 2;
             d2 = d - d1;
             Rng rng = new Rng(seed);
-            registerParameter("w", Tensor.randn(rng, DType.FLOAT32, d1, d2).mul(0.5).detach());
-            registerParameter("u", Tensor.randn(rng, DType.FLOAT32, d1, d2).mul(0.5).detach());
-            registerParameter("b", Tensor.randn(rng, DType.FLOAT32, d2).mul(0.5).detach());
-            registerParameter("v", Tensor.randn(rng, DType.FLOAT32, Math.max(1, dimsC.size())).add(1.0).detach());
+            registerParameter("w", Tensors.randn(rng, DType.FLOAT32, d1, d2).mul(0.5).detach());
+            registerParameter("u", Tensors.randn(rng, DType.FLOAT32, d1, d2).mul(0.5).detach());
+            registerParameter("b", Tensors.randn(rng, DType.FLOAT32, d2).mul(0.5).detach());
+            registerParameter("v", Tensors.randn(rng, DType.FLOAT32, Math.max(1, dimsC.size())).add(1.0).detach());
         }
 
         static ModuleSpec seeded(long seed) {
@@ -162,7 +163,7 @@ final class GraphTestModules {
                 throw new IllegalStateException("boom");
             }
             Tensor v = x.get(0);
-            return FlowResult.of(Tensor.cat(List.of(v, v), 1), Tensor.zeros(v.dtype(), v.size(0)));
+            return FlowResult.of(Tensor.cat(List.of(v, v), 1), Tensors.zeros(v.dtype(), v.size(0)));
         }
 
         @Override

@@ -8,6 +8,7 @@ import dev.jinn.flow.testing.ScaleShift;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class SequenceINNTest {
         inn.append(new ScaleShift(List.of(Shape.of(3)), List.of(), false));
         assertThat(inn.size()).isEqualTo(2);
         assertThat(inn.outputShape()).isEqualTo(Shape.of(3));
-        Tensor x = Tensor.randn(new Rng(1), 5, 3);
+        Tensor x = Tensors.randn(new Rng(1), 5, 3);
         assertThat(inn.forward(x).output().shape()).isEqualTo(new int[] {5, 3});
         assertThat(inn.stateDict().keySet()).containsExactly("module_list.0.s", "module_list.0.t", "module_list.1.s",
                 "module_list.1.t");
@@ -80,8 +81,8 @@ class SequenceINNTest {
         inn.append(SCALE_SHIFT, 0, 2).append(SCALE_SHIFT, 1, 4).append(SCALE_SHIFT, 0, 2);
         inn.to(DType.FLOAT64);
         Rng rng = new Rng(2);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 4, 3);
-        List<Tensor> c = List.of(Tensor.randn(rng, DType.FLOAT64, 4, 2), Tensor.randn(rng, DType.FLOAT64, 4, 4));
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 4, 3);
+        List<Tensor> c = List.of(Tensors.randn(rng, DType.FLOAT64, 4, 2), Tensors.randn(rng, DType.FLOAT64, 4, 4));
         FlowResult z = inn.forward(x, c);
         // By hand: each ScaleShift adds the mean of its condition (its parameters are zero).
         Tensor expected = x.add(c.get(0).mean(1).unsqueeze(1).mul(2)).add(c.get(1).mean(1).unsqueeze(1));
@@ -99,12 +100,12 @@ class SequenceINNTest {
         Rng rng = new Rng(5);
         for (InvertibleModule m : inn) {
             for (Tensor p : m.parameters()) {
-                try (var g = dev.jinn.tensor.Grad.disabled()) {
-                    p.copyFrom(Tensor.randn(rng, DType.FLOAT64, p.shape()));
+                try (var g = dev.jinn.autograd.Grad.disabled()) {
+                    p.copyFrom(Tensors.randn(rng, DType.FLOAT64, p.shape()));
                 }
             }
         }
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 6, 3);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 6, 3);
         SequenceINN head = inn.slice(0, 2, 1);
         SequenceINN tail = inn.slice(2, Integer.MAX_VALUE, 1);
         assertThat(head.size()).isEqualTo(2);
@@ -155,7 +156,7 @@ class SequenceINNTest {
                 return inputDims;
             }
         });
-        assertThatThrownBy(() -> inn.forward(Tensor.zeros(3, 2))).isInstanceOf(FlowException.class)
+        assertThatThrownBy(() -> inn.forward(Tensors.zeros(3, 2))).isInstanceOf(FlowException.class)
                 .hasMessageContaining("SequenceINN module 0").hasMessageContaining("boom");
     }
 }

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ class ModelFileTest {
         Rng rng = new Rng(seed);
         try (var g = Grad.disabled()) {
             for (Tensor p : m.parameters()) {
-                p.copyFrom(p.add(Tensor.randn(rng, p.shape()).mul(0.05)));
+                p.copyFrom(p.add(Tensors.randn(rng, p.shape()).mul(0.05)));
             }
         }
     }
@@ -56,8 +57,8 @@ class ModelFileTest {
         assertThat(back.config()).isEqualTo(config);
         assertThat(back.transform()).isEqualTo(transform(cond));
         assertThat(back.provenance()).containsEntry("data", "some.csv").containsEntry("heldout_nll", "1.25");
-        Tensor x = Tensor.randn(new Rng(5), 7, 3);
-        List<Tensor> c = cond == 0 ? List.of() : List.of(Tensor.randn(new Rng(6), 7, cond));
+        Tensor x = Tensors.randn(new Rng(5), 7, 3);
+        List<Tensor> c = cond == 0 ? List.of() : List.of(Tensors.randn(new Rng(6), 7, cond));
         model.eval();
         try (var g = Grad.disabled()) {
             assertThat(back.model().forward(x, c).output().toFloatArray())
@@ -104,5 +105,28 @@ class ModelFileTest {
                 .hasMessageContaining("at least 2 data dimensions");
         assertThatThrownBy(() -> new ModelConfig(Architecture.IRESNET, 2, 8, 2, 3, 1))
                 .hasMessageContaining("takes no condition");
+        assertThatThrownBy(() -> new ModelConfig(Architecture.NSF, 2, 8, 2, 0, 1, 0))
+                .hasMessage("--bins must be between 1 and 4096, got 0");
+    }
+
+    @Test
+    void splineBinsAreRecordedAndOlderFilesGetTheDefault() throws IOException {
+        ModelConfig nsf = new ModelConfig(Architecture.NSF, 2, 8, 3, 0, 1, 5);
+        assertThat(nsf.metadata()).containsEntry("jinn.model.bins", "5");
+        assertThat(nsf.describe()).isEqualTo("nsf, 2 blocks, hidden 8, 5 bins, 3 dims");
+        Path file = dir.resolve("nsf.safetensors");
+        new ModelFile(nsf, transform(0), Map.of(), nsf.build()).save(file);
+        assertThat(ModelFile.load(file).config()).isEqualTo(nsf);
+        // Each more bin is one more width, height and derivative per dimension out of MADE's last layer.
+        String last = "module_list.0.made.net.4.bias";
+        int six = new ModelConfig(Architecture.NSF, 2, 8, 3, 0, 1, 6).build().stateDict().get(last).shape()[0];
+        assertThat(six - nsf.build().stateDict().get(last).shape()[0]).isEqualTo(3 * 3);
+
+        // Models without splines keep exactly their former metadata, and files without bins still load.
+        ModelConfig glow = new ModelConfig(Architecture.GLOW, 2, 8, 3, 0, 1);
+        assertThat(glow.metadata()).doesNotContainKey("jinn.model.bins");
+        Map<String, String> old = new LinkedHashMap<>(nsf.metadata());
+        old.remove("jinn.model.bins");
+        assertThat(ModelConfig.read(old).bins()).isEqualTo(ModelConfig.DEFAULT_BINS);
     }
 }

@@ -11,6 +11,7 @@ import dev.jinn.nn.ReLU;
 import dev.jinn.nn.Sequential;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /** Small flows for the trainer tests, built from test-only modules so they do not depend on the module zoo. */
@@ -80,8 +81,8 @@ final class TestFlows {
         @Override
         public FlowResult forward(List<Tensor> x, List<Tensor> c, boolean reverse, boolean computeLogDet) {
             Tensor v = x.get(0);
-            Tensor nan = Tensor.fullLike(v, Double.NaN);
-            return FlowResult.of(Tensor.where(v.gt(threshold), nan, v), Tensor.zeros(v.dtype(), v.size(0)));
+            Tensor nan = Tensors.fullLike(v, Double.NaN);
+            return FlowResult.of(Tensor.where(v.gt(threshold), nan, v), Tensors.zeros(v.dtype(), v.size(0)));
         }
 
         @Override

@@ -9,6 +9,7 @@ import dev.jinn.optim.SGD;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ class TrainerStepTest {
 
     /** Samples of N((1, −2), diag(0.25, 4)) in the given dtype. */
     private static Tensor sample(int n, Rng rng, DType dtype) {
-        Tensor z = Tensor.randn(rng, n, 2);
-        return z.mul(Tensor.of(new float[] {0.5f, 2.0f}, 1, 2)).add(Tensor.of(new float[] {1.0f, -2.0f}, 1, 2))
+        Tensor z = Tensors.randn(rng, n, 2);
+        return z.mul(Tensors.of(new float[] {0.5f, 2.0f}, 1, 2)).add(Tensors.of(new float[] {1.0f, -2.0f}, 1, 2))
                 .to(dtype);
     }
 
@@ -171,7 +172,21 @@ class TrainerStepTest {
                 .validation(validation).build().fit();
 
         assertThat(rest.history().subList(0, 20)).isEqualTo(st.history());
-        assertThat(rest.history()).isEqualTo(full.history());
+        // Training steps are bit for bit the same; the fixture's validation losses were evaluated by the
+        // untiled perceptron kernel, whose float32 sums round differently from today's inference kernel.
+        assertThat(rest.history()).hasSameSizeAs(full.history());
+        for (int i = 0; i < full.history().size(); i++) {
+            LossRecord a = rest.history().get(i);
+            LossRecord b = full.history().get(i);
+            assertThat(a.step()).isEqualTo(b.step());
+            assertThat(a.loss()).as("training loss of step %d", b.step()).isEqualTo(b.loss());
+            if (Double.isNaN(b.validationLoss())) {
+                assertThat(a.validationLoss()).isNaN();
+            } else {
+                assertThat(a.validationLoss()).as("validation loss of step %d", b.step())
+                        .isCloseTo(b.validationLoss(), within(1e-6));
+            }
+        }
         assertSameWeights(whole, resumed, 0);
     }
 

@@ -8,6 +8,7 @@ import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.testing.ScaleShift;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +23,9 @@ class TrainerTest {
 
     /** Samples of N(MEAN, diag(STD²)). */
     private static Tensor gaussian(int n, Rng rng) {
-        Tensor z = Tensor.randn(rng, n, 2);
-        return z.mul(Tensor.of(new float[] {(float) STD[0], (float) STD[1]}, 1, 2))
-                .add(Tensor.of(new float[] {(float) MEAN[0], (float) MEAN[1]}, 1, 2));
+        Tensor z = Tensors.randn(rng, n, 2);
+        return z.mul(Tensors.of(new float[] {(float) STD[0], (float) STD[1]}, 1, 2))
+                .add(Tensors.of(new float[] {(float) MEAN[0], (float) MEAN[1]}, 1, 2));
     }
 
     private static final BatchSource GAUSSIAN = (b, rng) -> Batch.of(gaussian(b, rng));
@@ -77,7 +78,7 @@ class TrainerTest {
     void stopsEarlyAndRestoresTheBestWeights() {
         // Validation data from the base density itself: the identity flow is optimal for it, so moving towards the
         // training density only makes the validation loss worse after the first evaluation.
-        Batch val = Batch.of(Tensor.randn(new Rng(8), 2000, 2));
+        Batch val = Batch.of(Tensors.randn(new Rng(8), 2000, 2));
         SequenceINN flow = TestFlows.affine(2);
         TrainSettings s = TrainSettings.builder().validateEvery(5).patience(3).steps(1000).batchSize(64).lr(0.05)
                 .build();
@@ -92,7 +93,7 @@ class TrainerTest {
 
     @Test
     void withoutRestoreKeepsTheLastWeights() {
-        Batch val = Batch.of(Tensor.randn(new Rng(8), 2000, 2));
+        Batch val = Batch.of(Tensors.randn(new Rng(8), 2000, 2));
         SequenceINN flow = TestFlows.affine(2);
         TrainSettings s = TrainSettings.builder().validateEvery(5).restoreBest(false).steps(20).batchSize(64)
                 .lr(0.05).build();
@@ -200,7 +201,7 @@ class TrainerTest {
 
     @Test
     void aNonFiniteInputIsNamedAsSuch() {
-        BatchSource nan = (b, rng) -> Batch.of(Tensor.full(Double.NaN, b, 2));
+        BatchSource nan = (b, rng) -> Batch.of(Tensors.full(Double.NaN, b, 2));
         Trainer t = Trainer.builder(TestFlows.affine(2), TrainSettings.builder().steps(3).build()).data(nan).build();
         assertThatThrownBy(t::fit).isInstanceOf(NonFiniteLossException.class)
                 .hasMessageContaining("step 1").hasMessageContaining("the input batch");
@@ -222,7 +223,7 @@ class TrainerTest {
         assertThatThrownBy(() -> TrainSettings.builder().checkpointMetadata("jinn.checkpoint.step", "1").build())
                 .hasMessage("TrainSettings: checkpoint metadata key 'jinn.checkpoint.step' is reserved");
         assertThatThrownBy(() -> Trainer.builder(flow, TrainSettings.defaults()).validation(
-                Batch.of(Tensor.zeros(0, 2)))).hasMessage("Trainer: the validation set is empty");
+                Batch.of(Tensors.zeros(0, 2)))).hasMessage("Trainer: the validation set is empty");
     }
 
     @Test
@@ -235,7 +236,7 @@ class TrainerTest {
                 .hasMessageContaining("junk.safetensors");
         Path small = dir.resolve("small.safetensors");
         Trainer.builder(TestFlows.affine(3), TrainSettings.builder().steps(2).checkpoint(small, 0).build())
-                .data((b, rng) -> Batch.of(Tensor.randn(rng, b, 3))).build().fit();
+                .data((b, rng) -> Batch.of(Tensors.randn(rng, b, 3))).build().fit();
         Checkpoint wrong = Checkpoint.read(small);
         assertThatThrownBy(() -> t.resume(wrong)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("small.safetensors").hasMessageContaining("module_list.0.s");
@@ -244,8 +245,8 @@ class TrainerTest {
     @Test
     void nllIncludesTheGaussianConstant() {
         // The identity flow on z: NLL = ½‖z‖² + log 2π for two dimensions.
-        Tensor z = Tensor.of(new double[] {3, 4}, 1, 2);
-        Tensor nll = Nll.perSample(dev.jinn.flow.FlowResult.of(z, Tensor.of(new double[] {0.5})));
+        Tensor z = Tensors.of(new double[] {3, 4}, 1, 2);
+        Tensor nll = Nll.perSample(dev.jinn.flow.FlowResult.of(z, Tensors.of(new double[] {0.5})));
         assertThat(nll.item()).isCloseTo(12.5 + Math.log(2 * Math.PI) - 0.5, within(1e-12));
         assertThat(Nll.bitsPerDim(2 * Math.log(2), 2)).isCloseTo(1.0, within(1e-12));
     }

@@ -2,6 +2,7 @@ package dev.jinn.cli.data;
 
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -192,7 +193,7 @@ public enum Toy2D {
             out[2 * i] = (float) xy[0];
             out[2 * i + 1] = (float) xy[1];
         }
-        return Tensor.of(out, n, 2);
+        return Tensors.of(out, n, 2);
     }
 
     /**

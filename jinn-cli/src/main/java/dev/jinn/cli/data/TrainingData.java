@@ -5,6 +5,7 @@ import dev.jinn.model.ConditionEncoding;
 import dev.jinn.model.DataTransform;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Batch;
 import dev.jinn.train.BatchSource;
 import java.io.IOException;
@@ -152,7 +153,7 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
     public static TrainingData digits() {
         Digits all = Digits.load();
         // A split that does not depend on the run's seed, so held-out figures compare across runs.
-        long[] order = Tensor.randperm(new Rng(0), all.size()).toLongArray();
+        long[] order = Tensors.randperm(new Rng(0), all.size()).toLongArray();
         int held = all.size() / 5;
         List<double[]> train = new ArrayList<>();
         List<Integer> trainLabels = new ArrayList<>();
@@ -190,14 +191,14 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
 
         Tensor trainPixels = pixels(train);
         Tensor trainOneHot = oneHot(trainLabels);
-        Tensor meanT = Tensor.scalar(mean).to(dev.jinn.tensor.DType.FLOAT32);
-        Tensor stdT = Tensor.scalar(std).to(dev.jinn.tensor.DType.FLOAT32);
+        Tensor meanT = Tensors.scalar(mean).to(dev.jinn.tensor.DType.FLOAT32);
+        Tensor stdT = Tensors.scalar(std).to(dev.jinn.tensor.DType.FLOAT32);
         BatchSource source = (b, rng) -> {
-            Tensor idx = Tensor.randint(rng, 0, trainPixels.size(0), b);
-            Tensor x = trainPixels.indexSelect(0, idx).add(Tensor.rand(rng, b, Digits.PIXELS)).sub(meanT).div(stdT);
+            Tensor idx = Tensors.randint(rng, 0, trainPixels.size(0), b);
+            Tensor x = trainPixels.indexSelect(0, idx).add(Tensors.rand(rng, b, Digits.PIXELS)).sub(meanT).div(stdT);
             return Batch.of(x, trainOneHot.indexSelect(0, idx));
         };
-        Tensor valX = pixels(val).add(Tensor.rand(new Rng(1), val.size(), Digits.PIXELS)).sub(meanT).div(stdT);
+        Tensor valX = pixels(val).add(Tensors.rand(new Rng(1), val.size(), Digits.PIXELS)).sub(meanT).div(stdT);
         List<double[]> plot = new ArrayList<>(train.subList(0, Math.min(PLOT_ROWS, train.size())));
         return new TrainingData("digits", t, source, Batch.of(valX, oneHot(valLabels)), plot, train.size());
     }
@@ -209,7 +210,7 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
                 v[i * Digits.PIXELS + j] = (float) images.get(i)[j];
             }
         }
-        return Tensor.of(v, images.size(), Digits.PIXELS);
+        return Tensors.of(v, images.size(), Digits.PIXELS);
     }
 
     private static Tensor oneHot(List<Integer> labels) {
@@ -217,7 +218,7 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
         for (int i = 0; i < labels.size(); i++) {
             v[i * Digits.CLASSES + labels.get(i)] = 1f;
         }
-        return Tensor.of(v, labels.size(), Digits.CLASSES);
+        return Tensors.of(v, labels.size(), Digits.CLASSES);
     }
 
     /**
@@ -288,7 +289,7 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
                 cond = new ConditionEncoding(conditionColumn, ConditionEncoding.Kind.CATEGORICAL, cats);
             }
         }
-        long[] order = Tensor.randperm(new Rng(seed ^ VALIDATION_STREAM), rows.size()).toLongArray();
+        long[] order = Tensors.randperm(new Rng(seed ^ VALIDATION_STREAM), rows.size()).toLongArray();
         int held = rows.size() >= 20 ? rows.size() / 10 : 0;
         List<double[]> trainRows = new ArrayList<>();
         List<String> trainConds = new ArrayList<>();
@@ -302,23 +303,10 @@ public record TrainingData(String name, DataTransform transform, BatchSource sou
             }
         }
         DataTransform t = DataTransform.standardize(columns, trainRows, cond);
-        Batch train = batch(t, trainRows, trainConds);
-        Batch val = held > 0 ? batch(t, valRows, valConds) : null;
+        Batch train = t.toBatch(trainRows, trainConds);
+        Batch val = held > 0 ? t.toBatch(valRows, valConds) : null;
         return new TrainingData(path.toString(), t, BatchSource.rows(train), val,
                 rows.subList(0, Math.min(PLOT_ROWS, rows.size())), trainRows.size());
-    }
-
-    private static Batch batch(DataTransform t, List<double[]> rows, List<String> conds) {
-        Tensor x = t.toModel(rows);
-        if (t.condition().kind() == ConditionEncoding.Kind.NONE) {
-            return Batch.of(x);
-        }
-        int d = t.condition().dims();
-        float[] c = new float[rows.size() * d];
-        for (int i = 0; i < rows.size(); i++) {
-            t.condition().encode(conds.get(i), c, i * d);
-        }
-        return Batch.of(x, Tensor.of(c, rows.size(), d));
     }
 
     private static boolean isNumber(String s) {

@@ -4,6 +4,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ import java.util.List;
  * the log-det is the sum of the elementwise log-derivatives, {@code Σ_d ln g'(v_d)}.
  *
  * <p>The map from v to u takes one MADE pass; its inverse takes D passes, each fixing one more dimension in the
- * order (the last pass sees every earlier dimension fixed, so its output and log-det are exact). MAF and the
+ * order (the last pass sees every dimension before each one fixed, so its output and log-det are exact). MAF and the
  * spline variant run the one-pass direction forward (density evaluation, data → latent); IAF runs it in reverse
  * (sampling, latent → data). Conditions are vectors, concatenated into MADE's context.
  */
@@ -71,20 +72,19 @@ public abstract class AutoregressiveTransform extends InvertibleModule {
         return map.apply(v, made.forward(v, context), false);
     }
 
-    /** v from u, one dimension per MADE pass in the order; log-det of u → v. */
+    /**
+     * v from u in D MADE passes, each inverting the map for every dimension with the parameters of the previous
+     * estimate: after pass k the first k + 1 dimensions of the order are exact (each sees only exact ones), so the
+     * last pass is exact everywhere, log-det included. The order itself is never consulted, so the inverse stays
+     * exact for masks loaded from a state dict of another order.
+     */
     private FlowResult solve(Tensor u, Tensor context) {
-        int[] order = made.order();
-        Tensor v = Tensor.zeros(u.dtype(), u.shape());
+        List<Tensor> weights = made.maskedWeights(); // masked once for all D passes
+        Tensor v = Tensors.zeros(u.dtype(), u.shape());
         FlowResult pass = null;
         for (int k = 0; k < dims; k++) {
-            pass = map.apply(u, made.forward(v, context), true);
-            if (k < dims - 1) {
-                // Keep dimension order[k] of this pass (now exact); the others are recomputed later.
-                float[] onehot = new float[dims];
-                onehot[order[k]] = 1f;
-                Tensor e = Tensor.of(onehot, 1, dims).to(u.dtype());
-                v = v.add(pass.output().sub(v).mul(e));
-            }
+            pass = map.apply(u, made.forward(weights, v, context), true);
+            v = pass.output();
         }
         return pass;
     }

@@ -2,6 +2,7 @@ package dev.jinn.flow.autoregressive;
 
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 
 /**
@@ -77,7 +78,7 @@ public final class InputOrder {
             return given.clone();
         }
         if (seed != null) {
-            long[] p = Tensor.randperm(new Rng(seed), dims).toLongArray();
+            long[] p = Tensors.randperm(new Rng(seed), dims).toLongArray();
             for (int k = 0; k < dims; k++) {
                 s[k] = (int) p[k];
             }

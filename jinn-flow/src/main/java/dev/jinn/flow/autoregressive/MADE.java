@@ -5,6 +5,8 @@ import dev.jinn.nn.Module;
 import dev.jinn.nn.ModuleList;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -98,7 +100,7 @@ public final class MADE extends Module {
                 m[j * from.length + i] = sees ? 1f : 0f;
             }
         }
-        return Tensor.of(m, to.length, from.length);
+        return Tensors.of(m, to.length, from.length);
     }
 
     /**
@@ -119,6 +121,35 @@ public final class MADE extends Module {
      * @throws IllegalArgumentException when the widths do not match
      */
     public Tensor forward(Tensor x, Tensor context) {
+        return forward(maskedWeights(), x, context);
+    }
+
+    /**
+     * The masked weights of every layer, for several passes with the same parameters: the D passes of an
+     * autoregressive inverse then multiply each weight by its mask once instead of D times.
+     *
+     * @return one {@code W ⊙ M} per masked layer, in order
+     */
+    public List<Tensor> maskedWeights() {
+        List<Tensor> weights = new ArrayList<>();
+        for (Module m : net.asList()) {
+            if (m instanceof MaskedLinear layer) {
+                weights.add(layer.maskedWeight());
+            }
+        }
+        return weights;
+    }
+
+    /**
+     * The outputs for a batch, with masked weights computed before.
+     *
+     * @param weights {@link #maskedWeights()}, taken since the last parameter update
+     * @param x       the inputs {@code [B, D]}
+     * @param context the context {@code [B, contextDims]}, or null when there is none
+     * @return {@code [B, D·k]}, column {@code d·k + p} being parameter p of dimension d
+     * @throws IllegalArgumentException when the widths do not match
+     */
+    public Tensor forward(List<Tensor> weights, Tensor x, Tensor context) {
         if (x.dim() != 2 || x.size(1) != dims) {
             throw new IllegalArgumentException("MADE: expected inputs [B, " + dims + "], got "
                     + Arrays.toString(x.shape()));
@@ -131,8 +162,9 @@ public final class MADE extends Module {
             }
             h = Tensor.cat(List.of(x, context), 1);
         }
+        int k = 0;
         for (Module m : net.asList()) {
-            h = ((Layer) m).forward(h);
+            h = m instanceof MaskedLinear layer ? layer.forward(h, weights.get(k++)) : ((Layer) m).forward(h);
         }
         return h;
     }

@@ -5,6 +5,7 @@ import dev.jinn.nn.Layer;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 
 /**
  * A linear layer whose weight is multiplied by a fixed 0/1 mask, {@code y = x·(W ⊙ M)ᵀ + b}: the building block
@@ -35,8 +36,8 @@ public final class MaskedLinear extends Layer {
         }
         this.outFeatures = mask.size(0);
         this.inFeatures = mask.size(1);
-        registerParameter("weight", Tensor.zeros(DType.FLOAT32, outFeatures, inFeatures));
-        registerParameter("bias", Tensor.zeros(DType.FLOAT32, outFeatures));
+        registerParameter("weight", Tensors.zeros(DType.FLOAT32, outFeatures, inFeatures));
+        registerParameter("bias", Tensors.zeros(DType.FLOAT32, outFeatures));
         registerBuffer("mask", mask.to(DType.FLOAT32).copy(), true);
         Init.kaimingUniform(parameter("weight"), Math.sqrt(5.0), "fan_in", "leaky_relu", rng);
         double bound = inFeatures > 0 ? 1.0 / Math.sqrt(inFeatures) : 0.0;
@@ -62,6 +63,16 @@ public final class MaskedLinear extends Layer {
     }
 
     /**
+     * The masked weight {@code W ⊙ M}, differentiable in W: computed once, it serves every pass that uses the
+     * same parameters ({@link #forward(Tensor, Tensor)}).
+     *
+     * @return {@code [out, in]}
+     */
+    public Tensor maskedWeight() {
+        return parameter("weight").mul(buffer("mask"));
+    }
+
+    /**
      * Computes {@code x·(W ⊙ M)ᵀ + b}.
      *
      * @param x the input {@code [B, in]}
@@ -69,6 +80,17 @@ public final class MaskedLinear extends Layer {
      */
     @Override
     public Tensor forward(Tensor x) {
-        return x.linear(parameter("weight").mul(buffer("mask")), parameter("bias"));
+        return forward(x, maskedWeight());
+    }
+
+    /**
+     * Computes {@code x·(W ⊙ M)ᵀ + b} with a masked weight computed before.
+     *
+     * @param x            the input {@code [B, in]}
+     * @param maskedWeight {@link #maskedWeight()}, taken since the last parameter update
+     * @return the output {@code [B, out]}
+     */
+    public Tensor forward(Tensor x, Tensor maskedWeight) {
+        return x.linear(maskedWeight, parameter("bias"));
     }
 }

@@ -9,6 +9,7 @@ import dev.jinn.nn.Layer;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -107,16 +108,16 @@ public final class AllInOneBlock extends CouplingBlock {
         Arrays.fill(affineShape, 1);
         affineShape[1] = channels;
         double g = globalAffineType.preActivation(b.globalAffineInit);
-        registerParameter("global_scale", Tensor.full(DType.FLOAT32, g, affineShape));
-        registerParameter("global_offset", Tensor.zeros(DType.FLOAT32, affineShape));
+        registerParameter("global_scale", Tensors.full(DType.FLOAT32, g, affineShape));
+        registerParameter("global_offset", Tensors.zeros(DType.FLOAT32, affineShape));
 
         Rng rng = b.rng != null ? b.rng : Init.defaultRng();
         // Drawn in float64 (see the class comment); hard permutations are exact in any dtype.
-        Tensor index = b.permuteSoft ? null : Tensor.randperm(rng, channels);
+        Tensor index = b.permuteSoft ? null : Tensors.randperm(rng, channels);
         Tensor rotation = b.permuteSoft ? ChannelMixing.haarRotation(rng, channels) : null;
         if (permutation == Permutation.HOUSEHOLDER) {
             registerParameter("vk_householder",
-                    Tensor.randn(rng, DType.FLOAT32, b.householder, channels).mul(0.2).detach());
+                    Tensors.randn(rng, DType.FLOAT32, b.householder, channels).mul(0.2).detach());
             registerBuffer("w_0", rotation != null ? rotation : ChannelMixing.permutationMatrix(index), true);
         } else if (permutation == Permutation.SOFT) {
             int[] kernel = new int[in.rank() + 1];
@@ -162,7 +163,7 @@ public final class AllInOneBlock extends CouplingBlock {
      */
     public Tensor globalScale() {
         Tensor g = parameter("global_scale");
-        return gin ? Tensor.onesLike(g) : globalAffineType.activate(g);
+        return gin ? Tensors.onesLike(g) : globalAffineType.activate(g);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.jinn.tensor.DType;
 import dev.jinn.tensor.QR;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 
 /**
  * The channel permutations of {@link AllInOneBlock}: by index, by a matrix applied at every pixel, the
@@ -54,7 +55,7 @@ final class ChannelMixing {
      * @return float64 {@code [n, n]}, orthogonal with determinant +1
      */
     static Tensor haarRotation(Rng rng, int n) {
-        QR qr = Tensor.randn(rng, DType.FLOAT64, n, n).qr();
+        QR qr = Tensors.randn(rng, DType.FLOAT64, n, n).qr();
         double[] q = qr.q().toDoubleArray();
         double[] r = qr.r().toDoubleArray();
         for (int j = 0; j < n; j++) {
@@ -64,12 +65,12 @@ final class ChannelMixing {
                 }
             }
         }
-        Tensor rotation = Tensor.of(q, n, n);
+        Tensor rotation = Tensors.of(q, n, n);
         if (n > 0 && rotation.slogdet().sign().item() < 0) {
             for (int j = 0; j < n; j++) {
                 q[j] = -q[j];
             }
-            rotation = Tensor.of(q, n, n);
+            rotation = Tensors.of(q, n, n);
         }
         return rotation;
     }
@@ -88,7 +89,7 @@ final class ChannelMixing {
         for (int i = 0; i < n; i++) {
             m[i * n + (int) p[i]] = 1;
         }
-        return Tensor.of(m, n, n);
+        return Tensors.of(m, n, n);
     }
 
     /**
@@ -103,7 +104,7 @@ final class ChannelMixing {
         for (int i = 0; i < p.length; i++) {
             inv[(int) p[i]] = i;
         }
-        return Tensor.of(inv, p.length);
+        return Tensors.of(inv, p.length);
     }
 
     /**
@@ -117,7 +118,7 @@ final class ChannelMixing {
     static Tensor householderProduct(Tensor w0, Tensor vk) {
         int c = vk.size(1);
         Tensor w = w0.dtype() == vk.dtype() ? w0 : w0.to(vk.dtype());
-        Tensor eye = Tensor.eye(vk.dtype(), c);
+        Tensor eye = Tensors.eye(vk.dtype(), c);
         for (int k = 0; k < vk.size(0); k++) {
             Tensor v = vk.select(0, k);
             Tensor reflection = eye.sub(v.outer(v).mul(2.0).div(v.mul(v).sum()));

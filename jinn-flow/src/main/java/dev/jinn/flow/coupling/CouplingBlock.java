@@ -6,6 +6,7 @@ import dev.jinn.flow.Shape;
 import dev.jinn.kernel.AffineCouplingKernel;
 import dev.jinn.tensor.FusedAffineCoupling;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -304,6 +305,6 @@ public abstract class CouplingBlock extends InvertibleModule {
      * @return zeros of shape {@code [B]}
      */
     protected static Tensor zeroLogDet(Tensor like) {
-        return Tensor.zeros(like.dtype(), like.size(0));
+        return Tensors.zeros(like.dtype(), like.size(0));
     }
 }

@@ -13,6 +13,7 @@ import dev.jinn.nn.Sequential;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.List;
 
@@ -85,7 +86,7 @@ public final class MaskedAffineCoupling extends InvertibleModule {
         for (int i = 0; i < dim; i += 2) {
             b[i] = 1;
         }
-        return Tensor.of(b, dim);
+        return Tensors.of(b, dim);
     }
 
     private static Tensor checkMask(Tensor mask, int dim) {

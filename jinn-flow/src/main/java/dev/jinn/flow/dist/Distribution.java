@@ -1,8 +1,8 @@
 package dev.jinn.flow.dist;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.List;

@@ -4,6 +4,7 @@ import dev.jinn.flow.Shape;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.List;
 
@@ -57,7 +58,7 @@ public final class StandardNormal implements Distribution {
         if (n < 0) {
             throw new IllegalArgumentException("StandardNormal" + shape + ": sample count must be >= 0, got " + n);
         }
-        return Tensor.randn(rng, dtype, shape.withBatch(n));
+        return Tensors.randn(rng, dtype, shape.withBatch(n));
     }
 
     private void noConditions(List<Tensor> conditions) {

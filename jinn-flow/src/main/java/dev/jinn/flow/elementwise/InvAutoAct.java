@@ -15,7 +15,7 @@ import java.util.List;
  *
  * <p>Parameter {@code alpha = ln(slopeInit)}, shape {@code (1, C, 1, …)}; default {@code slopeInit = 2}.
  */
-public final class InvAutoAct extends SignDependentSlope {
+public class InvAutoAct extends SignDependentSlope {
     /**
      * The activation with FrEIA's default slope 2, learnable.
      *
@@ -58,7 +58,7 @@ public final class InvAutoAct extends SignDependentSlope {
     }
 
     @Override
-    Tensor logSlopeFor(Tensor sign) {
+    final Tensor logSlopeFor(Tensor sign) {
         return logSlope("alpha").mul(sign);
     }
 }

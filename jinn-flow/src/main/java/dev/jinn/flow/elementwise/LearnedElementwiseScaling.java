@@ -6,6 +6,7 @@ import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -41,7 +42,7 @@ public final class LearnedElementwiseScaling extends InvertibleModule {
             throw new IllegalArgumentException("LearnedElementwiseScaling: initScale must be positive and finite, got "
                     + initScale);
         }
-        registerParameter("s", Tensor.full(Math.log(initScale), in.withBatch(1)));
+        registerParameter("s", Tensors.full(Math.log(initScale), in.withBatch(1)));
     }
 
     /**

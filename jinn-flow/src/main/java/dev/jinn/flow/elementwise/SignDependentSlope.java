@@ -5,6 +5,7 @@ import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.List;
 
@@ -48,7 +49,7 @@ abstract class SignDependentSlope extends InvertibleModule {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": the initial slope '" + name
                     + "' must be positive and finite, got " + slope);
         }
-        Tensor value = Tensor.full(Math.log(slope), perChannel);
+        Tensor value = Tensors.full(Math.log(slope), perChannel);
         if (learnable) {
             registerParameter(name, value);
         } else {

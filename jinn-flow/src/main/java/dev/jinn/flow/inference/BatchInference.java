@@ -1,12 +1,12 @@
 package dev.jinn.flow.inference;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.dist.StandardNormal;
 import dev.jinn.kernel.Parallel;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,6 +5,7 @@ import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.flow.UnconditionalSpec;
+import dev.jinn.tensor.Convolutions;
 import dev.jinn.tensor.Tensor;
 import java.util.List;
 
@@ -54,7 +55,7 @@ public final class Fixed1x1Conv extends InvertibleModule {
         Tensor in = x.get(0);
         Tensor kernel = FixedMatrix.like(buffer(reverse ? "M_inv" : "M"), in);
         Tensor logDet = FixedMatrix.like(buffer("logDetM"), in).mul(reverse ? -pixels : pixels);
-        return FlowResult.of(Tensor.conv2d(in, kernel, null), logDet.expand(in.size(0)));
+        return FlowResult.of(Convolutions.conv2d(in, kernel, null), logDet.expand(in.size(0)));
     }
 
     /** The input shape. */

@@ -6,6 +6,7 @@ import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.List;
 
@@ -89,7 +90,7 @@ public final class FixedLinearTransform extends InvertibleModule {
 
     private static Tensor offset(Tensor b, int d, Tensor m) {
         if (b == null) {
-            return Tensor.scalar(0, m.dtype());
+            return Tensors.scalar(0, m.dtype());
         }
         if (!Arrays.equals(b.shape(), new int[] {d}) || !b.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("FixedLinearTransform: b must be a floating-point vector of shape [" + d

@@ -1,9 +1,10 @@
 package dev.jinn.flow.linear;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.SignLogAbsDet;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 
 /**
@@ -51,7 +52,7 @@ record FixedMatrix(Tensor transposed, Tensor inverseTransposed, Tensor logAbsDet
             }
             Tensor t = m64.t().contiguous();
             DType dtype = m.dtype();
-            return new FixedMatrix(t.to(dtype), t.inverse().to(dtype), Tensor.scalar(logAbsDet, dtype));
+            return new FixedMatrix(t.to(dtype), t.inverse().to(dtype), Tensors.scalar(logAbsDet, dtype));
         }
     }
 

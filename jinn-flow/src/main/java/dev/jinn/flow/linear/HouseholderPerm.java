@@ -8,6 +8,7 @@ import dev.jinn.nn.Init;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -76,17 +77,17 @@ public final class HouseholderPerm extends InvertibleModule {
             return;
         }
         if (fixed) {
-            Tensor vs = Tensor.randn(rng, DType.FLOAT64, width, reflections).t().contiguous();
-            Tensor w = reflect(Tensor.eye(DType.FLOAT64, width), vs, false).to(DType.FLOAT32);
+            Tensor vs = Tensors.randn(rng, DType.FLOAT64, width, reflections).t().contiguous();
+            Tensor w = reflect(Tensors.eye(DType.FLOAT64, width), vs, false).to(DType.FLOAT32);
             registerBuffer("Vs", vs.to(DType.FLOAT32), true);
             registerBuffer("W", w, true);
             registerBuffer("weight", w, true);
         } else {
-            Tensor init = Tensor.eye(DType.FLOAT64, width).narrow(1, 0, Math.min(width, reflections));
+            Tensor init = Tensors.eye(DType.FLOAT64, width).narrow(1, 0, Math.min(width, reflections));
             if (reflections > width) {
-                init = Tensor.cat(List.of(init, Tensor.zeros(DType.FLOAT64, width, reflections - width)), 1);
+                init = Tensor.cat(List.of(init, Tensors.zeros(DType.FLOAT64, width, reflections - width)), 1);
             }
-            init = init.add(Tensor.randn(rng, DType.FLOAT64, width, reflections).mul(0.1));
+            init = init.add(Tensors.randn(rng, DType.FLOAT64, width, reflections).mul(0.1));
             registerParameter("Vs", init.t().contiguous().to(DType.FLOAT32));
         }
     }
@@ -157,7 +158,7 @@ public final class HouseholderPerm extends InvertibleModule {
         } else {
             out = reflect(in, parameter("Vs"), reverse);
         }
-        return FlowResult.of(out, Tensor.zeros(in.dtype(), in.size(0)));
+        return FlowResult.of(out, Tensors.zeros(in.dtype(), in.size(0)));
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.jinn.tensor.DType;
 import dev.jinn.tensor.LU;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -45,7 +46,7 @@ public final class Invertible1x1Conv extends InvertibleModule {
         this.channels = in.channels();
         this.positions = in.spatialNumel();
         Rng r = rng != null ? rng : Init.defaultRng();
-        Tensor q = Tensor.randn(r, DType.FLOAT64, channels, channels).qr().q();
+        Tensor q = Tensors.randn(r, DType.FLOAT64, channels, channels).qr().q();
         LU lu = q.lu();
         Tensor u = lu.u();
         Tensor s = u.diag();
@@ -85,7 +86,7 @@ public final class Invertible1x1Conv extends InvertibleModule {
         for (int i = 0; i < channels; i++) {
             pT[perm[i] * channels + i] = 1; // (Πᵀ)[perm[i]][i] = Π[i][perm[i]] = 1
         }
-        return Tensor.of(pT, channels, channels);
+        return Tensors.of(pT, channels, channels);
     }
 
     /**
@@ -96,7 +97,7 @@ public final class Invertible1x1Conv extends InvertibleModule {
     public Tensor weight() {
         Tensor lower = parameter("lower");
         DType dtype = lower.dtype();
-        Tensor l = lower.tril(-1).add(Tensor.eye(dtype, channels));
+        Tensor l = lower.tril(-1).add(Tensors.eye(dtype, channels));
         Tensor u = parameter("upper").triu(1).add(buffer("sign_s").mul(parameter("log_s").exp()).diag());
         return buffer("p").matmul(l).matmul(u);
     }

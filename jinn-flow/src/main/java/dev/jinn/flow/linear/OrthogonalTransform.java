@@ -1,14 +1,16 @@
 package dev.jinn.flow.linear;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
 import dev.jinn.nn.Init;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.tensor.Linalg;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -75,11 +77,11 @@ public final class OrthogonalTransform extends InvertibleModule {
         this.width = dimsIn.get(0).channels();
         this.correctionInterval = correctionInterval;
         this.clamp = clamp;
-        Tensor g = Tensor.randn(rng, DType.FLOAT64, width, width);
+        Tensor g = Tensors.randn(rng, DType.FLOAT64, width, width);
         Tensor w = g.add(g.t()).svd().u();
         registerParameter("weights", w.to(DType.FLOAT32));
-        registerParameter("bias", Tensor.randn(rng, DType.FLOAT64, 1, width).mul(0.05).to(DType.FLOAT32));
-        registerParameter("scaling", Tensor.randn(rng, DType.FLOAT64, 1, width).mul(0.02).to(DType.FLOAT32));
+        registerParameter("bias", Tensors.randn(rng, DType.FLOAT64, 1, width).mul(0.05).to(DType.FLOAT32));
+        registerParameter("scaling", Tensors.randn(rng, DType.FLOAT64, 1, width).mul(0.02).to(DType.FLOAT32));
     }
 
     /**
@@ -124,7 +126,7 @@ public final class OrthogonalTransform extends InvertibleModule {
             }
         }
         try (var g = Grad.disabled()) {
-            w.copyFrom(Tensor.of(a, n, n));
+            w.copyFrom(Tensors.of(a, n, n));
         }
     }
 
@@ -150,7 +152,7 @@ public final class OrthogonalTransform extends InvertibleModule {
         if (reverse) {
             Tensor u = in.mul(logScale.neg().exp()).sub(bias);
             // x·W = u  ⇔  Wᵀ·xᵀ = uᵀ
-            Tensor out = Tensor.solve(w.t(), u.t()).t();
+            Tensor out = Linalg.solve(w.t(), u.t()).t();
             return FlowResult.of(out, logDet.neg());
         }
         return FlowResult.of(in.matmul(w).add(bias).mul(logScale.exp()), logDet);

@@ -8,6 +8,7 @@ import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.nn.Init;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -53,8 +54,8 @@ public final class PermuteRandom extends InvertibleModule {
             forward[i] = perm[i];
             inverse[perm[i]] = i;
         }
-        registerBuffer("perm", Tensor.of(forward, perm.length), true);
-        registerBuffer("perm_inv", Tensor.of(inverse, perm.length), true);
+        registerBuffer("perm", Tensors.of(forward, perm.length), true);
+        registerBuffer("perm_inv", Tensors.of(inverse, perm.length), true);
     }
 
     /**
@@ -110,7 +111,7 @@ public final class PermuteRandom extends InvertibleModule {
     public FlowResult forward(List<Tensor> x, List<Tensor> c, boolean reverse, boolean computeLogDet) {
         Tensor in = x.get(0);
         Tensor out = in.indexSelect(1, buffer(reverse ? "perm_inv" : "perm"));
-        return FlowResult.of(out, Tensor.zeros(in.dtype(), in.size(0)));
+        return FlowResult.of(out, Tensors.zeros(in.dtype(), in.size(0)));
     }
 
     /** The input shape. */
@@ -127,7 +128,7 @@ public final class PermuteRandom extends InvertibleModule {
         if (rng == null) {
             throw new IllegalArgumentException("PermuteRandom: the generator must not be null");
         }
-        long[] p = Tensor.randperm(rng, n).toLongArray();
+        long[] p = Tensors.randperm(rng, n).toLongArray();
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             out[i] = (int) p[i];

@@ -4,8 +4,10 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
+import dev.jinn.tensor.Linalg;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.List;
 
@@ -94,7 +96,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
         Tensor factor = upperFactor(u, dims);
         Tensor logDet = u.narrow(1, 0, dims).sum(1);
         if (reverse) {
-            Tensor solved = Tensor.solveTriangular(factor, in.unsqueeze(2), true, false).squeeze(2);
+            Tensor solved = Linalg.solveTriangular(factor, in.unsqueeze(2), true, false).squeeze(2);
             return FlowResult.of(mu.add(solved), logDet.neg());
         }
         return FlowResult.of(factor.matmul(in.sub(mu).unsqueeze(2)).squeeze(2), logDet);
@@ -111,7 +113,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
             }
             idx[b] = (long) v[b];
         }
-        return Tensor.of(idx, v.length);
+        return Tensors.of(idx, v.length);
     }
 
     /**
@@ -144,7 +146,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
         Tensor factor = upperFactor(uEntries, d);
         Tensor logDet = uEntries.narrow(2, 0, d).sum(2);
         if (reverse) {
-            Tensor solved = Tensor.solveTriangular(factor, in.unsqueeze(3), true, false).squeeze(3);
+            Tensor solved = Linalg.solveTriangular(factor, in.unsqueeze(3), true, false).squeeze(3);
             return new AllComponents(mu.add(solved), logDet.neg());
         }
         return new AllComponents(factor.matmul(in.sub(mu).unsqueeze(3)).squeeze(3), logDet);
@@ -169,7 +171,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
         zeroShape[last] = 1;
         // Source slots: 0..d-1 the diagonal, d..count-1 the strict upper triangle, count a zero.
         Tensor source = Tensor.cat(List.of(entries.narrow(last, 0, d).exp(), entries.narrow(last, d, count - d),
-                Tensor.zeros(entries.dtype(), zeroShape)), last);
+                Tensors.zeros(entries.dtype(), zeroShape)), last);
         long[] map = new long[d * d];
         int next = d;
         for (int r = 0; r < d; r++) {
@@ -180,7 +182,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
         int[] shape = Arrays.copyOf(entries.shape(), last + 2);
         shape[last] = d;
         shape[last + 1] = d;
-        return source.indexSelect(last, Tensor.of(map)).reshape(shape);
+        return source.indexSelect(last, Tensors.of(map)).reshape(shape);
     }
 
     /**
@@ -225,7 +227,7 @@ public final class GaussianMixtureModel extends InvertibleModule {
             // Rounding can leave the total just below 1; u beyond it belongs to the last component.
             out[b] = Math.min(index, k - 1);
         }
-        return Tensor.of(out, batch, 1).to(w.dtype());
+        return Tensors.of(out, batch, 1).to(w.dtype());
     }
 
     /**

@@ -1,13 +1,14 @@
 package dev.jinn.flow.norm;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,9 +59,9 @@ public final class ActNorm extends InvertibleModule {
         int[] perChannel = new int[shape.rank() + 1];
         Arrays.fill(perChannel, 1);
         perChannel[1] = shape.channels();
-        registerParameter("log_scale", Tensor.zeros(perChannel));
-        registerParameter("loc", Tensor.zeros(perChannel));
-        registerBuffer("is_initialized", Tensor.scalar(0, DType.BOOL), true);
+        registerParameter("log_scale", Tensors.zeros(perChannel));
+        registerParameter("loc", Tensors.zeros(perChannel));
+        registerBuffer("is_initialized", Tensors.scalar(0, DType.BOOL), true);
         if (initData != null) {
             initialize(initData);
         }

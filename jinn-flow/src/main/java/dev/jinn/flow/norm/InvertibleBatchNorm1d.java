@@ -1,13 +1,14 @@
 package dev.jinn.flow.norm;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.flow.Stateful;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -47,10 +48,10 @@ public final class InvertibleBatchNorm1d extends InvertibleModule implements Sta
         }
         int features = in.channels();
         this.length = in.spatialNumel();
-        registerParameter("weight", Tensor.ones(DType.FLOAT32, features));
-        registerParameter("bias", Tensor.zeros(DType.FLOAT32, features));
-        registerBuffer("running_mean", Tensor.zeros(DType.FLOAT32, features), true);
-        registerBuffer("running_var", Tensor.ones(DType.FLOAT32, features), true);
+        registerParameter("weight", Tensors.ones(DType.FLOAT32, features));
+        registerParameter("bias", Tensors.zeros(DType.FLOAT32, features));
+        registerBuffer("running_mean", Tensors.zeros(DType.FLOAT32, features), true);
+        registerBuffer("running_var", Tensors.ones(DType.FLOAT32, features), true);
     }
 
     @Override

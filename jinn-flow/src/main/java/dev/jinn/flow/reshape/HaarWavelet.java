@@ -1,7 +1,9 @@
 package dev.jinn.flow.reshape;
 
 import dev.jinn.flow.Shape;
+import dev.jinn.tensor.PixelShuffles;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -61,7 +63,7 @@ abstract class HaarWavelet extends PatchRegrouping {
     @Override
     final Tensor down(Tensor x) {
         int channels = image().channels();
-        Tensor y = mix(Tensor.pixelUnshuffle2d(x, 2), channels, 0.5 * rebalance);
+        Tensor y = mix(PixelShuffles.pixelUnshuffle2d(x, 2), channels, 0.5 * rebalance);
         return orderByWavelet ? groupByPosition(y, channels) : y;
     }
 
@@ -69,7 +71,7 @@ abstract class HaarWavelet extends PatchRegrouping {
     final Tensor up(Tensor y) {
         int channels = image().channels();
         Tensor t = orderByWavelet ? groupByChannel(y, channels) : y;
-        return Tensor.pixelShuffle2d(mix(t, channels, 0.5 / rebalance), 2);
+        return PixelShuffles.pixelShuffle2d(mix(t, channels, 0.5 / rebalance), 2);
     }
 
     @Override
@@ -87,6 +89,6 @@ abstract class HaarWavelet extends PatchRegrouping {
             }
         }
         Tensor patches = t.reshape(s[0], channels, 4, s[2] * s[3]);
-        return Tensor.of(m, 4, 4).to(t.dtype()).matmul(patches).reshape(s);
+        return Tensors.of(m, 4, 4).to(t.dtype()).matmul(patches).reshape(s);
     }
 }

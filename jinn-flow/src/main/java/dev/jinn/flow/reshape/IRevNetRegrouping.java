@@ -1,6 +1,7 @@
 package dev.jinn.flow.reshape;
 
 import dev.jinn.flow.Shape;
+import dev.jinn.tensor.PixelShuffles;
 import dev.jinn.tensor.Tensor;
 import java.util.List;
 
@@ -42,14 +43,14 @@ abstract class IRevNetRegrouping extends PatchRegrouping {
 
     @Override
     final Tensor down(Tensor x) {
-        Tensor y = Tensor.pixelUnshuffle2d(x, 2);
+        Tensor y = PixelShuffles.pixelUnshuffle2d(x, 2);
         return legacyBackend ? groupByPosition(y, image().channels()) : y;
     }
 
     @Override
     final Tensor up(Tensor y) {
         Tensor t = legacyBackend ? groupByChannel(y, image().channels()) : y;
-        return Tensor.pixelShuffle2d(t, 2);
+        return PixelShuffles.pixelShuffle2d(t, 2);
     }
 
     @Override

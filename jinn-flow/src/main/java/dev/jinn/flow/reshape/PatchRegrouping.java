@@ -5,6 +5,7 @@ import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -73,7 +74,7 @@ abstract class PatchRegrouping extends InvertibleModule {
         boolean goingDown = reverse == upsampling;
         Tensor out = goingDown ? down(in) : up(in);
         double perSample = downLogDetPerElement() * image.numel();
-        return FlowResult.of(out, Tensor.full(in.dtype(), goingDown ? perSample : -perSample, in.size(0)));
+        return FlowResult.of(out, Tensors.full(in.dtype(), goingDown ? perSample : -perSample, in.size(0)));
     }
 
     /** {@code (4C, H/2, W/2)} for downsampling, {@code (C/4, 2H, 2W)} for upsampling. */
@@ -148,6 +149,6 @@ abstract class PatchRegrouping extends InvertibleModule {
                 }
             }
         }
-        return Tensor.of(k, 4 * channels, 1, 2, 2);
+        return Tensors.of(k, 4 * channels, 1, 2, 2);
     }
 }

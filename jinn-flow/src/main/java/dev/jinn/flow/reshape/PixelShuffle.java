@@ -5,7 +5,9 @@ import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.flow.UnconditionalSpec;
+import dev.jinn.tensor.PixelShuffles;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -61,11 +63,11 @@ public final class PixelShuffle extends InvertibleModule {
         boolean shuffle = spec.toSpace() != reverse;
         Tensor out;
         if (spec.spatialRank() == 1) {
-            out = shuffle ? Tensor.pixelShuffle1d(in, spec.factor()) : Tensor.pixelUnshuffle1d(in, spec.factor());
+            out = shuffle ? PixelShuffles.pixelShuffle1d(in, spec.factor()) : PixelShuffles.pixelUnshuffle1d(in, spec.factor());
         } else {
-            out = shuffle ? Tensor.pixelShuffle2d(in, spec.factor()) : Tensor.pixelUnshuffle2d(in, spec.factor());
+            out = shuffle ? PixelShuffles.pixelShuffle2d(in, spec.factor()) : PixelShuffles.pixelUnshuffle2d(in, spec.factor());
         }
-        return FlowResult.of(out, Tensor.zeros(in.dtype(), in.size(0)));
+        return FlowResult.of(out, Tensors.zeros(in.dtype(), in.size(0)));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -48,7 +49,7 @@ public class Reshape extends InvertibleModule {
         Tensor in = x.get(0);
         int batch = in.size(0);
         Tensor out = in.reshape((reverse ? inputShape : outputShape).withBatch(batch));
-        return FlowResult.of(out, Tensor.zeros(in.dtype(), batch));
+        return FlowResult.of(out, Tensors.zeros(in.dtype(), batch));
     }
 
     /** The output shape, after checking that the element counts match. */

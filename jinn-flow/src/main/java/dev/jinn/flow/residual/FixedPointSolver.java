@@ -1,7 +1,7 @@
 package dev.jinn.flow.residual;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
 import java.util.Locale;
 import java.util.function.UnaryOperator;

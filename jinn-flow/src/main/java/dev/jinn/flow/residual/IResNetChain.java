@@ -5,6 +5,7 @@ import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.dist.StandardNormal;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -138,7 +139,7 @@ final class IResNetChain {
     /** An accumulated term folded to {@code [B]}, or zeros when {@code given} is null. */
     private static Tensor accumulated(String who, Tensor given, int[] lead, Tensor x, String what) {
         if (given == null) {
-            return Tensor.zeros(x.dtype(), count(lead));
+            return Tensors.zeros(x.dtype(), count(lead));
         }
         if (!Arrays.equals(given.shape(), lead)) {
             throw new IllegalArgumentException(who + ": " + what + " has shape " + Arrays.toString(given.shape())

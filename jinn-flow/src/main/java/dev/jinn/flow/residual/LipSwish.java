@@ -3,6 +3,7 @@ package dev.jinn.flow.residual;
 import dev.jinn.nn.Layer;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 
 /**
  * The 1-Lipschitz Swish activation of Residual Flows (Chen et al. 2019): {@code f(x) = x·σ(βx) / 1.1} with a
@@ -15,7 +16,7 @@ import dev.jinn.tensor.Tensor;
 public final class LipSwish extends Layer {
     /** A LipSwish with {@code beta = 0.5} (β = softplus(0.5) ≈ 0.974). */
     public LipSwish() {
-        registerParameter("beta", Tensor.of(new float[] {0.5f}, 1));
+        registerParameter("beta", Tensors.of(new float[] {0.5f}, 1));
     }
 
     @Override

@@ -1,9 +1,10 @@
 package dev.jinn.flow.residual;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.List;
 
@@ -258,11 +259,11 @@ public final class LogDetMethod {
             for (int b = 0; b < batch; b++) {
                 seed[b * d + j] = 1;
             }
-            Tensor e = Tensor.of(seed, shape).to(dtype);
+            Tensor e = Tensors.of(seed, shape).to(dtype);
             rows[j] = vjp(gx, x, e, differentiable).reshape(batch, 1, d);
         }
         Tensor jac = Tensor.cat(List.of(rows), 1);
-        return jac.add(Tensor.eye(dtype, d)).slogdet().logAbsDet();
+        return jac.add(Tensors.eye(dtype, d)).slogdet().logAbsDet();
     }
 
     private static void check(boolean ok, String message) {

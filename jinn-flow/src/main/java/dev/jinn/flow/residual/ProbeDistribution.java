@@ -3,6 +3,7 @@ package dev.jinn.flow.residual;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 
 /**
  * The distribution of the probe vectors {@code v} of Hutchinson's trace estimator {@code tr(A) ≈ vᵀAv}; both have
@@ -25,8 +26,8 @@ public enum ProbeDistribution {
      */
     public Tensor sample(Rng rng, DType dtype, int... shape) {
         if (this == GAUSSIAN) {
-            return Tensor.randn(rng, dtype, shape);
+            return Tensors.randn(rng, dtype, shape);
         }
-        return Tensor.randint(rng, 0, 2, shape).to(dtype).mul(2.0).sub(1.0);
+        return Tensors.randint(rng, 0, 2, shape).to(dtype).mul(2.0).sub(1.0);
     }
 }

@@ -1,6 +1,6 @@
 package dev.jinn.flow.residual;
 
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.function.UnaryOperator;

@@ -1,11 +1,12 @@
 package dev.jinn.flow.residual;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -54,8 +55,8 @@ public final class SpectralNorm extends Layer {
         this.powerIterations = b.powerIterations;
         this.rng = b.rng != null ? b.rng : Init.defaultRng();
         double bound = 1.0 / Math.sqrt(op.fanIn());
-        registerParameter("weight", Init.uniform(Tensor.zeros(op.weightShape()), -bound, bound, rng));
-        registerParameter("bias", b.bias ? Init.uniform(Tensor.zeros(op.outChannels), -bound, bound, rng) : null);
+        registerParameter("weight", Init.uniform(Tensors.zeros(op.weightShape()), -bound, bound, rng));
+        registerParameter("bias", b.bias ? Init.uniform(Tensors.zeros(op.outChannels), -bound, bound, rng) : null);
         boolean persistent = mode == Normalisation.SOFT;
         registerBuffer("u", null, persistent);
         registerBuffer("v", null, persistent);
@@ -197,7 +198,7 @@ public final class SpectralNorm extends Layer {
         Tensor u = requireVectors("effectiveWeight").get(0);
         Tensor v = buffer("v");
         Tensor sigma = op.apply(v.unsqueeze(0), w, null).mul(u.unsqueeze(0)).sum();
-        return w.div(sigma.div(coefficient).maximum(Tensor.scalar(1.0, w.dtype())));
+        return w.div(sigma.div(coefficient).maximum(Tensors.scalar(1.0, w.dtype())));
     }
 
     /**
@@ -286,7 +287,7 @@ public final class SpectralNorm extends Layer {
                 return w.svd().s().toDoubleArray()[0];
             }
             Rng start = new Rng(0);
-            Tensor x = normalize(Tensor.randn(start, DType.FLOAT64, sample).unsqueeze(0));
+            Tensor x = normalize(Tensors.randn(start, DType.FLOAT64, sample).unsqueeze(0));
             double previous = 0;
             double sigma = 0;
             for (int i = 0; i < MEASURE_STEPS; i++) {
@@ -341,7 +342,7 @@ public final class SpectralNorm extends Layer {
         op.checkSampleShape(inputSample);
         DType dtype = weight().dtype();
         try (var g = Grad.disabled()) {
-            Tensor v0 = normalize(Tensor.randn(rng, dtype, inputSample).unsqueeze(0));
+            Tensor v0 = normalize(Tensors.randn(rng, dtype, inputSample).unsqueeze(0));
             Tensor av = op.apply(v0, weight().detach(), null);
             setBuffer("u", normalize(av).squeeze(0));
             setBuffer("v", v0.squeeze(0));

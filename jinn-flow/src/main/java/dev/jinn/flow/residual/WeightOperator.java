@@ -1,5 +1,6 @@
 package dev.jinn.flow.residual;
 
+import dev.jinn.tensor.Convolutions;
 import dev.jinn.tensor.Tensor;
 import java.util.Arrays;
 
@@ -149,8 +150,8 @@ abstract class WeightOperator {
         @Override
         Tensor apply(Tensor x, Tensor weight, Tensor bias) {
             int pad = kernel / 2;
-            return spatialRank == 1 ? Tensor.conv1d(x, weight, bias, 1, pad, 1, 1)
-                    : Tensor.conv2d(x, weight, bias, 1, pad);
+            return spatialRank == 1 ? Convolutions.conv1d(x, weight, bias, 1, pad, 1, 1)
+                    : Convolutions.conv2d(x, weight, bias, 1, pad);
         }
 
         @Override
@@ -158,8 +159,8 @@ abstract class WeightOperator {
             // The transposed convolution with the same weight and padding is the adjoint of apply, and maps
             // back to the input's size because the padding is "same".
             int pad = kernel / 2;
-            return spatialRank == 1 ? Tensor.convTranspose1d(y, weight, null, 1, pad, 0, 1, 1)
-                    : Tensor.convTranspose2d(y, weight, null, 1, pad, 0);
+            return spatialRank == 1 ? Convolutions.convTranspose1d(y, weight, null, 1, pad, 0, 1, 1)
+                    : Convolutions.convTranspose2d(y, weight, null, 1, pad, 0);
         }
     }
 }

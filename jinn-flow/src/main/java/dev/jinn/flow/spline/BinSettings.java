@@ -2,6 +2,7 @@ package dev.jinn.flow.spline;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -226,11 +227,11 @@ public record BinSettings(int bins, double minBinWidth, double minBinHeight, dou
      */
     public Map<String, Tensor> buffers() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("bins", Tensor.scalar(bins, DType.INT64));
-        out.put("min_bin_sizes", Tensor.of(new float[] {(float) minBinWidth, (float) minBinHeight}, 2));
-        out.put("default_domain", Tensor.of(new float[] {(float) left, (float) right, (float) bottom, (float) top}, 4));
-        out.put("identity_tails", Tensor.scalar(identityTails ? 1 : 0, DType.BOOL));
-        out.put("default_width", Tensor.scalar(right - left, DType.FLOAT32));
+        out.put("bins", Tensors.scalar(bins, DType.INT64));
+        out.put("min_bin_sizes", Tensors.of(new float[] {(float) minBinWidth, (float) minBinHeight}, 2));
+        out.put("default_domain", Tensors.of(new float[] {(float) left, (float) right, (float) bottom, (float) top}, 4));
+        out.put("identity_tails", Tensors.scalar(identityTails ? 1 : 0, DType.BOOL));
+        out.put("default_width", Tensors.scalar(right - left, DType.FLOAT32));
         return out;
     }
 

@@ -2,6 +2,7 @@ package dev.jinn.flow.spline;
 
 import dev.jinn.flow.FlowResult;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -125,7 +126,7 @@ public final class BinnedSpline {
         Tensor tailLogDerivative;
         if (settings.identityTails()) {
             tail = v;
-            tailLogDerivative = Tensor.zerosLike(v);
+            tailLogDerivative = Tensors.zerosLike(v);
         } else {
             tail = reverse ? v.sub(k.tailShift).div(k.tailSlope) : v.mul(k.tailSlope).add(k.tailShift);
             tailLogDerivative = k.tailSlope.log();
@@ -201,7 +202,7 @@ public final class BinnedSpline {
         Tensor extras = params.narrow(last, offset, interpolation.extraParameterCount(bins));
         Tensor knotX = Tensor.cat(List.of(left, left.add(widths.cumsum(last))), last);
         Tensor knotY = Tensor.cat(List.of(bottom, bottom.add(heights.cumsum(last))), last);
-        List<Tensor> values = interpolation.knotValues(extras, slope != null ? slope : Tensor.onesLike(left));
+        List<Tensor> values = interpolation.knotValues(extras, slope != null ? slope : Tensors.onesLike(left));
         return new Knots(knotX, knotY, slope, shift, values);
     }
 

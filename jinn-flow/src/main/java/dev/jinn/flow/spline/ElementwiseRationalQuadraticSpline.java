@@ -7,6 +7,7 @@ import dev.jinn.flow.Shape;
 import dev.jinn.flow.SubnetConstructor;
 import dev.jinn.nn.Layer;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -82,7 +83,7 @@ public final class ElementwiseRationalQuadraticSpline extends InvertibleModule {
             this.subnet = null;
             int[] shape = in.dims();
             shape[0] = outChannels;
-            registerParameter("spline_parameters", Tensor.zeros(shape));
+            registerParameter("spline_parameters", Tensors.zeros(shape));
         }
     }
 

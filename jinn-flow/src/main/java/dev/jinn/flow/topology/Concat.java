@@ -5,6 +5,7 @@ import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -66,7 +67,7 @@ public final class Concat extends InvertibleModule {
     @Override
     public FlowResult forward(List<Tensor> x, List<Tensor> c, boolean reverse, boolean computeLogDet) {
         Tensor first = x.get(0);
-        Tensor zero = Tensor.zeros(first.dtype(), first.size(0));
+        Tensor zero = Tensors.zeros(first.dtype(), first.size(0));
         if (reverse) {
             return new FlowResult(first.split(sections, dim + 1), zero);
         }

@@ -6,6 +6,7 @@ import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.flow.UnconditionalSpec;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -126,7 +127,7 @@ public final class Split extends InvertibleModule {
     @Override
     public FlowResult forward(List<Tensor> x, List<Tensor> c, boolean reverse, boolean computeLogDet) {
         Tensor first = x.get(0);
-        Tensor zero = Tensor.zeros(first.dtype(), first.size(0));
+        Tensor zero = Tensors.zeros(first.dtype(), first.size(0));
         if (reverse) {
             return FlowResult.of(Tensor.cat(x, dim + 1), zero);
         }

@@ -3,12 +3,13 @@ package dev.jinn.flow.autoregressive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.nn.ReLU;
 import dev.jinn.nn.Tanh;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,8 @@ class MADETest {
             place[seq[p]] = p;
         }
         Rng rng = new Rng(2);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 3, dims).requiresGrad(true);
-        Tensor c = context == 0 ? null : Tensor.randn(rng, DType.FLOAT64, 3, context).requiresGrad(true);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 3, dims).requiresGrad(true);
+        Tensor c = context == 0 ? null : Tensors.randn(rng, DType.FLOAT64, 3, context).requiresGrad(true);
         Tensor out = made.forward(x, c);
         assertThat(out.shape()).containsExactly(3, dims * k);
         for (int d = 0; d < dims; d++) {
@@ -76,7 +77,7 @@ class MADETest {
         assertThatThrownBy(() -> new MADE(3, 0, new int[] {0}, 2, InputOrder.natural(), ReLU::new, new Rng(1)))
                 .hasMessageContaining("hidden widths must be >= 1");
         MADE made = new MADE(3, 0, new int[] {4}, 2, InputOrder.natural(), ReLU::new, new Rng(1));
-        assertThatThrownBy(() -> made.forward(Tensor.zeros(2, 4), null))
+        assertThatThrownBy(() -> made.forward(Tensors.zeros(2, 4), null))
                 .hasMessage("MADE: expected inputs [B, 3], got [2, 4]");
         assertThat(made.stateDict()).containsKeys("net.0.weight", "net.0.bias", "net.0.mask", "net.2.weight",
                 "net.2.mask");

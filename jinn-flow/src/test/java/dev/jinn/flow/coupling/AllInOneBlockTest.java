@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.Subnets;
 import dev.jinn.nn.Layer;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,11 +57,11 @@ class AllInOneBlockTest {
         AllInOneBlock block = build64(AllInOneBlock.builder().subnet(Subnets.conv(4, 3)).affineClamping(alpha)
                 .globalAffineInit(0.8).rng(new Rng(3)), Shape.of(3, 2, 3), List.of(Shape.of(1, 2, 3)));
         double[] g = {-0.3, 0.9, 2.4};   // pre-activations; 2.4 is not the init value
-        setParameter(block, "global_scale", Tensor.of(g, 1, 3, 1, 1));
-        Tensor offset = Tensor.randn(rng, DType.FLOAT64, 1, 3, 1, 1);
+        setParameter(block, "global_scale", Tensors.of(g, 1, 3, 1, 1));
+        Tensor offset = Tensors.randn(rng, DType.FLOAT64, 1, 3, 1, 1);
         setParameter(block, "global_offset", offset);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 2, 3, 2, 3);
-        Tensor c = Tensor.randn(rng, DType.FLOAT64, 2, 1, 2, 3);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 2, 3, 2, 3);
+        Tensor c = Tensors.randn(rng, DType.FLOAT64, 2, 1, 2, 3);
 
         // The passive half is the larger one: len1 = 3 − 3/2 = 2, len2 = 1.
         Tensor x1 = x.narrow(1, 0, 2);
@@ -70,7 +71,7 @@ class AllInOneBlockTest {
         for (int i = 0; i < raw.length; i++) {
             s[i] = alpha * Math.tanh(raw[i] / alpha);
         }
-        Tensor sT = Tensor.of(s, 2, 1, 2, 3);
+        Tensor sT = Tensors.of(s, 2, 1, 2, 3);
         Tensor u = Tensor.cat(List.of(x1, x.narrow(1, 2, 1).mul(sT.exp()).add(a.narrow(1, 1, 1))), 1);
         double[] scale = new double[3];
         double logScaleSum = 0;
@@ -78,7 +79,7 @@ class AllInOneBlockTest {
             scale[ch] = 0.1 * Math.log1p(Math.exp(0.5 * g[ch])) / 0.5;   // 0.1 · softplus_β=0.5
             logScaleSum += Math.log(scale[ch]);
         }
-        Tensor v = u.mul(Tensor.of(scale, 1, 3, 1, 1)).add(offset);
+        Tensor v = u.mul(Tensors.of(scale, 1, 3, 1, 1)).add(offset);
         long[] p = block.stateDict().get("w_perm").toLongArray();
         Tensor y = Tensor.cat(List.of(v.narrow(1, (int) p[0], 1), v.narrow(1, (int) p[1], 1),
                 v.narrow(1, (int) p[2], 1)), 1);
@@ -159,11 +160,11 @@ class AllInOneBlockTest {
         double t = 0.3;
         float[] w = {(float) Math.cos(t), (float) -Math.sin(t), (float) Math.sin(t), (float) Math.cos(t)};
         float[] wt = {w[0], w[2], w[1], w[3]};
-        state.put("w_perm", Tensor.of(w, 2, 2, 1, 1));
-        state.put("w_perm_inv", Tensor.of(wt, 2, 2, 1, 1));
+        state.put("w_perm", Tensors.of(w, 2, 2, 1, 1));
+        state.put("w_perm_inv", Tensors.of(wt, 2, 2, 1, 1));
         block.loadStateDict(state, true);
-        assertThat(maxAbsDiff(block.permutationMatrix(), Tensor.of(w, 2, 2).to(DType.FLOAT64))).isZero();
-        Tensor x = Tensor.randn(new Rng(1), DType.FLOAT64, 2, 2, 2, 2);
+        assertThat(maxAbsDiff(block.permutationMatrix(), Tensors.of(w, 2, 2).to(DType.FLOAT64))).isZero();
+        Tensor x = Tensors.randn(new Rng(1), DType.FLOAT64, 2, 2, 2, 2);
         FlowResult r = block.forward(x);
         assertThat(maxAbsDiff(block.inverse(r.output()).output(), x)).isLessThan(1e-6);
     }
@@ -173,7 +174,7 @@ class AllInOneBlockTest {
             "SIGMOID, 9.5", "EXP, 1.0", "EXP, 0.2", "EXP, 7.0"})
     void globalScaleStartsAtTheInitValue(GlobalAffineType type, double init) {
         double g = type.preActivation(init);
-        assertThat(type.activate(Tensor.scalar(g, DType.FLOAT64)).item()).isCloseTo(init, within(1e-12 * init));
+        assertThat(type.activate(Tensors.scalar(g, DType.FLOAT64)).item()).isCloseTo(init, within(1e-12 * init));
         AllInOneBlock block = AllInOneBlock.builder().subnet(Subnets.mlp(3)).globalAffineType(type)
                 .globalAffineInit(init).build(List.of(Shape.of(3)), List.of());
         // global_scale is a float32 parameter, as in FrEIA: the init holds to float32 precision.
@@ -184,7 +185,7 @@ class AllInOneBlockTest {
         AllInOneBlock image = AllInOneBlock.builder().subnet(Subnets.conv1x1(3).zeroInitLast())
                 .globalAffineType(type).globalAffineInit(init).build(List.of(Shape.of(2, 3, 4)), List.of());
         image.to(DType.FLOAT64);
-        double ld = image.forward(Tensor.randn(new Rng(2), DType.FLOAT64, 1, 2, 3, 4)).logDet().item();
+        double ld = image.forward(Tensors.randn(new Rng(2), DType.FLOAT64, 1, 2, 3, 4)).logDet().item();
         assertThat(ld).isCloseTo(12 * 2 * Math.log(init), within(1e-5 * Math.max(1, Math.abs(ld))));
     }
 
@@ -192,12 +193,12 @@ class AllInOneBlockTest {
     void softplusScaleIsLinearPastPytorchsThreshold() {
         // β = 0.5, threshold 20: softplus(a) = a once a/2 > 20.
         double[] a = {50.0, 41.0, 10.0, -10.0};
-        double[] got = GlobalAffineType.SOFTPLUS.activate(Tensor.of(a, 4)).toDoubleArray();
+        double[] got = GlobalAffineType.SOFTPLUS.activate(Tensors.of(a, 4)).toDoubleArray();
         assertThat(got[0]).isEqualTo(0.1 * 50.0, within(1e-15));
         assertThat(got[1]).isEqualTo(0.1 * 41.0, within(1e-15));
         assertThat(got[2]).isCloseTo(0.2 * Math.log1p(Math.exp(5.0)), within(1e-15));
         assertThat(got[3]).isCloseTo(0.2 * Math.log1p(Math.exp(-5.0)), within(1e-15));
-        double[] sig = GlobalAffineType.SIGMOID.activate(Tensor.of(new double[] {2.0}, 1)).toDoubleArray();
+        double[] sig = GlobalAffineType.SIGMOID.activate(Tensors.of(new double[] {2.0}, 1)).toDoubleArray();
         assertThat(sig[0]).isCloseTo(5.0, within(1e-15));
     }
 
@@ -226,7 +227,7 @@ class AllInOneBlockTest {
             AllInOneBlock block = AllInOneBlock.builder().subnet(Subnets.mlp(3)).permuteSoft(true).rng(new Rng(seed))
                     .build(List.of(Shape.of(channels)), List.of());
             Tensor w = block.permutationMatrix();
-            assertThat(maxAbsDiff(w.matmul(w.t()), Tensor.eye(DType.FLOAT64, channels))).isLessThan(1e-13);
+            assertThat(maxAbsDiff(w.matmul(w.t()), Tensors.eye(DType.FLOAT64, channels))).isLessThan(1e-13);
             assertThat(w.det().item()).isCloseTo(1.0, within(1e-12));
             assertThat(maxAbsDiff(block.stateDict().get("w_perm_inv").reshape(channels, channels), w.t())).isZero();
         }
@@ -253,7 +254,7 @@ class AllInOneBlockTest {
     void softPermutationActsOnTheChannelsOfEveryPixel() {
         AllInOneBlock block = build64(AllInOneBlock.builder().subnet(Subnets.conv1x1(3).zeroInitLast())
                 .permuteSoft(true).globalAffineType(GlobalAffineType.EXP), Shape.of(3, 2, 2), List.of());
-        Tensor x = Tensor.randn(new Rng(4), DType.FLOAT64, 2, 3, 2, 2);
+        Tensor x = Tensors.randn(new Rng(4), DType.FLOAT64, 2, 3, 2, 2);
         // With a zero last layer the coupling is the identity and the global scale 1: y = W x at every pixel.
         Tensor w = block.permutationMatrix();
         Tensor expected = w.matmul(x.reshape(2, 3, 4)).reshape(2, 3, 2, 2);
@@ -299,7 +300,7 @@ class AllInOneBlockTest {
             }
         }
         Tensor wt = block.permutationMatrix();
-        assertThat(maxAbsDiff(wt.matmul(wt.t()), Tensor.eye(DType.FLOAT64, 4))).isLessThan(1e-13);
+        assertThat(maxAbsDiff(wt.matmul(wt.t()), Tensors.eye(DType.FLOAT64, 4))).isLessThan(1e-13);
         // Two reflections keep the determinant of w0 (+1).
         assertThat(wt.det().item()).isCloseTo(1.0, within(1e-12));
     }
@@ -329,7 +330,7 @@ class AllInOneBlockTest {
             AllInOneBlock plain = build64(AllInOneBlock.builder().subnet(Subnets.conv1x1(4)).permuteSoft(soft),
                     Shape.of(4, 2, 2), List.of());
             plain.loadStateDict(withPre.stateDict(), true);
-            Tensor x = Tensor.randn(rng, DType.FLOAT64, 3, 4, 2, 2);
+            Tensor x = Tensors.randn(rng, DType.FLOAT64, 3, 4, 2, 2);
             // P⁻¹ x: by index (hard) or by Wᵀ at every pixel (soft).
             Tensor unpermuted = soft
                     ? withPre.permutationMatrix().t().matmul(x.reshape(3, 4, 4)).reshape(3, 4, 2, 2)
@@ -355,8 +356,8 @@ class AllInOneBlockTest {
                 t.copyFrom(t.mul(30.0));
             }
         }
-        setParameter(block, "global_offset", Tensor.randn(rng, DType.FLOAT64, 1, 4, 1, 1));
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 2, 4, 2, 2);
+        setParameter(block, "global_offset", Tensors.randn(rng, DType.FLOAT64, 1, 4, 1, 1));
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 2, 4, 2, 2);
         FlowResult r = block.forward(x);
         for (double v : r.logDet().toDoubleArray()) {
             assertThat(v).isCloseTo(0.0, within(1e-13));
@@ -392,7 +393,7 @@ class AllInOneBlockTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AllInOneBlock")
                 .hasMessageContaining("condition 1").hasMessageContaining("(1, 4, 8)");
         AllInOneBlock block = spec.build(List.of(Shape.of(3, 8, 8)), List.of());
-        assertThatThrownBy(() -> block.forward(List.of(Tensor.zeros(2, 3, 8, 7)), List.of(), false, true))
+        assertThatThrownBy(() -> block.forward(List.of(Tensors.zeros(2, 3, 8, 7)), List.of(), false, true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AllInOneBlock")
                 .hasMessageContaining("[B, 3, 8, 8]").hasMessageContaining("[2, 3, 8, 7]");
         assertThatThrownBy(() -> AllInOneBlock.builder().build(List.of(Shape.of(3)), List.of()))

@@ -16,6 +16,7 @@ import dev.jinn.nn.Linear;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +35,7 @@ class CouplingBlockTest {
     private static final double TIGHT = 1e-13;
 
     private static Tensor randn(Rng rng, int... shape) {
-        return Tensor.randn(rng, DType.FLOAT64, shape);
+        return Tensors.randn(rng, DType.FLOAT64, shape);
     }
 
     private static <M extends InvertibleModule> M build64(CouplingBlockBuilder<?> b, List<Shape> in, List<Shape> c,
@@ -65,7 +66,7 @@ class CouplingBlockTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = clamp * 0.636 * Math.atan(v[i]);
         }
-        return Tensor.of(v, raw.shape());
+        return Tensors.of(v, raw.shape());
     }
 
     private static Tensor sumPerSample(Tensor t) {
@@ -299,7 +300,7 @@ class CouplingBlockTest {
                 ? ClampActivation.custom("softsign", u -> u.div(u.abs().add(1.0)))
                 : ClampActivation.of(name.toLowerCase(java.util.Locale.ROOT));
         double[] raw = {-1e6, -3, -0.5, 0, 0.25, 2, 40};
-        double[] got = act.apply(Tensor.of(raw, raw.length)).toDoubleArray();
+        double[] got = act.apply(Tensors.of(raw, raw.length)).toDoubleArray();
         for (int i = 0; i < raw.length; i++) {
             assertThat(got[i]).as(name + "(" + raw[i] + ")").isCloseTo(f.apply(raw[i]), within(1e-15));
             assertThat(Math.abs(got[i])).isLessThanOrEqualTo(1.0);
@@ -312,7 +313,7 @@ class CouplingBlockTest {
         // Scale the subnet's last (linear) layer by 20, so raw values reach the saturated range: the raw output
         // becomes 20 times the current one.
         double[] a = subnet(block, "subnet").forward(x.narrow(1, 0, 1)).mul(20.0).toDoubleArray();
-        try (var g = dev.jinn.tensor.Grad.disabled()) {
+        try (var g = dev.jinn.autograd.Grad.disabled()) {
             for (String p : List.of("subnet.2.weight", "subnet.2.bias")) {
                 Tensor t = block.stateDict().get(p);
                 t.copyFrom(t.mul(20.0));
@@ -333,7 +334,7 @@ class CouplingBlockTest {
 
     @Test
     void atanUsesFreiasConstantNotTwoOverPi() {
-        double far = ClampActivation.ATAN.apply(Tensor.of(new double[] {1e12}, 1)).item();
+        double far = ClampActivation.ATAN.apply(Tensors.of(new double[] {1e12}, 1)).item();
         assertThat(far).isCloseTo(0.636 * Math.PI / 2, within(1e-12));
         assertThat(far).isLessThan(0.9995);
     }
@@ -417,7 +418,7 @@ class CouplingBlockTest {
     @Test
     void aDirectCallWithTheWrongShapeFailsClearly() {
         var block = GLOWCouplingBlock.builder().subnet(Subnets.mlp(3)).build(List.of(Shape.of(4)), List.of());
-        assertThatThrownBy(() -> block.forward(List.of(Tensor.zeros(2, 5)), List.of(), false, true))
+        assertThatThrownBy(() -> block.forward(List.of(Tensors.zeros(2, 5)), List.of(), false, true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("GLOWCouplingBlock").hasMessageContaining("[B, 4]")
                 .hasMessageContaining(Arrays.toString(new int[] {2, 5}));

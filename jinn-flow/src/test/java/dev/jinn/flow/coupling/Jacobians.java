@@ -1,8 +1,9 @@
 package dev.jinn.flow.coupling;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.InvertibleModule;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /** Exact per-sample Jacobians of a one-input module, by autograd, for tests that look inside the Jacobian. */
@@ -30,7 +31,7 @@ final class Jacobians {
                 for (int s = 0; s < b; s++) {
                     onehot[s * d + i] = 1;
                 }
-                double[] row = Grad.grad(List.of(y), List.of(xs), List.of(Tensor.of(onehot, b, d)), false, true)
+                double[] row = Grad.grad(List.of(y), List.of(xs), List.of(Tensors.of(onehot, b, d)), false, true)
                         .get(0).reshape(b, -1).toDoubleArray();
                 for (int s = 0; s < b; s++) {
                     System.arraycopy(row, s * d, jac[s][i], 0, d);
@@ -55,7 +56,7 @@ final class Jacobians {
                 flat[i * n + j] = a[index[i]][index[j]];
             }
         }
-        return Tensor.of(flat, n, n).slogdet().logAbsDet().item();
+        return Tensors.of(flat, n, n).slogdet().logAbsDet().item();
     }
 
     /**

@@ -3,15 +3,16 @@ package dev.jinn.flow.coupling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.nn.Layer;
 import dev.jinn.nn.Linear;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class MaskedAffineCouplingTest {
     void conformsWithTheChessboardAndAGivenMask() {
         FlowConformance.of("MaskedAffineCoupling (5,)", MaskedAffineCoupling.spec(4, 1.0, new Rng(16)),
                 List.of(Shape.of(5)), List.of()).run();
-        Tensor mask = Tensor.of(new float[] {0, 0, 1, 1}, 4);
+        Tensor mask = Tensors.of(new float[] {0, 0, 1, 1}, 4);
         FlowConformance.of("MaskedAffineCoupling (4,) mask 0011, clip 0.5",
                 (in, c) -> new MaskedAffineCoupling(in, null, null, 2, mask, 0.5, new Rng(17)), List.of(Shape.of(4)),
                 List.of()).run();
@@ -38,7 +39,7 @@ class MaskedAffineCouplingTest {
         nvp.to(DType.FLOAT64);
         assertThat(nvp.mask().toDoubleArray()).containsExactly(1, 0, 1, 0, 1);
         assertThat(nvp.stateDict()).containsKeys("f_log_s.0.weight", "f_t.4.bias", "mask");
-        Tensor x = Tensor.randn(new Rng(17), DType.FLOAT64, 4, 5);
+        Tensor x = Tensors.randn(new Rng(17), DType.FLOAT64, 4, 5);
         FlowResult r = nvp.forward(x);
         // step 1 keeps the even features and moves the odd ones by the networks' values at b⊙x (clip 1: tanh);
         // step 2 the other way round, with the same networks
@@ -67,11 +68,11 @@ class MaskedAffineCouplingTest {
             big.weight().copyFrom(big.weight().mul(1000));
         }
         MaskedAffineCoupling clipped = new MaskedAffineCoupling(List.of(Shape.of(3)), big, null, 2,
-                Tensor.of(new float[] {0, 1, 1}, 3), 0.25, null);
-        FlowResult rc = clipped.forward(Tensor.randn(new Rng(20), 8, 3).mul(3));
+                Tensors.of(new float[] {0, 1, 1}, 3), 0.25, null);
+        FlowResult rc = clipped.forward(Tensors.randn(new Rng(20), 8, 3).mul(3));
         assertThat(rc.logDet().abs().max().item()).isLessThanOrEqualTo(0.25 * 3 + 1e-6).isGreaterThan(0.1);
         assertThatThrownBy(() -> new MaskedAffineCoupling(List.of(Shape.of(3)), null, null, 2,
-                Tensor.of(new float[] {0, 2, 1}, 3), 1.0, null)).isInstanceOf(IllegalArgumentException.class)
+                Tensors.of(new float[] {0, 2, 1}, 3), 1.0, null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("zeros and ones");
         assertThatThrownBy(() -> MaskedAffineCoupling.spec(4, 1.0, null).build(List.of(Shape.of(3, 2))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(dim,)");

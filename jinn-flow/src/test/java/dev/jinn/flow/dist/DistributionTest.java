@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.testing.ScaleShift;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +22,8 @@ class DistributionTest {
         ScaleShift m = new ScaleShift(List.of(Shape.of(2)), List.of(), false);
         m.to(DType.FLOAT64);
         try (var g = Grad.disabled()) {
-            m.parameter("s").copyFrom(Tensor.of(new double[] {0.3, -0.5}, 2));
-            m.parameter("t").copyFrom(Tensor.of(new double[] {1, -2}, 2));
+            m.parameter("s").copyFrom(Tensors.of(new double[] {0.3, -0.5}, 2));
+            m.parameter("t").copyFrom(Tensors.of(new double[] {1, -2}, 2));
         }
         return m;
     }
@@ -37,11 +38,11 @@ class DistributionTest {
 
     @Test
     void standardNormalMatchesTheClosedForm() {
-        Tensor x = Tensor.of(new double[] {0.5, -1, 2, 0, 0, 0}, 2, 3);
+        Tensor x = Tensors.of(new double[] {0.5, -1, 2, 0, 0, 0}, 2, 3);
         double[] lp = new StandardNormal(3).logProb(x).toDoubleArray();
         assertThat(lp[0]).isCloseTo(normalLogPdf(0.5, -1, 2), within(1e-14));
         assertThat(lp[1]).isCloseTo(normalLogPdf(0, 0, 0), within(1e-14));
-        assertThat(new StandardNormal(2, 3).logProb(Tensor.zeros(DType.FLOAT64, 4, 2, 3)).shape())
+        assertThat(new StandardNormal(2, 3).logProb(Tensors.zeros(DType.FLOAT64, 4, 2, 3)).shape())
                 .isEqualTo(new int[] {4});
     }
 
@@ -49,7 +50,7 @@ class DistributionTest {
     void pullBackIsTheChangeOfVariablesThroughTheFlow() {
         // T(x) = x e^s + t, so log p(x) = log N(T(x)) + Σ s.
         PullBack d = new PullBack(new StandardNormal(2), affine());
-        double[] lp = d.logProb(Tensor.of(new double[] {0.2, 0.7}, 1, 2)).toDoubleArray();
+        double[] lp = d.logProb(Tensors.of(new double[] {0.2, 0.7}, 1, 2)).toDoubleArray();
         double z0 = 0.2 * Math.exp(0.3) + 1;
         double z1 = 0.7 * Math.exp(-0.5) - 2;
         assertThat(lp[0]).isCloseTo(normalLogPdf(z0, z1) + 0.3 - 0.5, within(1e-12));
@@ -59,7 +60,7 @@ class DistributionTest {
     void pushForwardIsTheChangeOfVariablesThroughTheInverse() {
         // x = z e^s + t, so log p(x) = log N((x - t) e^{-s}) - Σ s.
         PushForward d = new PushForward(new StandardNormal(2), affine());
-        double[] lp = d.logProb(Tensor.of(new double[] {0.2, 0.7}, 1, 2)).toDoubleArray();
+        double[] lp = d.logProb(Tensors.of(new double[] {0.2, 0.7}, 1, 2)).toDoubleArray();
         double z0 = (0.2 - 1) * Math.exp(-0.3);
         double z1 = (0.7 + 2) * Math.exp(0.5);
         assertThat(lp[0]).isCloseTo(normalLogPdf(z0, z1) - 0.3 + 0.5, within(1e-12));
@@ -103,11 +104,11 @@ class DistributionTest {
     @Test
     void wrongShapesAreClearErrors() {
         PullBack d = new PullBack(new StandardNormal(2), affine());
-        assertThatThrownBy(() -> d.logProb(Tensor.zeros(DType.FLOAT64, 16, 3)))
+        assertThatThrownBy(() -> d.logProb(Tensors.zeros(DType.FLOAT64, 16, 3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[B, 2]");
         assertThatThrownBy(() -> new PullBack(new StandardNormal(3), affine()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(3,)").hasMessageContaining("(2,)");
-        assertThatThrownBy(() -> new StandardNormal(2).logProb(Tensor.zeros(DType.FLOAT64, 4, 3)))
+        assertThatThrownBy(() -> new StandardNormal(2).logProb(Tensors.zeros(DType.FLOAT64, 4, 3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("StandardNormal(2,)");
     }
 
@@ -117,8 +118,8 @@ class DistributionTest {
         ScaleShift m = new ScaleShift(List.of(Shape.of(2)), List.of(Shape.of(3)), false);
         m.to(DType.FLOAT64);
         PullBack d = new PullBack(new StandardNormal(2), m);
-        Tensor c = Tensor.of(new double[] {1, 2, 3}, 1, 3);
-        double lp = d.logProb(Tensor.of(new double[] {0.5, -1}, 1, 2), List.of(c)).item();
+        Tensor c = Tensors.of(new double[] {1, 2, 3}, 1, 3);
+        double lp = d.logProb(Tensors.of(new double[] {0.5, -1}, 1, 2), List.of(c)).item();
         assertThat(lp).isCloseTo(normalLogPdf(2.5, 1), within(1e-12));
         Tensor x = d.sample(new Rng(4), 1, DType.FLOAT64, List.of(c));
         Tensor z = new StandardNormal(2).sample(new Rng(4), 1, DType.FLOAT64, List.of());

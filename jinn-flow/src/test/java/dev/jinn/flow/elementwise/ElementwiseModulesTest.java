@@ -12,6 +12,7 @@ import dev.jinn.flow.Shape;
 import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -45,14 +46,14 @@ class ElementwiseModulesTest {
         // The logit as a forward map: its inputs must lie in (0, 1).
         FlowConformance.of("Inverse(InvertibleSigmoid)", (in, c) -> new Inverse(new InvertibleSigmoid(in)),
                 List.of(Shape.of(2, 3)), List.of())
-                .inputs((rng, batch) -> List.of(Tensor.rand(rng, DType.FLOAT64, batch, 2, 3).mul(0.9).add(0.05)))
+                .inputs((rng, batch) -> List.of(Tensors.rand(rng, DType.FLOAT64, batch, 2, 3).mul(0.9).add(0.05)))
                 .run();
     }
 
     @Test
     void sigmoidByHand() {
         // σ(0) = 1/2 with σ'(0) = 1/4; σ(ln 3) = 3/4 with σ' = 3/16
-        Tensor x = Tensor.of(new double[] {0, Math.log(3)}, 1, 2);
+        Tensor x = Tensors.of(new double[] {0, Math.log(3)}, 1, 2);
         FlowResult r = new InvertibleSigmoid(List.of(Shape.of(2))).forward(x);
         assertThat(r.output().toDoubleArray()[0]).isCloseTo(0.5, within(1e-15));
         assertThat(r.output().toDoubleArray()[1]).isCloseTo(0.75, within(1e-15));
@@ -63,7 +64,7 @@ class ElementwiseModulesTest {
     void sigmoidReverseOutsideTheOpenUnitIntervalIsAnError() {
         InvertibleSigmoid s = new InvertibleSigmoid(List.of(Shape.of(3)));
         for (double bad : new double[] {0, 1, -0.5, 1.5, Double.NaN}) {
-            Tensor z = Tensor.of(new double[] {0.5, bad, 0.25}, 1, 3);
+            Tensor z = Tensors.of(new double[] {0.5, bad, 0.25}, 1, 3);
             assertThatThrownBy(() -> s.inverse(z)).as("value " + bad)
                     .isInstanceOf(FlowException.class)
                     .hasMessageContaining("InvertibleSigmoid").hasMessageContaining("(0, 1)")
@@ -76,7 +77,7 @@ class ElementwiseModulesTest {
         LearnedElementwiseScaling m = new LearnedElementwiseScaling(List.of(Shape.of(3)), 2.0);
         assertThat(m.stateDict()).containsOnlyKeys("s");
         assertThat(m.stateDict().get("s").shape()).containsExactly(1, 3);
-        Tensor x = Tensor.of(new double[] {1, -2, 3}, 1, 3);
+        Tensor x = Tensors.of(new double[] {1, -2, 3}, 1, 3);
         FlowResult f = m.forward(x);
         assertValues(f.output(), 2, -4, 6);
         assertThat(f.logDet().item()).isCloseTo(3 * Math.log(2), within(1e-6));
@@ -91,7 +92,7 @@ class ElementwiseModulesTest {
         InvAutoActTwoSided act = new InvAutoActTwoSided(List.of(Shape.of(3)));
         assertThat(act.stateDict()).containsOnlyKeys("alpha_pos", "alpha_neg");
         assertThat(act.stateDict().get("alpha_pos").shape()).containsExactly(1, 3);
-        FlowResult r = act.forward(Tensor.of(new double[] {2, -2, 3}, 1, 3));
+        FlowResult r = act.forward(Tensors.of(new double[] {2, -2, 3}, 1, 3));
         assertValues(r.output(), 4, -1, 6);
         assertThat(r.logDet().item()).isCloseTo(Math.log(2), within(1e-6));
         FlowResult back = act.inverse(r.output());
@@ -104,7 +105,7 @@ class ElementwiseModulesTest {
         // slope 2: positive values doubled, negative ones halved; log-det ln 2 − ln 2 + ln 2
         InvAutoAct act = new InvAutoAct(List.of(Shape.of(3, 1)));
         assertThat(act.stateDict().get("alpha").shape()).containsExactly(1, 3, 1);
-        FlowResult r = act.forward(Tensor.of(new double[] {1, -1, 3}, 1, 3, 1));
+        FlowResult r = act.forward(Tensors.of(new double[] {1, -1, 3}, 1, 3, 1));
         assertValues(r.output(), 2, -0.5, 6);
         assertThat(r.logDet().item()).isCloseTo(Math.log(2), within(1e-6));
 

@@ -2,6 +2,7 @@ package dev.jinn.flow.freia;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.GraphINN;
 import dev.jinn.flow.GraphResult;
@@ -11,8 +12,8 @@ import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.freia.FreiaFixture.Meta;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +48,12 @@ class FreiaCheckpointTest {
                     .containsExactly(f.state().get(module + "perm_inv").toLongArray());
         }
         checkSequence(f, inn);
+    }
+
+    /** FrEIA's reverse of these layers is their transpose, not their inverse: jinn must give the same numbers. */
+    @Test
+    void invertibleAutoencoderSequenceReproducesFreia() {
+        checkSequence(FreiaFixture.load("invauto_sequence"));
     }
 
     @Test
@@ -98,7 +105,7 @@ class FreiaCheckpointTest {
             modules.put(node.string("name"), module);
         }
         try (var g = Grad.disabled()) {
-            Tensor logDet = Tensor.zeros(DType.FLOAT64, f.batch());
+            Tensor logDet = Tensors.zeros(DType.FLOAT64, f.batch());
             for (Meta node : nodes) {
                 String name = node.string("name");
                 FlowResult r = ModuleCall.run(modules.get(name), name, lookup(values, refs(node, "inputs")),
@@ -120,7 +127,7 @@ class FreiaCheckpointTest {
             for (int i = 0; i < outs.size(); i++) {
                 back.put(outs.get(i), f.outputs().get(i));
             }
-            Tensor reverseLogDet = Tensor.zeros(DType.FLOAT64, f.batch());
+            Tensor reverseLogDet = Tensors.zeros(DType.FLOAT64, f.batch());
             for (int n = nodes.size() - 1; n >= 0; n--) {
                 Meta node = nodes.get(n);
                 String name = node.string("name");

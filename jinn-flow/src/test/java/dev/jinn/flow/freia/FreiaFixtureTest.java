@@ -14,10 +14,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The fixture files FrEIA wrote are read completely and agree with the architecture they describe. */
 class FreiaFixtureTest {
-    static final String[] ALL = {"allinone_sequence", "glow_permute_actnorm", "conditional_image_graph"};
+    static final String[] ALL = {"allinone_sequence", "glow_permute_actnorm", "conditional_image_graph",
+        "invauto_sequence"};
 
     @ParameterizedTest
-    @ValueSource(strings = {"allinone_sequence", "glow_permute_actnorm", "conditional_image_graph"})
+    @ValueSource(strings = {"allinone_sequence", "glow_permute_actnorm", "conditional_image_graph",
+        "invauto_sequence"})
     void dataShapesMatchTheDescribedArchitecture(String name) {
         FreiaFixture f = FreiaFixture.load(name);
         Shapes expected = Shapes.of(f.architecture());
@@ -53,7 +55,8 @@ class FreiaFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"allinone_sequence", "glow_permute_actnorm", "conditional_image_graph"})
+    @ValueSource(strings = {"allinone_sequence", "glow_permute_actnorm", "conditional_image_graph",
+        "invauto_sequence"})
     void everyStateEntryBelongsToADescribedModule(String name) {
         FreiaFixture f = FreiaFixture.load(name);
         List<String> prefixes = new ArrayList<>();
@@ -73,7 +76,8 @@ class FreiaFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"allinone_sequence", "glow_permute_actnorm", "conditional_image_graph"})
+    @ValueSource(strings = {"allinone_sequence", "glow_permute_actnorm", "conditional_image_graph",
+        "invauto_sequence"})
     void metadataNamesTheFreiaCommitAndTorchVersion(String name) {
         FreiaFixture f = FreiaFixture.load(name);
         assertThat(f.metadata("freia_commit")).matches("[0-9a-f]{40}");
@@ -114,13 +118,14 @@ class FreiaFixtureTest {
     record Shapes(List<List<Integer>> inputs, List<List<Integer>> conditions, List<List<Integer>> outputs) {
         static Shapes of(FreiaFixture.Meta arch) {
             if (arch.string("kind").equals("SequenceINN")) {
-                // Every module of the sequence fixtures keeps the shape.
+                // The sequence keeps the shape unless the fixture names another output shape.
                 List<Integer> dims = boxed(arch.ints("dims"));
+                List<Integer> out = arch.has("output_dims") ? boxed(arch.ints("output_dims")) : dims;
                 List<List<Integer>> conds = new ArrayList<>();
                 for (FreiaFixture.Meta c : arch.list("conditions")) {
                     conds.add(boxed(c.list().stream().mapToInt(FreiaFixture.Meta::asInt).toArray()));
                 }
-                return new Shapes(List.of(dims), conds, List.of(dims));
+                return new Shapes(List.of(dims), conds, List.of(out));
             }
             return new Shapes(nodeDims(arch, "inputs"), nodeDims(arch, "conditions"), nodeDims(arch, "outputs"));
         }

@@ -17,7 +17,12 @@ import dev.jinn.flow.coupling.GLOWCouplingBlock;
 import dev.jinn.flow.coupling.GlobalAffineType;
 import dev.jinn.flow.coupling.NICECouplingBlock;
 import dev.jinn.flow.coupling.RNVPCouplingBlock;
+import dev.jinn.flow.elementwise.InvAutoAct;
+import dev.jinn.flow.elementwise.InvAutoActFixed;
+import dev.jinn.flow.elementwise.InvAutoActTwoSided;
 import dev.jinn.flow.freia.FreiaFixture.Meta;
+import dev.jinn.flow.invauto.InvAutoConv2D;
+import dev.jinn.flow.invauto.InvAutoFC;
 import dev.jinn.flow.linear.PermuteRandom;
 import dev.jinn.flow.norm.ActNorm;
 import dev.jinn.flow.reshape.Flatten;
@@ -25,6 +30,7 @@ import dev.jinn.flow.reshape.HaarDownsampling;
 import dev.jinn.flow.reshape.IRevNetDownsampling;
 import dev.jinn.flow.topology.Concat;
 import dev.jinn.flow.topology.Split;
+import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -138,6 +144,14 @@ final class FreiaModels {
             case "HaarDownsampling" -> HaarDownsampling.spec(args.bool("order_by_wavelet"), args.number("rebalance"));
             case "IRevNetDownsampling" -> IRevNetDownsampling.spec(args.bool("legacy_backend"));
             case "Flatten" -> Flatten.spec();
+            // The state dicts carry FrEIA's weights; the generator only fixes the shapes.
+            case "InvAutoFC" -> InvAutoFC.spec(args.has("dims_out") ? args.integer("dims_out") : 0, new Rng(0));
+            case "InvAutoConv2D" -> InvAutoConv2D.spec(args.has("dims_out") ? args.ints("dims_out")[0] : 0,
+                    args.integer("kernel_size"), args.integer("padding"), new Rng(0));
+            case "InvAutoAct" -> InvAutoAct.spec(args.number("slope_init"), args.bool("learnable"));
+            case "InvAutoActFixed" -> InvAutoActFixed.spec(args.number("slope_init"));
+            case "InvAutoActTwoSided" -> InvAutoActTwoSided.spec(args.number("init_pos"), args.number("init_neg"),
+                    args.bool("learnable"));
             case "Split" -> split(args);
             case "Concat" -> Concat.dim(args.integer("dim"));
             default -> throw new IllegalArgumentException("no jinn equivalent mapped for FrEIA's " + cls);

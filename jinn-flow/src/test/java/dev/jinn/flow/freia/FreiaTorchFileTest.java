@@ -2,11 +2,11 @@ package dev.jinn.flow.freia;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.io.TorchFiles;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Subnets;
@@ -12,9 +13,9 @@ import dev.jinn.flow.coupling.GLOWCouplingBlock;
 import dev.jinn.flow.norm.ActNorm;
 import dev.jinn.nn.Init;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Nll;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class BatchInferenceTest {
         // Non-trivial parameters: a log-det of zero would hide errors in it.
         try (var g = Grad.disabled()) {
             for (Tensor p : inn.parameters()) {
-                p.copyFrom(p.add(Tensor.randn(rng, p.dtype(), p.shape()).mul(0.3)));
+                p.copyFrom(p.add(Tensors.randn(rng, p.dtype(), p.shape()).mul(0.3)));
             }
         }
         inn.to(dtype);
@@ -51,7 +52,7 @@ class BatchInferenceTest {
     }
 
     private static Tensor rows(DType dtype, int n, int dims, long seed) {
-        return Tensor.randn(new Rng(seed), dtype, n, dims).mul(1.5);
+        return Tensors.randn(new Rng(seed), dtype, n, dims).mul(1.5);
     }
 
     /** log p(x) by the training path: a recorded forward pass and the NLL of dev.jinn.train. */

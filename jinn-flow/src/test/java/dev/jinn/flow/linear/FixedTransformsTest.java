@@ -11,6 +11,7 @@ import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FixedTransformsTest {
     /** A well-conditioned random matrix: identity plus small noise, in float64. */
     private static Tensor matrix(long seed, int d) {
-        return Tensor.eye(DType.FLOAT64, d).mul(1.5).add(Tensor.randn(new Rng(seed), DType.FLOAT64, d, d).mul(0.3));
+        return Tensors.eye(DType.FLOAT64, d).mul(1.5).add(Tensors.randn(new Rng(seed), DType.FLOAT64, d, d).mul(0.3));
     }
 
     static Stream<Arguments> conformanceCases() {
@@ -36,7 +37,7 @@ class FixedTransformsTest {
                 Arguments.of("PermuteRandom from an Rng", PermuteRandom.rng(new Rng(5)), Shape.of(7, 2)),
                 Arguments.of("FixedLinearTransform", FixedLinearTransform.spec(matrix(1, 3)), Shape.of(3)),
                 Arguments.of("FixedLinearTransform with offset",
-                        FixedLinearTransform.spec(matrix(2, 4), Tensor.of(new double[] {1, -2, 0.5, 3})), Shape.of(4)),
+                        FixedLinearTransform.spec(matrix(2, 4), Tensors.of(new double[] {1, -2, 0.5, 3})), Shape.of(4)),
                 Arguments.of("Fixed1x1Conv", Fixed1x1Conv.spec(matrix(3, 3)), Shape.of(3, 2, 3)));
     }
 
@@ -51,7 +52,7 @@ class FixedTransformsTest {
         PermuteRandom p = (PermuteRandom) PermuteRandom.seed(0).build(List.of(Shape.of(10, 2)), List.of());
         int[] perm = {2, 8, 4, 9, 1, 6, 7, 3, 0, 5};
         assertThat(p.permutation()).containsExactly(perm);
-        Tensor x = Tensor.randn(new Rng(1), DType.FLOAT64, 3, 10, 2);
+        Tensor x = Tensors.randn(new Rng(1), DType.FLOAT64, 3, 10, 2);
         Tensor y = p.forward(x).output();
         for (int i = 0; i < 10; i++) {
             assertThat(y.narrow(1, i, 1).toDoubleArray()).containsExactly(x.narrow(1, perm[i], 1).toDoubleArray());
@@ -67,10 +68,10 @@ class FixedTransformsTest {
         assertThat(state.get("perm").dtype()).isEqualTo(DType.INT64);
         // a FrEIA checkpoint with another permutation replaces this one
         Map<String, Tensor> freia = new LinkedHashMap<>();
-        freia.put("perm", Tensor.of(new long[] {1, 2, 0}));
-        freia.put("perm_inv", Tensor.of(new long[] {2, 0, 1}));
+        freia.put("perm", Tensors.of(new long[] {1, 2, 0}));
+        freia.put("perm_inv", Tensors.of(new long[] {2, 0, 1}));
         p.loadStateDict(freia, true);
-        Tensor x = Tensor.of(new double[] {10, 20, 30}, 1, 3);
+        Tensor x = Tensors.of(new double[] {10, 20, 30}, 1, 3);
         assertThat(p.forward(x).output().toDoubleArray()).containsExactly(20, 30, 10);
         assertThat(p.permutation()).containsExactly(1, 2, 0);
     }
@@ -87,9 +88,9 @@ class FixedTransformsTest {
     @Test
     void fixedLinearTransformByHand() {
         // M = [[2, 1], [0, 3]], b = (1, −1): M·(1, 2) + b = (2 + 2 + 1, 6 − 1) = (5, 5); det M = 6
-        Tensor m = Tensor.of(new double[] {2, 1, 0, 3}, 2, 2);
-        FixedLinearTransform t = new FixedLinearTransform(List.of(Shape.of(2)), m, Tensor.of(new double[] {1, -1}));
-        FlowResult r = t.forward(Tensor.of(new double[] {1, 2}, 1, 2));
+        Tensor m = Tensors.of(new double[] {2, 1, 0, 3}, 2, 2);
+        FixedLinearTransform t = new FixedLinearTransform(List.of(Shape.of(2)), m, Tensors.of(new double[] {1, -1}));
+        FlowResult r = t.forward(Tensors.of(new double[] {1, 2}, 1, 2));
         assertThat(r.output().toDoubleArray()).containsExactly(5, 5);
         assertThat(r.logDet().item()).isCloseTo(Math.log(6), within(1e-12));
         FlowResult back = t.inverse(r.output());
@@ -108,9 +109,9 @@ class FixedTransformsTest {
     @Test
     void fixed1x1ConvAppliesTheTransposePerPixel() {
         // Mᵀ·(1, 2) = [[2, 0], [1, 3]]·(1, 2) = (2, 7) at each of the 2 pixels; log-det 2·ln 6
-        Tensor m = Tensor.of(new double[] {2, 1, 0, 3}, 2, 2);
+        Tensor m = Tensors.of(new double[] {2, 1, 0, 3}, 2, 2);
         Fixed1x1Conv conv = new Fixed1x1Conv(List.of(Shape.of(2, 1, 2)), m);
-        Tensor x = Tensor.of(new double[] {1, 1, 2, 2}, 1, 2, 1, 2);
+        Tensor x = Tensors.of(new double[] {1, 1, 2, 2}, 1, 2, 1, 2);
         FlowResult r = conv.forward(x);
         assertThat(r.output().toDoubleArray()).containsExactly(2, 2, 7, 7);
         assertThat(r.logDet().item()).isCloseTo(2 * Math.log(6), within(1e-12));
@@ -120,27 +121,27 @@ class FixedTransformsTest {
 
     @Test
     void float32MatricesServeFloat32Data() {
-        Tensor m = Tensor.of(new float[] {2, 1, 0, 3}, 2, 2);
+        Tensor m = Tensors.of(new float[] {2, 1, 0, 3}, 2, 2);
         FixedLinearTransform t = new FixedLinearTransform(List.of(Shape.of(2)), m);
         assertThat(t.stateDict().get("M").dtype()).isEqualTo(DType.FLOAT32);
-        Tensor y = t.forward(Tensor.of(new float[] {1, 2}, 1, 2)).output();
+        Tensor y = t.forward(Tensors.of(new float[] {1, 2}, 1, 2)).output();
         assertThat(y.dtype()).isEqualTo(DType.FLOAT32);
         assertThat(y.toDoubleArray()).containsExactly(4, 6);
     }
 
     @Test
     void badMatricesFailClearly() {
-        Tensor singular = Tensor.of(new double[] {1, 2, 2, 4}, 2, 2);
+        Tensor singular = Tensors.of(new double[] {1, 2, 2, 4}, 2, 2);
         assertThatThrownBy(() -> new FixedLinearTransform(List.of(Shape.of(2)), singular))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("singular");
-        assertThatThrownBy(() -> new Fixed1x1Conv(List.of(Shape.of(3, 2, 2)), Tensor.eye(DType.FLOAT64, 2)))
+        assertThatThrownBy(() -> new Fixed1x1Conv(List.of(Shape.of(3, 2, 2)), Tensors.eye(DType.FLOAT64, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[3, 3]").hasMessageContaining("[2, 2]");
-        assertThatThrownBy(() -> new Fixed1x1Conv(List.of(Shape.of(3)), Tensor.eye(DType.FLOAT64, 3)))
+        assertThatThrownBy(() -> new Fixed1x1Conv(List.of(Shape.of(3)), Tensors.eye(DType.FLOAT64, 3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(C, H, W)");
-        assertThatThrownBy(() -> new FixedLinearTransform(List.of(Shape.of(2, 2)), Tensor.eye(DType.FLOAT64, 2)))
+        assertThatThrownBy(() -> new FixedLinearTransform(List.of(Shape.of(2, 2)), Tensors.eye(DType.FLOAT64, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(d,)");
-        assertThatThrownBy(() -> new FixedLinearTransform(List.of(Shape.of(2)), Tensor.eye(DType.FLOAT64, 2),
-                Tensor.zeros(DType.FLOAT64, 3)))
+        assertThatThrownBy(() -> new FixedLinearTransform(List.of(Shape.of(2)), Tensors.eye(DType.FLOAT64, 2),
+                Tensors.zeros(DType.FLOAT64, 3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("b must");
         assertThatThrownBy(() -> new FixedLinearTransform(List.of(Shape.of(2)), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("M is required");

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -67,11 +68,11 @@ class HouseholderPermTest {
         m.to(DType.FLOAT64);
         double[][] vs = {{1, 2, 0, -1}, {0.5, -1, 3, 0}, {0, 0, 1, 1}};
         try (var g = Grad.disabled()) {
-            m.parameter("Vs").copyFrom(Tensor.of(new double[] {1, 2, 0, -1, 0.5, -1, 3, 0, 0, 0, 1, 1}, 3, 4));
+            m.parameter("Vs").copyFrom(Tensors.of(new double[] {1, 2, 0, -1, 0.5, -1, 3, 0, 0, 0, 1, 1}, 3, 4));
         }
         double[][] w = product(vs, 4);
         double[] x = {0.3, -1.2, 2.5, 0.7};
-        FlowResult r = m.forward(Tensor.of(x, 1, 4));
+        FlowResult r = m.forward(Tensors.of(x, 1, 4));
         for (int j = 0; j < 4; j++) {
             double want = 0;
             for (int i = 0; i < 4; i++) {
@@ -89,7 +90,7 @@ class HouseholderPermTest {
                 c[i * 3 + k] = vs[k][i];
             }
         }
-        FlowResult rc = cond.forward(Tensor.of(x, 1, 4), List.of(Tensor.of(c, 1, 4, 3)));
+        FlowResult rc = cond.forward(Tensors.of(x, 1, 4), List.of(Tensors.of(c, 1, 4, 3)));
         assertThat(rc.output().allClose(r.output(), 0, 1e-13)).isTrue();
         assertThat(cond.parameters()).isEmpty();
     }
@@ -101,7 +102,7 @@ class HouseholderPermTest {
         assertThat(m.parameters()).isEmpty();
         assertThat(m.stateDict().keySet()).containsExactlyInAnyOrder("Vs", "W", "weight");
         Tensor w = m.buffer("weight").to(DType.FLOAT64);
-        assertThat(w.matmul(w.t()).sub(Tensor.eye(DType.FLOAT64, 5)).abs().max().item()).isLessThan(1e-6);
+        assertThat(w.matmul(w.t()).sub(Tensors.eye(DType.FLOAT64, 5)).abs().max().item()).isLessThan(1e-6);
         double[] v = m.buffer("Vs").to(DType.FLOAT64).toDoubleArray();
         double[][] want = product(new double[][] {java.util.Arrays.copyOfRange(v, 0, 5),
             java.util.Arrays.copyOfRange(v, 5, 10)}, 5);

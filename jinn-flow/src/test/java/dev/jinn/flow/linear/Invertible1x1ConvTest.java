@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,14 +34,14 @@ class Invertible1x1ConvTest {
         Invertible1x1Conv conv = new Invertible1x1Conv(List.of(Shape.of(3, 2, 4)), new Rng(21));
         conv.to(DType.FLOAT64);
         Tensor w0 = conv.weight();
-        assertThat(maxAbsDiff(w0.matmul(w0.t()), Tensor.eye(DType.FLOAT64, 3))).as("a rotation at init (float32)")
+        assertThat(maxAbsDiff(w0.matmul(w0.t()), Tensors.eye(DType.FLOAT64, 3))).as("a rotation at init (float32)")
                 .isLessThan(1e-6);
         try (var g = Grad.disabled()) {
             for (Tensor p : conv.parameters()) {
-                p.copyFrom(p.add(Tensor.randn(new Rng(22), DType.FLOAT64, p.shape()).mul(0.3)));
+                p.copyFrom(p.add(Tensors.randn(new Rng(22), DType.FLOAT64, p.shape()).mul(0.3)));
             }
         }
-        Tensor x = Tensor.randn(new Rng(23), DType.FLOAT64, 2, 3, 2, 4);
+        Tensor x = Tensors.randn(new Rng(23), DType.FLOAT64, 2, 3, 2, 4);
         FlowResult r = conv.forward(x);
         double logAbsDetW = conv.weight().slogdet().logAbsDet().item();
         assertThat(r.logDet().toDoubleArray()[0]).isCloseTo(8 * logAbsDetW, within(1e-10));
@@ -50,7 +51,7 @@ class Invertible1x1ConvTest {
         Invertible1x1Conv dense = new Invertible1x1Conv(List.of(Shape.of(3)), new Rng(24));
         dense.to(DType.FLOAT64);
         dense.loadStateDict(conv.stateDict(), true);
-        Tensor v = Tensor.randn(new Rng(24), DType.FLOAT64, 5, 3);
+        Tensor v = Tensors.randn(new Rng(24), DType.FLOAT64, 5, 3);
         assertThat(maxAbsDiff(dense.forward(v).output(), v.matmul(conv.weight().t()))).isLessThan(1e-12);
         assertThat(dense.forward(v).logDet().toDoubleArray()[0]).isCloseTo(logAbsDetW, within(1e-10));
         assertThat(conv.stateDict()).containsOnlyKeys("lower", "upper", "log_s", "p", "sign_s");

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,10 +44,10 @@ class OrthogonalTransformTest {
         double[] b = m.parameter("bias").toDoubleArray();
         double[] s = {0.7, -0.2, 1.5};
         try (var g = Grad.disabled()) {
-            m.parameter("scaling").copyFrom(Tensor.of(s, 1, 3));
+            m.parameter("scaling").copyFrom(Tensors.of(s, 1, 3));
         }
         double[] x = {0.4, -1.1, 2.0};
-        FlowResult r = m.forward(Tensor.of(x, 1, 3));
+        FlowResult r = m.forward(Tensors.of(x, 1, 3));
         double logDet = 0;
         for (int j = 0; j < 3; j++) {
             double ls = 0.3 * 0.636 * Math.atan(s[j] / 0.3);
@@ -59,7 +60,7 @@ class OrthogonalTransformTest {
         }
         // W orthogonal: |det W| = 1, the log-det is FrEIA's Σ ls.
         assertThat(r.logDet().item()).isCloseTo(logDet, within(1e-12));
-        assertThat(m.inverse(r.output()).output().allClose(Tensor.of(x, 1, 3), 0, 1e-12)).isTrue();
+        assertThat(m.inverse(r.output()).output().allClose(Tensors.of(x, 1, 3), 0, 1e-12)).isTrue();
     }
 
     @Test
@@ -68,7 +69,7 @@ class OrthogonalTransformTest {
         m.to(DType.FLOAT64);
         Tensor w = m.parameter("weights");
         try (var g = Grad.disabled()) {
-            w.copyFrom(w.add(Tensor.randn(new Rng(8), DType.FLOAT64, 5, 5).mul(0.2)));
+            w.copyFrom(w.add(Tensors.randn(new Rng(8), DType.FLOAT64, 5, 5).mul(0.2)));
         }
         double[] before = w.toDoubleArray();
         m.correct();
@@ -96,7 +97,7 @@ class OrthogonalTransformTest {
                 List.of());
         m.to(DType.FLOAT64);
         Tensor w = m.parameter("weights");
-        Tensor x = Tensor.randn(new Rng(10), DType.FLOAT64, 2, 4);
+        Tensor x = Tensors.randn(new Rng(10), DType.FLOAT64, 2, 4);
         perturb(w);
         m.eval();
         for (int i = 0; i < 5; i++) {
@@ -132,12 +133,12 @@ class OrthogonalTransformTest {
 
     private static void perturb(Tensor w) {
         try (var g = Grad.disabled()) {
-            w.copyFrom(w.add(Tensor.randn(new Rng(11), DType.FLOAT64, w.shape()).mul(0.1)));
+            w.copyFrom(w.add(Tensors.randn(new Rng(11), DType.FLOAT64, w.shape()).mul(0.1)));
         }
     }
 
     private static double orthogonalityError(Tensor w) {
-        return w.matmul(w.t()).sub(Tensor.eye(DType.FLOAT64, w.size(0))).abs().max().item();
+        return w.matmul(w.t()).sub(Tensors.eye(DType.FLOAT64, w.size(0))).abs().max().item();
     }
 
     private static void assertOrthogonal(Tensor w, double tol) {

@@ -30,9 +30,10 @@ import dev.jinn.nn.Linear;
 import dev.jinn.nn.ReLU;
 import dev.jinn.nn.Sequential;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,7 +122,7 @@ class MemorySavingTest {
             for (Map.Entry<String, Tensor> e : plain.stateDict().entrySet()) {
                 Tensor t = e.getValue();
                 boolean param = plain.namedParameters().containsKey(e.getKey());
-                state.put(e.getKey(), param ? t.add(Tensor.randn(noise, DType.FLOAT64, t.shape()).mul(0.1)) : t);
+                state.put(e.getKey(), param ? t.add(Tensors.randn(noise, DType.FLOAT64, t.shape()).mul(0.1)) : t);
             }
         }
         plain.loadStateDict(state, true);
@@ -133,8 +134,8 @@ class MemorySavingTest {
     /** A loss that weighs every output and log-det entry differently, so every gradient path is exercised. */
     private static Tensor loss(FlowResult r, Rng rng) {
         Tensor z = r.output();
-        Tensor wz = Tensor.randn(rng, DType.FLOAT64, z.shape());
-        Tensor wl = Tensor.randn(rng, DType.FLOAT64, r.logDet().shape());
+        Tensor wz = Tensors.randn(rng, DType.FLOAT64, z.shape());
+        Tensor wl = Tensors.randn(rng, DType.FLOAT64, r.logDet().shape());
         return z.mul(wz).sum().add(r.logDet().mul(wl).sum());
     }
 
@@ -143,10 +144,10 @@ class MemorySavingTest {
 
     private static Run run(SequenceINN inn, Case c) {
         Rng rng = new Rng(5);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, batchShape(c.in())).mul(0.7).requiresGrad(true);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, batchShape(c.in())).mul(0.7).requiresGrad(true);
         List<Tensor> cond = new ArrayList<>();
         for (Shape s : c.conditions()) {
-            cond.add(Tensor.randn(rng, DType.FLOAT64, batchShape(s)).requiresGrad(true));
+            cond.add(Tensors.randn(rng, DType.FLOAT64, batchShape(s)).requiresGrad(true));
         }
         Tensor l = loss(inn.forward(x, cond), rng);
         long bytes = Grad.savedBytes(l);
@@ -207,7 +208,7 @@ class MemorySavingTest {
                 for (int k = 0; k < depths[d]; k++) {
                     inn.append(GLOWCouplingBlock.builder().subnet(Subnets.mlp(64)));
                 }
-                FlowResult r = inn.forward(Tensor.randn(new Rng(1), batch, 16));
+                FlowResult r = inn.forward(Tensors.randn(new Rng(1), batch, 16));
                 bytes[saving][d] = Grad.savedBytes(r.output().square().sum().sub(r.logDet().sum()));
             }
         }
@@ -224,7 +225,7 @@ class MemorySavingTest {
         SequenceINN inn = (SequenceINN) couplings(s -> GLOWCouplingBlock.builder().subnet(s), false)
                 .to(DType.FLOAT64);
         inn.memorySaving(true);
-        Tensor x = Tensor.randn(new Rng(3), DType.FLOAT64, 4, 4);
+        Tensor x = Tensors.randn(new Rng(3), DType.FLOAT64, 4, 4);
         FlowResult r = inn.forward(x);
         Tensor l = r.output().square().sum().sub(r.logDet().sum());
         l.backward(null, true);
@@ -244,7 +245,7 @@ class MemorySavingTest {
         SequenceINN inn = new SequenceINN(4).memorySaving(true)
                 .append(GLOWCouplingBlock.builder().subnet((in, out) -> new Sequential(new Linear(in, 8),
                         new ReLU(), new Dropout(0.5), new Linear(8, out))));
-        Tensor x = Tensor.randn(new Rng(1), 3, 4);
+        Tensor x = Tensors.randn(new Rng(1), 3, 4);
         assertThatThrownBy(() -> inn.forward(x)).isInstanceOf(FlowException.class)
                 .hasMessageContaining("SequenceINN module 0 (GLOWCouplingBlock")
                 .hasMessageContaining("Dropout")
@@ -261,7 +262,7 @@ class MemorySavingTest {
     void aStochasticLogDetEstimateIsRefusedAndAnExactOneIsNot() {
         SequenceINN inn = new SequenceINN(3).memorySaving(true)
                 .append(IResNetLayer.builder().internalSize(8).logDet(LogDetMethod.powerSeries(5, 1)));
-        Tensor x = Tensor.randn(new Rng(1), 4, 3);
+        Tensor x = Tensors.randn(new Rng(1), 4, 3);
         assertThatThrownBy(() -> inn.forward(x)).isInstanceOf(FlowException.class)
                 .hasMessageContaining("IResNetLayer").hasMessageContaining("random probes")
                 .hasMessageContaining("LogDetMethod.exact()");
@@ -274,7 +275,7 @@ class MemorySavingTest {
     void gradientsOfGradientsAreRefusedClearly() {
         SequenceINN inn = new SequenceINN(2).memorySaving(true)
                 .append(AllInOneBlock.builder().subnet(Subnets.mlp(4)));
-        Tensor x = Tensor.randn(new Rng(1), DType.FLOAT32, 3, 2).requiresGrad(true);
+        Tensor x = Tensors.randn(new Rng(1), DType.FLOAT32, 3, 2).requiresGrad(true);
         FlowResult r = inn.forward(x);
         Tensor l = r.output().square().sum();
         assertThatThrownBy(() -> Grad.grad(List.of(l), List.of(x), null, true))
@@ -287,7 +288,7 @@ class MemorySavingTest {
         inn.memorySaving(0, true);
         assertThat(inn.isMemorySaving(0)).isTrue();
         assertThat(inn.isMemorySaving(1)).isFalse();
-        Tensor x = Tensor.randn(new Rng(2), 6, 4);
+        Tensor x = Tensors.randn(new Rng(2), 6, 4);
         Tensor plainOut;
         try (var g = Grad.disabled()) {
             plainOut = inn.forward(x).output();

@@ -10,6 +10,7 @@ import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +21,9 @@ class GaussianMixtureModelTest {
 
     /** FrEIA's test data: Gaussian x, mu and U entries, softmax-normalised Gaussian weights (float64). */
     private static List<Tensor> conditions(Rng rng, int batch, int k, int d) {
-        Tensor w = GaussianMixtureModel.normalizeWeights(Tensor.randn(rng, DType.FLOAT64, batch, k));
-        Tensor mu = Tensor.randn(rng, DType.FLOAT64, batch, k, d);
-        Tensor u = Tensor.randn(rng, DType.FLOAT64, batch, k, d * (d + 1) / 2);
+        Tensor w = GaussianMixtureModel.normalizeWeights(Tensors.randn(rng, DType.FLOAT64, batch, k));
+        Tensor mu = Tensors.randn(rng, DType.FLOAT64, batch, k, d);
+        Tensor u = Tensors.randn(rng, DType.FLOAT64, batch, k, d * (d + 1) / 2);
         return List.of(w, mu, u, GaussianMixtureModel.pickMixtureComponent(w, rng));
     }
 
@@ -40,7 +41,7 @@ class GaussianMixtureModelTest {
         // rtol 0.03 of central differences. In float64 both hold far more tightly.
         int d = 12;
         Rng rng = new Rng(0);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 16, d);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 16, d);
         List<Tensor> c = conditions(rng, 16, 4, d);
         var gmm = new GaussianMixtureModel(List.of(Shape.of(d)), conditionShapes(4, d));
         FlowResult z = gmm.forward(x, c);
@@ -58,13 +59,13 @@ class GaussianMixtureModelTest {
                 double[] minus = xs.clone();
                 plus[b * d + j] += h;
                 minus[b * d + j] -= h;
-                double[] zp = gmm.forward(Tensor.of(plus, 16, d), c).output().toDoubleArray();
-                double[] zm = gmm.forward(Tensor.of(minus, 16, d), c).output().toDoubleArray();
+                double[] zp = gmm.forward(Tensors.of(plus, 16, d), c).output().toDoubleArray();
+                double[] zm = gmm.forward(Tensors.of(minus, 16, d), c).output().toDoubleArray();
                 for (int i = 0; i < d; i++) {
                     jac[i * d + j] = (zp[b * d + i] - zm[b * d + i]) / (2 * h);
                 }
             }
-            double numeric = Tensor.of(jac, d, d).slogdet().logAbsDet().item();
+            double numeric = Tensors.of(jac, d, d).slogdet().logAbsDet().item();
             assertThat(logDet[b]).as("sample " + b).isCloseTo(numeric, within(1 + 0.03 * Math.abs(numeric)));
             assertThat(logDet[b]).as("sample " + b).isCloseTo(numeric, within(1e-6));
         }
@@ -72,7 +73,7 @@ class GaussianMixtureModelTest {
 
     @Test
     void seededComponentChoiceIsReproducibleAndFollowsTheWeights() {
-        Tensor w = Tensor.of(new double[] {0.1, 0.6, 0.3}, 1, 3).expand(20000, 3);
+        Tensor w = Tensors.of(new double[] {0.1, 0.6, 0.3}, 1, 3).expand(20000, 3);
         Tensor first = GaussianMixtureModel.pickMixtureComponent(w, new Rng(12345));
         Tensor again = GaussianMixtureModel.pickMixtureComponent(w, new Rng(12345));
         assertThat(first.toDoubleArray()).containsExactly(again.toDoubleArray());
@@ -91,7 +92,7 @@ class GaussianMixtureModelTest {
     void allComponentsReconstructEveryComponent() {
         int d = 12;
         Rng rng = new Rng(10);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 16, d);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 16, d);
         List<Tensor> c = conditions(rng, 16, 4, d);
         AllComponents z = GaussianMixtureModel.allComponents(x, c.get(1), c.get(2), false);
         assertThat(z.output().shape()).containsExactly(16, 4, d);
@@ -113,7 +114,7 @@ class GaussianMixtureModelTest {
     @Test
     void upperFactorLayout() {
         // d = 3: entries (a, b, c, u01, u02, u12) → [[e^a, u01, u02], [0, e^b, u12], [0, 0, e^c]].
-        Tensor u = GaussianMixtureModel.upperFactor(Tensor.of(new double[] {0, Math.log(2), Math.log(3), 4, 5, 6},
+        Tensor u = GaussianMixtureModel.upperFactor(Tensors.of(new double[] {0, Math.log(2), Math.log(3), 4, 5, 6},
                 6), 3);
         assertThat(u.shape()).containsExactly(3, 3);
         assertThat(u.toDoubleArray()).containsExactly(new double[] {1, 4, 5, 0, 2, 6, 0, 0, 3}, within(1e-15));
@@ -126,7 +127,7 @@ class GaussianMixtureModelTest {
         int d = 3;
         int k = 2;
         Rng rng = new Rng(3);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 5, d);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 5, d);
         List<Tensor> c = conditions(rng, 5, k, d);
         AllComponents z = GaussianMixtureModel.allComponents(x, c.get(1), c.get(2), false);
         double[] nll = GaussianMixtureModel.nllLoss(c.get(0), z.output(), z.logDet()).toDoubleArray();
@@ -155,7 +156,7 @@ class GaussianMixtureModelTest {
                                 * (xs[b * d + s] - mu[(b * k + j) * d + s]);
                     }
                 }
-                double logDetLambda = Tensor.of(lambda, 3, 3).slogdet().logAbsDet().item();
+                double logDetLambda = Tensors.of(lambda, 3, 3).slogdet().logAbsDet().item();
                 p += w[b * k + j] * Math.exp(-0.5 * d * Math.log(2 * Math.PI) + 0.5 * logDetLambda - 0.5 * quad);
             }
             assertThat(nll[b]).as("sample " + b).isCloseTo(-Math.log(p) - 0.5 * d * Math.log(2 * Math.PI),
@@ -171,7 +172,7 @@ class GaussianMixtureModelTest {
 
     @Test
     void normalizeWeightsIsAStableSoftmax() {
-        Tensor w = GaussianMixtureModel.normalizeWeights(Tensor.of(new double[] {1000, 1000, 1000 + Math.log(2)}, 1,
+        Tensor w = GaussianMixtureModel.normalizeWeights(Tensors.of(new double[] {1000, 1000, 1000 + Math.log(2)}, 1,
                 3));
         assertThat(w.toDoubleArray()).containsExactly(new double[] {0.25, 0.25, 0.5}, within(1e-12));
     }
@@ -186,12 +187,12 @@ class GaussianMixtureModelTest {
         var gmm = new GaussianMixtureModel(List.of(Shape.of(3)), conditionShapes(2, 3));
         Rng rng = new Rng(4);
         List<Tensor> c = conditions(rng, 2, 2, 3);
-        List<Tensor> bad = List.of(c.get(0), c.get(1), c.get(2), Tensor.of(new double[] {0, 2}, 2, 1));
-        assertThatThrownBy(() -> gmm.forward(Tensor.randn(rng, DType.FLOAT64, 2, 3), bad))
+        List<Tensor> bad = List.of(c.get(0), c.get(1), c.get(2), Tensors.of(new double[] {0, 2}, 2, 1));
+        assertThatThrownBy(() -> gmm.forward(Tensors.randn(rng, DType.FLOAT64, 2, 3), bad))
                 .hasMessageContaining("GaussianMixtureModel")
                 .hasStackTraceContaining("component index of sample 1 is 2.0, expected an integer in [0, 2)");
-        List<Tensor> half = List.of(c.get(0), c.get(1), c.get(2), Tensor.of(new double[] {0, 0.5}, 2, 1));
-        assertThatThrownBy(() -> gmm.forward(Tensor.randn(rng, DType.FLOAT64, 2, 3), half))
+        List<Tensor> half = List.of(c.get(0), c.get(1), c.get(2), Tensors.of(new double[] {0, 0.5}, 2, 1));
+        assertThatThrownBy(() -> gmm.forward(Tensors.randn(rng, DType.FLOAT64, 2, 3), half))
                 .hasStackTraceContaining("is 0.5");
     }
 }

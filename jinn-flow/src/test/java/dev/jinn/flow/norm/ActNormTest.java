@@ -11,6 +11,7 @@ import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ class ActNormTest {
     /** FrEIA's test data: {@code x = randn ⊙ rand + randn}, float32. */
     private static Tensor freiaStyleBatch(long seed, int... shape) {
         Rng rng = new Rng(seed);
-        return Tensor.randn(rng, shape).mul(Tensor.rand(rng, shape)).add(Tensor.randn(rng, shape));
+        return Tensors.randn(rng, shape).mul(Tensors.rand(rng, shape)).add(Tensors.randn(rng, shape));
     }
 
     /** Per-channel mean and unbiased std over batch and pixel axes, in float64: {@code [2][C]}. */
@@ -96,16 +97,16 @@ class ActNormTest {
 
     @Test
     void zeroStandardDeviationIsAnError() {
-        Tensor x = Tensor.of(new double[] {1, 5, 2, 5, 3, 5}, 3, 2); // channel 1 is constant
+        Tensor x = Tensors.of(new double[] {1, 5, 2, 5, 3, 5}, 3, 2); // channel 1 is constant
         ActNorm norm = new ActNorm(List.of(Shape.of(2)));
         assertThatThrownBy(() -> norm.forward(x))
                 .isInstanceOf(FlowException.class)
                 .hasMessageContaining("ActNorm").hasMessageContaining("channel(s) [1]")
                 .hasMessageContaining("standard deviation");
         assertThat(norm.isInitialized()).isFalse();
-        assertThatThrownBy(() -> new ActNorm(List.of(Shape.of(2)), Tensor.zeros(DType.FLOAT64, 1, 2)))
+        assertThatThrownBy(() -> new ActNorm(List.of(Shape.of(2)), Tensors.zeros(DType.FLOAT64, 1, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least two values");
-        assertThatThrownBy(() -> new ActNorm(List.of(Shape.of(2)), Tensor.zeros(DType.FLOAT64, 4, 3)))
+        assertThatThrownBy(() -> new ActNorm(List.of(Shape.of(2)), Tensors.zeros(DType.FLOAT64, 4, 3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[B, 2]");
     }
 
@@ -120,12 +121,12 @@ class ActNormTest {
         assertThat(state.get("is_initialized").dtype()).isEqualTo(DType.BOOL);
 
         Map<String, Tensor> freia = new LinkedHashMap<>();
-        freia.put("log_scale", Tensor.of(new float[] {0.5f, -1f}, 1, 2, 1, 1));
-        freia.put("loc", Tensor.of(new float[] {2f, 3f}, 1, 2, 1, 1));
-        freia.put("is_initialized", Tensor.of(new boolean[] {true}).reshape());
+        freia.put("log_scale", Tensors.of(new float[] {0.5f, -1f}, 1, 2, 1, 1));
+        freia.put("loc", Tensors.of(new float[] {2f, 3f}, 1, 2, 1, 1));
+        freia.put("is_initialized", Tensors.of(new boolean[] {true}).reshape());
         norm.loadStateDict(freia, true);
         assertThat(norm.isInitialized()).isTrue();
-        Tensor x = Tensor.full(DType.FLOAT64, 4, 1, 2, 3, 3);
+        Tensor x = Tensors.full(DType.FLOAT64, 4, 1, 2, 3, 3);
         Tensor y = norm.forward(x).output();
         assertThat(y.toDoubleArray()[0]).isCloseTo((4 - 2) * Math.exp(-0.5), within(1e-6));
         assertThat(y.toDoubleArray()[9]).isCloseTo((4 - 3) * Math.exp(1), within(1e-6));

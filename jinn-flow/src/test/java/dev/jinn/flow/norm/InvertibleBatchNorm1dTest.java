@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class InvertibleBatchNorm1dTest {
     private static ModuleSpec trainedThenEval(long seed) {
         return (in, c) -> {
             InvertibleBatchNorm1d bn = new InvertibleBatchNorm1d(in);
-            bn.forward(Tensor.randn(new Rng(seed), in.get(0).withBatch(16)).mul(2.0).add(0.5));
+            bn.forward(Tensors.randn(new Rng(seed), in.get(0).withBatch(16)).mul(2.0).add(0.5));
             bn.eval();
             return bn;
         };
@@ -42,8 +43,8 @@ class InvertibleBatchNorm1dTest {
     void usesBatchStatisticsInTrainingAndRunningOnesInEval() {
         InvertibleBatchNorm1d bn = new InvertibleBatchNorm1d(List.of(Shape.of(3)));
         bn.to(DType.FLOAT64);
-        Tensor x = Tensor.randn(new Rng(14), DType.FLOAT64, 200, 3).mul(Tensor.of(new double[] {1, 3, 0.5}, 3))
-                .add(Tensor.of(new double[] {-2, 0, 5}, 3));
+        Tensor x = Tensors.randn(new Rng(14), DType.FLOAT64, 200, 3).mul(Tensors.of(new double[] {1, 3, 0.5}, 3))
+                .add(Tensors.of(new double[] {-2, 0, 5}, 3));
         FlowResult r = bn.forward(x);
         double[] mean = r.output().mean(0).toDoubleArray();
         double[] var = r.output().var(new int[] {0}, false, false).toDoubleArray();
@@ -67,11 +68,11 @@ class InvertibleBatchNorm1dTest {
         signal.to(DType.FLOAT64);
         signal.loadStateDict(bn.stateDict(), true);
         try (var g = Grad.disabled()) {
-            signal.parameter("weight").copyFrom(Tensor.of(new double[] {2, -0.5, 1.5}, 3));
-            signal.parameter("bias").copyFrom(Tensor.of(new double[] {0.1, 0.2, 0.3}, 3));
+            signal.parameter("weight").copyFrom(Tensors.of(new double[] {2, -0.5, 1.5}, 3));
+            signal.parameter("bias").copyFrom(Tensors.of(new double[] {0.1, 0.2, 0.3}, 3));
         }
         signal.eval();
-        Tensor x3 = Tensor.randn(new Rng(15), DType.FLOAT64, 4, 3, 5);
+        Tensor x3 = Tensors.randn(new Rng(15), DType.FLOAT64, 4, 3, 5);
         double runningLogDet = 0;
         double[] gamma = {2, -0.5, 1.5};
         for (int c = 0; c < 3; c++) {
@@ -82,7 +83,7 @@ class InvertibleBatchNorm1dTest {
         assertThat(r3.logDet().toDoubleArray()[3]).isCloseTo(runningLogDet, within(1e-12));
         assertThat(maxAbsDiff(signal.inverse(r3.output()).output(), x3)).isLessThan(1e-12);
         assertThat(bn.stateDict()).containsOnlyKeys("weight", "bias", "running_mean", "running_var");
-        assertThatThrownBy(() -> signal.forward(Tensor.zeros(DType.FLOAT64, 4, 2)))
+        assertThatThrownBy(() -> signal.forward(Tensors.zeros(DType.FLOAT64, 4, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("InvertibleBatchNorm1d");
         assertThatThrownBy(() -> new InvertibleBatchNorm1d(List.of(Shape.of(2, 2, 2))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(C, L)");

@@ -2,13 +2,14 @@ package dev.jinn.flow.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Subnets;
 import dev.jinn.flow.coupling.AllInOneBlock;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +29,8 @@ class ConditionalMnistExampleTest {
         assertThat(cinn.parameterCount()).isEqualTo(12 * perBlock);
 
         Rng rng = new Rng(3);
-        Tensor x = Tensor.randn(rng, 4, 784);
-        Tensor labels = Tensor.zeros(4, 10);
+        Tensor x = Tensors.randn(rng, 4, 784);
+        Tensor labels = Tensors.zeros(4, 10);
         try (var g = Grad.disabled()) {
             for (int i = 0; i < 4; i++) {
                 labels.select(0, i).select(0, (3 * i) % 10).fill(1);

@@ -4,6 +4,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -28,7 +29,7 @@ public final class ConditionalSwap extends InvertibleModule {
         Tensor x1 = x.get(0);
         Tensor x2 = x.get(1);
         return new FlowResult(List.of(Tensor.where(keep, x1, x2), Tensor.where(keep, x2, x1)),
-                Tensor.scalar(0.0, x1.dtype()));
+                Tensors.scalar(0.0, x1.dtype()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 /** FrEIA README's "basic usage example" of a custom module, in Java. */
@@ -17,7 +18,7 @@ class CustomModuleExamplesTest {
         for (int i = 0; i < 2; i++) {
             net.append((dimsIn, dimsC) -> new FixedRandomElementwiseMultiply(dimsIn));
         }
-        Tensor x = Tensor.randn(new Rng(0), batch, 2);
+        Tensor x = Tensors.randn(new Rng(0), batch, 2);
         FlowResult z = net.forward(x);
         FlowResult back = net.inverse(z.output());
         assertThat(back.output().allClose(x, 0, 1e-6)).isTrue();

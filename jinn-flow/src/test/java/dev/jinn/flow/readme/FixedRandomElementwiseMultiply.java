@@ -6,6 +6,7 @@ import dev.jinn.flow.Shape;
 import dev.jinn.nn.Init;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public final class FixedRandomElementwiseMultiply extends InvertibleModule {
      */
     public FixedRandomElementwiseMultiply(List<Shape> dimsIn) {
         super(dimsIn, List.of());
-        Tensor factor = Tensor.randint(Init.defaultRng(), 1, 3, 1, dimsIn.get(0).channels()).to(DType.FLOAT32);
+        Tensor factor = Tensors.randint(Init.defaultRng(), 1, 3, 1, dimsIn.get(0).channels()).to(DType.FLOAT32);
         registerBuffer("random_factor", factor, true);
     }
 

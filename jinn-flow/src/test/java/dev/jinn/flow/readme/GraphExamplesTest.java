@@ -3,6 +3,7 @@ package dev.jinn.flow.readme;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.AbstractNode;
 import dev.jinn.flow.ConditionNode;
 import dev.jinn.flow.GraphINN;
@@ -20,9 +21,9 @@ import dev.jinn.flow.reshape.IRevNetDownsampling;
 import dev.jinn.flow.topology.Concat;
 import dev.jinn.flow.topology.Split;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,9 +61,9 @@ class GraphExamplesTest {
         Rng rng = new Rng(1);
         // The README uses a batch of 1; ActNorm's data-dependent initialisation needs a spread (FrEIA would
         // produce NaN from the std of one value, jinn refuses; see below), so a batch of 16 here.
-        Tensor x1 = Tensor.randn(rng, 16, 100);
-        Tensor x2 = Tensor.randn(rng, 16, 20);
-        Tensor c = Tensor.randn(rng, 16, 42);
+        Tensor x1 = Tensors.randn(rng, 16, 100);
+        Tensor x2 = Tensors.randn(rng, 16, 20);
+        Tensor c = Tensors.randn(rng, 16, 42);
         GraphResult z = net.forward(List.of(x1, x2), List.of(c));
         assertThat(z.outputs()).hasSize(2);
         GraphResult back = net.inverse(z.outputs(), List.of(c));
@@ -76,8 +77,8 @@ class GraphExamplesTest {
     void aSingleSampleCannotInitialiseActNorm() {
         GraphINN net = exampleInn();
         Rng rng = new Rng(1);
-        assertThatThrownBy(() -> net.forward(List.of(Tensor.randn(rng, 1, 100), Tensor.randn(rng, 1, 20)),
-                List.of(Tensor.randn(rng, 1, 42))))
+        assertThatThrownBy(() -> net.forward(List.of(Tensors.randn(rng, 1, 100), Tensors.randn(rng, 1, 20)),
+                List.of(Tensors.randn(rng, 1, 42))))
                 .hasMessageContaining("ActNorm");
     }
 
@@ -94,9 +95,9 @@ class GraphExamplesTest {
         var output2 = new OutputNode(mult2.out(0)).named("output_2");
         var net = new GraphINN(List.of(input1, input2, cond, mult1, swap, mult2, output1, output2));
         Rng rng = new Rng(2);
-        Tensor x1 = Tensor.randn(rng, 10, 2);
-        Tensor x2 = Tensor.randn(rng, 10, 2);
-        Tensor c = Tensor.randn(rng, 10, 1);
+        Tensor x1 = Tensors.randn(rng, 10, 2);
+        Tensor x2 = Tensors.randn(rng, 10, 2);
+        Tensor c = Tensors.randn(rng, 10, 1);
         GraphResult z = net.forward(List.of(x1, x2), List.of(c));
         GraphResult back = net.run(z.outputs(), List.of(c), true, false, false);
         assertThat(maxAbsDiff(back.output(0), x1)).isLessThan(1e-6);
@@ -145,7 +146,7 @@ class GraphExamplesTest {
         var convInn = new GraphINN(nodes);
         assertThat(convInn.outputDims(convInn.dimsIn()).get(0).dims()).containsExactly(ndimX);
 
-        Tensor x = Tensor.randn(new Rng(4), 2, 3, 32, 32);
+        Tensor x = Tensors.randn(new Rng(4), 2, 3, 32, 32);
         try (var g = Grad.disabled()) {
             GraphResult z = convInn.forward(List.of(x));
             assertThat(z.output().shape()).isEqualTo(new int[] {2, ndimX});

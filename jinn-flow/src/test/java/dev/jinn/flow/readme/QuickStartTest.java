@@ -2,6 +2,7 @@ package dev.jinn.flow.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Subnets;
@@ -9,9 +10,9 @@ import dev.jinn.flow.coupling.AllInOneBlock;
 import dev.jinn.nn.Init;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +33,7 @@ class QuickStartTest {
             v[2 * i] = x + noise * rng.nextGaussian();
             v[2 * i + 1] = y + noise * rng.nextGaussian();
         }
-        return Tensor.of(v, n, 2).to(DType.FLOAT32);
+        return Tensors.of(v, n, 2).to(DType.FLOAT32);
     }
 
     /**
@@ -71,7 +72,7 @@ class QuickStartTest {
         try (var g = Grad.disabled()) {
             FlowResult r = inn.forward(test);
             nll = r.output().square().sum(1).mul(0.5).sub(r.logDet()).mean().item() + LOG_2PI;
-            Tensor samples = inn.inverse(Tensor.randn(rng, 100, 2)).output();
+            Tensor samples = inn.inverse(Tensors.randn(rng, 100, 2)).output();
             assertThat(samples.shape()).isEqualTo(new int[] {100, 2});
         }
         double gaussian = gaussianNll(moons(2000, 0.05, new Rng(8)), test);

@@ -8,6 +8,7 @@ import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class PixelShuffleTest {
 
     @Test
     void pixelShufflesMoveValuesAsDocumented() {
-        Tensor img = Tensor.arange(DType.FLOAT64, 0, 2 * 4 * 6, 1).reshape(1, 2, 4, 6);
+        Tensor img = Tensors.arange(DType.FLOAT64, 0, 2 * 4 * 6, 1).reshape(1, 2, 4, 6);
         PixelShuffle unshuffle = PixelShuffle.spec(2, 2, false).build(List.of(Shape.of(2, 4, 6)));
         assertThat(unshuffle.dimsOut()).containsExactly(Shape.of(8, 2, 3));
         Tensor out = unshuffle.forward(img).output();
@@ -54,7 +55,7 @@ class PixelShuffleTest {
         PixelShuffle shuffle = PixelShuffle.spec(2, 2, true).build(List.of(Shape.of(8, 2, 3)));
         assertThat(maxAbsDiff(shuffle.forward(out).output(), img)).isEqualTo(0.0);
 
-        Tensor sig = Tensor.arange(DType.FLOAT64, 0, 2 * 6, 1).reshape(1, 2, 6);
+        Tensor sig = Tensors.arange(DType.FLOAT64, 0, 2 * 6, 1).reshape(1, 2, 6);
         Tensor s3 = PixelShuffle.spec(1, 3, false).build(List.of(Shape.of(2, 6))).forward(sig).output();
         assertThat(s3.shape()).containsExactly(1, 6, 2);
         // out[c·3 + i][l] = in[c][3l + i]
@@ -67,7 +68,7 @@ class PixelShuffleTest {
 
     @Test
     void theTwoByTwoUnshuffleIsIRevNetsDownsampling() {
-        Tensor x = Tensor.randn(new Rng(1), DType.FLOAT64, 3, 2, 4, 6);
+        Tensor x = Tensors.randn(new Rng(1), DType.FLOAT64, 3, 2, 4, 6);
         Tensor ours = PixelShuffle.spec(2, 2, false).build(List.of(Shape.of(2, 4, 6))).forward(x).output();
         Tensor freia = new IRevNetDownsampling(List.of(Shape.of(2, 4, 6))).forward(x).output();
         assertThat(maxAbsDiff(ours, freia)).isEqualTo(0.0);

@@ -12,6 +12,7 @@ import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -46,7 +47,7 @@ class ReshapeModulesTest {
 
     /** Two channels of one 2×2 patch each, written out by hand: [[1, 2], [3, 4]] and [[5, 6], [7, 8]]. */
     private static Tensor twoPatches() {
-        return Tensor.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2);
+        return Tensors.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2);
     }
 
     @Test
@@ -69,7 +70,7 @@ class ReshapeModulesTest {
         int c = 3;
         int h = 4;
         int w = 6;
-        Tensor x = Tensor.arange(DType.FLOAT64, 0, c * h * w, 1).reshape(1, c, h, w);
+        Tensor x = Tensors.arange(DType.FLOAT64, 0, c * h * w, 1).reshape(1, c, h, w);
         double[] in = x.toDoubleArray();
         for (boolean legacy : new boolean[] {false, true}) {
             double[] out = new IRevNetDownsampling(List.of(Shape.of(c, h, w)), legacy).forward(x).output()
@@ -92,7 +93,7 @@ class ReshapeModulesTest {
 
     @Test
     void iRevNetUpsamplingInvertsDownsamplingInBothOrders() {
-        Tensor x = Tensor.randn(new Rng(1), DType.FLOAT64, 2, 3, 4, 2);
+        Tensor x = Tensors.randn(new Rng(1), DType.FLOAT64, 2, 3, 4, 2);
         for (boolean legacy : new boolean[] {false, true}) {
             Tensor y = new IRevNetDownsampling(List.of(Shape.of(3, 4, 2)), legacy).forward(x).output();
             Tensor back = new IRevNetUpsampling(List.of(Shape.of(12, 2, 1)), legacy).forward(y).output();
@@ -103,7 +104,7 @@ class ReshapeModulesTest {
     @Test
     void haarOfOnePatchByHand() {
         // [[a, b], [c, d]] = [[1, 2], [3, 4]]: f·(a+b+c+d, a−b+c−d, a+b−c−d, a−b−c+d) = f·(10, −2, −4, 0)
-        Tensor x = Tensor.of(new double[] {1, 2, 3, 4}, 1, 1, 2, 2);
+        Tensor x = Tensors.of(new double[] {1, 2, 3, 4}, 1, 1, 2, 2);
         FlowResult r = new HaarDownsampling(List.of(Shape.of(1, 2, 2))).forward(x);
         assertThat(r.output().toDoubleArray()).containsExactly(5, -1, -2, 0);
         assertThat(r.logDet().item()).isEqualTo(0.0);
@@ -117,7 +118,7 @@ class ReshapeModulesTest {
     @Test
     void haarOrderByWaveletPutsTheAveragesFirst() {
         // channel 0 [[1, 2], [3, 4]] → (5, −1, −2, 0); channel 1 [[0, 1], [1, 0]] → (1, 0, 0, −1)
-        Tensor x = Tensor.of(new double[] {1, 2, 3, 4, 0, 1, 1, 0}, 1, 2, 2, 2);
+        Tensor x = Tensors.of(new double[] {1, 2, 3, 4, 0, 1, 1, 0}, 1, 2, 2, 2);
         Tensor byChannel = new HaarDownsampling(List.of(Shape.of(2, 2, 2))).forward(x).output();
         assertThat(byChannel.toDoubleArray()).containsExactly(5, -1, -2, 0, 1, 0, 0, -1);
         Tensor byWavelet = new HaarDownsampling(List.of(Shape.of(2, 2, 2)), true, 1.0).forward(x).output();
@@ -128,7 +129,7 @@ class ReshapeModulesTest {
 
     @Test
     void haarReverseDoesNotModifyItsInput() {
-        Tensor z = Tensor.randn(new Rng(2), DType.FLOAT64, 2, 8, 2, 2);
+        Tensor z = Tensors.randn(new Rng(2), DType.FLOAT64, 2, 8, 2, 2);
         double[] before = z.toDoubleArray();
         for (boolean byWavelet : new boolean[] {false, true}) {
             new HaarDownsampling(List.of(Shape.of(2, 4, 4)), byWavelet, 0.5).inverse(z);
@@ -183,7 +184,7 @@ class ReshapeModulesTest {
 
     @Test
     void flattenAndReshapeKeepRowMajorOrder() {
-        Tensor x = Tensor.arange(DType.FLOAT64, 0, 12, 1).reshape(2, 2, 3);
+        Tensor x = Tensors.arange(DType.FLOAT64, 0, 12, 1).reshape(2, 2, 3);
         InvertibleModule flatten = new Flatten(List.of(Shape.of(2, 3)));
         Tensor flat = flatten.forward(x).output();
         assertThat(flat.shape()).containsExactly(2, 6);

@@ -15,6 +15,7 @@ import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class ZooSequenceTest {
     private static SequenceINN chain() {
         Rng rng = new Rng(11);
-        Tensor mix = Tensor.eye(DType.FLOAT64, 2).add(Tensor.randn(rng, DType.FLOAT64, 2, 2).mul(0.3));
-        Tensor dense = Tensor.eye(DType.FLOAT64, 32).add(Tensor.randn(rng, DType.FLOAT64, 32, 32).mul(0.05));
+        Tensor mix = Tensors.eye(DType.FLOAT64, 2).add(Tensors.randn(rng, DType.FLOAT64, 2, 2).mul(0.3));
+        Tensor dense = Tensors.eye(DType.FLOAT64, 32).add(Tensors.randn(rng, DType.FLOAT64, 32, 32).mul(0.05));
         return new SequenceINN(2, 4, 4)
                 .append(ActNorm.spec())
                 .append(HaarDownsampling.spec(true, 0.5))

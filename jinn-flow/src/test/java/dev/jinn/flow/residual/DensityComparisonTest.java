@@ -2,14 +2,15 @@ package dev.jinn.flow.residual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.coupling.MaskedAffineCoupling;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class DensityComparisonTest {
             v[2 * i] = 2 * Math.cos(angle) + 0.5 * rng.nextGaussian();
             v[2 * i + 1] = 2 * Math.sin(angle) + 0.5 * rng.nextGaussian();
         }
-        return Tensor.of(v, n, 2).to(DType.FLOAT32);
+        return Tensors.of(v, n, 2).to(DType.FLOAT32);
     }
 
     /** −log p(x) averaged, with a standard-normal base: −(log N(y) + logP + logDet). */
@@ -77,7 +78,7 @@ class DensityComparisonTest {
         assertThat(iresnetNll).as("i-ResNet " + iresnetNll + " vs RealNVP " + realNvpNll)
                 .isLessThanOrEqualTo(realNvpNll + 0.1);
         // and the trained i-ResNet still inverts its samples
-        Tensor z = Tensor.randn(new Rng(7), 256, 2);
+        Tensor z = Tensors.randn(new Rng(7), 256, 2);
         try (var g = Grad.disabled()) {
             Tensor x = iresnet.inverse(z);
             assertThat(iresnet.forward(x).y().sub(z).abs().max().item()).isLessThan(1e-4);

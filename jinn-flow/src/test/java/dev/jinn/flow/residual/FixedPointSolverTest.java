@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class FixedPointSolverTest {
     @Test
     void solvesAContractionToTheTolerance() {
         UnaryOperator<Tensor> g = x -> x.tanh().mul(0.6);
-        Tensor y = Tensor.randn(new Rng(1), DType.FLOAT64, 5, 3).mul(3);
+        Tensor y = Tensors.randn(new Rng(1), DType.FLOAT64, 5, 3).mul(3);
         FixedPointResult r = FixedPointSolver.defaults().solve(g, y, "test");
         assertThat(r.converged()).isTrue();
         assertThat(r.x().add(g.apply(r.x())).sub(y).abs().max().item()).isLessThan(1e-12);
@@ -26,7 +27,7 @@ class FixedPointSolverTest {
         // g(x) = a·x from x_0 = y = 1: x_k = Σ_{i≤k} (−a)^i, so the change at step k is exactly a^k.
         double a = 0.5;
         UnaryOperator<Tensor> g = x -> x.mul(a);
-        Tensor y = Tensor.of(new double[] {1.0}, 1, 1);
+        Tensor y = Tensors.of(new double[] {1.0}, 1, 1);
         FixedPointResult r = FixedPointSolver.defaults().tolerances(1e-9, 0).solve(g, y, "test");
         int predicted = (int) Math.ceil(Math.log(1e-9) / Math.log(a));
         assertThat(r.iterations()).isEqualTo(predicted);
@@ -37,7 +38,7 @@ class FixedPointSolverTest {
     @Test
     void nonConvergenceWarnsByDefaultAndReportsIt() {
         UnaryOperator<Tensor> g = x -> x.mul(-1.2);
-        Tensor y = Tensor.of(new double[] {1.0, 2.0}, 2, 1);
+        Tensor y = Tensors.of(new double[] {1.0, 2.0}, 2, 1);
         FixedPointResult r = FixedPointSolver.defaults().maxIterations(30).solve(g, y, "blk");
         assertThat(r.converged()).isFalse();
         assertThat(r.iterations()).isEqualTo(30);
@@ -47,7 +48,7 @@ class FixedPointSolverTest {
     @Test
     void nonConvergenceThrowsWhenConfigured() {
         UnaryOperator<Tensor> g = x -> x.mul(-1.2);
-        Tensor y = Tensor.of(new double[] {1.0, 2.0}, 2, 1);
+        Tensor y = Tensors.of(new double[] {1.0, 2.0}, 2, 1);
         FixedPointSolver solver = FixedPointSolver.defaults().maxIterations(30).throwOnFailure(true);
         assertThatThrownBy(() -> solver.solve(g, y, "block 3")).isInstanceOf(FixedPointException.class)
                 .hasMessageContaining("block 3").hasMessageContaining("30 iterations")
@@ -57,7 +58,7 @@ class FixedPointSolverTest {
     @Test
     void divergenceToInfinityStopsEarly() {
         UnaryOperator<Tensor> g = x -> x.mul(-1e10);
-        Tensor y = Tensor.of(new double[] {1.0}, 1, 1);
+        Tensor y = Tensors.of(new double[] {1.0}, 1, 1);
         FixedPointResult r = FixedPointSolver.defaults().solve(g, y, "blk");
         assertThat(r.converged()).isFalse();
         assertThat(r.iterations()).isLessThan(100);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.SequenceINN;
@@ -13,9 +14,9 @@ import dev.jinn.flow.linear.PermuteRandom;
 import dev.jinn.flow.norm.ActNorm;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,9 +43,9 @@ class IResNetFacadeTest {
                 ResidualBlock.fcn(3, 3).rng(new Rng(1)).build(),
                 ResidualBlock.conv1d(2, 3).rng(new Rng(2)).build(),
                 ResidualBlock.conv2d(2, 3).hidden(4).rng(new Rng(3)).build());
-        List<Tensor> inputs = List.of(Tensor.randn(new Rng(4), DType.FLOAT64, 5, 3),
-                Tensor.randn(new Rng(5), DType.FLOAT64, 3, 2, 4),
-                Tensor.randn(new Rng(6), DType.FLOAT64, 2, 2, 2, 3));
+        List<Tensor> inputs = List.of(Tensors.randn(new Rng(4), DType.FLOAT64, 5, 3),
+                Tensors.randn(new Rng(5), DType.FLOAT64, 3, 2, 4),
+                Tensors.randn(new Rng(6), DType.FLOAT64, 2, 2, 2, 3));
         for (int i = 0; i < blocks.size(); i++) {
             IResNetModule m = blocks.get(i);
             Tensor x = inputs.get(i);
@@ -67,7 +68,7 @@ class IResNetFacadeTest {
         est.to(DType.FLOAT64);
         exact.to(DType.FLOAT64);
         exact.loadStateDict(est.stateDict(), true);
-        Tensor x = Tensor.randn(new Rng(8), DType.FLOAT64, 4, 3);
+        Tensor x = Tensors.randn(new Rng(8), DType.FLOAT64, 4, 3);
         est.eval();
         exact.eval();
         double[] want = est.forward(x).logDet().toDoubleArray(); // eval: exact
@@ -81,8 +82,8 @@ class IResNetFacadeTest {
         ResidualBlock block = ResidualBlock.fcn(4, 2).rng(new Rng(9)).build();
         block.to(DType.FLOAT64);
         block.eval();
-        Tensor x = Tensor.randn(new Rng(10), DType.FLOAT64, 3, 4);
-        Tensor logP0 = Tensor.of(new double[] {0.5, -1.0, 2.0}, 3);
+        Tensor x = Tensors.randn(new Rng(10), DType.FLOAT64, 3, 4);
+        Tensor logP0 = Tensors.of(new double[] {0.5, -1.0, 2.0}, 3);
         IResNetResult r = block.forward(x, logP0, null);
         assertThat(r.y().shape()).containsExactly(3, 2);
         Tensor full = x.add(block.residual().forward(x));
@@ -100,7 +101,7 @@ class IResNetFacadeTest {
         Tensor other = block.inverse(r.y());
         assertThat(maxAbsDiff(block.forward(other).y(), r.y())).isLessThan(1e-10);
         assertThat(maxAbsDiff(other, x)).isGreaterThan(1e-3);
-        assertThatThrownBy(() -> block.inverse(r.y(), Tensor.zeros(DType.FLOAT64, 3, 3)))
+        assertThatThrownBy(() -> block.inverse(r.y(), Tensors.zeros(DType.FLOAT64, 3, 3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[3, 2]");
         assertThatThrownBy(() -> IResNet.fcn(2, 3)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dimOut");
@@ -115,7 +116,7 @@ class IResNetFacadeTest {
                     ResidualBlock.fcn(2, 2).hidden(16).logDet(LogDetMethod.exact()).rng(rng).build());
             model.to(dtype);
             Adam opt = new Adam(model.parameters(), 1e-2);
-            Tensor data = Tensor.randn(new Rng(12), dtype, 64, 2).mul(Tensor.of(new double[] {2.0, 0.3}, 2).to(dtype))
+            Tensor data = Tensors.randn(new Rng(12), dtype, 64, 2).mul(Tensors.of(new double[] {2.0, 0.3}, 2).to(dtype))
                     .add(1.0);
             Tensor initial = model.parameters().get(0).detach().copy();
             for (int step = 0; step < 200; step++) {
@@ -129,7 +130,7 @@ class IResNetFacadeTest {
                     .isGreaterThan(0.05);
             for (boolean eval : new boolean[] {false, true}) {
                 model.train(!eval);
-                Tensor x = Tensor.randn(new Rng(13), dtype, 32, 2).mul(2.0);
+                Tensor x = Tensors.randn(new Rng(13), dtype, 32, 2).mul(2.0);
                 Tensor back;
                 try (var g = Grad.disabled()) {
                     back = model.inverse(model.forward(x).y());
@@ -148,7 +149,7 @@ class IResNetFacadeTest {
     void aConvolutionalBlockReloadsFromItsStateDict() {
         ResidualBlock a = ResidualBlock.conv2d(2, 3).spatialSize(4, 4).rng(new Rng(27)).build();
         ResidualBlock b = ResidualBlock.conv2d(2, 3).spatialSize(4, 4).rng(new Rng(28)).build();
-        Tensor x = Tensor.randn(new Rng(29), 2, 2, 4, 4);
+        Tensor x = Tensors.randn(new Rng(29), 2, 2, 4, 4);
         a.forward(x); // a training step moves a's vectors
         b.loadStateDict(a.stateDict(), true);
         a.eval();
@@ -167,9 +168,9 @@ class IResNetFacadeTest {
         IResNetSequential chain = IResNet.sequential(a, IResNet.realNVP(3), b);
         chain.to(DType.FLOAT64);
         chain.eval();
-        Tensor x = Tensor.randn(new Rng(26), DType.FLOAT64, 3, 4);
-        Tensor p0 = Tensor.of(new double[] {1, 2, 3}, 3);
-        Tensor d0 = Tensor.of(new double[] {-1, 0, 1}, 3);
+        Tensor x = Tensors.randn(new Rng(26), DType.FLOAT64, 3, 4);
+        Tensor p0 = Tensors.of(new double[] {1, 2, 3}, 3);
+        Tensor d0 = Tensors.of(new double[] {-1, 0, 1}, 3);
         IResNetResult r = chain.forward(x, p0, d0);
         IResNetResult ra = a.forward(x);
         FlowResult rn = ((InvertibleModule) chain.get(1)).forward(ra.y());
@@ -180,9 +181,9 @@ class IResNetFacadeTest {
         assertThat(chain.inverse(r.y()).shape()).containsExactly(3, 4);
         assertThat(chain.stateDict()).containsKeys("0.residual.0.weight", "1.f_log_s.0.weight", "1.mask",
                 "2.residual.4.bias");
-        assertThatThrownBy(() -> chain.forward(x, Tensor.zeros(DType.FLOAT64, 2), null))
+        assertThatThrownBy(() -> chain.forward(x, Tensors.zeros(DType.FLOAT64, 2), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("logP0");
-        assertThatThrownBy(() -> chain.forward(Tensor.zeros(DType.FLOAT64, 3, 5)))
+        assertThatThrownBy(() -> chain.forward(Tensors.zeros(DType.FLOAT64, 3, 5)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fcn(4, 3)")
                 .hasMessageContaining("[B, 4]");
     }
@@ -193,8 +194,8 @@ class IResNetFacadeTest {
                 null, 1.0, new Rng(16)), ResidualBlock.fcn(5, 4).rng(new Rng(17)).build());
         chain.to(DType.FLOAT64);
         chain.eval();
-        Tensor x3 = Tensor.randn(new Rng(18), DType.FLOAT64, 2, 3, 5);
-        IResNetResult r3 = chain.forward(x3, Tensor.ones(DType.FLOAT64, 2, 3), null);
+        Tensor x3 = Tensors.randn(new Rng(18), DType.FLOAT64, 2, 3, 5);
+        IResNetResult r3 = chain.forward(x3, Tensors.ones(DType.FLOAT64, 2, 3), null);
         assertThat(r3.y().shape()).containsExactly(2, 3, 4);
         assertThat(r3.logP().shape()).containsExactly(2, 3);
         assertThat(r3.logDet().shape()).containsExactly(2, 3);
@@ -214,7 +215,7 @@ class IResNetFacadeTest {
         SequenceINN inn = new SequenceINN(2, 2, 2).append(chain);
         inn.eval();
         chain.eval();
-        Tensor x = Tensor.randn(new Rng(32), DType.FLOAT64, 3, 2, 2, 2);
+        Tensor x = Tensors.randn(new Rng(32), DType.FLOAT64, 3, 2, 2, 2);
         FlowResult framework = inn.forward(x);
         IResNetResult lab = chain.forward(x);
         assertThat(maxAbsDiff(framework.output(), lab.y())).isEqualTo(0.0);
@@ -227,7 +228,7 @@ class IResNetFacadeTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("module 1")
                 .hasMessageContaining("built");
         assertThatThrownBy(() -> IResNet.sequential(IResNet.invertible1x1Conv(2, 4, 4)).forward(
-                Tensor.zeros(2, 2, 3, 3))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(2, 4, 4)");
+                Tensors.zeros(2, 2, 3, 3))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(2, 4, 4)");
     }
 
     @Test
@@ -237,7 +238,7 @@ class IResNetFacadeTest {
         ResidualBlock block = ResidualBlock.fcn(3, 2).logDet(LogDetMethod.exact()).rng(new Rng(34)).build();
         IResNetSequential chain = IResNet.sequential(norm, permute, block);
         chain.to(DType.FLOAT64);
-        Tensor x = Tensor.randn(new Rng(35), DType.FLOAT64, 6, 3).mul(3.0).add(1.0);
+        Tensor x = Tensors.randn(new Rng(35), DType.FLOAT64, 6, 3).mul(3.0).add(1.0);
         chain.forward(x); // ActNorm initialises from this batch
         chain.eval();
         IResNetResult r = chain.forward(x);

@@ -2,6 +2,7 @@ package dev.jinn.flow.residual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Shape;
@@ -10,7 +11,6 @@ import dev.jinn.flow.linear.Invertible1x1Conv;
 import dev.jinn.io.SafeTensors;
 import dev.jinn.io.SafeTensorsFile;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.net.URL;

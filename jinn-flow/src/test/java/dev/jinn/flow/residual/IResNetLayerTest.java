@@ -3,6 +3,7 @@ package dev.jinn.flow.residual;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowException;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.ModuleSpec;
@@ -10,9 +11,9 @@ import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,7 @@ class IResNetLayerTest {
             for (var block : inn) {
                 ((IResNetLayer) block).lipschitzCorrection();
             }
-            Tensor x = Tensor.randn(new Rng(1), shape.withBatch(2));
+            Tensor x = Tensors.randn(new Rng(1), shape.withBatch(2));
             FlowResult fwd = inn.forward(x);
             FlowResult rev = inn.inverse(fwd.output());
             assertThat(rev.output().sub(x).abs().max().item()).as(shape + " inverse").isLessThan(1e-6);
@@ -131,7 +132,7 @@ class IResNetLayerTest {
         IResNetLayer ok = IResNetLayer.builder().rng(new Rng(7)).build(List.of(Shape.of(3)), List.of());
         ok.to(DType.FLOAT64);
         ok.lipschitzCorrection();
-        Tensor y = Tensor.randn(new Rng(2), DType.FLOAT64, 5, 3);
+        Tensor y = Tensors.randn(new Rng(2), DType.FLOAT64, 5, 3);
         ok.inverse(y);
         assertThat(ok.lastInversion().converged()).isTrue();
         assertThat(ok.lastInversion().iterations()).isBetween(2, 50);
@@ -149,7 +150,7 @@ class IResNetLayerTest {
             return m;
         };
         IResNetLayer bad = (IResNetLayer) expanding.build(List.of(Shape.of(3)), List.of());
-        assertThatThrownBy(() -> bad.inverse(Tensor.randn(new Rng(3), 5, 3).mul(5))).isInstanceOf(FlowException.class)
+        assertThatThrownBy(() -> bad.inverse(Tensors.randn(new Rng(3), 5, 3).mul(5))).isInstanceOf(FlowException.class)
                 .hasRootCauseInstanceOf(FixedPointException.class).hasMessageContaining("IResNetLayer");
     }
 
@@ -157,7 +158,7 @@ class IResNetLayerTest {
     void inverseIsDifferentiable() {
         IResNetLayer m = IResNetLayer.builder().rng(new Rng(9)).build(List.of(Shape.of(3)), List.of());
         m.lipschitzCorrection();
-        Tensor y = Tensor.randn(new Rng(4), 4, 3).requiresGrad(true);
+        Tensor y = Tensors.randn(new Rng(4), 4, 3).requiresGrad(true);
         FlowResult r = m.inverse(y);
         r.output().square().sum().add(r.logDet().sum()).backward();
         assertThat(y.grad()).isNotNull();

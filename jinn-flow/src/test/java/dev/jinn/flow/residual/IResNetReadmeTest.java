@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 /** The examples of iResNetLab's README, written in Java as they are written there. */
@@ -17,7 +18,7 @@ class IResNetReadmeTest {
         IResNetModule model = IResNet.fcn(2, 2);
         model.train();
 
-        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        Tensor x = Tensors.of(new float[] {1, 2, 3, 4}, 2, 2);
         x.requiresGrad(true); // x must require gradient (in iResNetLab; jinn does not need it)
 
         IResNetResult out = model.forward(x);
@@ -40,7 +41,7 @@ class IResNetReadmeTest {
                                                  IResNet.fcn(2, 2));
         model.train();
 
-        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        Tensor x = Tensors.of(new float[] {1, 2, 3, 4}, 2, 2);
         x.requiresGrad(true);
         IResNetResult out = model.forward(x);
 
@@ -54,7 +55,7 @@ class IResNetReadmeTest {
                                                  IResNet.conv1d(2, 1),
                                                  IResNet.conv1d(2, 3));
 
-        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, -1, -2, -3, -4, -5,
+        Tensor x = Tensors.of(new float[] {1, 2, 3, 4, 5, -1, -2, -3, -4, -5,
                                           1, 2, 0, 4, 5, -1, -2, 0, -4, -5}, 2, 2, 5);
         x.requiresGrad(true);
 
@@ -74,7 +75,7 @@ class IResNetReadmeTest {
                                                  IResNet.conv2d(2, 3),
                                                  IResNet.conv2d(2, 3));
 
-        Tensor x = Tensor.of(new float[] {1, 1, 1,
+        Tensor x = Tensors.of(new float[] {1, 1, 1,
                                           0, 1, 0,
                                           0, 1, 0,
 
@@ -93,7 +94,7 @@ class IResNetReadmeTest {
     @Test
     void batchNormalization() {
         IResNetModule model = IResNet.sequential(IResNet.fcn(3, 3), IResNet.batchNorm1d(3), IResNet.fcn(3, 3));
-        Tensor x = Tensor.randn(new dev.jinn.tensor.Rng(1), 16, 3);
+        Tensor x = Tensors.randn(new dev.jinn.tensor.Rng(1), 16, 3);
         IResNetResult out = model.forward(x);
         assertThat(maxAbsDiff(model.inverse(out.y().detach()), x)).isLessThan(1e-5);
         model.eval();
@@ -106,7 +107,7 @@ class IResNetReadmeTest {
         IResNetModule model = IResNet.sequential(IResNet.realNVP(4),
                                                  IResNet.realNVP(4));
 
-        Tensor x = Tensor.of(new float[] {1, 2, 3, -1,
+        Tensor x = Tensors.of(new float[] {1, 2, 3, -1,
                                           4, 5, -6, 6}, 2, 4);
 
         IResNetResult out = model.forward(x);

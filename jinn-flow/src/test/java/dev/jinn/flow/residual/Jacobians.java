@@ -1,7 +1,8 @@
 package dev.jinn.flow.residual;
 
-import dev.jinn.tensor.Grad;
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -32,13 +33,13 @@ final class Jacobians {
                 for (int k = 0; k < b; k++) {
                     seed[k * d + i] = 1;
                 }
-                double[] row = Grad.grad(List.of(y), List.of(xt), List.of(Tensor.of(seed, b, d)), false, true).get(0)
+                double[] row = Grad.grad(List.of(y), List.of(xt), List.of(Tensors.of(seed, b, d)), false, true).get(0)
                         .toDoubleArray();
                 for (int k = 0; k < b; k++) {
                     System.arraycopy(row, k * d, all, k * d * d + i * d, d);
                 }
             }
-            return Tensor.of(all, b, d, d).slogdet().logAbsDet().toDoubleArray();
+            return Tensors.of(all, b, d, d).slogdet().logAbsDet().toDoubleArray();
         }
     }
 }

@@ -3,12 +3,13 @@ package dev.jinn.flow.residual;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -43,7 +44,7 @@ class LogDetMethodTest {
                 for (int k = 0; k < b; k++) {
                     seed[k * d + i] = 1;
                 }
-                double[] row = Grad.grad(List.of(gx), List.of(xt), List.of(Tensor.of(seed, b, d)), false, true)
+                double[] row = Grad.grad(List.of(gx), List.of(xt), List.of(Tensors.of(seed, b, d)), false, true)
                         .get(0).toDoubleArray();
                 for (int k = 0; k < b; k++) {
                     System.arraycopy(row, k * d, jac[k][i], 0, d);
@@ -97,7 +98,7 @@ class LogDetMethodTest {
                     .spectralNormMax(0.95).rng(new Rng(2)).build(List.of(shape), List.of());
             m.to(DType.FLOAT64);
             m.eval(); // the power iteration must not move between the two evaluations
-            Tensor x = Tensor.randn(new Rng(3), DType.FLOAT64, shape.withBatch(3));
+            Tensor x = Tensors.randn(new Rng(3), DType.FLOAT64, shape.withBatch(3));
             double[] got = m.forward(x).logDet().toDoubleArray();
             double[] want = FlowConformance.bruteForceLogDet(m, List.of(x), List.of()).toDoubleArray();
             for (int b = 0; b < 3; b++) {
@@ -119,10 +120,10 @@ class LogDetMethodTest {
         g.to(DType.FLOAT64);
         List<SpectralNorm> layers = g.spectralLayers();
         try (var s = Grad.disabled()) {
-            layers.get(0).weight().copyFrom(Tensor.of(new double[] {0.9, -0.8, 0.5, 0.95}, 4).diag());
-            layers.get(1).weight().copyFrom(Tensor.of(new double[] {0.9, 0.85, -0.7, -0.9}, 4).diag());
+            layers.get(0).weight().copyFrom(Tensors.of(new double[] {0.9, -0.8, 0.5, 0.95}, 4).diag());
+            layers.get(1).weight().copyFrom(Tensors.of(new double[] {0.9, 0.85, -0.7, -0.9}, 4).diag());
         }
-        Tensor x = Tensor.randn(new Rng(5), DType.FLOAT64, 2, d);
+        Tensor x = Tensors.randn(new Rng(5), DType.FLOAT64, 2, d);
         UnaryOperator<Tensor> gb = g.bind(new int[] {d}, false);
         double[][][] jac = jacobians(gb, x);
         double previousBound = Double.POSITIVE_INFINITY;
@@ -159,7 +160,7 @@ class LogDetMethodTest {
         int copies = 400;
         ResidualBranch g = branch(d, 0.9, 7);
         UnaryOperator<Tensor> gb = g.bind(new int[] {d}, false);
-        Tensor x0 = Tensor.randn(new Rng(8), DType.FLOAT64, 1, d);
+        Tensor x0 = Tensors.randn(new Rng(8), DType.FLOAT64, 1, d);
         Tensor x = x0.expand(copies, d).contiguous();
         int n = 6;
         double want = truncatedSeries(jacobians(gb, x0)[0], n);
@@ -187,10 +188,10 @@ class LogDetMethodTest {
                 .normalisation(Normalisation.EXPLICIT).rng(new Rng(1)).build();
         g.to(DType.FLOAT64);
         List<SpectralNorm> layers = g.spectralLayers();
-        Tensor v = Tensor.of(new double[] {0.6, 0.0, 0.8}, 3, 1);
-        Tensor reflection = Tensor.eye(DType.FLOAT64, 3).sub(v.matmul(v.t()).mul(2.0));
+        Tensor v = Tensors.of(new double[] {0.6, 0.0, 0.8}, 3, 1);
+        Tensor reflection = Tensors.eye(DType.FLOAT64, 3).sub(v.matmul(v.t()).mul(2.0));
         try (var s = Grad.disabled()) {
-            layers.get(0).weight().copyFrom(Tensor.eye(DType.FLOAT64, 3).mul(0.7));
+            layers.get(0).weight().copyFrom(Tensors.eye(DType.FLOAT64, 3).mul(0.7));
             layers.get(0).bias().fill(6.0);
             layers.get(1).weight().copyFrom(reflection.mul(0.7));
         }
@@ -202,7 +203,7 @@ class LogDetMethodTest {
         int d = 3;
         ResidualBranch g = reflectionBranch();
         UnaryOperator<Tensor> gb = g.bind(new int[] {d}, false);
-        Tensor x0 = Tensor.randn(new Rng(12), DType.FLOAT64, 1, d);
+        Tensor x0 = Tensors.randn(new Rng(12), DType.FLOAT64, 1, d);
         double exact = estimate(LogDetMethod.exact(), gb, x0, true, false, new Rng(0)).item();
         assertThat(exact).isCloseTo(2 * Math.log(1.49) + Math.log(0.51), org.assertj.core.data.Offset.offset(1e-9));
         // The geometric draw is shared by a call's batch, so the independent replicates are the calls.
@@ -233,8 +234,8 @@ class LogDetMethodTest {
     private static void checkGradients(ResidualBranch g, LogDetMethod method) {
         int d = 3;
         Rng rng = new Rng(21);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 4, d).requiresGrad(true);
-        Tensor w = Tensor.randn(rng, DType.FLOAT64, 4);
+        Tensor x = Tensors.randn(rng, DType.FLOAT64, 4, d).requiresGrad(true);
+        Tensor w = Tensors.randn(rng, DType.FLOAT64, 4);
         Function<Tensor, Tensor> loss = in -> estimate(method, g.bind(new int[] {d}, false), in, true, true,
                 new Rng(99)).mul(w).sum();
         List<Tensor> targets = new ArrayList<>(g.parameters());
@@ -249,7 +250,7 @@ class LogDetMethodTest {
         String lastBias = (g.spectralLayers().size() * 2 - 2) + ".bias";
         for (int t = 0; t < targets.size(); t++) {
             Tensor target = targets.get(t);
-            Tensor dir = Tensor.randn(rng, DType.FLOAT64, target.shape());
+            Tensor dir = Tensors.randn(rng, DType.FLOAT64, target.shape());
             double analytic = grads.get(t).mul(dir).sum().item();
             Tensor saved = target.detach().copy();
             double plus;
@@ -292,7 +293,7 @@ class LogDetMethodTest {
         int d = 3;
         ResidualBranch g = branch(d, 0.8, 51);
         UnaryOperator<Tensor> gb = g.bind(new int[] {d}, false);
-        Tensor x0 = Tensor.randn(new Rng(52), DType.FLOAT64, 1, d);
+        Tensor x0 = Tensors.randn(new Rng(52), DType.FLOAT64, 1, d);
         LogDetMethod plain = LogDetMethod.powerSeries(12, 1);
         LogDetMethod neumann = plain.neumannGradient(true);
         Tensor xs = x0.expand(6, d).contiguous();

@@ -3,10 +3,11 @@ package dev.jinn.flow.residual;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,10 +31,10 @@ class SpectralNormTest {
             int[] batched = new int[sample.length + 1];
             batched[0] = d;
             System.arraycopy(sample, 0, batched, 1, sample.length);
-            Tensor unit = Tensor.eye(DType.FLOAT64, d).reshape(batched);
+            Tensor unit = Tensors.eye(DType.FLOAT64, d).reshape(batched);
             int[] zeroShape = batched.clone();
             zeroShape[0] = 1;
-            Tensor columns = f.apply(unit).sub(f.apply(Tensor.zeros(DType.FLOAT64, zeroShape))).reshape(d, -1);
+            Tensor columns = f.apply(unit).sub(f.apply(Tensors.zeros(DType.FLOAT64, zeroShape))).reshape(d, -1);
             return columns.svd().s().toDoubleArray()[0];
         }
     }
@@ -130,7 +131,7 @@ class SpectralNormTest {
         SpectralNorm layer = SpectralNorm.linear(6, 6).powerIterations(2).rng(new Rng(5)).build();
         layer.to(DType.FLOAT64);
         try (var g = Grad.disabled()) {
-            layer.weight().copyFrom(Tensor.randn(new Rng(6), DType.FLOAT64, 6, 6));
+            layer.weight().copyFrom(Tensors.randn(new Rng(6), DType.FLOAT64, 6, 6));
         }
         Tensor u0 = layer.buffer("u").copy();
         layer.bind(new int[] {6}, false);
@@ -145,18 +146,18 @@ class SpectralNormTest {
         assertThat(layer.sampleShape()).isNull();
         assertThatThrownBy(layer::operatorNorm).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("input size");
-        layer.forward(Tensor.randn(new Rng(2), 1, 2, 5, 5));
+        layer.forward(Tensors.randn(new Rng(2), 1, 2, 5, 5));
         assertThat(layer.sampleShape()).containsExactly(2, 5, 5);
-        layer.forward(Tensor.randn(new Rng(2), 3, 2, 4, 6));
+        layer.forward(Tensors.randn(new Rng(2), 3, 2, 4, 6));
         assertThat(layer.sampleShape()).containsExactly(2, 4, 6);
     }
 
     @Test
     void wrongInputsAreRejectedWithTheLayerNamed() {
         SpectralNorm layer = SpectralNorm.conv2d(2, 4, 3).build();
-        assertThatThrownBy(() -> layer.forward(Tensor.zeros(1, 3, 4, 4))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> layer.forward(Tensors.zeros(1, 3, 4, 4))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Conv2d(2→4, k=3)").hasMessageContaining("2 channels");
-        assertThatThrownBy(() -> layer.forward(Tensor.zeros(2, 4, 4))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> layer.forward(Tensors.zeros(2, 4, 4))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rank 4");
         assertThatThrownBy(() -> SpectralNorm.conv1d(2, 2, 4)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("odd");

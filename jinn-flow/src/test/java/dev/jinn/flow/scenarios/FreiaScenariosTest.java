@@ -3,6 +3,7 @@ package dev.jinn.flow.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.ConditionNode;
 import dev.jinn.flow.GraphINN;
 import dev.jinn.flow.GraphResult;
@@ -24,9 +25,9 @@ import dev.jinn.flow.topology.Concat;
 import dev.jinn.flow.topology.Split;
 import dev.jinn.nn.Layer;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -74,10 +75,10 @@ class FreiaScenariosTest {
     void conditioningShapesInversionAndWrongConditions() {
         GraphINN net = conditioningNet();
         Rng rng = new Rng(32);
-        Tensor x = Tensor.randn(rng, 32, 3, 10, 10);
-        Tensor c1 = Tensor.randn(rng, 32, 1, 10, 10);
-        Tensor c2 = Tensor.randn(rng, 32, 50);
-        Tensor c3 = Tensor.randn(rng, 32, 20);
+        Tensor x = Tensors.randn(rng, 32, 3, 10, 10);
+        Tensor c1 = Tensors.randn(rng, 32, 1, 10, 10);
+        Tensor c2 = Tensors.randn(rng, 32, 50);
+        Tensor c3 = Tensors.randn(rng, 32, 20);
         List<Tensor> c = List.of(c1, c2, c3);
         try (var g = Grad.disabled()) {
             GraphResult y = net.forward(List.of(x), c);
@@ -88,9 +89,9 @@ class FreiaScenariosTest {
         }
         assertThatThrownBy(() -> net.forward(List.of(x), List.of(c2, c1, c3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("condition 0");
-        assertThatThrownBy(() -> net.forward(List.of(x), List.of(c1, Tensor.randn(rng, 32, 54), c3)))
+        assertThatThrownBy(() -> net.forward(List.of(x), List.of(c1, Tensors.randn(rng, 32, 54), c3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("condition 1");
-        assertThatThrownBy(() -> net.forward(List.of(x), List.of(Tensor.randn(rng, 32, 1, 10, 11), c2, c3)))
+        assertThatThrownBy(() -> net.forward(List.of(x), List.of(Tensors.randn(rng, 32, 1, 10, 11), c2, c3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("condition 0");
     }
 
@@ -99,9 +100,9 @@ class FreiaScenariosTest {
         GraphINN net = conditioningNet();
         net.to(DType.FLOAT64);
         Rng rng = new Rng(5);
-        List<Tensor> x = List.of(Tensor.randn(rng, DType.FLOAT64, 2, 3, 10, 10));
-        List<Tensor> c = List.of(Tensor.randn(rng, DType.FLOAT64, 2, 1, 10, 10), Tensor.randn(rng, DType.FLOAT64, 2, 50),
-                Tensor.randn(rng, DType.FLOAT64, 2, 20));
+        List<Tensor> x = List.of(Tensors.randn(rng, DType.FLOAT64, 2, 3, 10, 10));
+        List<Tensor> c = List.of(Tensors.randn(rng, DType.FLOAT64, 2, 1, 10, 10), Tensors.randn(rng, DType.FLOAT64, 2, 50),
+                Tensors.randn(rng, DType.FLOAT64, 2, 20));
         Tensor logDet = net.forward(x, c).logDet();
         Tensor exact = FlowConformance.bruteForceLogDet(net, x, c);
         assertThat(logDet.sub(exact).abs().max().item()).isLessThan(1e-8 * Math.max(1, exact.abs().max().item()));
@@ -132,8 +133,8 @@ class FreiaScenariosTest {
         assertThat(net.outputDims(net.dimsIn())).containsExactly(Shape.of(12, 5, 5));
 
         Rng rng = new Rng(1);
-        Tensor x = Tensor.randn(rng, 32, 3, 10, 10);
-        Tensor c = Tensor.randn(rng, 32, 1, 10, 10);
+        Tensor x = Tensors.randn(rng, 32, 3, 10, 10);
+        Tensor c = Tensors.randn(rng, 32, 1, 10, 10);
         try (var g = Grad.disabled()) {
             GraphResult y = net.forward(List.of(x), List.of(c));
             assertThat(y.output().shape()).isEqualTo(new int[] {32, 12, 5, 5});
@@ -155,7 +156,7 @@ class FreiaScenariosTest {
         var block = AllInOneBlock.builder().subnet(Subnets.mlp()).build(List.of(Shape.of(3)), List.of());
         var node = new Node(in, block);
         var net = new GraphINN(List.of(in, node, new OutputNode(node)));
-        assertThat(net.forward(List.of(Tensor.randn(new Rng(0), 16, 3))).output().shape()).isEqualTo(new int[] {16, 3});
+        assertThat(net.forward(List.of(Tensors.randn(new Rng(0), 16, 3))).output().shape()).isEqualTo(new int[] {16, 3});
         assertThat(node.module()).isSameAs(block);
         var wrong = new InputNode(4);
         assertThatThrownBy(() -> new Node(wrong, block)).isInstanceOf(IllegalArgumentException.class)

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +41,7 @@ class BinnedSplineTest {
         for (int i = 0; i < n; i++) {
             System.arraycopy(raw, 0, all, i * raw.length, raw.length);
         }
-        return spline.apply(Tensor.of(x, n, 1), Tensor.of(all, n, raw.length), reverse);
+        return spline.apply(Tensors.of(x, n, 1), Tensors.of(all, n, raw.length), reverse);
     }
 
     @Test
@@ -69,7 +70,7 @@ class BinnedSplineTest {
         double[] raw = new double[12];
         System.arraycopy(rawTwoBins(0, 0), 0, raw, 0, 6);
         System.arraycopy(rawTwoBins(-0.5, 0.25), 0, raw, 6, 6);
-        FlowResult r = spline.apply(Tensor.of(new double[] {0.1, 0.0}, 1, 2), Tensor.of(raw, 1, 12), false);
+        FlowResult r = spline.apply(Tensors.of(new double[] {0.1, 0.0}, 1, 2), Tensors.of(raw, 1, 12), false);
         assertClose(r.output().toDoubleArray(), new double[] {0.5, -1 + 0.25 * 5 / 3}, 1e-14);
         assertThat(r.logDet().item()).isCloseTo(2 * Math.log(5.0 / 3), within(1e-14));
     }
@@ -85,7 +86,7 @@ class BinnedSplineTest {
             raw[2 * j] = p0[j];
             raw[2 * j + 1] = p1[j];
         }
-        FlowResult r = spline.apply(Tensor.of(new double[] {0.1, 0.0}, 1, 1, 2), Tensor.of(raw, 1, 6, 2), false);
+        FlowResult r = spline.apply(Tensors.of(new double[] {0.1, 0.0}, 1, 1, 2), Tensors.of(raw, 1, 6, 2), false);
         // Pixel 1: x knots (−0.75, −0.25, 1.25), y knots (−2, −0.5, 2): y = −0.5 + 0.25·5/3.
         assertClose(r.output().toDoubleArray(), new double[] {0.5, -0.5 + 0.25 * 5 / 3}, 1e-14);
     }
@@ -152,7 +153,7 @@ class BinnedSplineTest {
     @Test
     void wrongParameterShapeIsAClearError() {
         BinnedSpline spline = new BinnedSpline(TWO_BINS, RationalQuadraticInterpolation.INSTANCE);
-        assertThatThrownBy(() -> spline.apply(Tensor.zeros(DType.FLOAT64, 2, 3), Tensor.zeros(DType.FLOAT64, 2, 20),
+        assertThatThrownBy(() -> spline.apply(Tensors.zeros(DType.FLOAT64, 2, 3), Tensors.zeros(DType.FLOAT64, 2, 20),
                 false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[2, 21]")

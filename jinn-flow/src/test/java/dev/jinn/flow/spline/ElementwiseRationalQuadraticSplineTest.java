@@ -11,6 +11,7 @@ import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ class ElementwiseRationalQuadraticSplineTest {
     private static FlowConformance conformance(String label, ElementwiseRationalQuadraticSpline.Builder spec,
             Shape in, List<Shape> conds) {
         return FlowConformance.of(label, spec, List.of(in), conds)
-                .inputs((rng, b) -> List.of(Tensor.randn(rng, DType.FLOAT64, in.withBatch(b)).mul(3)));
+                .inputs((rng, b) -> List.of(Tensors.randn(rng, DType.FLOAT64, in.withBatch(b)).mul(3)));
     }
 
     @Test
@@ -47,7 +48,7 @@ class ElementwiseRationalQuadraticSplineTest {
     @Test
     void freshBlockIsTheIdentity() {
         var m = ElementwiseRationalQuadraticSpline.builder().build(List.of(Shape.of(4)), List.of());
-        Tensor x = Tensor.of(new float[] {-7.5f, -1.3f, 0.2f, 2.9f, 3.5f, 0f, 1e-3f, 12f}, 2, 4);
+        Tensor x = Tensors.of(new float[] {-7.5f, -1.3f, 0.2f, 2.9f, 3.5f, 0f, 1e-3f, 12f}, 2, 4);
         FlowResult r = m.forward(x);
         assertThat(r.output().allClose(x, 0, 1e-5)).isTrue();
         assertThat(r.logDet().abs().max().item()).isLessThan(1e-5);
@@ -75,10 +76,10 @@ class ElementwiseRationalQuadraticSplineTest {
         // derivatives 1, boundary derivatives and tails 2.
         var m = ElementwiseRationalQuadraticSpline.builder().build(List.of(Shape.of(2)), List.of());
         Map<String, Tensor> state = new HashMap<>(m.stateDict());
-        state.put("default_domain", Tensor.of(new float[] {-3, 3, -6, 6}, 4));
+        state.put("default_domain", Tensors.of(new float[] {-3, 3, -6, 6}, 4));
         m.loadStateDict(state, true);
         assertThat(m.settings().top()).isEqualTo(6);
-        FlowResult r = m.forward(Tensor.of(new float[] {1, -4}, 1, 2));
+        FlowResult r = m.forward(Tensors.of(new float[] {1, -4}, 1, 2));
         // x = 1 lies in the bin (0.6, 1.2] → (1.2, 2.4], ξ = 2/3, ξ(1−ξ) = 2/9:
         // y = 1.2 + 1.2·(2·4/9 + 1·2/9) / (2 + (1 + 1 − 4)·2/9) = 1.2 + 12/14,
         // f' = 2²·(1·4/9 + 2·2·2/9 + 1·1/9) / (14/9)² = 468/196. x = −4 is on the tail y = 2x.
@@ -109,7 +110,7 @@ class ElementwiseRationalQuadraticSplineTest {
         var m = ElementwiseRationalQuadraticSpline.builder().subnet((in, out) -> Subnets.mlp().build(in, out + 1))
                 .bins(2).build(List.of(Shape.of(3)), List.of(Shape.of(2)));
         Rng rng = new Rng(1);
-        assertThatThrownBy(() -> m.forward(Tensor.randn(rng, 4, 3), List.of(Tensor.randn(rng, 4, 2))))
+        assertThatThrownBy(() -> m.forward(Tensors.randn(rng, 4, 3), List.of(Tensors.randn(rng, 4, 2))))
                 .hasMessageContaining("ElementwiseRationalQuadraticSpline")
                 .hasStackTraceContaining("expected raw parameters of shape [4, 21]");
     }

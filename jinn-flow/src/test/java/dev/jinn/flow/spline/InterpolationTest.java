@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class InterpolationTest {
     }
 
     private static Tensor scalar(double v) {
-        return Tensor.of(new double[] {v}, 1);
+        return Tensors.of(new double[] {v}, 1);
     }
 
     @Test

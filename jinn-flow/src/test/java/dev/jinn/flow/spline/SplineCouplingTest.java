@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
@@ -12,8 +13,8 @@ import dev.jinn.flow.Subnets;
 import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.nn.Linear;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class SplineCouplingTest {
     /** Standard normal inputs times 3: about a third of the elements fall outside the default domain [−3, 3]. */
     private static void conformance(String label, ModuleSpec spec, Shape in, List<Shape> conds) {
         FlowConformance.of(label, spec, List.of(in), conds)
-                .inputs((rng, b) -> List.of(Tensor.randn(rng, DType.FLOAT64, in.withBatch(b)).mul(3))).run();
+                .inputs((rng, b) -> List.of(Tensors.randn(rng, DType.FLOAT64, in.withBatch(b)).mul(3))).run();
     }
 
     @Test
@@ -77,7 +78,7 @@ class SplineCouplingTest {
                 RationalQuadraticSpline.builder().subnet(Subnets.mlp(8).zeroInitLast()),
                 LinearSpline.builder().subnet(Subnets.mlp(8).zeroInitLast()).identityTails(true))) {
             var m = spec.build(List.of(Shape.of(3)), List.of());
-            Tensor x = Tensor.of(new float[] {-5, 0.3f, 2.9f, 3.1f, -2.2f, 8}, 2, 3);
+            Tensor x = Tensors.of(new float[] {-5, 0.3f, 2.9f, 3.1f, -2.2f, 8}, 2, 3);
             FlowResult r = m.forward(x);
             assertThat(r.output().allClose(x, 0, 1e-5)).isTrue();
             assertThat(r.logDet().abs().max().item()).isLessThan(1e-5);
@@ -105,10 +106,10 @@ class SplineCouplingTest {
                 .defaultDomain(-1, 1, -2, 2).build(List.of(Shape.of(2)), List.of());
         m.to(DType.FLOAT64);
         try (var g = Grad.disabled()) {
-            m.stateDict().get("subnet1.bias").copyFrom(Tensor.of(knots, 6));
+            m.stateDict().get("subnet1.bias").copyFrom(Tensors.of(knots, 6));
             m.stateDict().get("subnet2.bias").fill(0);
         }
-        FlowResult r = m.forward(Tensor.of(new double[] {0.1, 0.3, -0.5, 4}, 2, 2));
+        FlowResult r = m.forward(Tensors.of(new double[] {0.1, 0.3, -0.5, 4}, 2, 2));
         // x1 = 0.1 is in bin 1 (slope 5/3): −0.5 + 0.6·5/3 = 0.5; x1 = −0.5 is the knot ending bin 0 (slope 3).
         assertThat(r.output().toDoubleArray()).containsExactly(new double[] {0.5, 0.6, -0.5, 8}, within(1e-13));
         assertThat(r.logDet().toDoubleArray()).containsExactly(new double[] {Math.log(5.0 / 3) + Math.log(2),

@@ -3,15 +3,17 @@ package dev.jinn.flow.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleCall;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
+import dev.jinn.nn.Init;
 import dev.jinn.tensor.DType;
-import dev.jinn.tensor.Grad;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -187,6 +189,9 @@ public final class FlowConformance {
 
     /** Runs every check; fails with an AssertionError naming the case. */
     public void run() {
+        // Modules built without a generator draw from Init's process-wide one; reseeding it here makes every
+        // case's weights depend on its seed alone, not on which tests happened to run before it.
+        Init.manualSeed(seed);
         Rng rng = new Rng(seed);
         List<Tensor> x = inputs != null ? inputs.apply(rng, batch) : randn(rng, dimsIn, batch);
         List<Tensor> c = conditions != null ? conditions.apply(rng, batch) : randn(rng, dimsC, batch);
@@ -231,7 +236,7 @@ public final class FlowConformance {
         }
         try (var g = Grad.disabled()) {
             for (Tensor p : m.parameters()) {
-                p.copyFrom(p.add(Tensor.randn(rng, DType.FLOAT64, p.shape()).mul(parameterNoise)));
+                p.copyFrom(p.add(Tensors.randn(rng, DType.FLOAT64, p.shape()).mul(parameterNoise)));
             }
         }
     }
@@ -295,7 +300,7 @@ public final class FlowConformance {
                 for (int s = 0; s < b; s++) {
                     onehot[s * d + j] = 1;
                 }
-                Tensor seed = Tensor.of(onehot, b, d);
+                Tensor seed = Tensors.of(onehot, b, d);
                 List<Tensor> grads = Grad.grad(List.of(y), xs, List.of(seed), false, true);
                 List<Tensor> gflat = new ArrayList<>();
                 for (Tensor gr : grads) {
@@ -310,7 +315,7 @@ public final class FlowConformance {
                     System.arraycopy(row, s * d, all, (s * d + j) * d, d);
                 }
             }
-            return Tensor.of(all, b, d, d).slogdet().logAbsDet();
+            return Tensors.of(all, b, d, d).slogdet().logAbsDet();
         }
     }
 
@@ -322,9 +327,9 @@ public final class FlowConformance {
         FlowResult probe = call(m, x, c, false, true);
         List<Tensor> wOut = new ArrayList<>();
         for (Tensor y : probe.outputs()) {
-            wOut.add(Tensor.randn(rng, DType.FLOAT64, y.shape()));
+            wOut.add(Tensors.randn(rng, DType.FLOAT64, y.shape()));
         }
-        Tensor wLd = Tensor.randn(rng, DType.FLOAT64, batch);
+        Tensor wLd = Tensors.randn(rng, DType.FLOAT64, batch);
         List<Tensor> xs = new ArrayList<>();
         for (Tensor t : x) {
             xs.add(t.detach().requiresGrad(true));
@@ -338,12 +343,12 @@ public final class FlowConformance {
         List<Tensor> grads;
         try (var g = Grad.enabled()) {
             Tensor loss = loss(m, xs, c, wOut, wLd);
-            grads = Grad.grad(List.of(loss), targets, List.of(Tensor.scalar(1.0, DType.FLOAT64)), false, false);
+            grads = Grad.grad(List.of(loss), targets, List.of(Tensors.scalar(1.0, DType.FLOAT64)), false, false);
         }
         for (int t = 0; t < targets.size(); t++) {
             Tensor target = targets.get(t);
             for (int rep = 0; rep < 2; rep++) {
-                Tensor dir = Tensor.randn(rng, DType.FLOAT64, target.shape());
+                Tensor dir = Tensors.randn(rng, DType.FLOAT64, target.shape());
                 double analytic = grads.get(t) == null ? 0 : grads.get(t).mul(dir).sum().item();
                 double numeric = centralDifference(m, xs, c, wOut, wLd, target, dir, 1e-6);
                 if (Math.abs(analytic - numeric) > 1e-5 + 1e-5 * Math.abs(numeric)) {
@@ -413,7 +418,7 @@ public final class FlowConformance {
         List<Tensor> wrong = new ArrayList<>(x);
         int[] s = x.get(0).shape();
         s[s.length - 1] += 1;
-        wrong.set(0, Tensor.zeros(DType.FLOAT64, s));
+        wrong.set(0, Tensors.zeros(DType.FLOAT64, s));
         String name = m.getClass().getSimpleName();
         String expected = Arrays.toString(dimsIn.get(0).dims());
         assertThatThrownBy(() -> ModuleCall.run(m, m.describe(), wrong, c, false, true))
@@ -425,7 +430,7 @@ public final class FlowConformance {
             List<Tensor> wrongC = new ArrayList<>(c);
             int[] cs = c.get(0).shape();
             cs[cs.length - 1] += 1;
-            wrongC.set(0, Tensor.zeros(DType.FLOAT64, cs));
+            wrongC.set(0, Tensors.zeros(DType.FLOAT64, cs));
             assertThatThrownBy(() -> ModuleCall.run(m, m.describe(), x, wrongC, false, true))
                     .as(label + ": wrong condition shape")
                     .isInstanceOf(IllegalArgumentException.class)
@@ -437,7 +442,7 @@ public final class FlowConformance {
     private static List<Tensor> randn(Rng rng, List<Shape> shapes, int batch) {
         List<Tensor> out = new ArrayList<>();
         for (Shape s : shapes) {
-            out.add(Tensor.randn(rng, DType.FLOAT64, s.withBatch(batch)));
+            out.add(Tensors.randn(rng, DType.FLOAT64, s.withBatch(batch)));
         }
         return out;
     }

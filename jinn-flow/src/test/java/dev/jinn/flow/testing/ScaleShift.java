@@ -4,6 +4,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 
 /**
@@ -24,8 +25,8 @@ public final class ScaleShift extends InvertibleModule {
     public ScaleShift(List<Shape> dimsIn, List<Shape> dimsC, boolean wrongSign) {
         super(dimsIn, dimsC);
         this.wrongSign = wrongSign;
-        registerParameter("s", Tensor.zeros(dimsIn.get(0).dims()));
-        registerParameter("t", Tensor.zeros(dimsIn.get(0).dims()));
+        registerParameter("s", Tensors.zeros(dimsIn.get(0).dims()));
+        registerParameter("t", Tensors.zeros(dimsIn.get(0).dims()));
     }
 
     @Override

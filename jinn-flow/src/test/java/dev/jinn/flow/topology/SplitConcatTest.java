@@ -11,6 +11,7 @@ import dev.jinn.flow.testing.FlowConformance;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.Tensors;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class SplitConcatTest {
 
     @Test
     void splitOutputsAreTheDocumentedSlices() {
-        Tensor x = Tensor.arange(DType.FLOAT64, 0, 24, 1).reshape(2, 3, 4);
+        Tensor x = Tensors.arange(DType.FLOAT64, 0, 24, 1).reshape(2, 3, 4);
         Split split = Split.sections(1).dim(1).build(List.of(Shape.of(3, 4)));
         FlowResult r = split.forward(x);
         assertThat(split.dimsOut()).containsExactly(Shape.of(3, 1), Shape.of(3, 3));
@@ -72,8 +73,8 @@ class SplitConcatTest {
     @Test
     void concatJoinsAlongTheAxisAndSplitsBack() {
         Rng rng = new Rng(4);
-        Tensor a = Tensor.randn(rng, DType.FLOAT64, 2, 3, 1);
-        Tensor b = Tensor.randn(rng, DType.FLOAT64, 2, 3, 2);
+        Tensor a = Tensors.randn(rng, DType.FLOAT64, 2, 3, 1);
+        Tensor b = Tensors.randn(rng, DType.FLOAT64, 2, 3, 2);
         Concat concat = (Concat) Concat.dim(1).build(List.of(Shape.of(3, 1), Shape.of(3, 2)), List.of());
         assertThat(concat.dimsOut()).containsExactly(Shape.of(3, 3));
         Tensor y = ModuleCall.run(concat, "concat", List.of(a, b), List.of(), false, true).output();
