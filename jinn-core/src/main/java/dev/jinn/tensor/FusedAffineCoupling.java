@@ -1,5 +1,8 @@
 package dev.jinn.tensor;
 
+import dev.jinn.autograd.Function;
+import dev.jinn.autograd.FunctionContext;
+import dev.jinn.autograd.Grad;
 import dev.jinn.kernel.AffineCouplingKernel;
 import java.util.Arrays;
 

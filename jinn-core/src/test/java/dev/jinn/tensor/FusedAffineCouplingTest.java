@@ -3,6 +3,7 @@ package dev.jinn.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jinn.autograd.GradCheck;
 import dev.jinn.kernel.AffineCouplingKernel.Shape;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,8 +45,8 @@ class FusedAffineCouplingTest {
         as[1] *= 2;
         int[] wide = xs.clone();
         wide[1] += 1;
-        Tensor x = Tensor.randn(rng, type, wide).mul(1.5).narrow(1, 1, xs[1]); // a channel split of a wider input
-        Tensor a = Tensor.randn(rng, type, as).mul(2.0);
+        Tensor x = Tensors.randn(rng, type, wide).mul(1.5).narrow(1, 1, xs[1]); // a channel split of a wider input
+        Tensor a = Tensors.randn(rng, type, as).mul(2.0);
         return new Tensor[] {x, a.narrow(1, 0, xs[1]), a.narrow(1, xs[1], xs[1])};
     }
 
@@ -75,8 +76,8 @@ class FusedAffineCouplingTest {
     @CsvSource({"ATAN,false", "TANH,true", "SIGMOID,false"})
     void backwardEqualsTheComposedOpsBackward(Shape shape, boolean reverse) {
         Tensor[] o = operands(DType.FLOAT64, true, 9);
-        Tensor gy = Tensor.randn(new Rng(10), DType.FLOAT64, o[0].shape());
-        Tensor gl = Tensor.randn(new Rng(11), DType.FLOAT64, o[0].size(0));
+        Tensor gy = Tensors.randn(new Rng(10), DType.FLOAT64, o[0].shape());
+        Tensor gl = Tensors.randn(new Rng(11), DType.FLOAT64, o[0].size(0));
         Tensor[] fusedGrads = grads(true, shape, reverse, o, gy, gl);
         Tensor[] composedGrads = grads(false, shape, reverse, o, gy, gl);
         for (int i = 0; i < 3; i++) {
@@ -97,11 +98,11 @@ class FusedAffineCouplingTest {
     @CsvSource({"ATAN", "TANH"})
     void operandsOfAnotherShapeOrDtypeAreRejected(Shape shape) {
         FusedAffineCoupling op = new FusedAffineCoupling(shape, 1, 1, false);
-        Tensor x = Tensor.zeros(DType.FLOAT64, 2, 3);
-        assertThatThrownBy(() -> op.apply(x, Tensor.zeros(DType.FLOAT64, 2, 4), x))
+        Tensor x = Tensors.zeros(DType.FLOAT64, 2, 3);
+        assertThatThrownBy(() -> op.apply(x, Tensors.zeros(DType.FLOAT64, 2, 4), x))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("FusedAffineCoupling: raw is float64[2, 4], expected x's float64[2, 3]");
-        assertThatThrownBy(() -> op.apply(x, x, Tensor.zeros(DType.FLOAT32, 2, 3)))
+        assertThatThrownBy(() -> op.apply(x, x, Tensors.zeros(DType.FLOAT32, 2, 3)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("FusedAffineCoupling: shift is float32[2, 3], expected x's float64[2, 3]");
     }
