@@ -44,7 +44,7 @@ public final class AffineCouplingOneSided extends CouplingBlock {
         Tensor x1 = halves.get(0);
         Tensor a = subnet.forward(withConditions(x1, c));
         int n = splitLen2();
-        FlowResult r = affine(halves.get(1), logScale(a.narrow(1, 0, n)), a.narrow(1, n, n), reverse);
+        FlowResult r = clampedAffine(halves.get(1), a.narrow(1, 0, n), a.narrow(1, n, n), reverse);
         return FlowResult.of(Tensor.cat(List.of(x1, r.output()), 1), r.logDet());
     }
 }

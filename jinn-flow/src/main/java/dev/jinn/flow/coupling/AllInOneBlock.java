@@ -134,7 +134,7 @@ public final class AllInOneBlock extends CouplingBlock {
     }
 
     private static ClampActivation tanhClamp(double alpha) {
-        return ClampActivation.custom("tanh(u/" + alpha + ")", u -> u.div(alpha).tanh());
+        return ClampActivation.scaledTanh(alpha);
     }
 
     /** The passive (first) half is the larger one: {@code C − ⌊C/2⌋} channels. */
@@ -204,11 +204,14 @@ public final class AllInOneBlock extends CouplingBlock {
         Tensor x1 = halves.get(0);
         Tensor a = subnet.forward(withConditions(x1, c)).mul(0.1);
         int active = splitLen2();
-        Tensor s = logScale(a.narrow(1, 0, active));
+        FlowResult coupled;
         if (gin) {
+            Tensor s = logScale(a.narrow(1, 0, active));
             s = s.sub(s.mean(sampleAxes(), true));
+            coupled = affine(halves.get(1), s, a.narrow(1, active, active), reverse);
+        } else {
+            coupled = clampedAffine(halves.get(1), a.narrow(1, 0, active), a.narrow(1, active, active), reverse);
         }
-        FlowResult coupled = affine(halves.get(1), s, a.narrow(1, active, active), reverse);
         Tensor logDet = coupled.logDet();
         Tensor out = Tensor.cat(List.of(x1, coupled.output()), 1);
 

@@ -1,5 +1,6 @@
 package dev.jinn.flow.coupling;
 
+import dev.jinn.kernel.AffineCouplingKernel;
 import dev.jinn.tensor.Tensor;
 import java.util.Locale;
 import java.util.Objects;
@@ -25,19 +26,48 @@ public final class ClampActivation {
     public static final double ATAN_FACTOR = 0.636;
 
     /** {@code f(u) = 0.636·atan(u)}. */
-    public static final ClampActivation ATAN = new ClampActivation("ATAN", u -> u.atan().mul(ATAN_FACTOR));
+    public static final ClampActivation ATAN = new ClampActivation("ATAN", u -> u.atan().mul(ATAN_FACTOR),
+            AffineCouplingKernel.Shape.ATAN, 1);
     /** {@code f(u) = tanh(u)}. */
-    public static final ClampActivation TANH = new ClampActivation("TANH", Tensor::tanh);
+    public static final ClampActivation TANH = new ClampActivation("TANH", Tensor::tanh, AffineCouplingKernel.Shape.TANH,
+            1);
     /** {@code f(u) = 2(σ(u) − 0.5)}. */
     public static final ClampActivation SIGMOID = new ClampActivation("SIGMOID",
-            u -> u.sigmoid().sub(0.5).mul(2.0));
+            u -> u.sigmoid().sub(0.5).mul(2.0), AffineCouplingKernel.Shape.SIGMOID, 1);
 
     private final String name;
     private final UnaryOperator<Tensor> function;
+    /** The same function as the fused kernel's {@code f(u / divisor)}, or null for user functions. */
+    private final AffineCouplingKernel.Shape fusedShape;
+    private final double divisor;
 
-    private ClampActivation(String name, UnaryOperator<Tensor> function) {
+    private ClampActivation(String name, UnaryOperator<Tensor> function, AffineCouplingKernel.Shape fusedShape,
+            double divisor) {
         this.name = name;
         this.function = function;
+        this.fusedShape = fusedShape;
+        this.divisor = divisor;
+    }
+
+    /**
+     * {@code f(u) = tanh(u / α)}, {@code AllInOneBlock}'s clamp function.
+     *
+     * @param alpha the divisor, positive
+     * @return the activation
+     */
+    static ClampActivation scaledTanh(double alpha) {
+        return new ClampActivation("tanh(u/" + alpha + ")", u -> u.div(alpha).tanh(), AffineCouplingKernel.Shape.TANH,
+                alpha);
+    }
+
+    /** The fused kernel's form of this function, {@code f(u / divisor())}, or null for a user function. */
+    AffineCouplingKernel.Shape fusedShape() {
+        return fusedShape;
+    }
+
+    /** What the fused kernel divides the raw values by before {@link #fusedShape()}. */
+    double divisor() {
+        return divisor;
     }
 
     /**
@@ -50,7 +80,7 @@ public final class ClampActivation {
     public static ClampActivation custom(String name, UnaryOperator<Tensor> function) {
         Objects.requireNonNull(name, "ClampActivation.custom: name");
         Objects.requireNonNull(function, "ClampActivation.custom: function");
-        return new ClampActivation(name, function);
+        return new ClampActivation(name, function, null, 1);
     }
 
     /**

@@ -53,6 +53,6 @@ public final class ConditionalAffineTransform extends CouplingBlock {
         Tensor cond = c.size() == 1 ? c.get(0) : Tensor.cat(c, 1);
         Tensor a = subnet.forward(cond);
         int n = channels();
-        return affine(in, logScale(a.narrow(1, 0, n)), a.narrow(1, n, n), reverse);
+        return clampedAffine(in, a.narrow(1, 0, n), a.narrow(1, n, n), reverse);
     }
 }

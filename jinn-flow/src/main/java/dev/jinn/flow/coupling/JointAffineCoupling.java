@@ -40,11 +40,11 @@ abstract class JointAffineCoupling extends TwoSidedCouplingBlock {
     private FlowResult step(Layer subnet, Tensor active, Tensor conditioner, boolean reverse) {
         int n = active.size(1);
         Tensor a = subnet.forward(conditioner);
-        Tensor s = logScale(a.narrow(1, 0, n));
         Tensor t = a.narrow(1, n, n);
         if (!volumePreserving) {
-            return affine(active, s, t, reverse);
+            return clampedAffine(active, a.narrow(1, 0, n), t, reverse);
         }
+        Tensor s = logScale(a.narrow(1, 0, n));
         // Centring over the channel axis makes Σ s = 0 at every pixel, so the step keeps volume exactly; FrEIA
         // reports 0 rather than the rounding residue of Σ s, and so does jinn.
         s = s.sub(s.mean(new int[] {1}, true));

@@ -49,11 +49,11 @@ public final class RNVPCouplingBlock extends TwoSidedCouplingBlock {
 
     @Override
     protected FlowResult coupling1(Tensor x1, Tensor u2, boolean reverse) {
-        return affine(x1, logScale(s2.forward(u2)), t2.forward(u2), reverse);
+        return clampedAffine(x1, s2.forward(u2), t2.forward(u2), reverse);
     }
 
     @Override
     protected FlowResult coupling2(Tensor x2, Tensor u1, boolean reverse) {
-        return affine(x2, logScale(s1.forward(u1)), t1.forward(u1), reverse);
+        return clampedAffine(x2, s1.forward(u1), t1.forward(u1), reverse);
     }
 }

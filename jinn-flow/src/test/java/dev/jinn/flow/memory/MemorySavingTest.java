@@ -214,9 +214,9 @@ class MemorySavingTest {
         }
         long plainPerBlock = (bytes[0][1] - bytes[0][0]) / (depths[1] - depths[0]);
         long savingPerBlock = (bytes[1][1] - bytes[1][0]) / (depths[1] - depths[0]);
-        // Ordinary backprop keeps the subnets' hidden activations ([B, 64] several times per block); memory
+        // Ordinary backprop keeps at least the two subnets' hidden activations ([B, 64] each) per block; memory
         // saving keeps per block only the log-det's [B] float32 values, none of the [B, 16] activations.
-        assertThat(plainPerBlock).isGreaterThan(4L * batch * 64 * 4);
+        assertThat(plainPerBlock).isGreaterThan(2L * batch * 64 * 4);
         assertThat(savingPerBlock).isLessThanOrEqualTo(batch * 4L);
     }
 
