@@ -3,13 +3,11 @@ package dev.jinn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
-import dev.jinn.tensor.Rng;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -69,15 +67,7 @@ class CliAutoregressiveTest {
 
     @Test
     void aConditionalSplineFlowSamplesEachClassWhereItWas() throws IOException {
-        // Two blobs: class 'left' around (-2, 0), class 'right' around (+2, 1).
-        StringBuilder sb = new StringBuilder("a,b,side\n");
-        Rng rng = new Rng(4);
-        for (int i = 0; i < 400; i++) {
-            boolean right = i % 2 == 0;
-            sb.append(String.format(Locale.ROOT, "%.5f,%.5f,%s%n", (right ? 2 : -2) + 0.3 * rng.nextGaussian(),
-                    (right ? 1 : 0) + 0.3 * rng.nextGaussian(), right ? "right" : "left"));
-        }
-        Files.writeString(dir.resolve("blobs.csv"), sb);
+        TwoBlobs.write(dir);
         String model = p("blobs.safetensors");
         CliRunner t = CliRunner.run("train", "--data", p("blobs.csv"), "--condition-column", "side", "--arch", "nsf",
                 "--blocks", "2", "--hidden", "32", "--steps", "200", "--lr", "5e-3", "--out", model, "--progress",

@@ -283,7 +283,8 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
      * @throws IllegalArgumentException naming the missing or malformed entry
      */
     public static DataTransform read(Map<String, String> metadata, Map<String, Tensor> tensors) {
-        String cols = require(metadata, "columns");
+        MetadataEntries entries = new MetadataEntries(metadata, PREFIX);
+        String cols = entries.require("columns");
         Tensor mean = tensors.get(PREFIX + "mean");
         Tensor std = tensors.get(PREFIX + "std");
         if (mean == null || std == null) {
@@ -291,11 +292,11 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
         }
         int levels;
         try {
-            levels = Integer.parseInt(require(metadata, "dequantize_levels"));
+            levels = Integer.parseInt(entries.require("dequantize_levels"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(PREFIX + "dequantize_levels is not an integer");
         }
-        String kindText = require(metadata, "condition.kind");
+        String kindText = entries.require("condition.kind");
         ConditionEncoding.Kind kind = null;
         for (ConditionEncoding.Kind k : ConditionEncoding.Kind.values()) {
             if (k.id().equals(kindText)) {
@@ -307,30 +308,13 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
         }
         String cats = metadata.get(PREFIX + "condition.categories");
         ConditionEncoding cond = kind == ConditionEncoding.Kind.NONE ? ConditionEncoding.NONE
-                : new ConditionEncoding(require(metadata, "condition.column"), kind,
+                : new ConditionEncoding(entries.require("condition.column"), kind,
                         cats == null ? List.of() : decodeList(cats));
-        if (metadata.containsKey(PREFIX + "condition.min")) {
-            cond = cond.withRange(number(metadata, "condition.min"), number(metadata, "condition.max"));
+        if (entries.has("condition.min")) {
+            cond = cond.withRange(entries.number("condition.min"), entries.number("condition.max"));
         }
         return new DataTransform(decodeList(cols), mean.to(DType.FLOAT64).toDoubleArray(),
                 std.to(DType.FLOAT64).toDoubleArray(), levels, cond);
-    }
-
-    private static double number(Map<String, String> metadata, String key) {
-        String v = require(metadata, key);
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the metadata entry " + PREFIX + key + " is not a number: '" + v + "'");
-        }
-    }
-
-    private static String require(Map<String, String> metadata, String key) {
-        String v = metadata.get(PREFIX + key);
-        if (v == null) {
-            throw new IllegalArgumentException("the metadata entry " + PREFIX + key + " is missing");
-        }
-        return v;
     }
 
     /** Joins names with commas, percent-encoding each (names may contain commas). */

@@ -133,27 +133,11 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
      * @throws IllegalArgumentException naming the missing or malformed entry
      */
     public static ModelConfig read(Map<String, String> metadata) {
-        return new ModelConfig(Architecture.byId(require(metadata, "arch")), integer(metadata, "blocks"),
-                integer(metadata, "hidden"), integer(metadata, "dims"), integer(metadata, "condition_dims"),
-                Long.parseLong(require(metadata, "seed")),
-                metadata.containsKey(PREFIX + "bins") ? integer(metadata, "bins") : DEFAULT_BINS);
-    }
-
-    private static int integer(Map<String, String> metadata, String key) {
-        String v = require(metadata, key);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the metadata entry " + PREFIX + key + " is not an integer: '" + v + "'");
-        }
-    }
-
-    private static String require(Map<String, String> metadata, String key) {
-        String v = metadata.get(PREFIX + key);
-        if (v == null) {
-            throw new IllegalArgumentException("the metadata entry " + PREFIX + key + " is missing");
-        }
-        return v;
+        MetadataEntries entries = new MetadataEntries(metadata, PREFIX);
+        return new ModelConfig(Architecture.byId(entries.require("arch")), entries.integer("blocks"),
+                entries.integer("hidden"), entries.integer("dims"), entries.integer("condition_dims"),
+                Long.parseLong(entries.require("seed")),
+                entries.has("bins") ? entries.integer("bins") : DEFAULT_BINS);
     }
 
     /**
