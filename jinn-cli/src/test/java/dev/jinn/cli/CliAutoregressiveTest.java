@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,12 +20,6 @@ class CliAutoregressiveTest {
 
     private String p(String name) {
         return dir.resolve(name).toString();
-    }
-
-    private static double number(String text, String label) {
-        Matcher m = Pattern.compile(Pattern.quote(label) + "\\s*(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)").matcher(text);
-        assertThat(m.find()).as("'" + label + "' in:\n" + text).isTrue();
-        return Double.parseDouble(m.group(1));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -48,17 +40,17 @@ class CliAutoregressiveTest {
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(t.out()).contains("training " + described + " on moons");
         // The best Gaussian fit of the moons has an NLL of about 1.88 nats: the flow must have learnt more.
-        assertThat(number(t.out(), "held-out NLL:")).isLessThan(1.6);
+        assertThat(PrintedNumber.after(t.out(), "held-out NLL:")).isLessThan(1.6);
 
         CliRunner s = CliRunner.run("sample", "--model", model, "-n", "200", "--seed", "4", "--out", p("s.csv"));
         assertThat(s.code()).as(s.err()).isZero();
         assertThat(Files.readAllLines(dir.resolve("s.csv"))).hasSize(201);
         CliRunner sc = CliRunner.run("score", "--model", model, "--data", p("s.csv"), "--out", p("scores.csv"));
         assertThat(sc.code()).as(sc.err()).isZero();
-        assertThat(number(sc.out(), "mean log-likelihood")).isGreaterThan(-1.6);
+        assertThat(PrintedNumber.after(sc.out(), "mean log-likelihood")).isGreaterThan(-1.6);
         CliRunner inv = CliRunner.run("invert", "--model", model, "--data", p("s.csv"));
         assertThat(inv.code()).as(inv.err()).isZero();
-        assertThat(number(inv.out(), "max reconstruction error:")).isLessThan(1e-4);
+        assertThat(PrintedNumber.after(inv.out(), "max reconstruction error:")).isLessThan(1e-4);
         CliRunner info = CliRunner.run("info", "--model", model, "--graph", p("g.dot"));
         assertThat(info.code()).as(info.err()).isZero();
         assertThat(info.out()).contains("architecture: " + described + ", seed 2").contains(module);

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,12 +21,6 @@ class CliEndToEndTest {
 
     private String p(String name) {
         return dir.resolve(name).toString();
-    }
-
-    private static double number(String text, String label) {
-        Matcher m = Pattern.compile(Pattern.quote(label) + "\\s*(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)").matcher(text);
-        assertThat(m.find()).as("'" + label + "' in:\n" + text).isTrue();
-        return Double.parseDouble(m.group(1));
     }
 
     private static void assertPng(Path file, int minWidth, int minHeight) throws IOException {
@@ -56,7 +48,7 @@ class CliEndToEndTest {
         CliRunner t = CliRunner.run("train", "--data", "moons", "--blocks", "6", "--hidden", "128", "--steps", "800",
                 "--batch", "100", "--lr", "2e-3", "--seed", "3", "--out", model, "--progress", "none");
         assertThat(t.code()).as(t.err()).isZero();
-        double nll = number(t.out(), "held-out NLL:");
+        double nll = PrintedNumber.after(t.out(), "held-out NLL:");
         // The best Gaussian fit of the moons (noise 0.05) has an NLL of about 1.88 nats; a flow that has
         // bent its density around the two arcs is far below it (this budget gave 0.75-1.01 over seeds 3-6; FrEIA's
         // full quick start reaches 0.4-0.7).
@@ -86,7 +78,7 @@ class CliEndToEndTest {
         assertThat(scores.get(1)).startsWith("2,");
         // The model's own samples are typical for it: their mean log-likelihood is close to minus its entropy,
         // so close to minus the held-out NLL.
-        double mean = number(sc.out(), "mean log-likelihood");
+        double mean = PrintedNumber.after(sc.out(), "mean log-likelihood");
         assertThat(Math.abs(mean + nll)).isLessThan(0.5);
 
         Files.writeString(dir.resolve("odd.csv"), "y,x,extra\n0.5,0.0,a\n40,40,b\n");
@@ -100,7 +92,7 @@ class CliEndToEndTest {
 
         CliRunner inv = CliRunner.run("invert", "--model", model, "--data", p("s.csv"));
         assertThat(inv.code()).as(inv.err()).isZero();
-        assertThat(number(inv.out(), "max reconstruction error:")).isLessThan(1e-4);
+        assertThat(PrintedNumber.after(inv.out(), "max reconstruction error:")).isLessThan(1e-4);
 
         CliRunner info = CliRunner.run("info", "--model", model);
         assertThat(info.code()).isZero();
@@ -123,7 +115,7 @@ class CliEndToEndTest {
         assertThat(s.code()).as(s.err()).isZero();
         CliRunner inv = CliRunner.run("invert", "--model", model, "--data", p("ires.csv"));
         assertThat(inv.code()).as(inv.err()).isZero();
-        assertThat(number(inv.out(), "max reconstruction error:")).isLessThan(1e-4);
+        assertThat(PrintedNumber.after(inv.out(), "max reconstruction error:")).isLessThan(1e-4);
         CliRunner cond = CliRunner.run("train", "--data", "digits", "--arch", "iresnet", "--out", p("x.safetensors"));
         assertThat(cond.code()).isEqualTo(2);
         assertThat(cond.err()).contains("iresnet architecture takes no condition");
