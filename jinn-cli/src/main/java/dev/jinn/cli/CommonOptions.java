@@ -1,5 +1,6 @@
 package dev.jinn.cli;
 
+import dev.jinn.check.Require;
 import dev.jinn.kernel.Threads;
 import java.io.PrintWriter;
 import picocli.CommandLine.Option;
@@ -19,9 +20,7 @@ final class CommonOptions {
         if (threads == null) {
             return;
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-        }
+        Require.atLeast(1, threads, "--threads");
         System.setProperty("jinn.threads", Integer.toString(threads));
         if (Threads.count() != threads) {
             err.println("warning: --threads " + threads + " ignored: the kernels already run with " + Threads.count()

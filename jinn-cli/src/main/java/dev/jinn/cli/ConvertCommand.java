@@ -8,13 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code jinn convert IN OUT}: weights from a PyTorch file to safetensors or back. The input's kind is told by
@@ -28,12 +24,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  jinn convert freia_model.pt model.safetensors",
             "  jinn convert checkpoint.pth weights.safetensors --prefix model_state_dict.",
             "  jinn convert model.safetensors model.pt"})
-final class ConvertCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-    @Mixin
-    private CommonOptions common;
-
+final class ConvertCommand extends JinnCommand {
     @Parameters(index = "0", paramLabel = "IN", description = "The file to read (.pt, .pth or .safetensors).")
     private Path in;
 
@@ -46,7 +37,7 @@ final class ConvertCommand implements Callable<Integer> {
     private String prefix;
 
     @Override
-    public Integer call() throws Exception {
+    int run(PrintWriter o, PrintWriter err) throws Exception {
         boolean toTorch = hasExtension(out, ".pt", ".pth");
         if (!toTorch && !hasExtension(out, ".safetensors")) {
             throw new IllegalArgumentException("OUT must end in .safetensors, .pt or .pth: " + out);
@@ -61,7 +52,6 @@ final class ConvertCommand implements Callable<Integer> {
         } else {
             SafeTensors.write(out, tensors);
         }
-        PrintWriter o = spec.commandLine().getOut();
         TensorListing.print(o, tensors);
         o.println("wrote " + out);
         o.flush();

@@ -6,12 +6,8 @@ import dev.jinn.cli.data.TrainingData;
 import dev.jinn.train.TrainSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code jinn demo}: FrEIA's quick start (8 AllInOneBlocks with 2→512→2 subnets and soft permutations, Adam 1e-3,
@@ -24,17 +20,12 @@ import picocli.CommandLine.Spec;
             "With --digits: a class-conditional INN on the 8x8 UCI digits (12 AllInOneBlocks, subnets 512,"
                 + " batch 256, Adam 2e-4, 2000 steps), writing digits.png with one row of samples per digit"
                 + " (temperature 0.7) and reporting held-out bits per dimension."})
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends JinnCommand {
     /**
      * The digits' learning rate: with 1e-3 the 660k-parameter model fits the 1438 training images within a few
      * hundred steps and its held-out NLL then climbs; 2e-4 keeps improving it for the whole run.
      */
     private static final double DIGITS_LR = 2e-4;
-
-    @Spec
-    private CommandSpec spec;
-    @Mixin
-    private CommonOptions common;
 
     @Option(names = "--digits", description = "Train the conditional digits model instead of the moons.")
     private boolean digits;
@@ -51,9 +42,7 @@ final class DemoCommand implements Callable<Integer> {
     private Progress.Mode progress;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
-        common.applyThreads(spec.commandLine().getErr());
+    int run(PrintWriter o, PrintWriter err) throws Exception {
         if (steps != null) {
             OptionChecks.atLeast("--steps", steps, 1);
         }
@@ -66,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
                 new TrainingData.Options(digits ? "digits" : "moons", null, "auto", Double.NaN, seed),
                 new ModelChoice(Architecture.ALLINONE, digits ? 12 : 8, 512, ModelConfig.DEFAULT_BINS, false), training,
                 dir.resolve("model.safetensors"), null, dir, progress);
-        TrainRun.Summary r = TrainRun.run(s, o, spec.commandLine().getErr(), "--out-dir", "--out-dir");
+        TrainRun.Summary r = TrainRun.run(s, o, err, "--out-dir", "--out-dir");
         TrainCommand.report(o, r);
         return 0;
     }

@@ -14,12 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code jinn info}: what a model file holds. */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
@@ -27,12 +24,7 @@ import picocli.CommandLine.Spec;
                 + " provenance (data, seed, steps, NLL, jinn version, date); for a PyTorch .pt/.pth file, its tensors.",
         footer = {"", "Examples:", "  jinn info --model jinn-out/demo/model.safetensors",
             "  jinn info --model jinn-out/demo/model.safetensors --graph jinn-out/demo/model.svg"})
-final class InfoCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-    @Mixin
-    private CommonOptions common;
-
+final class InfoCommand extends JinnCommand {
     @Mixin
     private ModelOption model;
 
@@ -41,9 +33,7 @@ final class InfoCommand implements Callable<Integer> {
     private Path graph;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
-        common.applyThreads(spec.commandLine().getErr());
+    int run(PrintWriter o, PrintWriter err) throws Exception {
         Path file = model.path();
         if (Files.isRegularFile(file) && TorchFiles.isTorchFile(file)) {
             // A torch.save file holds weights only (no architecture): list its tensors.

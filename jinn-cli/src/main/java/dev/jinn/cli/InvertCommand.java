@@ -10,12 +10,9 @@ import dev.jinn.train.Batch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code jinn invert}: how exactly a model's inverse recovers data (a health check of the model). */
 @Command(name = "invert", mixinStandardHelpOptions = true, sortOptions = false,
@@ -23,19 +20,12 @@ import picocli.CommandLine.Spec;
             + " reconstruction error in the data's units (float32 arithmetic: expect about 1e-6 relative).",
             "The file needs the model's columns and, for a conditional model, its condition column."},
         footer = {"", "Example:", "  jinn invert --model model.safetensors --data data.csv"})
-final class InvertCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-    @Mixin
-    private CommonOptions common;
-
+final class InvertCommand extends JinnCommand {
     @Mixin
     private RowsInput input;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
-        common.applyThreads(spec.commandLine().getErr());
+    int run(PrintWriter o, PrintWriter err) throws Exception {
         long count = 0;
         double max = 0;
         double sum = 0;
@@ -52,8 +42,8 @@ final class InvertCommand implements Callable<Integer> {
                 Tensor z = inference.forward(b.x(), b.conditions()).output();
                 Tensor back = inference.inverse(z, b.conditions()).output();
                 // Errors in data units: the standardisation scales each column by its deviation.
-                Tensor err = back.sub(b.x()).to(DType.FLOAT64).abs().mul(std);
-                double[] e = err.toDoubleArray();
+                Tensor error = back.sub(b.x()).to(DType.FLOAT64).abs().mul(std);
+                double[] e = error.toDoubleArray();
                 double[] zs = z.to(DType.FLOAT64).abs().toDoubleArray();
                 int d = m.transform().dims();
                 for (int i = 0; i < r.chunk().size(); i++) {
@@ -66,8 +56,8 @@ final class InvertCommand implements Callable<Integer> {
                         bad.add(r.chunk().lines().get(i), rowMax);
                     }
                 }
-                max = Math.max(max, err.max().item());
-                sum += err.sum().item();
+                max = Math.max(max, error.max().item());
+                sum += error.sum().item();
                 maxZ = Math.max(maxZ, z.to(DType.FLOAT64).abs().max().item());
                 count += r.chunk().size();
             }

@@ -12,13 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code jinn sample}: draws samples from a model file into a CSV file or a picture. */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
@@ -29,12 +25,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  jinn sample --model jinn-out/demo/model.safetensors -n 1000 --out samples.csv",
             "  jinn sample --model jinn-out/digits/model.safetensors -n 10 --out digits.png",
             "  jinn sample --model jinn-out/digits/model.safetensors -n 10 --condition 7 --out sevens.png"})
-final class SampleCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-    @Mixin
-    private CommonOptions common;
-
+final class SampleCommand extends JinnCommand {
     @Mixin
     private ModelOption model;
     @Option(names = "-n", paramLabel = "N", defaultValue = "1000",
@@ -52,34 +43,32 @@ final class SampleCommand implements Callable<Integer> {
     private Path out;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
-        common.applyThreads(spec.commandLine().getErr());
+    int run(PrintWriter o, PrintWriter err) throws Exception {
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean png = name.endsWith(".png");
         if (!png && !name.endsWith(".csv")) {
-            throw new ParameterException(spec.commandLine(), "--out must end in .csv or .png, got '" + out + "'");
+            throw usage("--out must end in .csv or .png, got '" + out + "'");
         }
         if (!(temperature > 0 && temperature <= 10)) {
-            throw new ParameterException(spec.commandLine(), "--temperature must be in (0, 10], got " + temperature);
+            throw usage("--temperature must be in (0, 10], got " + temperature);
         }
         if (n < 1 || n > 10_000_000) {
-            throw new ParameterException(spec.commandLine(), "-n must be between 1 and 10000000, got " + n);
+            throw usage("-n must be between 1 and 10000000, got " + n);
         }
         try (OutputClaim claim = OutputClaim.claim(List.of(new OutputClaim.Named("--model", model.path())),
                 List.of(new OutputClaim.Named("--out", out)))) {
-            return sample(o, png);
+            return sample(o, err, png);
         }
     }
 
-    private int sample(PrintWriter o, boolean png) throws IOException {
+    private int sample(PrintWriter o, PrintWriter err, boolean png) throws IOException {
         ModelFile m = ModelFile.load(model.path());
         ConditionEncoding enc = m.transform().condition();
         if (enc.kind() == ConditionEncoding.Kind.NONE && condition != null) {
-            throw new ParameterException(spec.commandLine(), "the model is unconditional; drop --condition");
+            throw usage("the model is unconditional; drop --condition");
         }
         if (enc.kind() == ConditionEncoding.Kind.NUMERIC && condition == null) {
-            throw new ParameterException(spec.commandLine(), "the model is conditioned on the number '" + enc.column()
+            throw usage("the model is conditioned on the number '" + enc.column()
                     + "'; give --condition VALUE");
         }
         // Validate the condition before any work, so a typo is a usage error naming the known categories.
@@ -88,11 +77,11 @@ final class SampleCommand implements Callable<Integer> {
             try {
                 Sampler.condition(m.transform(), condition);
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--condition: " + e.getMessage());
+                throw usage("--condition: " + e.getMessage());
             }
             values.add(condition.strip());
             if (enc.outsideTraining(condition)) {
-                spec.commandLine().getErr().println("warning: --condition " + condition.strip() + " is outside the"
+                err.println("warning: --condition " + condition.strip() + " is outside the"
                         + " range of '" + enc.column() + "' the model was trained on, " + enc.trainingRange()
                         + "; its samples are extrapolation");
             }

@@ -8,12 +8,9 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code jinn score}: the log-likelihood of every row of a CSV file under a model (anomaly scoring). */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
@@ -23,22 +20,14 @@ import picocli.CommandLine.Spec;
             + " of any size take constant memory.",
             "Output: a CSV with the columns line (the row's line in the input) and log_likelihood."},
         footer = {"", "Example:", "  jinn score --model model.safetensors --data new.csv --out scores.csv"})
-final class ScoreCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-    @Mixin
-    private CommonOptions common;
-
+final class ScoreCommand extends JinnCommand {
     @Option(names = "--out", required = true, paramLabel = "FILE.csv", description = "Where to write the scores.")
     private Path out;
     @Mixin
     private RowsInput input;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
-        PrintWriter e = spec.commandLine().getErr();
-        common.applyThreads(e);
+    int run(PrintWriter o, PrintWriter e) throws Exception {
         input.batch();
         long count = 0;
         double sum = 0;

@@ -7,12 +7,9 @@ import dev.jinn.train.TrainSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code jinn train}: fits a flow to a data set and saves it as a model file. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -23,12 +20,7 @@ import picocli.CommandLine.Spec;
             "  jinn train --data measurements.csv --condition-column site --arch glow --blocks 6 --hidden 128",
             "  jinn train --data table.csv --arch nsf --blocks 5 --hidden 256 --bins 8 --batch 256",
             "  jinn train --data moons --steps 5000 --resume jinn-out/model.ckpt.safetensors"})
-final class TrainCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-    @Mixin
-    private CommonOptions common;
-
+final class TrainCommand extends JinnCommand {
     @Option(names = "--data", required = true, paramLabel = "SET|FILE.csv", description = "The training data.")
     private String data;
     @Option(names = "--condition-column", paramLabel = "NAME",
@@ -74,9 +66,7 @@ final class TrainCommand implements Callable<Integer> {
     private Progress.Mode progress;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
-        common.applyThreads(spec.commandLine().getErr());
+    int run(PrintWriter o, PrintWriter err) throws Exception {
         TrainSettings.Builder settings = training.settings();
         OptionChecks.atLeast("--blocks", blocks, 1);
         OptionChecks.atLeast("--hidden", hidden, 1);
@@ -95,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
                         training.seed()),
                 new ModelChoice(arch, blocks, hidden, bins == null ? ModelConfig.DEFAULT_BINS : bins, memorySaving),
                 settings.checkpoint(ckpt, training.checkpointEvery()).build(), out, resume, plots, progress);
-        TrainRun.Summary r = TrainRun.run(s, o, spec.commandLine().getErr());
+        TrainRun.Summary r = TrainRun.run(s, o, err);
         report(o, r);
         return 0;
     }

@@ -1,5 +1,6 @@
 package dev.jinn.nn;
 
+import dev.jinn.check.Require;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.tensor.Tensors;
@@ -59,9 +60,7 @@ abstract class ConvNd extends AffineLayer {
             throw new IllegalArgumentException(name + ": in_channels and out_channels must be positive, got "
                     + inChannels + " and " + outChannels);
         }
-        if (groups <= 0) {
-            throw new IllegalArgumentException(name + ": groups must be positive, got " + groups);
-        }
+        Require.positive(groups, name + ": groups");
         if (inChannels % groups != 0) {
             throw new IllegalArgumentException(name + ": in_channels " + inChannels + " is not divisible by groups "
                     + groups);

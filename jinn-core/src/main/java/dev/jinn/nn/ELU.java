@@ -1,5 +1,6 @@
 package dev.jinn.nn;
 
+import dev.jinn.check.Require;
 import dev.jinn.tensor.Tensor;
 
 /**
@@ -20,10 +21,7 @@ public final class ELU extends Layer {
      * @param alpha the value {@code -y} approaches for very negative inputs
      */
     public ELU(double alpha) {
-        if (!Double.isFinite(alpha)) {
-            throw new IllegalArgumentException("ELU: alpha must be finite, got " + alpha);
-        }
-        this.alpha = alpha;
+        this.alpha = Require.finite(alpha, "ELU: alpha");
     }
 
     /**

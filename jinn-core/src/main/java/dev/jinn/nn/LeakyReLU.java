@@ -1,5 +1,6 @@
 package dev.jinn.nn;
 
+import dev.jinn.check.Require;
 import dev.jinn.tensor.Tensor;
 
 /**
@@ -20,10 +21,7 @@ public final class LeakyReLU extends Layer {
      * @param negativeSlope the slope for negative inputs
      */
     public LeakyReLU(double negativeSlope) {
-        if (!Double.isFinite(negativeSlope)) {
-            throw new IllegalArgumentException("LeakyReLU: negative_slope must be finite, got " + negativeSlope);
-        }
-        this.negativeSlope = negativeSlope;
+        this.negativeSlope = Require.finite(negativeSlope, "LeakyReLU: negative_slope");
     }
 
     /**

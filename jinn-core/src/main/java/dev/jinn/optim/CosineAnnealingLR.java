@@ -1,5 +1,7 @@
 package dev.jinn.optim;
 
+import dev.jinn.check.Require;
+
 /**
  * Cosine annealing from each group's base learning rate down to {@code etaMin} over {@code tMax} epochs, as
  * PyTorch's {@code CosineAnnealingLR} in its closed form (no restarts):
@@ -34,12 +36,8 @@ public final class CosineAnnealingLR extends LRScheduler {
      */
     public CosineAnnealingLR(Optimizer<?> optimizer, int tMax, double etaMin) {
         super("CosineAnnealingLR", optimizer);
-        if (tMax < 1) {
-            throw new IllegalArgumentException("CosineAnnealingLR: tMax must be >= 1, got " + tMax);
-        }
-        if (!(etaMin >= 0 && etaMin <= Double.MAX_VALUE)) {
-            throw new IllegalArgumentException("CosineAnnealingLR: etaMin must be finite and >= 0, got " + etaMin);
-        }
+        Require.atLeast(1, tMax, "CosineAnnealingLR: tMax");
+        Require.finiteNonNegative(etaMin, "CosineAnnealingLR: etaMin");
         this.tMax = tMax;
         this.etaMin = etaMin;
         initialStep();

@@ -1,5 +1,7 @@
 package dev.jinn.optim;
 
+import dev.jinn.check.Require;
+
 /**
  * Decays each group's learning rate by {@code gamma} every epoch, as PyTorch's {@code ExponentialLR}:
  *
@@ -18,10 +20,7 @@ public final class ExponentialLR extends LRScheduler {
      */
     public ExponentialLR(Optimizer<?> optimizer, double gamma) {
         super("ExponentialLR", optimizer);
-        if (!(gamma >= 0 && gamma <= Double.MAX_VALUE)) {
-            throw new IllegalArgumentException("ExponentialLR: gamma must be finite and >= 0, got " + gamma);
-        }
-        this.gamma = gamma;
+        this.gamma = Require.finiteNonNegative(gamma, "ExponentialLR: gamma");
         initialStep();
     }
 

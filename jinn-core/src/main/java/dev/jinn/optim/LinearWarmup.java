@@ -1,5 +1,7 @@
 package dev.jinn.optim;
 
+import dev.jinn.check.Require;
+
 /**
  * Scales each group's learning rate by a factor that moves linearly from {@code startFactor} to
  * {@code endFactor} over {@code totalIters} epochs and then stays, as PyTorch's {@code LinearLR}:
@@ -42,9 +44,7 @@ public final class LinearWarmup extends LRScheduler {
         if (!(endFactor >= 0 && endFactor <= 1)) {
             throw new IllegalArgumentException("LinearWarmup: endFactor must be in [0, 1], got " + endFactor);
         }
-        if (totalIters < 1) {
-            throw new IllegalArgumentException("LinearWarmup: totalIters must be >= 1, got " + totalIters);
-        }
+        Require.atLeast(1, totalIters, "LinearWarmup: totalIters");
         this.startFactor = startFactor;
         this.endFactor = endFactor;
         this.totalIters = totalIters;

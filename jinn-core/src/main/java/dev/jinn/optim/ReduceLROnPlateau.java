@@ -1,5 +1,6 @@
 package dev.jinn.optim;
 
+import dev.jinn.check.Require;
 import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
@@ -326,10 +327,7 @@ public final class ReduceLROnPlateau {
          * @return this builder
          */
         public Builder patience(int patience) {
-            if (patience < 0) {
-                throw new IllegalArgumentException("ReduceLROnPlateau: patience must be >= 0, got " + patience);
-            }
-            this.patience = patience;
+            this.patience = Require.atLeast(0, patience, "ReduceLROnPlateau: patience");
             return this;
         }
 
@@ -357,10 +355,7 @@ public final class ReduceLROnPlateau {
          * @return this builder
          */
         public Builder cooldown(int cooldown) {
-            if (cooldown < 0) {
-                throw new IllegalArgumentException("ReduceLROnPlateau: cooldown must be >= 0, got " + cooldown);
-            }
-            this.cooldown = cooldown;
+            this.cooldown = Require.atLeast(0, cooldown, "ReduceLROnPlateau: cooldown");
             return this;
         }
 

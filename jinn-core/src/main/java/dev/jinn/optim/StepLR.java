@@ -1,5 +1,7 @@
 package dev.jinn.optim;
 
+import dev.jinn.check.Require;
+
 /**
  * Decays each group's learning rate by {@code gamma} every {@code stepSize} epochs, as PyTorch's
  * {@code StepLR}:
@@ -33,12 +35,8 @@ public final class StepLR extends LRScheduler {
      */
     public StepLR(Optimizer<?> optimizer, int stepSize, double gamma) {
         super("StepLR", optimizer);
-        if (stepSize < 1) {
-            throw new IllegalArgumentException("StepLR: stepSize must be >= 1, got " + stepSize);
-        }
-        if (!(gamma >= 0 && gamma <= Double.MAX_VALUE)) {
-            throw new IllegalArgumentException("StepLR: gamma must be finite and >= 0, got " + gamma);
-        }
+        Require.atLeast(1, stepSize, "StepLR: stepSize");
+        Require.finiteNonNegative(gamma, "StepLR: gamma");
         this.stepSize = stepSize;
         this.gamma = gamma;
         initialStep();

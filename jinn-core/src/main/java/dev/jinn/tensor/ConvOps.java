@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.check.Require;
 import dev.jinn.kernel.ColumnBatch;
 import dev.jinn.kernel.DirectConv;
 import dev.jinn.kernel.Gemm;
@@ -189,9 +190,7 @@ final class ConvOps {
     }
 
     private static void checkGroups(String op, int groups) {
-        if (groups < 1) {
-            throw new IllegalArgumentException(op + ": groups must be positive, got " + groups);
-        }
+        Require.positive(groups, op + ": groups");
     }
 
     private static void checkBias(String op, Tensor bias, int cout) {
@@ -725,9 +724,7 @@ final class ConvOps {
     }
 
     private static int[] checkShuffle(String op, Tensor x, int r, int nd) {
-        if (r < 1) {
-            throw new IllegalArgumentException(op + ": factor must be positive, got " + r);
-        }
+        Require.positive(r, op + ": factor");
         if (x.shape.length < nd + 1) {
             throw new IllegalArgumentException(op + ": expected at least " + (nd + 1) + " dims (..., C, "
                     + (nd == 1 ? "L" : "H, W") + "), got shape " + Shapes.str(x.shape));

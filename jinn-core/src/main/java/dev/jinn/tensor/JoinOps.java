@@ -1,5 +1,6 @@
 package dev.jinn.tensor;
 
+import dev.jinn.check.Require;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,9 +12,7 @@ final class JoinOps {
 
     static List<Tensor> split(Tensor x, int size, int dim) {
         int d = Shapes.dim("split", dim, x.shape.length);
-        if (size <= 0) {
-            throw new IllegalArgumentException("split: piece size must be positive, got " + size);
-        }
+        Require.positive(size, "split: piece size");
         List<Tensor> parts = new ArrayList<>();
         for (int start = 0; start < x.shape[d]; start += size) {
             parts.add(x.narrow(d, start, Math.min(size, x.shape[d] - start)));
@@ -47,9 +46,7 @@ final class JoinOps {
     }
 
     static List<Tensor> chunk(Tensor x, int chunks, int dim) {
-        if (chunks <= 0) {
-            throw new IllegalArgumentException("chunk: number of chunks must be positive, got " + chunks);
-        }
+        Require.positive(chunks, "chunk: number of chunks");
         int d = Shapes.dim("chunk", dim, x.shape.length);
         int size = Math.max(1, (x.shape[d] + chunks - 1) / chunks);
         return split(x, size, d);

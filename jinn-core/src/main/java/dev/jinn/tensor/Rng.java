@@ -1,5 +1,7 @@
 package dev.jinn.tensor;
 
+import dev.jinn.check.Require;
+
 /**
  * An explicit, seedable, splittable random number generator: xoshiro256** (Blackman and Vigna), seeded
  * through SplitMix64. The same seed gives the same numbers on every run, machine and thread count, because
@@ -84,9 +86,7 @@ public final class Rng {
      * @return the random integer
      */
     public long nextLong(long bound) {
-        if (bound <= 0) {
-            throw new IllegalArgumentException("Rng.nextLong: bound must be positive, got " + bound);
-        }
+        Require.positive(bound, "Rng.nextLong: bound");
         long threshold = Long.remainderUnsigned(-bound, bound);
         while (true) {
             long r = nextLong();

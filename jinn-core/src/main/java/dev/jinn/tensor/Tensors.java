@@ -1,5 +1,7 @@
 package dev.jinn.tensor;
 
+import dev.jinn.check.Require;
+
 /**
  * Creating tensors, like PyTorch's factory functions ({@code torch.zeros}, {@code torch.arange},
  * {@code torch.randn}, ...): from Java arrays, filled with a constant, shaped like another tensor, identity
@@ -291,9 +293,7 @@ public final class Tensors {
      * @return the new 1-D tensor
      */
     public static Tensor linspace(DType dtype, double start, double end, int steps) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("linspace: steps must be >= 0, got " + steps);
-        }
+        Require.atLeast(0, steps, "linspace: steps");
         Tensor t = Tensor.empty(dtype, new int[] {steps});
         double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
         int half = steps / 2;
@@ -400,9 +400,7 @@ public final class Tensors {
      * @return the permutation
      */
     public static Tensor randperm(Rng rng, int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("randperm: n must be >= 0, got " + n);
-        }
+        Require.atLeast(0, n, "randperm: n");
         long[] p = new long[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

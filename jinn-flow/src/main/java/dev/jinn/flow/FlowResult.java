@@ -1,5 +1,6 @@
 package dev.jinn.flow;
 
+import dev.jinn.check.Require;
 import dev.jinn.tensor.Tensor;
 import java.util.List;
 
@@ -22,9 +23,7 @@ public record FlowResult(List<Tensor> outputs, Tensor logDet) {
      * @param logDet  the log-det
      */
     public FlowResult {
-        if (outputs == null) {
-            throw new IllegalArgumentException("FlowResult: outputs must not be null");
-        }
+        Require.nonNull(outputs, "FlowResult: outputs");
         outputs = List.copyOf(outputs);
     }
 

@@ -1,5 +1,6 @@
 package dev.jinn.flow;
 
+import dev.jinn.check.Require;
 import dev.jinn.nn.Conv2d;
 import dev.jinn.nn.Layer;
 import dev.jinn.nn.Linear;
@@ -69,9 +70,7 @@ public final class Subnets {
 
     private static int[] positive(String who, int... sizes) {
         for (int s : sizes) {
-            if (s < 1) {
-                throw new IllegalArgumentException("Subnets." + who + ": sizes must be positive, got " + s);
-            }
+            Require.positive(s, "Subnets." + who + ": sizes");
         }
         return sizes.clone();
     }

@@ -1,5 +1,6 @@
 package dev.jinn.model;
 
+import dev.jinn.check.Require;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.tensor.Tensors;
@@ -55,9 +56,7 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
                         + " and standard deviation " + std[j] + " (need finite values and a positive deviation)");
             }
         }
-        if (dequantizeLevels < 0) {
-            throw new IllegalArgumentException("DataTransform: dequantizeLevels must be >= 0, got " + dequantizeLevels);
-        }
+        Require.atLeast(0, dequantizeLevels, "DataTransform: dequantizeLevels");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.jinn.model;
 
+import dev.jinn.check.Require;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.UnconditionalSpec;
@@ -52,9 +53,7 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
         if (dims < 2) {
             throw new IllegalArgumentException("a flow needs at least 2 data dimensions, got " + dims);
         }
-        if (conditionDims < 0) {
-            throw new IllegalArgumentException("the condition dimensions must be >= 0, got " + conditionDims);
-        }
+        Require.atLeast(0, conditionDims, "the condition dimensions");
         if (conditionDims > 0 && !architecture.conditional()) {
             throw new IllegalArgumentException("the " + architecture.id() + " architecture takes no condition; use"
                     + " allinone, glow, rnvp, nice, maf, iaf or nsf for conditional data");

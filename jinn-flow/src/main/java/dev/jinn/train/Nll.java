@@ -1,5 +1,6 @@
 package dev.jinn.train;
 
+import dev.jinn.check.Require;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.dist.StandardNormal;
@@ -40,9 +41,7 @@ public final class Nll {
      * @return {@code nats / (dims · ln 2)}
      */
     public static double bitsPerDim(double nats, int dims) {
-        if (dims < 1) {
-            throw new IllegalArgumentException("Nll.bitsPerDim: dims must be >= 1, got " + dims);
-        }
+        Require.atLeast(1, dims, "Nll.bitsPerDim: dims");
         return nats / (dims * Math.log(2));
     }
 }

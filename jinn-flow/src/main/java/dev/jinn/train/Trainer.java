@@ -1,5 +1,6 @@
 package dev.jinn.train;
 
+import dev.jinn.check.Require;
 import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
@@ -359,9 +360,7 @@ public final class Trainer {
      * @return the mean NLL (NaN or infinite if any sample's is)
      */
     public static double evaluate(InvertibleModule model, Batch data, int chunkSize) {
-        if (chunkSize < 1) {
-            throw new IllegalArgumentException("Trainer.evaluate: chunkSize must be >= 1, got " + chunkSize);
-        }
+        Require.atLeast(1, chunkSize, "Trainer.evaluate: chunkSize");
         boolean wasTraining = model.isTraining();
         model.eval();
         DType dtype = model.parameters().isEmpty() ? data.x().dtype() : model.parameters().get(0).dtype();

@@ -1,5 +1,6 @@
 package dev.jinn.spark;
 
+import dev.jinn.check.Require;
 import dev.jinn.flow.SequenceINN;
 import dev.jinn.model.Architecture;
 import dev.jinn.model.ConditionEncoding;
@@ -440,10 +441,7 @@ public final class DistributedTrainer {
          * @return this builder
          */
         public Builder treeDepth(int depth) {
-            if (depth < 1) {
-                throw new IllegalArgumentException("treeDepth must be >= 1, got " + depth);
-            }
-            this.treeDepth = depth;
+            this.treeDepth = Require.atLeast(1, depth, "treeDepth");
             return this;
         }
 

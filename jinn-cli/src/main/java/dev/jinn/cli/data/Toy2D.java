@@ -1,5 +1,6 @@
 package dev.jinn.cli.data;
 
+import dev.jinn.check.Require;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import dev.jinn.tensor.Tensors;
@@ -180,9 +181,7 @@ public enum Toy2D {
      * @return a float32 tensor {@code [n, 2]}
      */
     public Tensor sample(int n, double noise, Rng rng) {
-        if (n < 0) {
-            throw new IllegalArgumentException(id + ": the number of samples must be >= 0, got " + n);
-        }
+        Require.atLeast(0, n, id + ": the number of samples");
         if (!(noise >= 0 && noise < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException(id + ": the noise must be finite and >= 0, got " + noise);
         }

@@ -1,5 +1,6 @@
 package dev.jinn.flow.coupling;
 
+import dev.jinn.check.Require;
 import java.util.Objects;
 
 /**
@@ -24,10 +25,7 @@ public abstract class AffineCouplingBuilder<B extends AffineCouplingBuilder<B>> 
      * @throws IllegalArgumentException when not finite
      */
     public B clamp(double value) {
-        if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException("clamp must be finite, got " + value);
-        }
-        this.clamp = value;
+        this.clamp = Require.finite(value, "clamp");
         return self();
     }
 

@@ -1,5 +1,6 @@
 package dev.jinn.flow.coupling;
 
+import dev.jinn.check.Require;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
@@ -76,9 +77,7 @@ public abstract class CouplingBlock extends InvertibleModule {
             }
             condCh += c.channels();
         }
-        if (!Double.isFinite(clamp)) {
-            throw new IllegalArgumentException(who + ": clamp must be finite, got " + clamp);
-        }
+        Require.finite(clamp, who + ": clamp");
         this.channels = in.channels();
         this.splitLen1 = Objects.requireNonNull(split, who + ": split").firstLength(who, channels);
         this.splitLen2 = channels - splitLen1;

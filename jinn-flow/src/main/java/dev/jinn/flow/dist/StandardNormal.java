@@ -1,5 +1,6 @@
 package dev.jinn.flow.dist;
 
+import dev.jinn.check.Require;
 import dev.jinn.flow.Shape;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
@@ -55,9 +56,7 @@ public final class StandardNormal implements Distribution {
     @Override
     public Tensor rsample(Rng rng, int n, DType dtype, List<Tensor> conditions) {
         noConditions(conditions);
-        if (n < 0) {
-            throw new IllegalArgumentException("StandardNormal" + shape + ": sample count must be >= 0, got " + n);
-        }
+        Require.atLeast(0, n, "StandardNormal" + shape + ": sample count");
         return Tensors.randn(rng, dtype, shape.withBatch(n));
     }
 

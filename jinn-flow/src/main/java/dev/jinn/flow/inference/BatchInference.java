@@ -1,5 +1,6 @@
 package dev.jinn.flow.inference;
 
+import dev.jinn.check.Require;
 import dev.jinn.autograd.Grad;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
@@ -57,10 +58,7 @@ public final class BatchInference {
      */
     public BatchInference(InvertibleModule flow, int blockRows) {
         this.flow = Objects.requireNonNull(flow, "BatchInference: flow");
-        if (blockRows < 1) {
-            throw new IllegalArgumentException("BatchInference: blockRows must be >= 1, got " + blockRows);
-        }
-        this.blockRows = blockRows;
+        this.blockRows = Require.atLeast(1, blockRows, "BatchInference: blockRows");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.jinn.flow.linear;
 
+import dev.jinn.check.Require;
 import java.util.Arrays;
 
 /**
@@ -87,9 +88,7 @@ public final class MersenneTwister {
      * @return the permutation
      */
     public int[] permutation(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("MersenneTwister.permutation: n must be >= 0, got " + n);
-        }
+        Require.atLeast(0, n, "MersenneTwister.permutation: n");
         int[] a = new int[n];
         Arrays.setAll(a, i -> i);
         for (int i = n - 1; i > 0; i--) {

@@ -1,5 +1,6 @@
 package dev.jinn.flow.linear;
 
+import dev.jinn.check.Require;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
@@ -76,9 +77,7 @@ public final class PermuteRandom extends InvertibleModule {
      * @return a spec for {@code SequenceINN.append} or a graph node
      */
     public static UnconditionalSpec rng(Rng rng) {
-        if (rng == null) {
-            throw new IllegalArgumentException("PermuteRandom.rng: the generator must not be null");
-        }
+        Require.nonNull(rng, "PermuteRandom.rng: the generator");
         return in -> new PermuteRandom(in, rng);
     }
 
@@ -125,9 +124,7 @@ public final class PermuteRandom extends InvertibleModule {
     }
 
     private static int[] drawn(Rng rng, int n) {
-        if (rng == null) {
-            throw new IllegalArgumentException("PermuteRandom: the generator must not be null");
-        }
+        Require.nonNull(rng, "PermuteRandom: the generator");
         long[] p = Tensors.randperm(rng, n).toLongArray();
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {

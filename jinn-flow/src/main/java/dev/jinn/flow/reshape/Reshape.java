@@ -1,5 +1,6 @@
 package dev.jinn.flow.reshape;
 
+import dev.jinn.check.Require;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.Shape;
@@ -60,9 +61,7 @@ public class Reshape extends InvertibleModule {
     }
 
     private static Shape checkedTarget(String who, Shape in, Shape target) {
-        if (target == null) {
-            throw new IllegalArgumentException(who + ": the output shape must not be null");
-        }
+        Require.nonNull(target, who + ": the output shape");
         if (in.numel() != target.numel()) {
             throw new IllegalArgumentException(who + ": input " + in + " has " + in.numel() + " elements but the output"
                     + " shape " + target + " has " + target.numel() + "; they must match for invertibility");

@@ -1,5 +1,6 @@
 package dev.jinn.flow.residual;
 
+import dev.jinn.check.Require;
 import dev.jinn.autograd.Grad;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
@@ -65,9 +66,7 @@ public final class FixedPointSolver {
      * @return the new solver
      */
     public FixedPointSolver maxIterations(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("FixedPointSolver: maxIterations must be >= 1, got " + n);
-        }
+        Require.atLeast(1, n, "FixedPointSolver: maxIterations");
         return new FixedPointSolver(atol, rtol, n, throwOnFailure);
     }
 

@@ -1,5 +1,6 @@
 package dev.jinn.flow.residual;
 
+import dev.jinn.check.Require;
 import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleSpec;
@@ -250,10 +251,7 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
          * @return this builder
          */
         public Builder internalSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("IResNetLayer: internal_size must be positive, got " + size);
-            }
-            this.internalSize = size;
+            this.internalSize = Require.positive(size, "IResNetLayer: internal_size");
             return this;
         }
 
@@ -264,10 +262,7 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
          * @return this builder
          */
         public Builder nInternalLayers(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("IResNetLayer: n_internal_layers must be >= 0, got " + n);
-            }
-            this.nInternalLayers = n;
+            this.nInternalLayers = Require.atLeast(0, n, "IResNetLayer: n_internal_layers");
             return this;
         }
 
@@ -278,10 +273,7 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
          * @return this builder
          */
         public Builder jacobianIterations(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("IResNetLayer: jacobian_iterations must be >= 1, got " + n);
-            }
-            this.jacobianIterations = n;
+            this.jacobianIterations = Require.atLeast(1, n, "IResNetLayer: jacobian_iterations");
             return this;
         }
 
@@ -292,10 +284,7 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
          * @return this builder
          */
         public Builder hutchinsonSamples(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("IResNetLayer: hutchinson_samples must be >= 1, got " + n);
-            }
-            this.hutchinsonSamples = n;
+            this.hutchinsonSamples = Require.atLeast(1, n, "IResNetLayer: hutchinson_samples");
             return this;
         }
 
@@ -317,10 +306,7 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
          * @return this builder
          */
         public Builder lipschitzIterations(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("IResNetLayer: lipschitz_iterations must be >= 1, got " + n);
-            }
-            this.lipschitzIterations = n;
+            this.lipschitzIterations = Require.atLeast(1, n, "IResNetLayer: lipschitz_iterations");
             return this;
         }
 
@@ -331,10 +317,7 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
          * @return this builder
          */
         public Builder spectralNormMax(double max) {
-            if (!(max > 0 && max <= 1)) {
-                throw new IllegalArgumentException("IResNetLayer: spectral_norm_max must be in (0, 1], got " + max);
-            }
-            this.spectralNormMax = max;
+            this.spectralNormMax = Require.inLeftOpen(0, 1, max, "IResNetLayer: spectral_norm_max");
             return this;
         }
 
@@ -345,10 +328,7 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
          * @return this builder
          */
         public Builder kernelSize(int k) {
-            if (k < 1 || k % 2 == 0) {
-                throw new IllegalArgumentException("IResNetLayer: the kernel size must be odd and positive, got " + k);
-            }
-            this.kernelSize = k;
+            this.kernelSize = Require.oddPositive(k, "IResNetLayer: the kernel size");
             return this;
         }
 
@@ -359,10 +339,7 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
          * @return this builder
          */
         public Builder activation(Supplier<Layer> factory) {
-            if (factory == null) {
-                throw new IllegalArgumentException("IResNetLayer: the activation factory must not be null");
-            }
-            this.activation = factory;
+            this.activation = Require.nonNull(factory, "IResNetLayer: the activation factory");
             return this;
         }
 
@@ -373,10 +350,7 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
          * @return this builder
          */
         public Builder normalisation(Normalisation mode) {
-            if (mode == null) {
-                throw new IllegalArgumentException("IResNetLayer: the normalisation must not be null");
-            }
-            this.normalisation = mode;
+            this.normalisation = Require.nonNull(mode, "IResNetLayer: the normalisation");
             return this;
         }
 
@@ -387,10 +361,7 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
          * @return this builder
          */
         public Builder powerIterations(int steps) {
-            if (steps < 0) {
-                throw new IllegalArgumentException("IResNetLayer: powerIterations must be >= 0, got " + steps);
-            }
-            this.powerIterations = steps;
+            this.powerIterations = Require.atLeast(0, steps, "IResNetLayer: powerIterations");
             return this;
         }
 
@@ -413,10 +384,7 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
          * @return this builder
          */
         public Builder fixedPoint(FixedPointSolver fixedPoint) {
-            if (fixedPoint == null) {
-                throw new IllegalArgumentException("IResNetLayer: the fixed-point solver must not be null");
-            }
-            this.solver = fixedPoint;
+            this.solver = Require.nonNull(fixedPoint, "IResNetLayer: the fixed-point solver");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.jinn.flow.residual;
 
+import dev.jinn.check.Require;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
 import dev.jinn.nn.Init;
@@ -306,10 +307,7 @@ public final class ResidualBlock extends IResNetModule {
          * @return this builder
          */
         public Builder logDet(LogDetMethod method) {
-            if (method == null) {
-                throw new IllegalArgumentException("IResNet." + kind + ": the log-det method must not be null");
-            }
-            this.logDet = method;
+            this.logDet = Require.nonNull(method, "IResNet." + kind + ": the log-det method");
             return this;
         }
 
@@ -320,10 +318,7 @@ public final class ResidualBlock extends IResNetModule {
          * @return this builder
          */
         public Builder fixedPoint(FixedPointSolver fixedPoint) {
-            if (fixedPoint == null) {
-                throw new IllegalArgumentException("IResNet." + kind + ": the fixed-point solver must not be null");
-            }
-            this.solver = fixedPoint;
+            this.solver = Require.nonNull(fixedPoint, "IResNet." + kind + ": the fixed-point solver");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.jinn.flow.residual;
 
+import dev.jinn.check.Require;
 import dev.jinn.nn.ELU;
 import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
@@ -202,11 +203,8 @@ public final class ResidualBranch extends Layer {
         private Rng rng;
 
         private Builder(int spatialRank, int channels) {
-            if (channels < 1) {
-                throw new IllegalArgumentException("ResidualBranch: the size must be positive, got " + channels);
-            }
             this.spatialRank = spatialRank;
-            this.channels = channels;
+            this.channels = Require.positive(channels, "ResidualBranch: the size");
             this.hidden = 2 * channels;
         }
 
@@ -217,10 +215,7 @@ public final class ResidualBranch extends Layer {
          * @return this builder
          */
         public Builder hidden(int width) {
-            if (width < 1) {
-                throw new IllegalArgumentException("ResidualBranch: the hidden width must be positive, got " + width);
-            }
-            this.hidden = width;
+            this.hidden = Require.positive(width, "ResidualBranch: the hidden width");
             return this;
         }
 
@@ -231,10 +226,7 @@ public final class ResidualBranch extends Layer {
          * @return this builder
          */
         public Builder internalLayers(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("ResidualBranch: internalLayers must be >= 0, got " + n);
-            }
-            this.internalLayers = n;
+            this.internalLayers = Require.atLeast(0, n, "ResidualBranch: internalLayers");
             return this;
         }
 
@@ -245,10 +237,7 @@ public final class ResidualBranch extends Layer {
          * @return this builder
          */
         public Builder kernelSize(int k) {
-            if (k < 1 || k % 2 == 0) {
-                throw new IllegalArgumentException("ResidualBranch: the kernel size must be odd and positive, got " + k);
-            }
-            this.kernel = k;
+            this.kernel = Require.oddPositive(k, "ResidualBranch: the kernel size");
             return this;
         }
 
@@ -278,10 +267,7 @@ public final class ResidualBranch extends Layer {
          * @return this builder
          */
         public Builder activation(Supplier<Layer> factory) {
-            if (factory == null) {
-                throw new IllegalArgumentException("ResidualBranch: the activation factory must not be null");
-            }
-            this.activation = factory;
+            this.activation = Require.nonNull(factory, "ResidualBranch: the activation factory");
             return this;
         }
 
@@ -292,10 +278,7 @@ public final class ResidualBranch extends Layer {
          * @return this builder
          */
         public Builder coefficient(double c) {
-            if (!(c > 0) || Double.isInfinite(c)) {
-                throw new IllegalArgumentException("ResidualBranch: the coefficient must be positive, got " + c);
-            }
-            this.coefficient = c;
+            this.coefficient = Require.positive(c, "ResidualBranch: the coefficient");
             return this;
         }
 
@@ -306,10 +289,7 @@ public final class ResidualBranch extends Layer {
          * @return this builder
          */
         public Builder normalisation(Normalisation normalisation) {
-            if (normalisation == null) {
-                throw new IllegalArgumentException("ResidualBranch: the normalisation must not be null");
-            }
-            this.mode = normalisation;
+            this.mode = Require.nonNull(normalisation, "ResidualBranch: the normalisation");
             return this;
         }
 
@@ -320,10 +300,7 @@ public final class ResidualBranch extends Layer {
          * @return this builder
          */
         public Builder powerIterations(int steps) {
-            if (steps < 0) {
-                throw new IllegalArgumentException("ResidualBranch: powerIterations must be >= 0, got " + steps);
-            }
-            this.powerIterations = steps;
+            this.powerIterations = Require.atLeast(0, steps, "ResidualBranch: powerIterations");
             return this;
         }
 

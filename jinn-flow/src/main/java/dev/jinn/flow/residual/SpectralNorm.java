@@ -1,5 +1,6 @@
 package dev.jinn.flow.residual;
 
+import dev.jinn.check.Require;
 import dev.jinn.autograd.Grad;
 import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
@@ -413,10 +414,7 @@ public final class SpectralNorm extends Layer {
          * @return this builder
          */
         public Builder normalisation(Normalisation normalisation) {
-            if (normalisation == null) {
-                throw new IllegalArgumentException(op.name() + ": the normalisation must not be null");
-            }
-            this.mode = normalisation;
+            this.mode = Require.nonNull(normalisation, op.name() + ": the normalisation");
             return this;
         }
 
@@ -427,10 +425,7 @@ public final class SpectralNorm extends Layer {
          * @return this builder
          */
         public Builder powerIterations(int steps) {
-            if (steps < 0) {
-                throw new IllegalArgumentException(op.name() + ": powerIterations must be >= 0, got " + steps);
-            }
-            this.powerIterations = steps;
+            this.powerIterations = Require.atLeast(0, steps, op.name() + ": powerIterations");
             return this;
         }
 
