@@ -289,12 +289,7 @@ public record DataTransform(List<String> columns, double[] mean, double[] std, i
         if (mean == null || std == null) {
             throw new IllegalArgumentException("the tensors " + PREFIX + "mean and " + PREFIX + "std are missing");
         }
-        int levels;
-        try {
-            levels = Integer.parseInt(entries.require("dequantize_levels"));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(PREFIX + "dequantize_levels is not an integer");
-        }
+        int levels = entries.integer("dequantize_levels");
         String kindText = entries.require("condition.kind");
         ConditionEncoding.Kind kind = null;
         for (ConditionEncoding.Kind k : ConditionEncoding.Kind.values()) {

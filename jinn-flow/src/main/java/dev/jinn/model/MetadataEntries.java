@@ -1,6 +1,7 @@
 package dev.jinn.model;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The entries of a model file's metadata under one prefix ({@code jinn.model.}, {@code jinn.data.}), read with
@@ -26,21 +27,26 @@ record MetadataEntries(Map<String, String> metadata, String prefix) {
 
     /** The entry as a double; an IllegalArgumentException naming it and its text when it is not a number. */
     double number(String key) {
-        String v = require(key);
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the metadata entry " + prefix + key + " is not a number: '" + v + "'");
-        }
+        return parsed(key, "a number", Double::parseDouble);
     }
 
     /** The entry as an int; an IllegalArgumentException naming it and its text when it is not an integer. */
     int integer(String key) {
+        return parsed(key, "an integer", Integer::parseInt);
+    }
+
+    /** The entry as a long; an IllegalArgumentException naming it and its text when it is not an integer. */
+    long longInteger(String key) {
+        return parsed(key, "an integer", Long::parseLong);
+    }
+
+    /** The entry through {@code parser}, whose NumberFormatException becomes an error naming entry and text. */
+    private <T> T parsed(String key, String kind, Function<String, T> parser) {
         String v = require(key);
         try {
-            return Integer.parseInt(v);
+            return parser.apply(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the metadata entry " + prefix + key + " is not an integer: '" + v
+            throw new IllegalArgumentException("the metadata entry " + prefix + key + " is not " + kind + ": '" + v
                     + "'");
         }
     }

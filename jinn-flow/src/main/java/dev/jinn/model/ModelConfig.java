@@ -135,7 +135,7 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
         MetadataEntries entries = new MetadataEntries(metadata, PREFIX);
         return new ModelConfig(Architecture.byId(entries.require("arch")), entries.integer("blocks"),
                 entries.integer("hidden"), entries.integer("dims"), entries.integer("condition_dims"),
-                Long.parseLong(entries.require("seed")),
+                entries.longInteger("seed"),
                 entries.has("bins") ? entries.integer("bins") : DEFAULT_BINS);
     }
 

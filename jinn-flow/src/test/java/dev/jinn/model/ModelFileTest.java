@@ -98,6 +98,26 @@ class ModelFileTest {
     }
 
     @Test
+    void malformedNumbersInTheMetadataAreNamedWithTheirText() throws IOException {
+        ModelConfig small = new ModelConfig(Architecture.ALLINONE, 2, 8, 3, 0, 1);
+        Path file = dir.resolve("m.safetensors");
+        new ModelFile(small, transform(0), Map.of(), small.build()).save(file);
+        SafeTensorsFile f = SafeTensors.read(file);
+        Map<String, String> cases = Map.of("jinn.model.seed", "12x", "jinn.model.blocks", "two",
+                "jinn.data.dequantize_levels", "1.5");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Map<String, String> meta = new LinkedHashMap<>(f.metadata());
+            meta.put(c.getKey(), c.getValue());
+            Path corrupt = dir.resolve("corrupt.safetensors");
+            SafeTensors.write(corrupt, f.tensors(), meta);
+            assertThatThrownBy(() -> ModelFile.load(corrupt)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("corrupt.safetensors")
+                    .hasMessageContaining("the metadata entry " + c.getKey() + " is not an integer: '" + c.getValue()
+                            + "'");
+        }
+    }
+
+    @Test
     void invalidConfigsAreRejectedWithTheirOptionNames() {
         assertThatThrownBy(() -> new ModelConfig(Architecture.GLOW, 0, 8, 2, 0, 1)).hasMessageContaining("--blocks");
         assertThatThrownBy(() -> new ModelConfig(Architecture.GLOW, 2, 0, 2, 0, 1)).hasMessageContaining("--hidden");
