@@ -1,5 +1,6 @@
 package dev.jinn.autograd;
 
+import dev.jinn.check.Require;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
@@ -22,8 +23,13 @@ import java.util.List;
  * GradCheck.check(in -> in[0].tanh().sum(1), x);
  * GradCheck.withTolerances(1e-6, 1e-4).secondOrder(true).verify(in -> in[0].exp(), x);
  * }</pre>
+ *
+ * @param eps         the finite-difference step
+ * @param atol        the absolute tolerance
+ * @param rtol        the relative tolerance
+ * @param secondOrder whether the backward pass is checked too
  */
-public final class GradCheck {
+public record GradCheck(double eps, double atol, double rtol, boolean secondOrder) {
     /** A function of tensors to check. */
     @FunctionalInterface
     public interface TensorFn {
@@ -36,16 +42,18 @@ public final class GradCheck {
         Tensor apply(Tensor[] inputs);
     }
 
-    private final double eps;
-    private final double atol;
-    private final double rtol;
-    private final boolean secondOrder;
-
-    private GradCheck(double eps, double atol, double rtol, boolean secondOrder) {
-        this.eps = eps;
-        this.atol = atol;
-        this.rtol = rtol;
-        this.secondOrder = secondOrder;
+    /**
+     * A checker with these settings (see {@link #defaults()} and the copies it makes).
+     *
+     * @param eps         the finite-difference step, positive
+     * @param atol        the absolute tolerance, at least 0
+     * @param rtol        the relative tolerance, at least 0
+     * @param secondOrder whether the backward pass is checked too
+     */
+    public GradCheck {
+        Require.positive(eps, "GradCheck: eps");
+        Require.nonNegative(atol, "GradCheck: atol");
+        Require.nonNegative(rtol, "GradCheck: rtol");
     }
 
     /**

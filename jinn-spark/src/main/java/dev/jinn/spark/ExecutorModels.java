@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 
 /**
  * The flows of one JVM (an executor's, or the driver's in local mode), built from broadcast model bytes once and
@@ -15,21 +15,28 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * {@link ModelFile#load}, exactly as {@code jinn score} loads them. A flow is not made for two threads at once
  * (a pass switches its mode and its modules may keep state between calls), so each concurrently running task
  * borrows its own copy from a pool that grows to the number of task slots and is then reused.
+ *
+ * <p>A long-lived executor may score many models over its life (a pipeline refitted daily, several models in one
+ * job), so only the pools of the {@value #MODELS_KEPT} models used most recently are kept: the pool of an older
+ * model is dropped with its temporary file, and its copies still out on loan are let go when they come back.
  */
 final class ExecutorModels {
-    /** The pools by SHA-256 of the model file. */
-    private static final Map<String, Pool> POOLS = new ConcurrentHashMap<>();
+    /** How many models' pools (copies and temporary file) one JVM keeps. */
+    static final int MODELS_KEPT = 4;
     /**
-     * Building a model seeds the global initialiser (ModelConfig.build); two builds at once would interleave its
-     * draws. The loaded weights replace them, but the builds are serialised so nothing depends on that.
+     * The pools by SHA-256 of the model file, least recently used first. Guarded by itself; loads happen under
+     * it too, because building a model seeds the global initialiser (ModelConfig.build) and two builds at once
+     * would interleave its draws, and because an eviction must not delete a file while it is being loaded.
      */
-    static final Object BUILD_LOCK = new Object();
+    private static final LinkedHashMap<String, Pool> POOLS = new LinkedHashMap<>(16, 0.75f, true);
+    /** The lock every model build in this JVM takes (see {@link #POOLS}). */
+    static final Object BUILD_LOCK = POOLS;
 
     private ExecutorModels() {
     }
 
     /** The idle copies of one model and the file they are loaded from. */
-    private record Pool(Path file, ConcurrentLinkedQueue<ModelFile> idle) {
+    private record Pool(Path file, ArrayDeque<ModelFile> idle) {
     }
 
     /**
@@ -40,30 +47,64 @@ final class ExecutorModels {
      * @throws UncheckedIOException when the bytes are not a usable model file (the message names its source)
      */
     static ModelFile borrow(ModelBytes bytes) {
-        Pool pool = POOLS.computeIfAbsent(bytes.sha256(), h -> new Pool(spill(bytes), new ConcurrentLinkedQueue<>()));
-        ModelFile m = pool.idle().poll();
-        if (m != null) {
-            return m;
-        }
-        try {
-            synchronized (BUILD_LOCK) {
-                return ModelFile.load(pool.file());
+        synchronized (POOLS) {
+            Pool pool = POOLS.get(bytes.sha256());
+            if (pool == null) {
+                pool = new Pool(spill(bytes), new ArrayDeque<>());
+                POOLS.put(bytes.sha256(), pool);
+                evictBeyond(MODELS_KEPT);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(bytes.source() + ": " + e.getMessage(), e);
+            ModelFile m = pool.idle().poll();
+            if (m != null) {
+                return m;
+            }
+            try {
+                return ModelFile.load(pool.file());
+            } catch (IOException e) {
+                throw new UncheckedIOException(bytes.source() + ": " + e.getMessage(), e);
+            }
         }
     }
 
     /**
-     * Gives a borrowed copy back for the next task.
+     * Gives a borrowed copy back for the next task; a copy of a model whose pool was dropped meanwhile is let go.
      *
      * @param bytes the model file it was borrowed for
      * @param model the copy
      */
     static void release(ModelBytes bytes, ModelFile model) {
-        Pool pool = POOLS.get(bytes.sha256());
-        if (pool != null) {
-            pool.idle().add(model);
+        synchronized (POOLS) {
+            Pool pool = POOLS.get(bytes.sha256());
+            if (pool != null) {
+                pool.idle().add(model);
+            }
+        }
+    }
+
+    /**
+     * The temporary file a model is loaded from in this JVM, for tests.
+     *
+     * @param bytes the model file
+     * @return the file, or null when no pool of that model is kept
+     */
+    static Path heldFile(ModelBytes bytes) {
+        synchronized (POOLS) {
+            Pool pool = POOLS.get(bytes.sha256());
+            return pool == null ? null : pool.file();
+        }
+    }
+
+    /** Drops the least recently used pools and their files until at most {@code kept} remain. */
+    private static void evictBeyond(int kept) {
+        Iterator<Pool> eldest = POOLS.values().iterator();
+        while (POOLS.size() > kept && eldest.hasNext()) {
+            Path file = eldest.next().file();
+            eldest.remove();
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // The file is a temporary copy marked deleteOnExit; failing to delete it early loses nothing.
+            }
         }
     }
 

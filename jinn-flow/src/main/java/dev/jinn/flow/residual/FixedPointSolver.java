@@ -19,20 +19,29 @@ import org.slf4j.LoggerFactory;
  * returns the last iterate with {@code converged = false}; with {@link #throwOnFailure(boolean)} it throws a
  * {@link FixedPointException} instead. Default tolerances depend on the dtype: {@code 1e-13} (absolute and
  * relative) for float64, {@code 1e-6} for float32. Immutable: the setters return modified copies.
+ *
+ * @param atol           the absolute tolerance, or NaN for the dtype's default ({@link #atol(DType)} resolves it)
+ * @param rtol           the relative tolerance, or NaN for the dtype's default
+ * @param maxIterations  the iteration cap
+ * @param throwOnFailure whether a failure throws a {@link FixedPointException} instead of warning
  */
-public final class FixedPointSolver {
+public record FixedPointSolver(double atol, double rtol, int maxIterations, boolean throwOnFailure) {
     private static final Logger LOG = LoggerFactory.getLogger(FixedPointSolver.class);
 
-    private final double atol;
-    private final double rtol;
-    private final int maxIterations;
-    private final boolean throwOnFailure;
-
-    private FixedPointSolver(double atol, double rtol, int maxIterations, boolean throwOnFailure) {
-        this.atol = atol;
-        this.rtol = rtol;
-        this.maxIterations = maxIterations;
-        this.throwOnFailure = throwOnFailure;
+    /**
+     * A solver with these settings (see {@link #defaults()} and the copies it makes).
+     *
+     * @param atol           the absolute tolerance, at least 0, or NaN for the dtype's default
+     * @param rtol           the relative tolerance, at least 0, or NaN for the dtype's default
+     * @param maxIterations  the iteration cap, at least 1
+     * @param throwOnFailure whether a failure throws instead of warning
+     */
+    public FixedPointSolver {
+        if (!(Double.isNaN(atol) && Double.isNaN(rtol)) && !(atol >= 0 && rtol >= 0)) {
+            throw new IllegalArgumentException("FixedPointSolver: tolerances must be >= 0, got atol=" + atol
+                    + ", rtol=" + rtol);
+        }
+        Require.atLeast(1, maxIterations, "FixedPointSolver: maxIterations");
     }
 
     /**
@@ -52,7 +61,7 @@ public final class FixedPointSolver {
      * @return the new solver
      */
     public FixedPointSolver tolerances(double absolute, double relative) {
-        if (!(absolute >= 0) || !(relative >= 0)) {
+        if (Double.isNaN(absolute) || Double.isNaN(relative)) {
             throw new IllegalArgumentException("FixedPointSolver: tolerances must be >= 0, got atol=" + absolute
                     + ", rtol=" + relative);
         }
@@ -66,7 +75,6 @@ public final class FixedPointSolver {
      * @return the new solver
      */
     public FixedPointSolver maxIterations(int n) {
-        Require.atLeast(1, n, "FixedPointSolver: maxIterations");
         return new FixedPointSolver(atol, rtol, n, throwOnFailure);
     }
 
@@ -80,14 +88,6 @@ public final class FixedPointSolver {
         return new FixedPointSolver(atol, rtol, maxIterations, enabled);
     }
 
-    /**
-     * The iteration cap.
-     *
-     * @return the largest number of iterations
-     */
-    public int maxIterations() {
-        return maxIterations;
-    }
 
     /**
      * The absolute tolerance used for a dtype.
