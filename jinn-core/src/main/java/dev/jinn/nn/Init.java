@@ -6,6 +6,7 @@ import dev.jinn.tensor.Tensor;
 import dev.jinn.tensor.Tensors;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Parameter initialisers, as PyTorch's {@code torch.nn.init}: each one overwrites a tensor in place (outside
@@ -21,7 +22,8 @@ import java.util.Locale;
  * hands out generators split from one master generator, seeded with {@link Rng#DEFAULT_SEED} when this
  * class loads and reseeded by {@link #manualSeed(long)} (the analogue of {@code torch.manual_seed}). Access to
  * the master is synchronized, so layers may be built on several threads; the weights are then deterministic
- * only if the construction order is.
+ * only if the construction order is. {@link #withDefaultRng(Rng, Supplier)} gives one thread a generator of its own
+ * for the length of a call (reproducible builds that do not touch the master).
  *
  * <pre>{@code
  * Rng rng = new Rng(0);
@@ -32,6 +34,8 @@ import java.util.Locale;
  */
 public final class Init {
     private static Rng master = new Rng(Rng.DEFAULT_SEED);
+    /** The generator {@link #withDefaultRng} put in place of the master on this thread, or null. */
+    private static final ThreadLocal<Rng> SCOPED = new ThreadLocal<>();
 
     private Init() {
     }
@@ -48,8 +52,38 @@ public final class Init {
      * @return a fresh generator derived from the default one
      */
     public static Rng defaultRng() {
+        Rng scoped = SCOPED.get();
+        if (scoped != null) {
+            return scoped.split();
+        }
         synchronized (Init.class) {
             return master.split();
+        }
+    }
+
+    /**
+     * Runs {@code body} with this thread's default generator replaced by {@code rng}: every {@link #defaultRng()}
+     * call on this thread inside it splits from {@code rng} instead of the process-wide master, which is neither
+     * read nor changed. With {@code new Rng(seed)} the generators handed out are exactly those after
+     * {@code manualSeed(seed)}, so a model built inside gets the same weights, without touching what other threads
+     * (or later code on this one) draw: two models may be built at once on two threads, each reproducibly.
+     *
+     * @param <T>  what the body returns
+     * @param rng  the generator to split from, used by this thread only during the call
+     * @param body the code to run, e.g. the construction of a network
+     * @return what the body returned
+     */
+    public static <T> T withDefaultRng(Rng rng, Supplier<T> body) {
+        Rng outer = SCOPED.get();
+        SCOPED.set(rng);
+        try {
+            return body.get();
+        } finally {
+            if (outer == null) {
+                SCOPED.remove();
+            } else {
+                SCOPED.set(outer);
+            }
         }
     }
 

@@ -182,4 +182,34 @@ class InitTest {
         assertThatThrownBy(() -> Init.normal(Tensors.zeros(2), 0, -1, rng)).hasMessageContaining("std >= 0");
         assertThatThrownBy(() -> Init.xavierUniform(Tensors.zeros(3), 1, rng)).hasMessageContaining("fewer than 2");
     }
+
+    @Test
+    void aScopedDefaultGeneratorGivesTheDrawsOfManualSeedAndLeavesTheMasterAlone() throws Exception {
+        Init.manualSeed(42);
+        long[] afterManualSeed = {Init.defaultRng().nextLong(), Init.defaultRng().nextLong()};
+        Init.manualSeed(7);
+        long[] scoped = Init.withDefaultRng(new Rng(42), () -> new long[] {Init.defaultRng().nextLong(),
+            Init.defaultRng().nextLong()});
+        assertThat(scoped).containsExactly(afterManualSeed);
+        // The master was neither read nor advanced: it continues exactly as after manualSeed(7).
+        long next = Init.defaultRng().nextLong();
+        Init.manualSeed(7);
+        assertThat(next).isEqualTo(Init.defaultRng().nextLong());
+        // Nested scopes restore the outer one; other threads keep drawing from the master meanwhile.
+        Init.manualSeed(7);
+        long[] fromOtherThread = new long[1];
+        long inner = Init.withDefaultRng(new Rng(1), () -> {
+            Thread t = new Thread(() -> fromOtherThread[0] = Init.defaultRng().nextLong());
+            t.start();
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            return Init.withDefaultRng(new Rng(2), () -> Init.defaultRng().nextLong());
+        });
+        assertThat(inner).isEqualTo(new Rng(2).split().nextLong());
+        Init.manualSeed(7);
+        assertThat(fromOtherThread[0]).isEqualTo(Init.defaultRng().nextLong());
+    }
 }

@@ -78,25 +78,28 @@ public record ModelConfig(Architecture architecture, int blocks, int hidden, int
     }
 
     /**
-     * Builds the network: the initial weights come from {@link Init#manualSeed(long) Init's default generator}
-     * seeded with {@link #seed()}, the permutations from a generator seeded with it too.
+     * Builds the network: the initial weights come from a default generator seeded with {@link #seed()} for this
+     * thread and this call only ({@link Init#withDefaultRng}: the same weights as after
+     * {@code Init.manualSeed(seed)}, while the process-wide generator is left alone, so builds on several threads
+     * at once are each reproducible), the permutations from a generator seeded with it too.
      *
      * @return the flow, in float32 and training mode
      */
     public SequenceINN build() {
-        Init.manualSeed(seed);
-        Rng rng = new Rng(seed);
-        SequenceINN inn = new SequenceINN(dims);
-        for (int k = 0; k < blocks; k++) {
-            for (ModuleSpec spec : architecture.block(k, this, rng)) {
-                if (conditionDims > 0 && conditioned(spec)) {
-                    inn.append(spec, 0, conditionDims);
-                } else {
-                    inn.append(spec);
+        return Init.withDefaultRng(new Rng(seed), () -> {
+            Rng rng = new Rng(seed);
+            SequenceINN inn = new SequenceINN(dims);
+            for (int k = 0; k < blocks; k++) {
+                for (ModuleSpec spec : architecture.block(k, this, rng)) {
+                    if (conditionDims > 0 && conditioned(spec)) {
+                        inn.append(spec, 0, conditionDims);
+                    } else {
+                        inn.append(spec);
+                    }
                 }
             }
-        }
-        return inn;
+            return inn;
+        });
     }
 
     /** Whether a block's module takes the condition (couplings do, permutations do not). */

@@ -149,4 +149,33 @@ class ModelFileTest {
         old.remove("jinn.model.bins");
         assertThat(ModelConfig.read(old).bins()).isEqualTo(ModelConfig.DEFAULT_BINS);
     }
+
+    @Test
+    void buildsOnSeveralThreadsAtOnceGiveEachTheNetworkOfItsSeed() throws Exception {
+        List<ModelConfig> configs = List.of(new ModelConfig(Architecture.ALLINONE, 3, 16, 3, 0, 11),
+                new ModelConfig(Architecture.GLOW, 3, 16, 3, 0, 12), new ModelConfig(Architecture.NSF, 2, 8, 3, 0, 13));
+        List<Map<String, Tensor>> alone = new java.util.ArrayList<>();
+        for (ModelConfig c : configs) {
+            alone.add(c.build().stateDict());
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            for (int round = 0; round < 5; round++) {
+                List<java.util.concurrent.Future<Map<String, Tensor>>> built = new java.util.ArrayList<>();
+                for (ModelConfig c : configs) {
+                    built.add(pool.submit(() -> c.build().stateDict()));
+                }
+                for (int i = 0; i < configs.size(); i++) {
+                    Map<String, Tensor> together = built.get(i).get();
+                    assertThat(together.keySet()).containsExactlyElementsOf(alone.get(i).keySet());
+                    for (String k : together.keySet()) {
+                        assertThat(together.get(k).toDoubleArray()).as(configs.get(i) + " " + k)
+                                .containsExactly(alone.get(i).get(k).toDoubleArray());
+                    }
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }

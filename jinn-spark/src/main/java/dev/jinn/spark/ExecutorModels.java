@@ -25,12 +25,9 @@ final class ExecutorModels {
     static final int MODELS_KEPT = 4;
     /**
      * The pools by SHA-256 of the model file, least recently used first. Guarded by itself; loads happen under
-     * it too, because building a model seeds the global initialiser (ModelConfig.build) and two builds at once
-     * would interleave its draws, and because an eviction must not delete a file while it is being loaded.
+     * it too, so that an eviction never deletes a file while it is being loaded.
      */
     private static final LinkedHashMap<String, Pool> POOLS = new LinkedHashMap<>(16, 0.75f, true);
-    /** The lock every model build in this JVM takes (see {@link #POOLS}). */
-    static final Object BUILD_LOCK = POOLS;
 
     private ExecutorModels() {
     }

@@ -84,9 +84,7 @@ final class TrainingJob implements Serializable {
      * @return the flow in training mode
      */
     SequenceINN build() {
-        synchronized (ExecutorModels.BUILD_LOCK) {
-            SequenceINN m = config().build();
-            return dtype == DType.FLOAT32 ? m : (SequenceINN) m.to(dtype);
-        }
+        SequenceINN m = config().build();
+        return dtype == DType.FLOAT32 ? m : (SequenceINN) m.to(dtype);
     }
 }
