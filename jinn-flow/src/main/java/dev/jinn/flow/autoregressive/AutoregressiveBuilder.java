@@ -5,9 +5,9 @@ import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.coupling.ClampActivation;
 import dev.jinn.flow.spline.BinSettings;
-import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
 import dev.jinn.nn.ReLU;
+import dev.jinn.nn.SeededBuilder;
 import dev.jinn.tensor.Rng;
 import java.util.List;
 import java.util.function.Supplier;
@@ -15,9 +15,10 @@ import java.util.function.Supplier;
 /**
  * The options of an autoregressive transform, shared by {@link MaskedAffineAutoregressive},
  * {@link InverseAutoregressiveFlow} and {@link MaskedRationalQuadraticAutoregressive}; a {@link ModuleSpec}, so it
- * goes straight into {@code SequenceINN.append} or a graph {@code Node}, shapes inferred.
+ * goes straight into {@code SequenceINN.append} or a graph {@code Node}, shapes inferred. Its generator
+ * ({@link SeededBuilder#rng}) draws the initial weights.
  */
-public final class AutoregressiveBuilder implements ModuleSpec {
+public final class AutoregressiveBuilder extends SeededBuilder<AutoregressiveBuilder> implements ModuleSpec {
     private final String name;
     private final boolean spline;
     private final AutoregressiveTransform.Constructor constructor;
@@ -27,7 +28,6 @@ public final class AutoregressiveBuilder implements ModuleSpec {
     private double clamp = 2.0;
     private ClampActivation clampActivation = ClampActivation.ATAN;
     private BinSettings splineSettings = BinSettings.builder().bins(8).build();
-    private Rng rng;
 
     AutoregressiveBuilder(String name, boolean spline, AutoregressiveTransform.Constructor constructor) {
         this.name = name;
@@ -108,16 +108,6 @@ public final class AutoregressiveBuilder implements ModuleSpec {
         return this;
     }
 
-    /**
-     * Draws the initial weights from this generator (default {@link Init#defaultRng()}).
-     *
-     * @param rng the generator
-     * @return this builder
-     */
-    public AutoregressiveBuilder rng(Rng rng) {
-        this.rng = rng;
-        return this;
-    }
 
     @Override
     public InvertibleModule build(List<Shape> dimsIn, List<Shape> dimsC) {
@@ -125,7 +115,7 @@ public final class AutoregressiveBuilder implements ModuleSpec {
             throw new IllegalArgumentException(name + ": need a positive clamp, a clamp activation, an order and an"
                     + " activation, got clamp " + clamp);
         }
-        Rng weights = rng != null ? rng : Init.defaultRng();
+        Rng weights = generatorOrDefault();
         ElementwiseMap map = spline ? new SplineMap(splineSettings) : new AffineMap(clamp, clampActivation);
         int[] widths = hidden.clone();
         InputOrder o = order;

@@ -4,8 +4,8 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SubnetConstructor;
-import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
+import dev.jinn.nn.SeededBuilder;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
@@ -111,7 +111,7 @@ public final class AllInOneBlock extends CouplingBlock {
         registerParameter("global_scale", Tensors.full(DType.FLOAT32, g, affineShape));
         registerParameter("global_offset", Tensors.zeros(DType.FLOAT32, affineShape));
 
-        Rng rng = b.rng != null ? b.rng : Init.defaultRng();
+        Rng rng = b.generatorOrDefault();
         // Drawn in float64 (see the class comment); hard permutations are exact in any dtype.
         Tensor index = b.permuteSoft ? null : Tensors.randperm(rng, channels);
         Tensor rotation = b.permuteSoft ? ChannelMixing.haarRotation(rng, channels) : null;
@@ -245,9 +245,10 @@ public final class AllInOneBlock extends CouplingBlock {
 
     /**
      * Builds {@link AllInOneBlock}s; every option of FrEIA's constructor, with its defaults. Each built block
-     * draws its own permutation from the generator.
+     * draws its own permutation and Householder vectors from the generator ({@link SeededBuilder#rng}); subnets
+     * draw their initial weights from their own constructor.
      */
-    public static final class Builder implements ModuleSpec {
+    public static final class Builder extends SeededBuilder<Builder> implements ModuleSpec {
         private SubnetConstructor subnet;
         private double affineClamping = 2.0;
         private boolean ginBlock;
@@ -256,7 +257,6 @@ public final class AllInOneBlock extends CouplingBlock {
         private boolean permuteSoft;
         private int householder;
         private boolean reversePermutation;
-        private Rng rng;
 
         private Builder() {
         }
@@ -358,17 +358,6 @@ public final class AllInOneBlock extends CouplingBlock {
             return this;
         }
 
-        /**
-         * The generator of the permutation and the Householder vectors (default: {@link Init#defaultRng()}).
-         * Subnets draw their initial weights from their own constructor.
-         *
-         * @param generator the generator
-         * @return this builder
-         */
-        public Builder rng(Rng generator) {
-            this.rng = Objects.requireNonNull(generator, "rng");
-            return this;
-        }
 
         private SubnetConstructor subnetConstructor(String who) {
             if (subnet == null) {

@@ -4,7 +4,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
-import dev.jinn.nn.Init;
+import dev.jinn.nn.SeededBuilder;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
@@ -172,11 +172,10 @@ public final class HouseholderPerm extends InvertibleModule {
         return inputDims;
     }
 
-    /** Builds {@link HouseholderPerm}s. */
-    public static final class Builder implements ModuleSpec {
+    /** Builds {@link HouseholderPerm}s; the generator ({@link SeededBuilder#rng}) draws the initial vectors. */
+    public static final class Builder extends SeededBuilder<Builder> implements ModuleSpec {
         private int reflections = 1;
         private boolean fixed;
-        private Rng rng;
 
         private Builder() {
         }
@@ -203,16 +202,6 @@ public final class HouseholderPerm extends InvertibleModule {
             return this;
         }
 
-        /**
-         * The generator for the initial vectors (default {@link Init#defaultRng()}).
-         *
-         * @param generator the generator
-         * @return this builder
-         */
-        public Builder rng(Rng generator) {
-            this.rng = generator;
-            return this;
-        }
 
         /**
          * Builds a module for the given shapes.
@@ -223,7 +212,7 @@ public final class HouseholderPerm extends InvertibleModule {
          */
         @Override
         public HouseholderPerm build(List<Shape> dimsIn, List<Shape> dimsC) {
-            return new HouseholderPerm(dimsIn, dimsC, reflections, fixed, rng != null ? rng : Init.defaultRng());
+            return new HouseholderPerm(dimsIn, dimsC, reflections, fixed, generatorOrDefault());
         }
     }
 }

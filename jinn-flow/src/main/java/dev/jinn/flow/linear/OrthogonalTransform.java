@@ -5,7 +5,7 @@ import dev.jinn.flow.FlowResult;
 import dev.jinn.flow.InvertibleModule;
 import dev.jinn.flow.ModuleSpec;
 import dev.jinn.flow.Shape;
-import dev.jinn.nn.Init;
+import dev.jinn.nn.SeededBuilder;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Linalg;
 import dev.jinn.tensor.Rng;
@@ -169,11 +169,10 @@ public final class OrthogonalTransform extends InvertibleModule {
         return inputDims;
     }
 
-    /** Builds {@link OrthogonalTransform}s. */
-    public static final class Builder implements ModuleSpec {
+    /** Builds {@link OrthogonalTransform}s; the generator ({@link SeededBuilder#rng}) draws the initial values. */
+    public static final class Builder extends SeededBuilder<Builder> implements ModuleSpec {
         private int correctionInterval = 256;
         private double clamp = 5;
-        private Rng rng;
 
         private Builder() {
         }
@@ -200,16 +199,6 @@ public final class OrthogonalTransform extends InvertibleModule {
             return this;
         }
 
-        /**
-         * The generator for the initial values (default {@link Init#defaultRng()}).
-         *
-         * @param generator the generator
-         * @return this builder
-         */
-        public Builder rng(Rng generator) {
-            this.rng = generator;
-            return this;
-        }
 
         /**
          * Builds a transform for the given shapes.
@@ -221,7 +210,7 @@ public final class OrthogonalTransform extends InvertibleModule {
         @Override
         public OrthogonalTransform build(List<Shape> dimsIn, List<Shape> dimsC) {
             return new OrthogonalTransform(dimsIn, dimsC, correctionInterval, clamp,
-                    rng != null ? rng : Init.defaultRng());
+                    generatorOrDefault());
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.jinn.flow.Stateful;
 import dev.jinn.nn.ELU;
 import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
+import dev.jinn.nn.SeededBuilder;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.List;
@@ -225,8 +226,11 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
         return lastInversion;
     }
 
-    /** The options of an {@link IResNetLayer}, with FrEIA's names; every setter returns this builder. */
-    public static final class Builder implements ModuleSpec {
+    /**
+     * The options of an {@link IResNetLayer}, with FrEIA's names; every setter returns this builder. The generator
+     * ({@link SeededBuilder#rng}) draws the initial weights, the power-iteration vectors and the probes.
+     */
+    public static final class Builder extends SeededBuilder<Builder> implements ModuleSpec {
         private int internalSize;
         private int nInternalLayers = 1;
         private int jacobianIterations = 20;
@@ -239,7 +243,6 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
         private int powerIterations = 1;
         private LogDetMethod logDet;
         private FixedPointSolver solver = FixedPointSolver.defaults().maxIterations(50);
-        private Rng rng;
 
         private Builder() {
         }
@@ -388,21 +391,10 @@ public final class IResNetLayer extends InvertibleModule implements Stateful {
             return this;
         }
 
-        /**
-         * The generator of the initial weights, the power-iteration vectors and the probes (default
-         * {@link Init#defaultRng()}).
-         *
-         * @param generator the generator
-         * @return this builder
-         */
-        public Builder rng(Rng generator) {
-            this.rng = generator;
-            return this;
-        }
 
         @Override
         public IResNetLayer build(List<Shape> dimsIn, List<Shape> dimsC) {
-            return new IResNetLayer(this, rng != null ? rng : Init.defaultRng(), dimsIn, dimsC);
+            return new IResNetLayer(this, generatorOrDefault(), dimsIn, dimsC);
         }
     }
 }

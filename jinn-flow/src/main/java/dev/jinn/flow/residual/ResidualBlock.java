@@ -3,8 +3,8 @@ package dev.jinn.flow.residual;
 import dev.jinn.check.Require;
 import dev.jinn.flow.Shape;
 import dev.jinn.flow.SingleInput;
-import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
+import dev.jinn.nn.SeededBuilder;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.Arrays;
@@ -49,7 +49,7 @@ public final class ResidualBlock extends IResNetModule {
         this.dimIn = b.dimIn;
         this.dimOut = b.dimOut;
         this.kind = b.kind;
-        this.rng = b.rng != null ? b.rng : Init.defaultRng();
+        this.rng = b.generatorOrDefault();
         b.branch.hidden(b.hidden > 0 ? b.hidden : Math.max(16, 4 * dimIn)).rng(rng);
         this.residual = registerModule("residual", b.branch.build());
         this.logDet = b.logDet;
@@ -202,8 +202,11 @@ public final class ResidualBlock extends IResNetModule {
         return residual.lipschitzBound();
     }
 
-    /** The options of a {@link ResidualBlock}; every setter returns this builder. */
-    public static final class Builder {
+    /**
+     * The options of a {@link ResidualBlock}; every setter returns this builder. The generator
+     * ({@link SeededBuilder#rng}) draws weights, start vectors, probes and sampled abandoned features.
+     */
+    public static final class Builder extends SeededBuilder<Builder> {
         private final String kind;
         private final ResidualBranch.Builder branch;
         private final int dimIn;
@@ -211,7 +214,6 @@ public final class ResidualBlock extends IResNetModule {
         private int hidden;
         private LogDetMethod logDet = LogDetMethod.powerSeries(10, 1);
         private FixedPointSolver solver = FixedPointSolver.defaults();
-        private Rng rng;
 
         private Builder(String kind, ResidualBranch.Builder branch, int dimIn, int dimOut) {
             this.kind = kind;
@@ -322,17 +324,6 @@ public final class ResidualBlock extends IResNetModule {
             return this;
         }
 
-        /**
-         * The generator of weights, start vectors, probes and sampled abandoned features (default
-         * {@link Init#defaultRng()}).
-         *
-         * @param generator the generator
-         * @return this builder
-         */
-        public Builder rng(Rng generator) {
-            this.rng = generator;
-            return this;
-        }
 
         /**
          * Builds the block (in float32; convert with {@code to(dtype)}).

@@ -2,8 +2,8 @@ package dev.jinn.flow.residual;
 
 import dev.jinn.check.Require;
 import dev.jinn.nn.ELU;
-import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
+import dev.jinn.nn.SeededBuilder;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ public final class ResidualBranch extends Layer {
 
     private ResidualBranch(Builder b) {
         this.sampleRank = b.spatialRank + 1;
-        Rng rng = b.rng != null ? b.rng : Init.defaultRng();
+        Rng rng = b.generatorOrDefault();
         int[] widths = new int[b.internalLayers + 3];
         Arrays.fill(widths, b.hidden);
         widths[0] = b.channels;
@@ -188,8 +188,11 @@ public final class ResidualBranch extends Layer {
         return Arrays.copyOfRange(s, 1, s.length);
     }
 
-    /** Options of a {@link ResidualBranch}; every setter returns this builder. */
-    public static final class Builder {
+    /**
+     * Options of a {@link ResidualBranch}; every setter returns this builder. The generator
+     * ({@link SeededBuilder#rng}) draws the initial weights and start vectors.
+     */
+    public static final class Builder extends SeededBuilder<Builder> {
         private final int spatialRank;
         private final int channels;
         private int hidden;
@@ -200,7 +203,6 @@ public final class ResidualBranch extends Layer {
         private double coefficient = 0.9;
         private Normalisation mode = Normalisation.SOFT;
         private int powerIterations = 1;
-        private Rng rng;
 
         private Builder(int spatialRank, int channels) {
             this.spatialRank = spatialRank;
@@ -304,16 +306,6 @@ public final class ResidualBranch extends Layer {
             return this;
         }
 
-        /**
-         * The generator of the initial weights and start vectors (default {@link Init#defaultRng()}).
-         *
-         * @param generator the generator
-         * @return this builder
-         */
-        public Builder rng(Rng generator) {
-            this.rng = generator;
-            return this;
-        }
 
         /**
          * Builds the branch (in float32).

@@ -4,6 +4,7 @@ import dev.jinn.check.Require;
 import dev.jinn.autograd.Grad;
 import dev.jinn.nn.Init;
 import dev.jinn.nn.Layer;
+import dev.jinn.nn.SeededBuilder;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
@@ -54,7 +55,7 @@ public final class SpectralNorm extends Layer {
         this.coefficient = b.coefficient;
         this.mode = b.mode;
         this.powerIterations = b.powerIterations;
-        this.rng = b.rng != null ? b.rng : Init.defaultRng();
+        this.rng = b.generatorOrDefault();
         double bound = 1.0 / Math.sqrt(op.fanIn());
         registerParameter("weight", Init.uniform(Tensors.zeros(op.weightShape()), -bound, bound, rng));
         registerParameter("bias", b.bias ? Init.uniform(Tensors.zeros(op.outChannels), -bound, bound, rng) : null);
@@ -379,15 +380,17 @@ public final class SpectralNorm extends Layer {
         return op.name() + ", c=" + coefficient + ", " + mode.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Options of a {@link SpectralNorm} layer; every setter returns this builder. */
-    public static final class Builder {
+    /**
+     * Options of a {@link SpectralNorm} layer; every setter returns this builder. The generator
+     * ({@link SeededBuilder#rng}) draws the initial weights and the power-iteration start vectors.
+     */
+    public static final class Builder extends SeededBuilder<Builder> {
         private final WeightOperator op;
         private double coefficient = 0.9;
         private Normalisation mode = Normalisation.SOFT;
         private int powerIterations = 1;
         private boolean bias = true;
         private int[] spatialSize;
-        private Rng rng;
 
         private Builder(WeightOperator op) {
             this.op = op;
@@ -465,17 +468,6 @@ public final class SpectralNorm extends Layer {
             return this;
         }
 
-        /**
-         * The generator of the initial weights and the power-iteration start vectors (default
-         * {@link Init#defaultRng()}).
-         *
-         * @param generator the generator
-         * @return this builder
-         */
-        public Builder rng(Rng generator) {
-            this.rng = generator;
-            return this;
-        }
 
         /**
          * Builds the layer (in float32; convert with {@code to(dtype)}).
