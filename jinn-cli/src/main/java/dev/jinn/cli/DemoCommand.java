@@ -7,6 +7,7 @@ import dev.jinn.train.TrainSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,9 +38,8 @@ final class DemoCommand extends JinnCommand {
     @Option(names = "--out-dir", paramLabel = "DIR",
             description = "Where to write the model and plots (default: jinn-out/demo or jinn-out/digits).")
     private Path outDir;
-    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-            description = "auto, bar, plain or none (default: ${DEFAULT-VALUE}).")
-    private Progress.Mode progress;
+    @Mixin
+    private ProgressOption progress;
 
     @Override
     int run(PrintWriter o, PrintWriter err) throws Exception {
@@ -54,7 +54,7 @@ final class DemoCommand extends JinnCommand {
         TrainRun.Settings s = new TrainRun.Settings(
                 new TrainingData.Options(digits ? "digits" : "moons", null, "auto", Double.NaN, seed),
                 new ModelChoice(Architecture.ALLINONE, digits ? 12 : 8, 512, ModelConfig.DEFAULT_BINS, false), training,
-                dir.resolve("model.safetensors"), null, dir, progress);
+                dir.resolve("model.safetensors"), null, dir, progress.mode());
         TrainRun.Summary r = TrainRun.run(s, o, err, "--out-dir", "--out-dir");
         TrainCommand.report(o, r);
         return 0;

@@ -61,9 +61,8 @@ final class TrainCommand extends JinnCommand {
     private Path resume;
     @Option(names = "--plots", paramLabel = "DIR", description = "Also write loss.png and samples/density or digit plots here.")
     private Path plots;
-    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-            description = "auto, bar, plain or none (default: ${DEFAULT-VALUE}: a bar on a terminal, lines otherwise).")
-    private Progress.Mode progress;
+    @Mixin
+    private ProgressOption progress;
 
     @Override
     int run(PrintWriter o, PrintWriter err) throws Exception {
@@ -84,7 +83,7 @@ final class TrainCommand extends JinnCommand {
                 new TrainingData.Options(data, conditionColumn, conditionType, noise == null ? Double.NaN : noise,
                         training.seed()),
                 new ModelChoice(arch, blocks, hidden, bins == null ? ModelConfig.DEFAULT_BINS : bins, memorySaving),
-                settings.checkpoint(ckpt, training.checkpointEvery()).build(), out, resume, plots, progress);
+                settings.checkpoint(ckpt, training.checkpointEvery()).build(), out, resume, plots, progress.mode());
         TrainRun.Summary r = TrainRun.run(s, o, err);
         report(o, r);
         return 0;
