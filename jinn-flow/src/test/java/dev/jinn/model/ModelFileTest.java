@@ -82,16 +82,22 @@ class ModelFileTest {
                 .isNotEqualTo(a.get("module_list.0.subnet1.0.weight").toDoubleArray());
     }
 
-    @Test
-    void weightsThatDoNotFitTheirArchitectureAreRejected() throws IOException {
+    /** A small saved model whose metadata entry {@code key} was then replaced by {@code value}. */
+    private Path smallModelWith(String name, String key, String value) throws IOException {
         ModelConfig small = new ModelConfig(Architecture.ALLINONE, 2, 8, 3, 0, 1);
         Path file = dir.resolve("m.safetensors");
         new ModelFile(small, transform(0), Map.of(), small.build()).save(file);
         SafeTensorsFile f = SafeTensors.read(file);
         Map<String, String> meta = new LinkedHashMap<>(f.metadata());
-        meta.put("jinn.model.hidden", "9");
-        Path lying = dir.resolve("lying.safetensors");
-        SafeTensors.write(lying, f.tensors(), meta);
+        meta.put(key, value);
+        Path changed = dir.resolve(name);
+        SafeTensors.write(changed, f.tensors(), meta);
+        return changed;
+    }
+
+    @Test
+    void weightsThatDoNotFitTheirArchitectureAreRejected() throws IOException {
+        Path lying = smallModelWith("lying.safetensors", "jinn.model.hidden", "9");
         assertThatThrownBy(() -> ModelFile.load(lying)).isInstanceOf(IOException.class)
                 .hasMessageContaining("lying.safetensors").hasMessageContaining("do not fit")
                 .hasMessageContaining("module_list.0.subnet.0.weight");
@@ -99,17 +105,10 @@ class ModelFileTest {
 
     @Test
     void malformedNumbersInTheMetadataAreNamedWithTheirText() throws IOException {
-        ModelConfig small = new ModelConfig(Architecture.ALLINONE, 2, 8, 3, 0, 1);
-        Path file = dir.resolve("m.safetensors");
-        new ModelFile(small, transform(0), Map.of(), small.build()).save(file);
-        SafeTensorsFile f = SafeTensors.read(file);
         Map<String, String> cases = Map.of("jinn.model.seed", "12x", "jinn.model.blocks", "two",
                 "jinn.data.dequantize_levels", "1.5");
         for (Map.Entry<String, String> c : cases.entrySet()) {
-            Map<String, String> meta = new LinkedHashMap<>(f.metadata());
-            meta.put(c.getKey(), c.getValue());
-            Path corrupt = dir.resolve("corrupt.safetensors");
-            SafeTensors.write(corrupt, f.tensors(), meta);
+            Path corrupt = smallModelWith("corrupt.safetensors", c.getKey(), c.getValue());
             assertThatThrownBy(() -> ModelFile.load(corrupt)).isInstanceOf(IOException.class)
                     .hasMessageContaining("corrupt.safetensors")
                     .hasMessageContaining("the metadata entry " + c.getKey() + " is not an integer: '" + c.getValue()
