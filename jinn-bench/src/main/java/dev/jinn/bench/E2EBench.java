@@ -84,7 +84,7 @@ public final class E2EBench {
     }
 
     /** One training step of a case, or null when jinn cannot build it yet. */
-    private static Supplier<Double> build(String name) {
+    static Supplier<Double> build(String name) {
         Init.manualSeed(0);
         Rng rng = new Rng(0);
         return switch (name) {
