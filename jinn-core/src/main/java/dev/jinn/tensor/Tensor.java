@@ -367,9 +367,16 @@ public final class Tensor {
         return grad;
     }
 
-    /** Forgets the accumulated gradient. */
+    /**
+     * Forgets the accumulated gradient. Inside a {@link TensorScope}, the dropped gradient tensor is closed with
+     * the scope and its storage reused by the next gradient, unless a view of it belongs to no scope.
+     */
     public void zeroGrad() {
+        Tensor dropped = grad;
         grad = null;
+        if (dropped != null) {
+            TensorScope.reclaim(dropped); // in a scope: recycled with it, so the next step's grad reuses it
+        }
     }
 
     /**
@@ -388,9 +395,13 @@ public final class Tensor {
             throw new IllegalArgumentException("setGrad: expected a " + dtype + " gradient of shape "
                     + Arrays.toString(shape) + ", got " + gradient.dtype + " " + Arrays.toString(gradient.shape));
         }
+        Tensor previous = grad;
         grad = gradient;
         if (gradient != null) {
             TensorScope.keepWith(gradient, this);
+        }
+        if (previous != null && previous != gradient) {
+            TensorScope.reclaim(previous);
         }
     }
 
@@ -457,8 +468,12 @@ public final class Tensor {
             TensorScope.keepWith(grad, this); // a parameter's grad outlives the step's scope
             return;
         }
+        Tensor previous = grad;
         grad = grad == null ? Elementwise.copy(g, dtype) : grad.add(g.dtype == dtype ? g : g.to(dtype));
         TensorScope.keepWith(grad, this);
+        if (previous != null) {
+            TensorScope.reclaim(previous);
+        }
     }
 
     /**

@@ -52,7 +52,7 @@ public final class TensorScope implements AutoCloseable {
     /** Opening order on all threads; on one thread, a scope opened later closes earlier. */
     private static long opened;
 
-    private final Thread thread = Thread.currentThread();
+    final Thread thread = Thread.currentThread();
     private final TensorScope parent = CURRENT.get();
     private final long serial;
     private final ArrayList<Tensor> tensors = new ArrayList<>();
@@ -189,6 +189,9 @@ public final class TensorScope implements AutoCloseable {
             if (current != null) {
                 current.add(view);
             }
+            if (l != null && storage == null) {
+                l.viewedFrom(current);
+            }
             return;
         }
         synchronized (storage) {
@@ -230,15 +233,61 @@ public final class TensorScope implements AutoCloseable {
         }
         Lease l = t.lease;
         if (l != null && l.scope != null && l.scope != target && (target == null || l.scope.serialAfter(target))) {
+            if (target == null) {
+                // Its views so far close no later than the scope it leaves.
+                l.floor = l.scope.thread == Thread.currentThread() ? closingLast(l.floor, l.scope) : l.floor;
+                l.pinned |= l.scope.thread != Thread.currentThread();
+            }
             l.scope = target;
             if (target != null) {
                 target.leases.add(l);
+            }
+        }
+        if (l != null && l.scope == null && target == null) {
+            if (l.holder == null) {
+                l.holder = t;
+            } else if (l.holder != t) {
+                l.pinned = true; // two persisted tensors over one storage: neither may ever recycle it
             }
         }
         Tensor g = t.gradOrNull();
         if (g != null && !g.isClosed()) {
             moveTo(g, target);
         }
+    }
+
+    /**
+     * Takes back a persisted gradient that its leaf just dropped ({@code zeroGrad}, a replacement): when no view
+     * of its storage outlives the current scope (or the scope of its latest-closing view), the tensor is closed
+     * with that scope and its storage recycled. Outside every scope, or when a view of it belongs to no scope,
+     * nothing happens and the collector frees it as before.
+     */
+    static void reclaim(Tensor dropped) {
+        TensorScope current = CURRENT.get();
+        Lease l = dropped.lease;
+        if (current == null || l == null || l.scope != null || l.pinned || l.holder != dropped || dropped.owner != null
+                || dropped.isClosed()) {
+            return;
+        }
+        TensorScope floor = l.floor != null && !l.floor.closed ? l.floor : null;
+        TensorScope target = closingLast(floor, current);
+        l.scope = target;
+        l.holder = null;
+        l.floor = null;
+        target.leases.add(l);
+        dropped.owner = target;
+        target.tensors.add(dropped);
+    }
+
+    /** Of two open scopes of the calling thread (either may be null), the one that closes last. */
+    static TensorScope closingLast(TensorScope a, TensorScope b) {
+        if (a == null || a.closed) {
+            return b;
+        }
+        if (b == null || b.closed) {
+            return a;
+        }
+        return a.serial <= b.serial ? a : b;
     }
 
     /** Whether this scope was opened after {@code other} (so, on one thread, closes before it). */

@@ -236,6 +236,48 @@ class TensorScopeTest {
         assertThat(w.grad().toFloatArray()).containsOnly(5f);
     }
 
+    @Test
+    void aGradientDroppedInsideAScopeIsRecycledForTheNextOne() {
+        Tensor w = Tensors.ones(N).requiresGrad(true);
+        try (TensorScope s = Tensors.scope()) {
+            w.mul(2).sum().backward();
+        }
+        Tensor first = w.grad();
+        Object storage = first.data();
+        try (TensorScope s = Tensors.scope()) {
+            w.zeroGrad();
+            assertThat(first.isClosed()).isFalse(); // still usable until the scope closes
+        }
+        assertThat(first.isClosed()).isTrue();
+        try (TensorScope s = Tensors.scope()) {
+            assertThat(Tensors.zeros(N).data()).isSameAs(storage); // the last array given back is handed out first
+            w.mul(3).sum().backward();
+        }
+        assertThat(w.grad().toFloatArray()).containsOnly(3f);
+    }
+
+    @Test
+    void aGradientViewedFromOutsideEveryScopeIsNeverRecycled() {
+        Tensor w = Tensors.ones(N).requiresGrad(true);
+        try (TensorScope s = Tensors.scope()) {
+            w.mul(2).sum().backward();
+        }
+        Tensor outside = w.grad().reshape(2, N / 2); // a view no scope closes
+        Tensor grad = w.grad();
+        try (TensorScope s = Tensors.scope()) {
+            w.zeroGrad();
+        }
+        try (TensorScope s = Tensors.scope()) {
+            for (int i = 0; i < 4; i++) {
+                Tensors.zeros(N).add(-1);
+            }
+            w.mul(5).sum().backward();
+        }
+        assertThat(grad.isClosed()).isFalse();
+        assertThat(outside.toFloatArray()).containsOnly(2f);
+        assertThat(w.grad().toFloatArray()).containsOnly(5f);
+    }
+
     @ParameterizedTest
     @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
     void trainingInScopesGivesBitIdenticalLossesAndWeights(DType dtype) {
