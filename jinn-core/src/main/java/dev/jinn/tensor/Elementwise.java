@@ -101,7 +101,7 @@ final class Elementwise {
      */
     static Tensor mapFloat(Tensor x, FloatRun kernel) {
         float[] in = (float[]) atOffsetZero(x).data();
-        Tensor out = Tensor.empty(DType.FLOAT32, x.shape);
+        Tensor out = Tensor.uninitialized(DType.FLOAT32, x.shape); // the kernel writes every element
         float[] o = (float[]) out.data();
         Parallel.forRange(x.numel, 1, (from, to) -> kernel.apply(in, o, from, to));
         return out;
@@ -114,7 +114,7 @@ final class Elementwise {
     static Tensor mapFloat(Tensor a, Tensor b, FloatRun2 kernel) {
         float[] xa = (float[]) atOffsetZero(a).data();
         float[] xb = (float[]) atOffsetZero(b).data();
-        Tensor out = Tensor.empty(DType.FLOAT32, a.shape);
+        Tensor out = Tensor.uninitialized(DType.FLOAT32, a.shape); // the kernel writes every element
         float[] o = (float[]) out.data();
         Parallel.forRange(a.numel, 1, (from, to) -> kernel.apply(xa, xb, o, from, to));
         return out;
@@ -127,7 +127,7 @@ final class Elementwise {
 
     /** Applies {@code f} to every element of {@code x}, giving a contiguous tensor of {@code outType}. */
     static Tensor map(Tensor x, DType outType, Unary f) {
-        Tensor out = Tensor.empty(outType, x.shape);
+        Tensor out = Tensor.uninitialized(outType, x.shape); // every branch below writes every element
         int n = x.numel;
         if (x.contiguous && x.dtype == outType) {
             int off = x.offset;
@@ -176,7 +176,7 @@ final class Elementwise {
      */
     static Tensor map(String op, Tensor a, Tensor b, DType outType, Binary f, ArithKernel kernel) {
         int[] shape = Shapes.broadcast(op, a.shape, b.shape);
-        Tensor out = Tensor.empty(outType, shape);
+        Tensor out = Tensor.uninitialized(outType, shape); // every branch below writes every element
         if (a.dtype == outType && b.dtype == outType && outType.isFloatingPoint()) {
             floatingRuns(a, b, out, f, kernel);
             return out;
@@ -351,7 +351,7 @@ final class Elementwise {
 
     /** Copies any tensor into a fresh contiguous tensor of {@code outType} (values converted). */
     static Tensor copy(Tensor x, DType outType) {
-        Tensor out = Tensor.empty(outType, x.shape);
+        Tensor out = Tensor.uninitialized(outType, x.shape); // every branch below writes every element
         if (x.contiguous && x.dtype == outType) {
             Parallel.forRange(x.numel, 1, (from, to) ->
                     System.arraycopy(x.data(), x.offset + from, out.data(), from, to - from));

@@ -145,12 +145,24 @@ public final class Tensor {
 
     /** A new zero-filled contiguous tensor (no autograd); in a scope its storage comes from the pool. */
     static Tensor empty(DType dtype, int[] shape) {
+        return fresh(dtype, shape, true);
+    }
+
+    /**
+     * A new contiguous tensor whose contents are unspecified (stale values of a recycled array, in a scope):
+     * only for a caller that writes every element before anything reads one.
+     */
+    static Tensor uninitialized(DType dtype, int[] shape) {
+        return fresh(dtype, shape, false);
+    }
+
+    private static Tensor fresh(DType dtype, int[] shape, boolean zero) {
         int n = Shapes.numel(shape);
         TensorScope scope = TensorScope.current();
         if (scope == null || !BufferPool.pools(dtype, n)) {
             return new Tensor(ElementAccess.allocate(dtype, n), dtype, shape);
         }
-        Object array = BufferPool.zeroed(dtype, n);
+        Object array = zero ? BufferPool.zeroed(dtype, n) : BufferPool.array(dtype, n);
         Tensor t = new Tensor(array, dtype, shape);
         scope.lease(t, array);
         return t;
