@@ -143,17 +143,19 @@ public final class BenchMain {
             return null;
         }
         String n = Integer.toString(threads);
+        // The builder's JVM arguments replace the command line's -jvmArgsAppend: pass those on after ours.
+        List<String> extra = new ArrayList<>(cli.getJvmArgsAppend().orElse(List.of()));
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .parent(cli)
                 .include("^" + java.util.regex.Pattern.quote(benchmarkClass) + "\\.")
-                .jvmArgsAppend("-Djinn.threads=" + n, "-Dai.djl.pytorch.num_threads=" + n,
+                .jvmArgsAppend(jvmArgs(extra, "-Djinn.threads=" + n, "-Dai.djl.pytorch.num_threads=" + n,
                         "-Dai.djl.pytorch.num_interop_threads=" + n, "-Dai.djl.offline=true",
                         // jinn's float32 kernels take their vector API path, as a library user enables it.
                         "--add-modules", "jdk.incubator.vector",
                         // JMH passes a fork's own output to the console, not to the log: keep DJL's start-up
                         // chatter (no GPU found, threads set) out of it; its failures still reach the log as
                         // exceptions.
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error")
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"))
                 .output(log)
                 .shouldFailOnError(failOnError);
         if (json != null) {
@@ -168,6 +170,13 @@ public final class BenchMain {
             }
         }
         return results;
+    }
+
+    /** Our JVM arguments followed by the command line's. */
+    private static String[] jvmArgs(List<String> fromCommandLine, String... ours) {
+        List<String> all = new ArrayList<>(List.of(ours));
+        all.addAll(fromCommandLine);
+        return all.toArray(new String[0]);
     }
 
     private static String method(RunResult r) {
