@@ -55,8 +55,12 @@ public final class TensorScope implements AutoCloseable {
     final Thread thread = Thread.currentThread();
     private final TensorScope parent = CURRENT.get();
     private final long serial;
+    /** What this scope closes and recycles, appended by its own thread only (no lock on the hot path). */
     private final ArrayList<Tensor> tensors = new ArrayList<>();
     private final ArrayList<Lease> leases = new ArrayList<>();
+    /** The same, registered from other threads (views of this scope's storages), under this scope's lock. */
+    private final ArrayList<Tensor> foreignTensors = new ArrayList<>();
+    private final ArrayList<Lease> foreignLeases = new ArrayList<>();
     private boolean closed;
 
     TensorScope() {
@@ -133,22 +137,54 @@ public final class TensorScope implements AutoCloseable {
         }
         synchronized (this) {
             closed = true;
-            for (Tensor t : tensors) {
-                if (t.owner == this) {
-                    t.revoke();
-                }
-            }
-            for (Lease l : leases) {
-                if (l.scope == this) {
-                    l.scope = null;
-                    BufferPool.give(l.array);
-                }
-            }
-            tensors.clear();
-            leases.clear();
+            revoke(tensors);
+            revoke(foreignTensors);
+            recycle(leases);
+            recycle(foreignLeases);
         }
         if (CURRENT.get() == this) {
             CURRENT.set(parent);
+        }
+    }
+
+    private void revoke(ArrayList<Tensor> list) {
+        for (Tensor t : list) {
+            if (t.owner == this) {
+                t.revoke();
+            }
+        }
+        list.clear();
+    }
+
+    private void recycle(ArrayList<Lease> list) {
+        for (Lease l : list) {
+            if (l.scope == this) {
+                l.scope = null;
+                BufferPool.give(l.array);
+            }
+        }
+        list.clear();
+    }
+
+    /** Adds a tensor to what this scope closes, from any thread. */
+    private void enlist(Tensor t) {
+        if (Thread.currentThread() == thread) {
+            tensors.add(t);
+        } else {
+            synchronized (this) {
+                foreignTensors.add(t);
+            }
+        }
+    }
+
+    /** Adds a lease to what this scope recycles, from any thread. */
+    private void enlist(Lease l) {
+        if (Thread.currentThread() == thread) {
+            leases.add(l);
+        } else {
+            synchronized (this) {
+                foreignLeases.add(l);
+            }
         }
     }
 
@@ -200,7 +236,7 @@ public final class TensorScope implements AutoCloseable {
                         + " was made after the scope of its storage closed");
             }
             view.owner = storage;
-            storage.tensors.add(view);
+            storage.enlist(view);
         }
     }
 
@@ -228,7 +264,7 @@ public final class TensorScope implements AutoCloseable {
         if (owner != null && owner != target && (target == null || owner.serialAfter(target))) {
             t.owner = target;
             if (target != null) {
-                target.tensors.add(t);
+                target.enlist(t);
             }
         }
         Lease l = t.lease;
@@ -240,7 +276,7 @@ public final class TensorScope implements AutoCloseable {
             }
             l.scope = target;
             if (target != null) {
-                target.leases.add(l);
+                target.enlist(l);
             }
         }
         if (l != null && l.scope == null && target == null) {
@@ -274,9 +310,9 @@ public final class TensorScope implements AutoCloseable {
         l.scope = target;
         l.holder = null;
         l.floor = null;
-        target.leases.add(l);
+        target.enlist(l);
         dropped.owner = target;
-        target.tensors.add(dropped);
+        target.enlist(dropped);
     }
 
     /** Of two open scopes of the calling thread (either may be null), the one that closes last. */
