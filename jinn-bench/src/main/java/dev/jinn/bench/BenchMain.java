@@ -23,13 +23,16 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * java -jar jinn-bench.jar ops     [--threads N] [--log FILE] [--json FILE] [JMH options, e.g. -prof gc]
  * java -jar jinn-bench.jar kernels [--threads N] [--log FILE] [--json FILE] [JMH options]
  * java -jar jinn-bench.jar iresnet [--threads N] [--log FILE] [--json FILE] [JMH options]
+ * java -jar jinn-bench.jar step    [--threads N] [--log FILE] [--json FILE] [JMH options]
  * java -jar jinn-bench.jar jmh [JMH options]     (JMH's own command line, all benchmarks)
  * </pre>
  *
  * <ul>
  *   <li>{@code ops}: {@code ops <case> jinn_us=<median>}, the median time of one call in microseconds;</li>
  *   <li>{@code kernels}: {@code kernel <case> jinn_ms=<median> torch_ms=<median> ratio=<jinn/torch>}, median
- *       times of one call in milliseconds, {@code NA} where libtorch could not run.</li>
+ *       times of one call in milliseconds, {@code NA} where libtorch could not run;</li>
+ *   <li>{@code step}: {@code step <model> jinn_ms=<mean> alloc_bytes=<B per step>}, one training step of the
+ *       e2e suite's model with JMH's GC profiler ({@code gc.alloc.rate.norm}).</li>
  * </ul>
  *
  * <p>Each forked JVM gets {@code -Djinn.threads=N}, {@code -Dai.djl.pytorch.num_threads=N},
@@ -55,6 +58,8 @@ public final class BenchMain {
             "            median milliseconds per call and their ratio jinn/torch",
             "  iresnet   one i-ResNet training step (fcn: 10 blocks on 2-D points; conv2d: 4 blocks on 3x16x16),",
             "            jinn next to PyTorch (jinn-bench/scripts/torch_iresnet.py with /usr/bin/python3)",
+            "  step      one training step of the e2e moons and digits models under JMH's GC profiler: mean",
+            "            milliseconds and bytes allocated per step",
             "--threads N   threads of jinn and libtorch in the forked JVMs (default: available processors)");
 
     /**
@@ -78,6 +83,9 @@ public final class BenchMain {
                 break;
             case "iresnet":
                 printIResNet(runSuite("iresnet", IResNetBenchmark.class.getName(), "ms/op", false, rest), rest);
+                break;
+            case "step":
+                printSteps(runSuite("step", StepBenchmark.class.getName(), "ms/op", true, withGcProfiler(rest)));
                 break;
             case "jmh":
                 org.openjdk.jmh.Main.main(rest);
@@ -135,17 +143,19 @@ public final class BenchMain {
             return null;
         }
         String n = Integer.toString(threads);
+        // The builder's JVM arguments replace the command line's -jvmArgsAppend: pass those on after ours.
+        List<String> extra = new ArrayList<>(cli.getJvmArgsAppend().orElse(List.of()));
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .parent(cli)
                 .include("^" + java.util.regex.Pattern.quote(benchmarkClass) + "\\.")
-                .jvmArgsAppend("-Djinn.threads=" + n, "-Dai.djl.pytorch.num_threads=" + n,
+                .jvmArgsAppend(jvmArgs(extra, "-Djinn.threads=" + n, "-Dai.djl.pytorch.num_threads=" + n,
                         "-Dai.djl.pytorch.num_interop_threads=" + n, "-Dai.djl.offline=true",
                         // jinn's float32 kernels take their vector API path, as a library user enables it.
                         "--add-modules", "jdk.incubator.vector",
                         // JMH passes a fork's own output to the console, not to the log: keep DJL's start-up
                         // chatter (no GPU found, threads set) out of it; its failures still reach the log as
                         // exceptions.
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error")
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"))
                 .output(log)
                 .shouldFailOnError(failOnError);
         if (json != null) {
@@ -160,6 +170,13 @@ public final class BenchMain {
             }
         }
         return results;
+    }
+
+    /** Our JVM arguments followed by the command line's. */
+    private static String[] jvmArgs(List<String> fromCommandLine, String... ours) {
+        List<String> all = new ArrayList<>(List.of(ours));
+        all.addAll(fromCommandLine);
+        return all.toArray(new String[0]);
     }
 
     private static String method(RunResult r) {
@@ -184,6 +201,32 @@ public final class BenchMain {
             if (e.getValue() != null) {
                 out.println(String.format(Locale.ROOT, "ops %s jinn_us=%.3f", snakeCase(e.getKey()),
                         e.getValue()));
+            }
+        }
+    }
+
+    /** The suite's options with JMH's GC profiler added (once). */
+    private static String[] withGcProfiler(String[] args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        for (int i = 0; i + 1 < all.size(); i++) {
+            if (all.get(i).equals("-prof") && all.get(i + 1).equals("gc")) {
+                return args;
+            }
+        }
+        all.add("-prof");
+        all.add("gc");
+        return all.toArray(new String[0]);
+    }
+
+    private static void printSteps(Collection<RunResult> results) {
+        for (String c : StepBenchmark.CASES) {
+            for (RunResult r : results) {
+                if (c.equals(r.getParams().getParam("model"))) {
+                    var alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+                    System.out.println(String.format(Locale.ROOT, "step %s jinn_ms=%s alloc_bytes=%s", c,
+                            ms(r.getPrimaryResult().getScore()),
+                            alloc == null ? "NA" : String.format(Locale.ROOT, "%.0f", alloc.getScore())));
+                }
             }
         }
     }

@@ -24,6 +24,7 @@ import dev.jinn.nn.Init;
 import dev.jinn.optim.Adam;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.TensorScope;
 import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Nll;
 import java.util.ArrayList;
@@ -47,6 +48,9 @@ import java.util.function.Supplier;
  *   <li>{@code score}: inference instead of a training step: the log-likelihood of 1,000,000 rows under the
  *       {@code moons} model in batches of 4096, the way {@code jinn score} computes it.</li>
  * </ul>
+ *
+ * <p>Each training step runs in a {@link TensorScope}, as the {@code Trainer} runs its steps: its storages are
+ * recycled from one step to the next.
  *
  * <p>Prints {@code e2e <case> jinn_ms=<median>}. Usage:
  * {@code java -cp jinn-bench.jar dev.jinn.bench.E2EBench [--seconds S] [--warmup S] [case...]}; the thread count
@@ -84,7 +88,7 @@ public final class E2EBench {
     }
 
     /** One training step of a case, or null when jinn cannot build it yet. */
-    private static Supplier<Double> build(String name) {
+    static Supplier<Double> build(String name) {
         Init.manualSeed(0);
         Rng rng = new Rng(0);
         return switch (name) {
@@ -147,12 +151,14 @@ public final class E2EBench {
         }
         Adam opt = new Adam(inn.parameters(), 1e-3);
         return () -> {
-            opt.zeroGrad();
-            FlowResult r = inn.forward(x, c);
-            Tensor loss = Nll.perSample(r).mean();
-            loss.backward();
-            opt.step();
-            return loss.item();
+            try (TensorScope s = Tensors.scope()) { // storages recycled step to step, as the Trainer does
+                opt.zeroGrad();
+                FlowResult r = inn.forward(x, c);
+                Tensor loss = Nll.perSample(r).mean();
+                loss.backward();
+                opt.step();
+                return loss.item();
+            }
         };
     }
 
@@ -165,11 +171,13 @@ public final class E2EBench {
     private static Supplier<Double> step(SequenceINN inn, Tensor x) {
         Adam opt = new Adam(inn.parameters(), 1e-3);
         return () -> {
-            opt.zeroGrad();
-            Tensor loss = Nll.perSample(inn.forward(x)).mean();
-            loss.backward();
-            opt.step();
-            return loss.item();
+            try (TensorScope s = Tensors.scope()) {
+                opt.zeroGrad();
+                Tensor loss = Nll.perSample(inn.forward(x)).mean();
+                loss.backward();
+                opt.step();
+                return loss.item();
+            }
         };
     }
 
@@ -206,12 +214,14 @@ public final class E2EBench {
         Tensor x = Tensors.randn(rng, 8, 3, 32, 32);
         Adam opt = new Adam(inn.parameters(), 1e-3);
         return () -> {
-            opt.zeroGrad();
-            GraphResult r = inn.forward(List.of(x));
-            Tensor loss = Nll.perSample(FlowResult.of(r.output(), r.logDet())).mean();
-            loss.backward();
-            opt.step();
-            return loss.item();
+            try (TensorScope s = Tensors.scope()) {
+                opt.zeroGrad();
+                GraphResult r = inn.forward(List.of(x));
+                Tensor loss = Nll.perSample(FlowResult.of(r.output(), r.logDet())).mean();
+                loss.backward();
+                opt.step();
+                return loss.item();
+            }
         };
     }
 

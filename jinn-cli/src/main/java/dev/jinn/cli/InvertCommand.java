@@ -5,6 +5,7 @@ import dev.jinn.model.ModelFile;
 import dev.jinn.flow.inference.BatchInference;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.TensorScope;
 import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Batch;
 import java.io.PrintWriter;
@@ -38,28 +39,30 @@ final class InvertCommand extends JinnCommand {
             Tensor std = Tensors.of(m.transform().std(), 1, m.transform().dims());
             BatchInference inference = new BatchInference(m.model());
             for (ModelRows.Item r = rows.next(); r != null; r = rows.next()) {
-                Batch b = r.batch();
-                Tensor z = inference.forward(b.x(), b.conditions()).output();
-                Tensor back = inference.inverse(z, b.conditions()).output();
-                // Errors in data units: the standardisation scales each column by its deviation.
-                Tensor error = back.sub(b.x()).to(DType.FLOAT64).abs().mul(std);
-                double[] e = error.toDoubleArray();
-                double[] zs = z.to(DType.FLOAT64).abs().toDoubleArray();
-                int d = m.transform().dims();
-                for (int i = 0; i < r.chunk().size(); i++) {
-                    double rowMax = 0;
-                    for (int j = 0; j < d; j++) {
-                        rowMax = Math.max(rowMax, Math.max(e[i * d + j], zs[i * d + j]));
+                try (TensorScope batch = Tensors.scope()) { // each batch's storages serve the next one
+                    Batch b = r.batch();
+                    Tensor z = inference.forward(b.x(), b.conditions()).output();
+                    Tensor back = inference.inverse(z, b.conditions()).output();
+                    // Errors in data units: the standardisation scales each column by its deviation.
+                    Tensor error = back.sub(b.x()).to(DType.FLOAT64).abs().mul(std);
+                    double[] e = error.toDoubleArray();
+                    double[] zs = z.to(DType.FLOAT64).abs().toDoubleArray();
+                    int d = m.transform().dims();
+                    for (int i = 0; i < r.chunk().size(); i++) {
+                        double rowMax = 0;
+                        for (int j = 0; j < d; j++) {
+                            rowMax = Math.max(rowMax, Math.max(e[i * d + j], zs[i * d + j]));
+                        }
+                        // Math.max keeps a NaN, so one NaN in the row makes rowMax NaN.
+                        if (!Double.isFinite(rowMax)) {
+                            bad.add(r.chunk().lines().get(i), rowMax);
+                        }
                     }
-                    // Math.max keeps a NaN, so one NaN in the row makes rowMax NaN.
-                    if (!Double.isFinite(rowMax)) {
-                        bad.add(r.chunk().lines().get(i), rowMax);
-                    }
+                    max = Math.max(max, error.max().item());
+                    sum += error.sum().item();
+                    maxZ = Math.max(maxZ, z.to(DType.FLOAT64).abs().max().item());
+                    count += r.chunk().size();
                 }
-                max = Math.max(max, error.max().item());
-                sum += error.sum().item();
-                maxZ = Math.max(maxZ, z.to(DType.FLOAT64).abs().max().item());
-                count += r.chunk().size();
             }
         }
         bad.failIfAny(input.data(), count, "no reconstruction error to report");

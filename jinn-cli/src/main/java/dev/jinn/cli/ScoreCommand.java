@@ -3,6 +3,8 @@ package dev.jinn.cli;
 import dev.jinn.model.ModelFile;
 import dev.jinn.model.ModelInference;
 import dev.jinn.io.AtomicOutput;
+import dev.jinn.tensor.TensorScope;
+import dev.jinn.tensor.Tensors;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -43,7 +45,10 @@ final class ScoreCommand extends JinnCommand {
             Writer w = file.writer();
             w.write("line,log_likelihood\n");
             for (ModelRows.Item r = rows.next(); r != null; r = rows.next()) {
-                double[] ll = ModelInference.logLikelihood(m.model(), m.transform(), r.batch());
+                double[] ll;
+                try (TensorScope batch = Tensors.scope()) { // each batch's storages serve the next one
+                    ll = ModelInference.logLikelihood(m.model(), m.transform(), r.batch());
+                }
                 for (int i = 0; i < ll.length; i++) {
                     long line = r.chunk().lines().get(i);
                     range.check(r.chunk(), i);

@@ -6,6 +6,7 @@ import dev.jinn.io.StateDictException;
 import dev.jinn.io.TorchFiles;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.TensorScope;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ public abstract class Module {
      */
     protected final Tensor registerBuffer(String name, Tensor value, boolean persistent) {
         checkName("buffer", name);
-        buffers.put(name, value);
+        buffers.put(name, TensorScope.persist(value)); // module state outlives any storage-reuse scope
         this.persistent.put(name, persistent);
         return value;
     }
@@ -133,6 +134,7 @@ public abstract class Module {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter '" + name
                     + "' must be a leaf tensor (use detach() on a computed value)");
         }
+        TensorScope.persist(value); // a parameter outlives any storage-reuse scope
         return value.requiresGrad() ? value : value.requiresGrad(true);
     }
 
@@ -155,7 +157,7 @@ public abstract class Module {
      */
     protected final void setBuffer(String name, Tensor value) {
         requireKey(buffers, "buffer", name);
-        buffers.put(name, value);
+        buffers.put(name, TensorScope.persist(value));
     }
 
     private void requireKey(Map<String, ?> map, String kind, String name) {

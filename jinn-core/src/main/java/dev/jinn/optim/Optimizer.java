@@ -4,6 +4,7 @@ import dev.jinn.autograd.Grad;
 import dev.jinn.io.StateDictException;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.TensorScope;
 import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -161,6 +162,7 @@ public abstract class Optimizer<O extends OptimizerOptions<O>> {
                     Tensor grad = p.grad();
                     if (grad != null) {
                         update(g.options(), p, grad.detach(), state.get(k));
+                        persistState(state.get(k));
                     }
                     k++;
                 }
@@ -318,6 +320,14 @@ public abstract class Optimizer<O extends OptimizerOptions<O>> {
         }
         for (int i = 0; i < state.size(); i++) {
             state.set(i, newState.get(i));
+            persistState(newState.get(i));
+        }
+    }
+
+    /** The state lives as long as this optimizer: out of the step's storage-reuse scope (see {@link TensorScope}). */
+    private static void persistState(Map<String, Tensor> paramState) {
+        for (Tensor t : paramState.values()) {
+            TensorScope.persist(t);
         }
     }
 

@@ -81,6 +81,6 @@ public final class AutogradAccess {
      * @return its {@code float[]}, {@code double[]}, {@code long[]} or {@code boolean[]}, shared by views
      */
     public static Object storage(Tensor t) {
-        return t.data;
+        return t.data();
     }
 }

@@ -357,7 +357,7 @@ final class ConvOps {
 
     /** The layout of a 4-D tensor's images, as {@link ColumnBatch} reads them. */
     private static ColumnBatch.Images images(Tensor t) {
-        return new ColumnBatch.Images(t.data, t.offset, t.strides[0], t.strides[1], t.strides[2], t.strides[3]);
+        return new ColumnBatch.Images(t.data(), t.offset, t.strides[0], t.strides[1], t.strides[2], t.strides[3]);
     }
 
     /**
@@ -370,7 +370,7 @@ final class ConvOps {
             boolean nativeProduct) {
         Im2col.Geometry g = geo.group;
         if (count == 1 && g.pointwise() && x.contiguous) {
-            return new Block(x.data, x.offset + (b0 * geo.cin + k * g.channels()) * g.cols());
+            return new Block(x.data(), x.offset + (b0 * geo.cin + k * g.channels()) * g.cols());
         }
         ColumnBatch.Images first = images(x).shift(b0 * x.strides[0] + k * g.channels() * x.strides[1]);
         int size = g.rows() * count * g.cols();
@@ -393,10 +393,10 @@ final class ConvOps {
         int imageStride = t.shape[1] * len;
         int offset = t.offset + b0 * imageStride + r0 * len;
         if (count == 1) {
-            return new Block(t.data, offset);
+            return new Block(t.data(), offset);
         }
         Object side = scratch.array(Scratch.Slot.SIDE, t.dtype == DType.FLOAT32, rows * count * len);
-        ColumnBatch.gather(t.data, offset, imageStride, rows, len, count, side);
+        ColumnBatch.gather(t.data(), offset, imageStride, rows, len, count, side);
         return new Block(side, 0);
     }
 
@@ -410,8 +410,8 @@ final class ConvOps {
         Tensor wd = dense(w);
         Tensor out = into != null ? into : Tensor.empty(x.dtype, geo.outShape(n));
         if (runsDirect(geo, x)) {
-            DirectConv.forward(g, n, geo.cout, (float[]) x.data, x.offset, x.strides[0], x.strides[1], x.strides[2],
-                    x.strides[3], (float[]) wd.data, wd.offset, (float[]) out.data, out.offset);
+            DirectConv.forward(g, n, geo.cout, (float[]) x.data(), x.offset, x.strides[0], x.strides[1], x.strides[2],
+                    x.strides[3], (float[]) wd.data(), wd.offset, (float[]) out.data(), out.offset);
             return out;
         }
         int chunk = imagesPerGemm(geo, n);
@@ -461,15 +461,15 @@ final class ConvOps {
             // colᵀ (width × rows) · W_kᵀ (rows × og): the orientation BLAS runs fast for few output channels;
             // the per-image scatter transposes it back in the same pass.
             Object product = scratch.array(Scratch.Slot.SIDE, single, width * og);
-            LinalgOps.gemm(single, width, og, rows, col.data, col.offset, 1, width, wd.data, wo, 1, rows, product, 0);
-            ColumnBatch.scatterTransposed(product, og, cols, count, out.data, oo, geo.cout * cols);
+            LinalgOps.gemm(single, width, og, rows, col.data(), col.offset, 1, width, wd.data(), wo, 1, rows, product, 0);
+            ColumnBatch.scatterTransposed(product, og, cols, count, out.data(), oo, geo.cout * cols);
         } else if (count == 1) {
             // W_k (og × rows) · col (rows × cols) is already the image's output block.
-            LinalgOps.gemm(single, og, width, rows, wd.data, wo, rows, 1, col.data, col.offset, width, 1, out.data, oo);
+            LinalgOps.gemm(single, og, width, rows, wd.data(), wo, rows, 1, col.data(), col.offset, width, 1, out.data(), oo);
         } else {
             Object product = scratch.array(Scratch.Slot.SIDE, single, og * width);
-            LinalgOps.gemm(single, og, width, rows, wd.data, wo, rows, 1, col.data, col.offset, width, 1, product, 0);
-            ColumnBatch.scatter(product, og, cols, count, out.data, oo, geo.cout * cols);
+            LinalgOps.gemm(single, og, width, rows, wd.data(), wo, rows, 1, col.data(), col.offset, width, 1, product, 0);
+            ColumnBatch.scatter(product, og, cols, count, out.data(), oo, geo.cout * cols);
         }
     }
 
@@ -497,7 +497,7 @@ final class ConvOps {
             out.fill(0.0);
         }
         int chunk = imagesPerGemm(geo, n);
-        ColumnBatch.Images image0 = new ColumnBatch.Images(out.data, 0, geo.cin * plane, plane, g.width(), 1);
+        ColumnBatch.Images image0 = new ColumnBatch.Images(out.data(), 0, geo.cin * plane, plane, g.width(), 1);
         try (Scratch scratch = Scratch.take()) {
             for (int b0 = 0; b0 < n; b0 += chunk) {
                 int count = Math.min(chunk, n - b0);
@@ -507,7 +507,7 @@ final class ConvOps {
                     Block src = sideBySide(yd, b0, count, k * og, og, cols, scratch);
                     // col = W_kᵀ · y: W_k is og × rows, read transposed. The fresh output is zero, so col2im's
                     // adding is writing, and the images of a chunk are disjoint.
-                    LinalgOps.gemm(single, rows, width, og, wd.data, wd.offset + k * og * rows, 1, rows, src.data,
+                    LinalgOps.gemm(single, rows, width, og, wd.data(), wd.offset + k * og * rows, 1, rows, src.data(),
                             src.offset, width, 1, col, 0);
                     ColumnBatch.col2im(g, col, count, image0.shift((b0 * geo.cin + k * g.channels()) * plane));
                 }
@@ -563,8 +563,8 @@ final class ConvOps {
         Tensor yd = dense(y);
         Tensor out = Tensor.empty(x.dtype, geo.weightShape());
         if (runsDirect(geo, x)) {
-            DirectConv.weightGradient(g, n, geo.cout, (float[]) x.data, x.offset, x.strides[0], x.strides[1],
-                    x.strides[2], x.strides[3], (float[]) yd.data, yd.offset, (float[]) out.data);
+            DirectConv.weightGradient(g, n, geo.cout, (float[]) x.data(), x.offset, x.strides[0], x.strides[1],
+                    x.strides[2], x.strides[3], (float[]) yd.data(), yd.offset, (float[]) out.data());
             return out;
         }
         int chunk = imagesPerGemm(geo, n);
@@ -603,17 +603,17 @@ final class ConvOps {
         int bc = depth;
         if (!weightProductRunsNative(geo, depth)) {
             Object t = scratch.array(Scratch.Slot.TRANSPOSED, single, rows * depth);
-            transposeInto(single, col.data, col.offset, rows, depth, t);
+            transposeInto(single, col.data(), col.offset, rows, depth, t);
             colT = new Block(t, 0);
             br = rows;
             bc = 1;
         }
         int wo = k * og * rows;
-        Object dst = write ? out.data : scratch.array(Scratch.Slot.PART, single, og * rows);
-        LinalgOps.gemm(single, og, rows, depth, dy.data, dy.offset, depth, 1, colT.data, colT.offset, br, bc, dst,
+        Object dst = write ? out.data() : scratch.array(Scratch.Slot.PART, single, og * rows);
+        LinalgOps.gemm(single, og, rows, depth, dy.data(), dy.offset, depth, 1, colT.data(), colT.offset, br, bc, dst,
                 write ? wo : 0);
         if (!write) {
-            addInto(single, dst, out.data, wo, og * rows);
+            addInto(single, dst, out.data(), wo, og * rows);
         }
     }
 

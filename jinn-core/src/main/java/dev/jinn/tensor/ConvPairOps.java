@@ -62,7 +62,7 @@ final class ConvPairOps {
 
         Backward(Tensor x, Conv2dSpec first, Conv2dSpec second, ConvOps.Geom geo1, ConvOps.Geom geo2,
                 Tensor hidden) {
-            super(x, first.weight(), first.bias(), second.weight(), second.bias(), hidden.data);
+            super(x, first.weight(), first.bias(), second.weight(), second.bias(), hidden.data());
             this.first = first;
             this.second = second;
             this.geo1 = geo1;
@@ -115,7 +115,7 @@ final class ConvPairOps {
         int plane = t.numel / Math.max(1, planes);
         double[] b = biasValues(bias, t.shape[1]);
         if (t.dtype == DType.FLOAT32) {
-            float[] o = (float[]) t.data;
+            float[] o = (float[]) t.data();
             Parallel.forRange(planes, plane, (from, to) -> {
                 for (int p = from; p < to; p++) {
                     float bc = (float) b[p % b.length];
@@ -125,7 +125,7 @@ final class ConvPairOps {
                 }
             });
         } else {
-            double[] o = (double[]) t.data;
+            double[] o = (double[]) t.data();
             Parallel.forRange(planes, plane, (from, to) -> {
                 for (int p = from; p < to; p++) {
                     double bc = b[p % b.length];
@@ -141,7 +141,7 @@ final class ConvPairOps {
     private static double[] biasValues(Tensor bias, int channels) {
         double[] b = new double[channels];
         for (int c = 0; bias != null && c < channels; c++) {
-            b[c] = ElementAccess.read(bias.data, bias.dtype, bias.offset + c * bias.strides[0]);
+            b[c] = ElementAccess.read(bias.data(), bias.dtype, bias.offset + c * bias.strides[0]);
         }
         return b;
     }
@@ -165,9 +165,9 @@ final class ConvPairOps {
                 for (int b = 0; b < n; b++) {
                     int at = gd.offset + (b * channels + c) * plane;
                     if (gd.dtype == DType.FLOAT32) {
-                        WideningAdd.addInto((float[]) gd.data, at, acc, 0, plane);
+                        WideningAdd.addInto((float[]) gd.data(), at, acc, 0, plane);
                     } else {
-                        double[] v = (double[]) gd.data;
+                        double[] v = (double[]) gd.data();
                         for (int j = 0; j < plane; j++) {
                             acc[j] += v[at + j];
                         }
@@ -177,7 +177,7 @@ final class ConvPairOps {
                 for (double a : acc) {
                     total += a;
                 }
-                ElementAccess.write(out.data, out.dtype, c, total);
+                ElementAccess.write(out.data(), out.dtype, c, total);
             }
         });
         return out;

@@ -59,8 +59,8 @@ final class DecompOps {
     /** The values of {@code x} read as if broadcast to {@code target} (no recording), as fresh doubles. */
     private static double[] doubles(Tensor x, int[] target) {
         Tensor view = Arrays.equals(x.shape, target) ? x
-                : new Tensor(x.data, x.dtype, target, Shapes.broadcastStrides(x.shape, x.strides, target), x.offset);
-        return (double[]) Elementwise.copy(view, DType.FLOAT64).data;
+                : new Tensor(x, target, Shapes.broadcastStrides(x.shape, x.strides, target), x.offset);
+        return (double[]) Elementwise.copy(view, DType.FLOAT64).data();
     }
 
     /** A new tensor of {@code type} holding {@code values}. */

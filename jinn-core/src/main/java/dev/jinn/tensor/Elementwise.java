@@ -60,8 +60,8 @@ final class Elementwise {
      */
     static Tensor mapLong(Tensor x, LongUnary f) {
         Tensor out = Tensor.empty(DType.INT64, x.shape);
-        long[] in = (long[]) x.data;
-        long[] o = (long[]) out.data;
+        long[] in = (long[]) x.data();
+        long[] o = (long[]) out.data();
         Parallel.forRange(x.numel, 1, (from, to) -> {
             StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset).seek(from);
             for (int i = from; i < to; i++) {
@@ -82,12 +82,12 @@ final class Elementwise {
         StridedWalk w = new StridedWalk(shape, Shapes.broadcastStrides(a.shape, a.strides, shape), a.offset,
                 Shapes.broadcastStrides(b.shape, b.strides, shape), b.offset);
         for (int i = 0; i < out.numel; i++) {
-            long r = f.apply(ElementAccess.readLong(a.data, a.dtype, w.off0),
-                    ElementAccess.readLong(b.data, b.dtype, w.off1));
+            long r = f.apply(ElementAccess.readLong(a.data(), a.dtype, w.off0),
+                    ElementAccess.readLong(b.data(), b.dtype, w.off1));
             if (outType == DType.INT64) {
-                ((long[]) out.data)[i] = r;
+                ((long[]) out.data())[i] = r;
             } else {
-                ElementAccess.write(out.data, outType, i, r);
+                ElementAccess.write(out.data(), outType, i, r);
             }
             w.next();
         }
@@ -100,9 +100,9 @@ final class Elementwise {
      * kernel indexes both alike.
      */
     static Tensor mapFloat(Tensor x, FloatRun kernel) {
-        float[] in = (float[]) atOffsetZero(x).data;
-        Tensor out = Tensor.empty(DType.FLOAT32, x.shape);
-        float[] o = (float[]) out.data;
+        float[] in = (float[]) atOffsetZero(x).data();
+        Tensor out = Tensor.uninitialized(DType.FLOAT32, x.shape); // the kernel writes every element
+        float[] o = (float[]) out.data();
         Parallel.forRange(x.numel, 1, (from, to) -> kernel.apply(in, o, from, to));
         return out;
     }
@@ -112,10 +112,10 @@ final class Elementwise {
      * one per element, the operands first brought to offset 0 as in {@link #mapFloat(Tensor, FloatRun)}.
      */
     static Tensor mapFloat(Tensor a, Tensor b, FloatRun2 kernel) {
-        float[] xa = (float[]) atOffsetZero(a).data;
-        float[] xb = (float[]) atOffsetZero(b).data;
-        Tensor out = Tensor.empty(DType.FLOAT32, a.shape);
-        float[] o = (float[]) out.data;
+        float[] xa = (float[]) atOffsetZero(a).data();
+        float[] xb = (float[]) atOffsetZero(b).data();
+        Tensor out = Tensor.uninitialized(DType.FLOAT32, a.shape); // the kernel writes every element
+        float[] o = (float[]) out.data();
         Parallel.forRange(a.numel, 1, (from, to) -> kernel.apply(xa, xb, o, from, to));
         return out;
     }
@@ -127,13 +127,13 @@ final class Elementwise {
 
     /** Applies {@code f} to every element of {@code x}, giving a contiguous tensor of {@code outType}. */
     static Tensor map(Tensor x, DType outType, Unary f) {
-        Tensor out = Tensor.empty(outType, x.shape);
+        Tensor out = Tensor.uninitialized(outType, x.shape); // every branch below writes every element
         int n = x.numel;
         if (x.contiguous && x.dtype == outType) {
             int off = x.offset;
             if (outType == DType.FLOAT32) {
-                float[] in = (float[]) x.data;
-                float[] o = (float[]) out.data;
+                float[] in = (float[]) x.data();
+                float[] o = (float[]) out.data();
                 Parallel.forRange(n, 1, (from, to) -> {
                     for (int i = from; i < to; i++) {
                         o[i] = (float) f.apply(in[off + i]);
@@ -142,8 +142,8 @@ final class Elementwise {
                 return out;
             }
             if (outType == DType.FLOAT64) {
-                double[] in = (double[]) x.data;
-                double[] o = (double[]) out.data;
+                double[] in = (double[]) x.data();
+                double[] o = (double[]) out.data();
                 Parallel.forRange(n, 1, (from, to) -> {
                     for (int i = from; i < to; i++) {
                         o[i] = f.apply(in[off + i]);
@@ -155,7 +155,7 @@ final class Elementwise {
         Parallel.forRange(n, 1, (from, to) -> {
             StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset).seek(from);
             for (int i = from; i < to; i++) {
-                ElementAccess.write(out.data, outType, i, f.apply(ElementAccess.read(x.data, x.dtype, w.off0)));
+                ElementAccess.write(out.data(), outType, i, f.apply(ElementAccess.read(x.data(), x.dtype, w.off0)));
                 w.next();
             }
         });
@@ -176,7 +176,7 @@ final class Elementwise {
      */
     static Tensor map(String op, Tensor a, Tensor b, DType outType, Binary f, ArithKernel kernel) {
         int[] shape = Shapes.broadcast(op, a.shape, b.shape);
-        Tensor out = Tensor.empty(outType, shape);
+        Tensor out = Tensor.uninitialized(outType, shape); // every branch below writes every element
         if (a.dtype == outType && b.dtype == outType && outType.isFloatingPoint()) {
             floatingRuns(a, b, out, f, kernel);
             return out;
@@ -191,9 +191,9 @@ final class Elementwise {
         Parallel.forRange(out.numel, 1, (from, to) -> {
             StridedWalk w = new StridedWalk(shape, sa, a.offset, sb, b.offset).seek(from);
             for (int i = from; i < to; i++) {
-                double va = ElementAccess.read(a.data, a.dtype, w.off0);
-                double vb = ElementAccess.read(b.data, b.dtype, w.off1);
-                ElementAccess.write(out.data, outType, i, f.apply(va, vb));
+                double va = ElementAccess.read(a.data(), a.dtype, w.off0);
+                double vb = ElementAccess.read(b.data(), b.dtype, w.off1);
+                ElementAccess.write(out.data(), outType, i, f.apply(va, vb));
                 w.next();
             }
         });
@@ -216,14 +216,14 @@ final class Elementwise {
         int sb0 = runs.innerB();
         if (inner == out.numel) {
             // One long run: split it into pieces.
-            Parallel.forRange(inner, 1, (from, to) -> run(to - from, a.data, a.offset + from * sa0, sa0, b.data,
-                    b.offset + from * sb0, sb0, out.data, from, out.dtype, f, kernel));
+            Parallel.forRange(inner, 1, (from, to) -> run(to - from, a.data(), a.offset + from * sa0, sa0, b.data(),
+                    b.offset + from * sb0, sb0, out.data(), from, out.dtype, f, kernel));
             return;
         }
         Parallel.forRange(out.numel / inner, inner, (from, to) -> {
             StridedWalk w = runs.runStarts(a.offset, b.offset).seek(from);
             for (int r = from; r < to; r++) {
-                run(inner, a.data, w.off0, sa0, b.data, w.off1, sb0, out.data, r * inner, out.dtype, f, kernel);
+                run(inner, a.data(), w.off0, sa0, b.data(), w.off1, sb0, out.data(), r * inner, out.dtype, f, kernel);
                 w.next();
             }
         });
@@ -275,11 +275,11 @@ final class Elementwise {
             Shapes.broadcastStrides(b.shape, b.strides, shape)};
         StridedWalk w = new StridedWalk(shape, strides, new int[] {mask.offset, a.offset, b.offset});
         for (int i = 0; i < out.numel; i++) {
-            boolean pick = ElementAccess.read(mask.data, mask.dtype, w.off0) != 0.0;
+            boolean pick = ElementAccess.read(mask.data(), mask.dtype, w.off0) != 0.0;
             if (pick) {
-                ElementAccess.copy(a.data, a.dtype, w.off1, out.data, outType, i);
+                ElementAccess.copy(a.data(), a.dtype, w.off1, out.data(), outType, i);
             } else {
-                ElementAccess.copy(b.data, b.dtype, w.off2, out.data, outType, i);
+                ElementAccess.copy(b.data(), b.dtype, w.off2, out.data(), outType, i);
             }
             w.next();
         }
@@ -296,22 +296,22 @@ final class Elementwise {
      * {@code x.gt(0)}): direct array reads instead of the strided, per-element-typed walk.
      */
     private static void denseToBool(Tensor a, Tensor b, Tensor out, Binary f) {
-        boolean[] o = (boolean[]) out.data;
+        boolean[] o = (boolean[]) out.data();
         int sa = a.numel == 1 ? 0 : 1;
         int sb = b.numel == 1 ? 0 : 1;
         int ao = a.offset;
         int bo = b.offset;
         if (a.dtype == DType.FLOAT32) {
-            float[] x = (float[]) a.data;
-            float[] y = (float[]) b.data;
+            float[] x = (float[]) a.data();
+            float[] y = (float[]) b.data();
             Parallel.forRange(out.numel, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     o[i] = f.apply(x[ao + sa * i], y[bo + sb * i]) != 0.0;
                 }
             });
         } else {
-            double[] x = (double[]) a.data;
-            double[] y = (double[]) b.data;
+            double[] x = (double[]) a.data();
+            double[] y = (double[]) b.data();
             Parallel.forRange(out.numel, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     o[i] = f.apply(x[ao + sa * i], y[bo + sb * i]) != 0.0;
@@ -322,25 +322,25 @@ final class Elementwise {
 
     /** {@code where} with a dense bool mask and same-type floating operands that are dense or single elements. */
     private static void selectDense(Tensor mask, Tensor a, Tensor b, Tensor out) {
-        boolean[] m = (boolean[]) mask.data;
+        boolean[] m = (boolean[]) mask.data();
         int mo = mask.offset;
         int sa = a.numel == 1 ? 0 : 1;
         int sb = b.numel == 1 ? 0 : 1;
         int ao = a.offset;
         int bo = b.offset;
         if (out.dtype == DType.FLOAT32) {
-            float[] x = (float[]) a.data;
-            float[] y = (float[]) b.data;
-            float[] o = (float[]) out.data;
+            float[] x = (float[]) a.data();
+            float[] y = (float[]) b.data();
+            float[] o = (float[]) out.data();
             Parallel.forRange(out.numel, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     o[i] = m[mo + i] ? x[ao + sa * i] : y[bo + sb * i];
                 }
             });
         } else {
-            double[] x = (double[]) a.data;
-            double[] y = (double[]) b.data;
-            double[] o = (double[]) out.data;
+            double[] x = (double[]) a.data();
+            double[] y = (double[]) b.data();
+            double[] o = (double[]) out.data();
             Parallel.forRange(out.numel, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     o[i] = m[mo + i] ? x[ao + sa * i] : y[bo + sb * i];
@@ -351,16 +351,16 @@ final class Elementwise {
 
     /** Copies any tensor into a fresh contiguous tensor of {@code outType} (values converted). */
     static Tensor copy(Tensor x, DType outType) {
-        Tensor out = Tensor.empty(outType, x.shape);
+        Tensor out = Tensor.uninitialized(outType, x.shape); // every branch below writes every element
         if (x.contiguous && x.dtype == outType) {
             Parallel.forRange(x.numel, 1, (from, to) ->
-                    System.arraycopy(x.data, x.offset + from, out.data, from, to - from));
+                    System.arraycopy(x.data(), x.offset + from, out.data(), from, to - from));
             return out;
         }
         if (x.contiguous && x.dtype == DType.FLOAT32 && outType == DType.FLOAT64) {
             // The widening every reduction does first: one tight loop instead of a per-element type switch.
-            float[] in = (float[]) x.data;
-            double[] o = (double[]) out.data;
+            float[] in = (float[]) x.data();
+            double[] o = (double[]) out.data();
             int off = x.offset;
             Parallel.forRange(x.numel, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
@@ -376,7 +376,7 @@ final class Elementwise {
         Parallel.forRange(x.numel, 1, (from, to) -> {
             StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset).seek(from);
             for (int i = from; i < to; i++) {
-                ElementAccess.copy(x.data, x.dtype, w.off0, out.data, outType, i);
+                ElementAccess.copy(x.data(), x.dtype, w.off0, out.data(), outType, i);
                 w.next();
             }
         });
@@ -391,7 +391,7 @@ final class Elementwise {
         if (src.dtype != dst.dtype) {
             StridedWalk w = new StridedWalk(src.shape, src.strides, src.offset, dst.strides, dst.offset);
             for (int i = 0; i < src.numel; i++) {
-                ElementAccess.copy(src.data, src.dtype, w.off0, dst.data, dst.dtype, w.off1);
+                ElementAccess.copy(src.data(), src.dtype, w.off0, dst.data(), dst.dtype, w.off1);
                 w.next();
             }
             return;
@@ -402,7 +402,7 @@ final class Elementwise {
         Parallel.forRange(src.numel / inner, inner, (from, to) -> {
             StridedWalk w = runs.runStarts(src.offset, dst.offset).seek(from);
             for (int r = from; r < to; r++) {
-                copyRun(src.data, w.off0, runs.innerA(), dst.data, w.off1, runs.innerB(), inner);
+                copyRun(src.data(), w.off0, runs.innerA(), dst.data(), w.off1, runs.innerB(), inner);
                 w.next();
             }
         });
@@ -440,8 +440,8 @@ final class Elementwise {
     static void addInto(Tensor src, Tensor dst) {
         StridedWalk w = new StridedWalk(src.shape, src.strides, src.offset, dst.strides, dst.offset);
         for (int i = 0; i < src.numel; i++) {
-            double v = ElementAccess.read(dst.data, dst.dtype, w.off1) + ElementAccess.read(src.data, src.dtype, w.off0);
-            ElementAccess.write(dst.data, dst.dtype, w.off1, v);
+            double v = ElementAccess.read(dst.data(), dst.dtype, w.off1) + ElementAccess.read(src.data(), src.dtype, w.off0);
+            ElementAccess.write(dst.data(), dst.dtype, w.off1, v);
             w.next();
         }
     }

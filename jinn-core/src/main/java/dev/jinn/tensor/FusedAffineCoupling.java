@@ -58,7 +58,7 @@ public final class FusedAffineCoupling extends Function {
         int inner = samples == 0 ? 0 : x.numel / samples;
         Tensor y = Tensor.empty(x.dtype, x.shape.clone());
         Tensor logDet = Tensor.empty(x.dtype, new int[] {samples});
-        kernel.forward(samples, inner, operands(x, raw, shift), y.data, logDet.data);
+        kernel.forward(samples, inner, operands(x, raw, shift), y.data(), logDet.data());
         ctx.saveForBackward(reverse ? y : x, raw, shift);
         return new Tensor[] {y, logDet};
     }
@@ -79,7 +79,7 @@ public final class FusedAffineCoupling extends Function {
         Tensor gRaw = ctx.needsInputGrad(1) ? Tensor.empty(x.dtype, x.shape.clone()) : null;
         Tensor gShift = ctx.needsInputGrad(2) ? Tensor.empty(x.dtype, x.shape.clone()) : null;
         kernel.backward(samples, inner, operands(x, raw, shift), offsetFree(gy), offsetFree(gl),
-                gx == null ? null : gx.data, gRaw == null ? null : gRaw.data, gShift == null ? null : gShift.data);
+                gx == null ? null : gx.data(), gRaw == null ? null : gRaw.data(), gShift == null ? null : gShift.data());
         return new Tensor[] {gx, gRaw, gShift};
     }
 
@@ -140,8 +140,8 @@ public final class FusedAffineCoupling extends Function {
     }
 
     private static AffineCouplingKernel.Operands operands(Tensor x, Tensor raw, Tensor shift) {
-        return new AffineCouplingKernel.Operands(x.data, x.offset, sampleStride(x), raw.data, raw.offset,
-                sampleStride(raw), shift.data, shift.offset, sampleStride(shift));
+        return new AffineCouplingKernel.Operands(x.data(), x.offset, sampleStride(x), raw.data(), raw.offset,
+                sampleStride(raw), shift.data(), shift.offset, sampleStride(shift));
     }
 
     private static int sampleStride(Tensor t) {
@@ -150,6 +150,6 @@ public final class FusedAffineCoupling extends Function {
 
     /** A contiguous tensor's storage starting at element 0. */
     private static Object offsetFree(Tensor t) {
-        return t.offset == 0 ? t.data : Elementwise.copy(t, t.dtype).data;
+        return t.offset == 0 ? t.data() : Elementwise.copy(t, t.dtype).data();
     }
 }

@@ -18,7 +18,7 @@ final class IndexOps {
         if (oneDimOnly >= 0 && index.shape.length > 1) {
             throw new IllegalArgumentException(op + ": index must be 1-D, got shape " + Shapes.str(index.shape));
         }
-        long[] idx = (long[]) Elementwise.copy(index, DType.INT64).data;
+        long[] idx = (long[]) Elementwise.copy(index, DType.INT64).data();
         for (long i : idx) {
             if (i < -bound || i >= bound) {
                 throw new IllegalArgumentException(op + ": index " + i + " is out of range for a dim of size "
@@ -70,7 +70,7 @@ final class IndexOps {
     private static Tensor slab(Tensor t, int d, int i) {
         int[] shape = t.shape.clone();
         shape[d] = 1;
-        return new Tensor(t.data, t.dtype, shape, t.strides, t.offset + i * t.strides[d]);
+        return new Tensor(t, shape, t.strides, t.offset + i * t.strides[d]);
     }
 
     private static void checkGatherShapes(String op, Tensor x, int d, Tensor index, Tensor src) {
@@ -103,7 +103,7 @@ final class IndexOps {
         Tensor out = Tensor.empty(x.dtype, index.shape);
         StridedWalk w = new StridedWalk(index.shape, withoutDim(x, d), x.offset);
         for (int i = 0; i < idx.length; i++) {
-            ElementAccess.copy(x.data, x.dtype, w.off0 + (int) idx[i] * x.strides[d], out.data, out.dtype, i);
+            ElementAccess.copy(x.data(), x.dtype, w.off0 + (int) idx[i] * x.strides[d], out.data(), out.dtype, i);
             w.next();
         }
         return Tensor.record("GatherBackward", out,
@@ -123,8 +123,8 @@ final class IndexOps {
                 new int[] {0, src.offset});
         for (int i = 0; i < idx.length; i++) {
             int o = w.off0 + (int) idx[i] * out.strides[d];
-            double v = ElementAccess.read(out.data, out.dtype, o) + ElementAccess.read(src.data, src.dtype, w.off1);
-            ElementAccess.write(out.data, out.dtype, o, v);
+            double v = ElementAccess.read(out.data(), out.dtype, o) + ElementAccess.read(src.data(), src.dtype, w.off1);
+            ElementAccess.write(out.data(), out.dtype, o, v);
             w.next();
         }
         return Tensor.record("ScatterAddBackward", out, (g, n) -> new Tensor[] {
@@ -162,8 +162,8 @@ final class IndexOps {
                         + "sorted sequence must be 1-D)");
             }
         }
-        double[] seq = (double[]) Elementwise.copy(sorted, DType.FLOAT64).data;
-        double[] vals = (double[]) Elementwise.copy(values, DType.FLOAT64).data;
+        double[] seq = (double[]) Elementwise.copy(sorted, DType.FLOAT64).data();
+        double[] vals = (double[]) Elementwise.copy(values, DType.FLOAT64).data();
         long[] out = new long[vals.length];
         int perRow = shared ? vals.length : vals.length / Math.max(rows, 1);
         for (int i = 0; i < vals.length; i++) {

@@ -86,7 +86,7 @@ final class JoinOps {
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
             starts[i] = start;
-            Tensor window = new Tensor(out.data, type, t.shape, out.strides, start * out.strides[d]);
+            Tensor window = new Tensor(out, t.shape, out.strides, start * out.strides[d]);
             Elementwise.copyInto(t, window);
             start += t.shape[d];
         }
@@ -133,7 +133,7 @@ final class JoinOps {
                 strides[d] = -x.strides[d];
             }
         }
-        Tensor out = new Tensor(x.data, x.dtype, x.shape, strides, offset);
+        Tensor out = new Tensor(x, x.shape, strides, offset);
         return Tensor.record("FlipBackward", out, (g, n) -> new Tensor[] {g.flip(dims)}, x);
     }
 
@@ -185,7 +185,7 @@ final class JoinOps {
         for (int d = 0; d < nd; d++) {
             offset += before[d] * out.strides[d];
         }
-        Elementwise.copyInto(x, new Tensor(out.data, out.dtype, x.shape, out.strides, offset));
+        Elementwise.copyInto(x, new Tensor(out, x.shape, out.strides, offset));
         return Tensor.record("PadBackward", out, (g, n) -> {
             Tensor inner = g;
             for (int d = 0; d < nd; d++) {

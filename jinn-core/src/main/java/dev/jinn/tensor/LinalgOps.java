@@ -75,9 +75,9 @@ final class LinalgOps {
         int rows = n == 0 ? 0 : out.numel / n;
         // Adding +0 before the relu gives the relu's bits (only -0 changes, and the relu maps it to +0 anyway).
         Object bias = b == null ? ElementAccess.allocate(out.dtype, n)
-                : (b.contiguous && b.offset == 0 ? b : Elementwise.copy(b, b.dtype)).data;
+                : (b.contiguous && b.offset == 0 ? b : Elementwise.copy(b, b.dtype)).data();
         if (out.dtype == DType.FLOAT32) {
-            float[] o = (float[]) out.data;
+            float[] o = (float[]) out.data();
             float[] bf = (float[]) bias;
             Parallel.forRange(rows, n, (from, to) -> {
                 float[] s = new float[n];
@@ -96,7 +96,7 @@ final class LinalgOps {
                 }
             });
         } else {
-            double[] o = (double[]) out.data;
+            double[] o = (double[]) out.data();
             double[] bd = (double[]) bias;
             Parallel.forRange(rows, n, (from, to) -> {
                 double[] s = new double[n];
@@ -194,7 +194,7 @@ final class LinalgOps {
         int yr = y.strides[rb - 2];
         int yc = y.strides[rb - 1];
         for (int i = 0; i < batches; i++) {
-            gemm(type == DType.FLOAT32, m, n, k, x.data, w.off0, xr, xc, y.data, w.off1, yr, yc, out.data, i * m * n);
+            gemm(type == DType.FLOAT32, m, n, k, x.data(), w.off0, xr, xc, y.data(), w.off1, yr, yc, out.data(), i * m * n);
             w.next();
         }
         return Tensor.record("MatmulBackward", out, (g, node) -> new Tensor[] {
@@ -229,7 +229,7 @@ final class LinalgOps {
         int c0 = k >= 0 ? k : 0;
         int len = Math.max(0, Math.min(rows - r0, cols - c0));
         int offset = len == 0 ? x.offset : x.offset + r0 * x.strides[0] + c0 * x.strides[1];
-        Tensor out = new Tensor(x.data, x.dtype, new int[] {len}, new int[] {x.strides[0] + x.strides[1]}, offset);
+        Tensor out = new Tensor(x, new int[] {len}, new int[] {x.strides[0] + x.strides[1]}, offset);
         return Tensor.record("DiagonalBackward", out, (g, n) -> new Tensor[] {diagEmbed(g, rows, cols, k)}, x);
     }
 
@@ -237,7 +237,7 @@ final class LinalgOps {
     private static Tensor diagEmbed(Tensor v, int rows, int cols, int k) {
         Tensor out = Tensor.empty(v.dtype, new int[] {rows, cols});
         int start = k >= 0 ? k : -k * cols;
-        Elementwise.copyInto(v, new Tensor(out.data, out.dtype, v.shape, new int[] {cols + 1}, start));
+        Elementwise.copyInto(v, new Tensor(out, v.shape, new int[] {cols + 1}, start));
         return Tensor.record("DiagEmbedBackward", out, (g, n) -> new Tensor[] {diagonal(g, k)}, v);
     }
 

@@ -50,20 +50,20 @@ final class MlpOps {
             Tensor y = Tensor.empty(type, outShape);
             Tensor b1c = b1 == null ? null : b1.contiguous();
             Tensor b2c = b2 == null ? null : b2.contiguous();
-            TiledPerceptron.run(rows, in, hidden, out, xc.data, xc.offset, w1.data, w1.offset, w1.strides[0],
-                    w1.strides[1], b1c == null ? null : b1c.data, b1c == null ? 0 : b1c.offset, w2.data, w2.offset,
-                    w2.strides[0], w2.strides[1], b2c == null ? null : b2c.data, b2c == null ? 0 : b2c.offset,
-                    y.data, 0);
+            TiledPerceptron.run(rows, in, hidden, out, xc.data(), xc.offset, w1.data(), w1.offset, w1.strides[0],
+                    w1.strides[1], b1c == null ? null : b1c.data(), b1c == null ? 0 : b1c.offset, w2.data(), w2.offset,
+                    w2.strides[0], w2.strides[1], b2c == null ? null : b2c.data(), b2c == null ? 0 : b2c.offset,
+                    y.data(), 0);
             return y;
         }
         Object h = BufferPool.array(type, rows * hidden);
         // h = relu(x·w1ᵀ + b1): B = w1ᵀ read through w1's strides, no copy.
-        LinalgOps.gemm(single, rows, hidden, in, xc.data, xc.offset, in, 1, w1.data, w1.offset, w1.strides[1],
+        LinalgOps.gemm(single, rows, hidden, in, xc.data(), xc.offset, in, 1, w1.data(), w1.offset, w1.strides[1],
                 w1.strides[0], h, 0);
         LinalgOps.addRowsInPlace(new Tensor(h, type, new int[] {rows, hidden}), b1, true);
         Tensor y = Tensor.empty(type, outShape);
-        LinalgOps.gemm(single, rows, out, hidden, h, 0, hidden, 1, w2.data, w2.offset, w2.strides[1], w2.strides[0],
-                y.data, 0);
+        LinalgOps.gemm(single, rows, out, hidden, h, 0, hidden, 1, w2.data(), w2.offset, w2.strides[1], w2.strides[0],
+                y.data(), 0);
         if (b2 != null) {
             LinalgOps.addRowsInPlace(y, b2, false);
         }
@@ -94,7 +94,7 @@ final class MlpOps {
             Tensor gc = g.contiguous ? g : Elementwise.copy(g, type);
             Object gh = BufferPool.array(type, rows * hidden);
             // gh = (g·w2) ⊙ relu'(pre), with relu'(pre) read from h = relu(pre): h > 0 exactly where pre > 0.
-            LinalgOps.gemm(single, rows, hidden, out, gc.data, gc.offset, out, 1, w2.data, w2.offset,
+            LinalgOps.gemm(single, rows, hidden, out, gc.data(), gc.offset, out, 1, w2.data(), w2.offset,
                     w2.strides[0], w2.strides[1], gh, 0);
             FusedPair.maskByActivation(type, gh, h, rows * hidden);
             Tensor ghT = new Tensor(gh, type, new int[] {rows, hidden});
@@ -102,19 +102,19 @@ final class MlpOps {
             Tensor gx = null;
             if (needed(node, 0)) {
                 gx = Tensor.empty(type, xShape);
-                LinalgOps.gemm(single, rows, in, hidden, gh, 0, hidden, 1, w1.data, w1.offset, w1.strides[0],
-                        w1.strides[1], gx.data, 0);
+                LinalgOps.gemm(single, rows, in, hidden, gh, 0, hidden, 1, w1.data(), w1.offset, w1.strides[0],
+                        w1.strides[1], gx.data(), 0);
             }
             Tensor gw1 = null;
             if (needed(node, 1)) {
                 gw1 = Tensor.empty(type, new int[] {hidden, in});
-                LinalgOps.gemm(single, hidden, in, rows, gh, 0, 1, hidden, xc.data, xc.offset, in, 1, gw1.data, 0);
+                LinalgOps.gemm(single, hidden, in, rows, gh, 0, 1, hidden, xc.data(), xc.offset, in, 1, gw1.data(), 0);
             }
             Tensor gb1 = needed(node, 2) ? ghT.sum(0) : null;
             Tensor gw2 = null;
             if (needed(node, 3)) {
                 gw2 = Tensor.empty(type, new int[] {out, hidden});
-                LinalgOps.gemm(single, out, hidden, rows, gc.data, gc.offset, 1, out, h, 0, hidden, 1, gw2.data, 0);
+                LinalgOps.gemm(single, out, hidden, rows, gc.data(), gc.offset, 1, out, h, 0, hidden, 1, gw2.data(), 0);
             }
             Tensor gb2 = needed(node, 4) ? gc.reshape(rows, out).sum(0) : null;
             BufferPool.give(gh);

@@ -55,7 +55,7 @@ final class ReductionOps {
                 pStrides[i] = x.strides[perm[i]];
             }
             this.reduced = reduced;
-            source = new Tensor(x.data, x.dtype, pShape, pStrides, x.offset);
+            source = new Tensor(x, pShape, pStrides, x.offset);
             shape = java.util.Arrays.copyOf(pShape, kept);
             keptShape = x.shape.clone();
             int in = 1;
@@ -76,7 +76,7 @@ final class ReductionOps {
         /** The values as {@code outer} runs of {@code inner} doubles (copied on first use). */
         double[] values() {
             if (values == null) {
-                values = (double[]) Elementwise.copy(source, DType.FLOAT64).data;
+                values = (double[]) Elementwise.copy(source, DType.FLOAT64).data();
             }
             return values;
         }
@@ -94,7 +94,7 @@ final class ReductionOps {
         int inner = r.inner;
         Parallel.forRange(r.outer, inner, (from, to) -> {
             for (int o = from; o < to; o++) {
-                ElementAccess.write(out.data, type, o, kernel.reduce(values, o * inner, inner));
+                ElementAccess.write(out.data(), type, o, kernel.reduce(values, o * inner, inner));
             }
         });
         return out;
@@ -128,7 +128,7 @@ final class ReductionOps {
             for (int c = 0; c < perRun; c++) {
                 s += partial[o * perRun + c];
             }
-            ElementAccess.write(out.data, type, o, s);
+            ElementAccess.write(out.data(), type, o, s);
         }
         return out;
     }
@@ -277,7 +277,7 @@ final class ReductionOps {
                 int inChunk = 0;
                 for (int a = 0; a < outer; a++) {
                     int base = x.offset + (a * kept + k) * inner;
-                    double[] v = strip == null ? (double[]) x.data : widen((float[]) x.data, base, strip);
+                    double[] v = strip == null ? (double[]) x.data() : widen((float[]) x.data(), base, strip);
                     int at = strip == null ? base : 0;
                     for (int b = 0; b < inner; b++) {
                         s += v[at + b];
@@ -291,7 +291,7 @@ final class ReductionOps {
                 if (inChunk > 0 || (long) outer * inner == 0) {
                     total += s;
                 }
-                ElementAccess.write(out.data, out.dtype, k, total);
+                ElementAccess.write(out.data(), out.dtype, k, total);
             }
         });
         return out;
@@ -308,12 +308,12 @@ final class ReductionOps {
     /** Writes {@code acc} into the floating tensor {@code out} from position {@code at}, rounding to its type. */
     private static void store(Tensor out, int at, double[] acc) {
         if (out.dtype == DType.FLOAT32) {
-            float[] res = (float[]) out.data;
+            float[] res = (float[]) out.data();
             for (int i = 0; i < acc.length; i++) {
                 res[at + i] = (float) acc[i];
             }
         } else {
-            System.arraycopy(acc, 0, out.data, at, acc.length);
+            System.arraycopy(acc, 0, out.data(), at, acc.length);
         }
     }
 
@@ -330,7 +330,7 @@ final class ReductionOps {
         int w = acc.length;
         int base = start + b0 * inner + c0;
         if (x.dtype == DType.FLOAT32) {
-            float[] v = (float[]) x.data;
+            float[] v = (float[]) x.data();
             if (w == 1) {
                 double s = acc[0];
                 for (int b = b0; b < b1; b++, base += inner) {
@@ -343,7 +343,7 @@ final class ReductionOps {
                 WideningAdd.addInto(v, base, acc, 0, w);
             }
         } else {
-            double[] v = (double[]) x.data;
+            double[] v = (double[]) x.data();
             if (w == 1) {
                 double s = acc[0];
                 for (int b = b0; b < b1; b++, base += inner) {
@@ -504,14 +504,14 @@ final class ReductionOps {
         });
         Tensor values = Tensor.empty(x.dtype, r.keptShape);
         for (int o = 0; o < r.outer; o++) {
-            ElementAccess.write(values.data, x.dtype, o, r.values()[o * r.inner + (int) ((long[]) idx.data)[o]]);
+            ElementAccess.write(values.data(), x.dtype, o, r.values()[o * r.inner + (int) ((long[]) idx.data())[o]]);
         }
         Tensor kept = Tensor.record(max ? "MaxBackward" : "MinBackward", values,
                 (g, n) -> new Tensor[] {Tensors.zeros(g.dtype, x.shape).scatterAdd(d, idx, g)}, x);
         if (keepDim) {
             return new ValuesIndices(kept, idx);
         }
-        return new ValuesIndices(kept.squeeze(d), new Tensor(idx.data, DType.INT64, r.shape));
+        return new ValuesIndices(kept.squeeze(d), new Tensor(idx, r.shape));
     }
 
     static Tensor var(Tensor x, int[] dims, boolean unbiased, boolean keepDim) {
@@ -594,7 +594,7 @@ final class ReductionOps {
         pShape[nd - 1] = x.shape[d];
         inverse[d] = nd - 1;
         Tensor scanned = new Tensor(run, DType.FLOAT64, pShape);
-        Tensor laidOut = Elementwise.copy(new Tensor(scanned.data, DType.FLOAT64, x.shape,
+        Tensor laidOut = Elementwise.copy(new Tensor(scanned, x.shape,
                 permuteStrides(scanned.strides, inverse), 0), sumType(x));
         return Tensor.record("CumsumBackward", laidOut,
                 (g, n) -> new Tensor[] {g.flip(d).cumsum(d).flip(d)}, x);

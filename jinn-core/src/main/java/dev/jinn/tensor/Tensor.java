@@ -31,8 +31,11 @@ import java.util.List;
  * }</pre>
  */
 public final class Tensor {
-    /** Storage: a {@code float[]}, {@code double[]}, {@code long[]} or {@code boolean[]}, shared by views. */
-    final Object data;
+    /**
+     * Storage: a {@code float[]}, {@code double[]}, {@code long[]} or {@code boolean[]}, shared by views. Read it
+     * through {@link #data()}, which refuses a closed tensor.
+     */
+    private final Object storage;
     final DType dtype;
     final int[] shape;
     final int[] strides;
@@ -51,20 +54,118 @@ public final class Tensor {
     private boolean adoptable;
     /** The leaf's gradient sink, made by the autograd package on first use (see {@link AutogradAccess}). */
     GradNode sink;
+    /** The scope that closes this tensor, or null (see {@link TensorScope}). */
+    TensorScope owner;
+    /** The pooled storage this tensor (or the tensor it views) took in a scope, or null. */
+    Lease lease;
+    /** Set when {@link #owner} closed: the storage may be another tensor's by now. */
+    private boolean closed;
 
     Tensor(Object data, DType dtype, int[] shape, int[] strides, int offset) {
-        this.data = data;
+        this.storage = data;
         this.dtype = dtype;
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
         this.numel = Shapes.numel(shape);
         this.contiguous = numel == 0 || isRowMajor(shape, strides);
+        TensorScope scope = TensorScope.current();
+        if (scope != null) {
+            scope.add(this);
+        }
     }
 
     /** A contiguous tensor over the given storage. */
     Tensor(Object data, DType dtype, int[] shape) {
         this(data, dtype, shape, Shapes.contiguousStrides(shape), 0);
+    }
+
+    /** A view of {@code base}'s storage (same dtype), which lives no longer than that storage's scope. */
+    Tensor(Tensor base, int[] shape, int[] strides, int offset) {
+        this.storage = base.data();
+        this.dtype = base.dtype;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        this.numel = Shapes.numel(shape);
+        this.contiguous = numel == 0 || isRowMajor(shape, strides);
+        this.lease = base.lease;
+        TensorScope.addView(this);
+    }
+
+    /** A contiguous view of {@code base}'s storage from its element 0. */
+    Tensor(Tensor base, int[] shape) {
+        this(base, shape, Shapes.contiguousStrides(shape), 0);
+    }
+
+    /** The storage array; every kernel reaches it through here. */
+    Object data() {
+        if (closed) {
+            throw closedError();
+        }
+        return storage;
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException("tensor of shape " + Shapes.str(shape) + " was created in a TensorScope"
+                + " that has closed (its storage may belong to another tensor now); keep() it in the scope, persist()"
+                + " it, or copy the values out (item(), toFloatArray()) before the scope closes");
+    }
+
+    /** Throws when this tensor is closed (see {@link TensorScope}). */
+    void requireOpen(String op) {
+        if (closed) {
+            throw closedError();
+        }
+    }
+
+    /**
+     * Whether the scope this tensor was created in has closed; a closed tensor cannot be used any more.
+     *
+     * @return true when closed
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes this tensor when its scope closes, dropping its graph links so that nothing else stays reachable. */
+    void revoke() {
+        closed = true;
+        owner = null;
+        lease = null;
+        grad = null;
+        gradFn = null;
+        sink = null;
+    }
+
+    /** The grad without checks, for {@link TensorScope}. */
+    Tensor gradOrNull() {
+        return grad;
+    }
+
+    /** A new zero-filled contiguous tensor (no autograd); in a scope its storage comes from the pool. */
+    static Tensor empty(DType dtype, int[] shape) {
+        return fresh(dtype, shape, true);
+    }
+
+    /**
+     * A new contiguous tensor whose contents are unspecified (stale values of a recycled array, in a scope):
+     * only for a caller that writes every element before anything reads one.
+     */
+    static Tensor uninitialized(DType dtype, int[] shape) {
+        return fresh(dtype, shape, false);
+    }
+
+    private static Tensor fresh(DType dtype, int[] shape, boolean zero) {
+        int n = Shapes.numel(shape);
+        TensorScope scope = TensorScope.current();
+        if (scope == null || !BufferPool.pools(dtype, n)) {
+            return new Tensor(ElementAccess.allocate(dtype, n), dtype, shape);
+        }
+        Object array = zero ? BufferPool.zeroed(dtype, n) : BufferPool.array(dtype, n);
+        Tensor t = new Tensor(array, dtype, shape);
+        scope.lease(t, array);
+        return t;
     }
 
     private static boolean isRowMajor(int[] shape, int[] strides) {
@@ -76,11 +177,6 @@ public final class Tensor {
             expected *= shape[i];
         }
         return true;
-    }
-
-    /** A new zero-filled contiguous tensor (no autograd). */
-    static Tensor empty(DType dtype, int[] shape) {
-        return new Tensor(ElementAccess.allocate(dtype, Shapes.numel(shape)), dtype, shape);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -160,7 +256,7 @@ public final class Tensor {
             throw new IllegalArgumentException("item: expected a tensor with one element, got shape "
                     + Shapes.str(shape));
         }
-        return ElementAccess.read(data, dtype, offset);
+        return ElementAccess.read(data(), dtype, offset);
     }
 
     /**
@@ -202,7 +298,7 @@ public final class Tensor {
     /** A fresh row-major copy of the storage this tensor views. */
     private Object contiguousData() {
         Tensor c = ViewOps.copy(this);
-        return c.data;
+        return c.data();
     }
 
     /**
@@ -283,9 +379,16 @@ public final class Tensor {
         return grad;
     }
 
-    /** Forgets the accumulated gradient. */
+    /**
+     * Forgets the accumulated gradient. Inside a {@link TensorScope}, the dropped gradient tensor is closed with
+     * the scope and its storage reused by the next gradient, unless a view of it belongs to no scope.
+     */
     public void zeroGrad() {
+        Tensor dropped = grad;
         grad = null;
+        if (dropped != null) {
+            TensorScope.reclaim(dropped); // in a scope: recycled with it, so the next step's grad reuses it
+        }
     }
 
     /**
@@ -304,7 +407,14 @@ public final class Tensor {
             throw new IllegalArgumentException("setGrad: expected a " + dtype + " gradient of shape "
                     + Arrays.toString(shape) + ", got " + gradient.dtype + " " + Arrays.toString(gradient.shape));
         }
+        Tensor previous = grad;
         grad = gradient;
+        if (gradient != null) {
+            TensorScope.keepWith(gradient, this);
+        }
+        if (previous != null && previous != gradient) {
+            TensorScope.reclaim(previous);
+        }
     }
 
     /**
@@ -322,7 +432,7 @@ public final class Tensor {
      * @return the detached tensor
      */
     public Tensor detach() {
-        return new Tensor(data, dtype, shape, strides, offset);
+        return new Tensor(this, shape, strides, offset);
     }
 
     /**
@@ -367,9 +477,15 @@ public final class Tensor {
             // The rule's own fresh result: no one else can see or change it, so it becomes the grad as it is.
             g.adoptable = false;
             grad = g;
+            TensorScope.keepWith(grad, this); // a parameter's grad outlives the step's scope
             return;
         }
+        Tensor previous = grad;
         grad = grad == null ? Elementwise.copy(g, dtype) : grad.add(g.dtype == dtype ? g : g.to(dtype));
+        TensorScope.keepWith(grad, this);
+        if (previous != null) {
+            TensorScope.reclaim(previous);
+        }
     }
 
     /**
@@ -1642,7 +1758,7 @@ public final class Tensor {
      * @return the run, or null when this tensor is not contiguous or not floating-point
      */
     public DenseStorage denseStorage() {
-        return contiguous && dtype.isFloatingPoint() ? new StorageRun(data, dtype, offset, numel) : null;
+        return contiguous && dtype.isFloatingPoint() ? new StorageRun(data(), dtype, offset, numel) : null;
     }
 
     /**

@@ -189,7 +189,7 @@ final class TensorFormatter {
             double maxAbs = 0;
             double minAbs = Double.POSITIVE_INFINITY;
             for (int p : positions) {
-                double v = ElementAccess.read(c.data, c.dtype, p);
+                double v = ElementAccess.read(c.data(), c.dtype, p);
                 if (!Double.isFinite(v) || v == 0) {
                     continue;
                 }
@@ -205,7 +205,7 @@ final class TensorFormatter {
             boolean wide = maxAbs / minAbs > 1000 || maxAbs > 1e8;
             int mode = allInts ? (wide ? SCIENTIFIC : INTEGER) : (wide || minAbs < 1e-4 ? SCIENTIFIC : FIXED);
             for (int p : positions) {
-                double v = ElementAccess.read(c.data, c.dtype, p);
+                double v = ElementAccess.read(c.data(), c.dtype, p);
                 if (Double.isFinite(v) && v != 0) {
                     w = Math.max(w, raw(c, mode, p).length());
                 }
@@ -220,12 +220,12 @@ final class TensorFormatter {
 
         private static String raw(Tensor c, int mode, int position) {
             if (c.dtype == DType.BOOL) {
-                return ((boolean[]) c.data)[position] ? "True" : "False";
+                return ((boolean[]) c.data())[position] ? "True" : "False";
             }
             if (c.dtype == DType.INT64) {
-                return Long.toString(((long[]) c.data)[position]);
+                return Long.toString(((long[]) c.data())[position]);
             }
-            double v = ElementAccess.read(c.data, c.dtype, position);
+            double v = ElementAccess.read(c.data(), c.dtype, position);
             if (Double.isNaN(v)) {
                 return "nan";
             }

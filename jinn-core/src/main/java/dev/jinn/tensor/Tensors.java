@@ -21,6 +21,25 @@ public final class Tensors {
 
 
     /**
+     * Opens a storage-reuse scope on the calling thread (see {@link TensorScope}): the tensors created until it
+     * closes are closed with it and their storages recycled, except what is kept.
+     *
+     * <pre>{@code
+     * try (TensorScope s = Tensors.scope()) {
+     *     Tensor loss = model.loss(batch);
+     *     loss.backward();
+     *     opt.step();
+     *     return loss.item();
+     * }
+     * }</pre>
+     *
+     * @return the new scope, now the thread's current one
+     */
+    public static TensorScope scope() {
+        return new TensorScope();
+    }
+
+    /**
      * A float32 tensor holding a copy of {@code values}.
      *
      * @param values row-major values
@@ -162,7 +181,7 @@ public final class Tensors {
         Tensor t = Tensor.empty(dtype, Shapes.checkShape("full", shape));
         if (value != 0.0) {
             for (int i = 0; i < t.numel; i++) {
-                ElementAccess.write(t.data, dtype, i, value);
+                ElementAccess.write(t.data(), dtype, i, value);
             }
         }
         return t;
@@ -219,7 +238,7 @@ public final class Tensors {
     public static Tensor eye(DType dtype, int n) {
         Tensor t = zeros(dtype, n, n);
         for (int i = 0; i < n; i++) {
-            ElementAccess.write(t.data, dtype, i * n + i, 1.0);
+            ElementAccess.write(t.data(), dtype, i * n + i, 1.0);
         }
         return t;
     }
@@ -266,7 +285,7 @@ public final class Tensors {
         }
         Tensor t = Tensor.empty(dtype, new int[] {(int) n});
         for (int i = 0; i < n; i++) {
-            ElementAccess.write(t.data, dtype, i, start + i * step);
+            ElementAccess.write(t.data(), dtype, i, start + i * step);
         }
         return t;
     }
@@ -301,7 +320,7 @@ public final class Tensors {
             // Like PyTorch, fill the second half from the end so that both end points are exact; a single
             // point is the start.
             double v = i < half || steps == 1 ? start + i * delta : end - (steps - 1 - i) * delta;
-            ElementAccess.write(t.data, dtype, i, v);
+            ElementAccess.write(t.data(), dtype, i, v);
         }
         return t;
     }
@@ -328,7 +347,7 @@ public final class Tensors {
     public static Tensor randn(Rng rng, DType dtype, int... shape) {
         Tensor t = Tensor.empty(floating("randn", dtype), Shapes.checkShape("randn", shape));
         for (int i = 0; i < t.numel; i++) {
-            ElementAccess.write(t.data, dtype, i, rng.nextGaussian());
+            ElementAccess.write(t.data(), dtype, i, rng.nextGaussian());
         }
         return t;
     }
@@ -356,7 +375,7 @@ public final class Tensors {
         Tensor t = Tensor.empty(floating("rand", dtype), Shapes.checkShape("rand", shape));
         boolean single = dtype == DType.FLOAT32;
         for (int i = 0; i < t.numel; i++) {
-            ElementAccess.write(t.data, dtype, i, single ? rng.nextFloat() : rng.nextDouble());
+            ElementAccess.write(t.data(), dtype, i, single ? rng.nextFloat() : rng.nextDouble());
         }
         return t;
     }
@@ -375,7 +394,7 @@ public final class Tensors {
             throw new IllegalArgumentException("randint: need lo < hi, got lo=" + lo + " hi=" + hi);
         }
         Tensor t = Tensor.empty(DType.INT64, Shapes.checkShape("randint", shape));
-        long[] out = (long[]) t.data;
+        long[] out = (long[]) t.data();
         long range = hi - lo;
         for (int i = 0; i < out.length; i++) {
             if (range > 0) {

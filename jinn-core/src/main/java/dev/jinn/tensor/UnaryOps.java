@@ -244,9 +244,9 @@ final class UnaryOps {
         Tensor slope = Grad.isEnabled() && x.requiresGrad() ? Tensor.empty(type, x.shape) : null;
         int off = xd.offset;
         if (type == DType.FLOAT32) {
-            float[] in = (float[]) xd.data;
-            float[] o = (float[]) out.data;
-            float[] s = slope == null ? null : (float[]) slope.data;
+            float[] in = (float[]) xd.data();
+            float[] o = (float[]) out.data();
+            float[] s = slope == null ? null : (float[]) slope.data();
             Parallel.forRange(x.numel, 1, (from, to) -> {
                 if (s == null) {
                     for (int i = from; i < to; i++) {
@@ -271,9 +271,9 @@ final class UnaryOps {
                 }
             });
         } else {
-            double[] in = (double[]) xd.data;
-            double[] o = (double[]) out.data;
-            double[] s = slope == null ? null : (double[]) slope.data;
+            double[] in = (double[]) xd.data();
+            double[] o = (double[]) out.data();
+            double[] s = slope == null ? null : (double[]) slope.data();
             Parallel.forRange(x.numel, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     double v = in[off + i];

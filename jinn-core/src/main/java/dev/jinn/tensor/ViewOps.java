@@ -14,7 +14,7 @@ final class ViewOps {
 
     /** A view of {@code x}'s storage with a new geometry, recorded with {@code rule}. */
     private static Tensor view(Tensor x, int[] shape, int[] strides, int offset, String name, BackwardFn rule) {
-        Tensor out = new Tensor(x.data, x.dtype, shape, strides, offset);
+        Tensor out = new Tensor(x, shape, strides, offset);
         return Tensor.record(name, out, rule, x);
     }
 
@@ -284,7 +284,7 @@ final class ViewOps {
         Tensor out = Tensor.empty(g.dtype, fullShape);
         int[] strides = out.strides.clone();
         strides[d] *= step;
-        Tensor window = new Tensor(out.data, out.dtype, g.shape, strides, first * out.strides[d]);
+        Tensor window = new Tensor(out, g.shape, strides, first * out.strides[d]);
         Elementwise.copyInto(g, window);
         int count = g.shape[d];
         return Tensor.record("EmbedSliceBackward", out,

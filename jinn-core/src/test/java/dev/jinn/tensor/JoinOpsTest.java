@@ -49,7 +49,7 @@ class JoinOpsTest {
         assertThat(parts.get(0).shape()).containsExactly(3, 3);
         assertThat(parts.get(2).shape()).containsExactly(3, 1);
         for (Tensor p : parts) {
-            assertThat(p.data).isSameAs(x.data);
+            assertThat(p.data()).isSameAs(x.data());
         }
         assertThat(parts.get(1).toDoubleArray()).containsExactly(3, 4, 5, 10, 11, 12, 17, 18, 19);
         assertThat(parts.get(2).toDoubleArray()).containsExactly(6, 13, 20);

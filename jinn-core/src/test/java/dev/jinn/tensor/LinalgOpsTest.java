@@ -264,7 +264,7 @@ class LinalgOpsTest {
         assertThat(d.shape()).containsExactly(len);
         assertThat(d.toDoubleArray()).as(picked.toString()).containsExactly(Arrays.copyOf(expected, len));
         if (len > 1) {
-            assertThat(d.data).as("diag of a matrix is a view").isSameAs(x.data);
+            assertThat(d.data()).as("diag of a matrix is a view").isSameAs(x.data());
         }
         // transposed input: the k-th diagonal of x^T is the (-k)-th of x
         assertThat(x.t().diag(-k).toDoubleArray()).containsExactly(Arrays.copyOf(expected, len));

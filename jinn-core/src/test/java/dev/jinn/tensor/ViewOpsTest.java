@@ -37,7 +37,7 @@ class ViewOpsTest {
     }
 
     private static void assertSharesStorage(Tensor view, Tensor base) {
-        assertThat(view.data).as("view shares storage").isSameAs(base.data);
+        assertThat(view.data()).as("view shares storage").isSameAs(base.data());
     }
 
     // -------------------------------------------------------------------------------------- reshape/view
@@ -63,7 +63,7 @@ class ViewOpsTest {
         assertThat(t.isContiguous()).isFalse();
         Tensor r = t.reshape(2, 6);
         assertThat(r.isContiguous()).isTrue();
-        assertThat(r.data).isNotSameAs(x.data);
+        assertThat(r.data()).isNotSameAs(x.data());
         double[] expected = new double[12];
         int k = 0;
         for (int j = 0; j < 4; j++) {

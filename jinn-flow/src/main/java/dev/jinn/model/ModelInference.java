@@ -6,6 +6,8 @@ import dev.jinn.flow.SequenceINN;
 import dev.jinn.flow.inference.BatchInference;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.TensorScope;
+import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Batch;
 import dev.jinn.train.Nll;
 import java.util.List;
@@ -61,7 +63,9 @@ public final class ModelInference {
      * @return {@code log p(x)} per row
      */
     public static double[] logLikelihood(SequenceINN model, DataTransform transform, Batch batch) {
-        return score(model, transform, batch).logLikelihood();
+        try (TensorScope s = Tensors.scope()) { // only numbers leave: the pass's storages are recycled
+            return score(model, transform, batch).logLikelihood();
+        }
     }
 
     /**
@@ -75,7 +79,7 @@ public final class ModelInference {
      * @return the rows in data units
      */
     public static List<double[]> sample(SequenceINN model, DataTransform transform, Tensor z, List<Tensor> conditions) {
-        try (var g = Grad.disabled()) {
+        try (var g = Grad.disabled(); TensorScope s = Tensors.scope()) {
             model.eval();
             return transform.fromModel(new BatchInference(model).inverse(z, conditions).output());
         }

@@ -2,6 +2,7 @@ package dev.jinn.train;
 
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -158,6 +159,7 @@ public final class RunState {
             badValidations = 0;
             Map<String, Tensor> kept = weights.get();
             if (kept != null) {
+                kept.values().forEach(TensorScope::persist); // outlives the step's storage-reuse scope
                 bestWeights = ordered(kept);
             }
             return true;

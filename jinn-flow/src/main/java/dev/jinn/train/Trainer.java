@@ -11,6 +11,8 @@ import dev.jinn.optim.LRScheduler;
 import dev.jinn.optim.Optimizer;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.TensorScope;
+import dev.jinn.tensor.Tensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -144,7 +146,9 @@ public final class Trainer {
         stopRequested = false;
         model.train();
         while (!finished()) {
-            step(source.next(settings.batchSize(), state.rng()));
+            try (TensorScope s = Tensors.scope()) { // the batch and whatever the step makes, recycled each step
+                step(source.next(settings.batchSize(), state.rng()));
+            }
         }
         return finish();
     }
@@ -221,16 +225,19 @@ public final class Trainer {
      * @throws NonFiniteLossException when the loss is NaN or infinite
      */
     public double computeGradients(Batch batch) {
-        Batch b = toDtype(batch, dtype);
-        FlowResult r = model.forward(b.x(), b.conditions());
-        Tensor loss = Nll.perSample(r).mean();
-        double value = loss.item();
-        if (!Double.isFinite(value)) {
-            throw diagnosis.loss(state.step() + 1, value, b, checkpointNote());
+        // The graph's storages go back to the pool at the end; the gradients are the parameters' (kept).
+        try (TensorScope s = Tensors.scope()) {
+            Batch b = toDtype(batch, dtype);
+            FlowResult r = model.forward(b.x(), b.conditions());
+            Tensor loss = Nll.perSample(r).mean();
+            double value = loss.item();
+            if (!Double.isFinite(value)) {
+                throw diagnosis.loss(state.step() + 1, value, b, checkpointNote());
+            }
+            optimizer.zeroGrad();
+            loss.backward();
+            return value;
         }
-        optimizer.zeroGrad();
-        loss.backward();
-        return value;
     }
 
     /**
@@ -247,13 +254,15 @@ public final class Trainer {
             runStartNanos = System.nanoTime();
         }
         double usedLr = optimizer.lr(0);
-        double maxNorm = settings.clipGradNorm() > 0 ? settings.clipGradNorm() : Double.MAX_VALUE;
-        double norm = GradClip.clipGradNorm(params, maxNorm, 2, false);
-        if (!Double.isFinite(norm)) {
-            throw diagnosis.gradient(state.step() + 1, loss, checkpointNote());
+        try (TensorScope s = Tensors.scope()) { // the clipping's and the update's temporaries
+            double maxNorm = settings.clipGradNorm() > 0 ? settings.clipGradNorm() : Double.MAX_VALUE;
+            double norm = GradClip.clipGradNorm(params, maxNorm, 2, false);
+            if (!Double.isFinite(norm)) {
+                throw diagnosis.gradient(state.step() + 1, loss, checkpointNote());
+            }
+            optimizer.step();
+            optimizer.zeroGrad();
         }
-        optimizer.step();
-        optimizer.zeroGrad();
         if (scheduler != null) {
             scheduler.step();
         }
@@ -367,8 +376,10 @@ public final class Trainer {
         double sum = 0;
         try (var g = Grad.disabled()) {
             for (int s = 0; s < data.size(); s += chunkSize) {
-                Batch b = toDtype(data.rows(s, Math.min(chunkSize, data.size() - s)), dtype);
-                sum += Nll.perSample(model.forward(b.x(), b.conditions())).to(DType.FLOAT64).sum().item();
+                try (TensorScope chunk = Tensors.scope()) {
+                    Batch b = toDtype(data.rows(s, Math.min(chunkSize, data.size() - s)), dtype);
+                    sum += Nll.perSample(model.forward(b.x(), b.conditions())).to(DType.FLOAT64).sum().item();
+                }
             }
         } finally {
             model.train(wasTraining);

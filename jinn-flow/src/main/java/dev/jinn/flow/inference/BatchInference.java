@@ -9,6 +9,8 @@ import dev.jinn.flow.dist.StandardNormal;
 import dev.jinn.kernel.Parallel;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.TensorScope;
+import dev.jinn.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -139,9 +141,12 @@ public final class BatchInference {
                 for (Tensor c : conditions) {
                     conds.add(c.narrow(0, start, length));
                 }
-                FlowResult r = pass(x.narrow(0, start, length), conds, reverse);
-                outputs[b] = r.output();
-                logDets[b] = r.logDet();
+                // A scope per block on the thread that runs it: the pass's storages are recycled there.
+                try (TensorScope s = Tensors.scope()) {
+                    FlowResult r = pass(x.narrow(0, start, length), conds, reverse);
+                    outputs[b] = s.keep(r.output());
+                    logDets[b] = s.keep(r.logDet());
+                }
             }
         });
         try (var g = Grad.disabled()) {

@@ -8,6 +8,7 @@ import dev.jinn.flow.SingleInput;
 import dev.jinn.flow.Stateful;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.TensorScope;
 import dev.jinn.tensor.Tensors;
 import java.util.List;
 
@@ -93,8 +94,9 @@ public final class InvertibleBatchNorm1d extends InvertibleModule implements Sta
             setBuffer("running_mean", buffer("running_mean").mul(1 - MOMENTUM).add(mean.detach().mul(MOMENTUM)));
             setBuffer("running_var", buffer("running_var").mul(1 - MOMENTUM).add(unbiased.mul(MOMENTUM)));
         }
-        lastMean = mean.detach();
-        lastVar = var.detach();
+        // Kept for the reverse pass of a later call, outside the storage-reuse scope of this one.
+        lastMean = TensorScope.persist(mean.detach());
+        lastVar = TensorScope.persist(var.detach());
     }
 
     /** Shapes a per-channel vector to broadcast over {@code [B, C]} or {@code [B, C, L]}. */

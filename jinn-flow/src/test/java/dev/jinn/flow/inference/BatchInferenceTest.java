@@ -15,6 +15,7 @@ import dev.jinn.nn.Init;
 import dev.jinn.tensor.DType;
 import dev.jinn.tensor.Rng;
 import dev.jinn.tensor.Tensor;
+import dev.jinn.tensor.TensorScope;
 import dev.jinn.tensor.Tensors;
 import dev.jinn.train.Nll;
 import java.util.ArrayList;
@@ -139,6 +140,26 @@ class BatchInferenceTest {
         // Twice the same call, the same bits (no state carried between calls).
         assertThat(new BatchInference(inn, BLOCK).forward(x, List.of()).output().toDoubleArray())
                 .containsExactly(split.output().toDoubleArray());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT32", "FLOAT64"})
+    void insideTheCallersScopeTheBlocksGiveTheSameBitsAndTheResultLivesUntilItCloses(String dtype) {
+        // Each block runs in a scope on the thread that takes it; the caller's input lives in the caller's scope.
+        DType type = DType.valueOf(dtype);
+        SequenceINN inn = moons(type, 0);
+        double[] plain = new BatchInference(inn, BLOCK).logLikelihood(rows(type, ROWS, 2, 12), List.of());
+        Tensor kept;
+        for (int round = 0; round < 3; round++) { // later rounds run on recycled storages
+            try (TensorScope s = Tensors.scope()) {
+                Tensor x = rows(type, ROWS, 2, 12);
+                assertThat(new BatchInference(inn, BLOCK).logLikelihood(x, List.of())).containsExactly(plain);
+                FlowResult r = new BatchInference(inn, BLOCK).forward(x, List.of());
+                kept = r.output();
+                assertThat(kept.isClosed()).isFalse();
+            }
+            assertThat(kept.isClosed()).isTrue();
+        }
     }
 
     @Test
