@@ -3,6 +3,7 @@ package dev.jinn.tensor;
 import dev.jinn.autograd.Grad;
 import dev.jinn.kernel.Gemm;
 import dev.jinn.kernel.Parallel;
+import dev.jinn.kernel.Scratch;
 import java.util.Arrays;
 
 /** Matrix products and matrix-structure operations (diagonals, triangles), with their backward rules. */
@@ -80,42 +81,54 @@ final class LinalgOps {
             float[] o = (float[]) out.data();
             float[] bf = (float[]) bias;
             Parallel.forRange(rows, n, (from, to) -> {
-                float[] s = new float[n];
-                for (int r = from; r < to; r++) {
-                    System.arraycopy(o, r * n, s, 0, n);
-                    if (relu) {
-                        for (int j = 0; j < n; j++) {
-                            s[j] = Math.max(s[j] + bf[j], 0f);
-                        }
-                    } else {
-                        for (int j = 0; j < n; j++) {
-                            s[j] += bf[j];
-                        }
-                    }
-                    System.arraycopy(s, 0, o, r * n, n);
+                try (Scratch scratch = Scratch.take()) {
+                    addRowsFloat(o, bf, relu, n, from, to, (float[]) scratch.array(Scratch.Slot.PART, true, n));
                 }
             });
         } else {
             double[] o = (double[]) out.data();
             double[] bd = (double[]) bias;
             Parallel.forRange(rows, n, (from, to) -> {
-                double[] s = new double[n];
-                for (int r = from; r < to; r++) {
-                    System.arraycopy(o, r * n, s, 0, n);
-                    if (relu) {
-                        for (int j = 0; j < n; j++) {
-                            s[j] = Math.max(s[j] + bd[j], 0.0);
-                        }
-                    } else {
-                        for (int j = 0; j < n; j++) {
-                            s[j] += bd[j];
-                        }
-                    }
-                    System.arraycopy(s, 0, o, r * n, n);
+                try (Scratch scratch = Scratch.take()) {
+                    addRowsDouble(o, bd, relu, n, from, to, (double[]) scratch.array(Scratch.Slot.PART, false, n));
                 }
             });
         }
         return out;
+    }
+
+    /** Rows {@code [from, to)} of {@link #addRowsInPlace}, each through the scratch row {@code s} (n or longer). */
+    private static void addRowsFloat(float[] o, float[] bias, boolean relu, int n, int from, int to, float[] s) {
+        for (int r = from; r < to; r++) {
+            System.arraycopy(o, r * n, s, 0, n);
+            if (relu) {
+                for (int j = 0; j < n; j++) {
+                    s[j] = Math.max(s[j] + bias[j], 0f);
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    s[j] += bias[j];
+                }
+            }
+            System.arraycopy(s, 0, o, r * n, n);
+        }
+    }
+
+    /** Rows {@code [from, to)} of {@link #addRowsInPlace}, each through the scratch row {@code s} (n or longer). */
+    private static void addRowsDouble(double[] o, double[] bias, boolean relu, int n, int from, int to, double[] s) {
+        for (int r = from; r < to; r++) {
+            System.arraycopy(o, r * n, s, 0, n);
+            if (relu) {
+                for (int j = 0; j < n; j++) {
+                    s[j] = Math.max(s[j] + bias[j], 0.0);
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    s[j] += bias[j];
+                }
+            }
+            System.arraycopy(s, 0, o, r * n, n);
+        }
     }
 
     /**
