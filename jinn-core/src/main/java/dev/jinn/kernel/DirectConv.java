@@ -32,7 +32,25 @@ public final class DirectConv {
     /** The register-blocked forward sum, or null where the vector API is not usable (the row updates run then). */
     private static final Planes PLANES = VectorKernels.load("VectorDirectConv", Planes.class);
 
+    /**
+     * Each thread's padded planes for the weight gradient, recycled: a 16-channel i-ResNet gradient would otherwise
+     * allocate one set per channel.
+     */
+    private static final ThreadLocal<float[]> WEIGHT_PLANES = ThreadLocal.withInitial(() -> new float[0]);
+
     private DirectConv() {
+    }
+
+    /** This thread's weight-gradient planes, at least {@code length} long, zero up to {@code length}. */
+    private static float[] weightPlanes(int length) {
+        float[] planes = WEIGHT_PLANES.get();
+        if (planes.length < length) {
+            planes = new float[length];
+            WEIGHT_PLANES.set(planes);
+        } else {
+            Arrays.fill(planes, 0, length, 0f);
+        }
+        return planes;
     }
 
     /** The forward sum over padded planes, in the shape in which the vector kernel is loaded by name. */
@@ -52,6 +70,25 @@ public final class DirectConv {
          * @param acc     the sums, {@code [outputs, span]}
          */
         void forward(int outputs, int[] shifts, int span, float[] pad, float[] w, int wo, float[] acc);
+
+        /**
+         * {@code gw[gwo + o·gwRow + t] = Σ_{j < length} g[o·gRow + j] · pad[j + shifts[t]]} for {@code o < outputs},
+         * {@code t < shifts.length}, in one fixed order: the weight gradient of one input channel when g holds
+         * each output's gradients of all images in the padded planes' layout (zero outside the output positions)
+         * and pad that channel's padded planes of all images.
+         *
+         * @param outputs output channels
+         * @param shifts  the offset of each tap within a padded plane
+         * @param length  the summed positions (images × padded plane length)
+         * @param g       the output gradients, row o from {@code o·gRow}
+         * @param gRow    the row stride of g
+         * @param pad     the padded planes, readable up to {@code length} plus the largest shift
+         * @param gw      the weight gradient, written
+         * @param gwo     the offset of this channel's first tap of output 0
+         * @param gwRow   the stride between outputs in gw
+         */
+        void weightSums(int outputs, int[] shifts, int length, float[] g, int gRow, float[] pad, float[] gw, int gwo,
+                int gwRow);
     }
 
     /**
@@ -74,8 +111,11 @@ public final class DirectConv {
     }
 
     /**
-     * Whether a convolution's weight gradient should be computed here: it {@link #applies}, and its column matrix
-     * has at least {@value #MIN_ROWS} rows, so that im2col's copy would cost more than the products.
+     * Whether a convolution (forward and weight gradient) should be computed here: it {@link #applies}, and either
+     * the register-blocked vector kernels are loaded (they beat im2col and a product at every size they take: on
+     * the i-ResNet's 16-image 16×16 convolutions, 3→16, 16→16 and 16→3 channels with 27 or 144 column rows, the
+     * forward ran 2–4× faster) or the column matrix has at least {@value #MIN_ROWS} rows, so that im2col's copy
+     * would cost more than the products.
      *
      * @param g       the geometry of the (single) channel group
      * @param outputs output channels
@@ -83,21 +123,6 @@ public final class DirectConv {
      * @return true when the direct form is both possible and worthwhile
      */
     public static boolean pays(Im2col.Geometry g, int outputs, int groups) {
-        return g.rows() >= MIN_ROWS && applies(g, outputs, groups);
-    }
-
-    /**
-     * Whether a convolution's forward sum should be computed here: it {@link #applies}, and either the
-     * register-blocked vector kernel is loaded (it beats im2col and a product at any size it takes: on the
-     * i-ResNet's 16-image 16×16 convolutions, 3→16, 16→16 and 16→3 channels with 27 or 144 column rows, it ran
-     * 2–4× faster) or the column matrix has at least {@value #MIN_ROWS} rows.
-     *
-     * @param g       the geometry of the (single) channel group
-     * @param outputs output channels
-     * @param groups  channel groups
-     * @return true when {@link #forward} should take it
-     */
-    public static boolean paysForward(Im2col.Geometry g, int outputs, int groups) {
         return (PLANES != null || g.rows() >= MIN_ROWS) && applies(g, outputs, groups);
     }
 
@@ -180,6 +205,17 @@ public final class DirectConv {
         });
     }
 
+    /** Copies {@code planes} dense output planes into padded width; the extra columns are left as they are. */
+    private static void widen(Im2col.Geometry g, Padding p, int planes, float[] gy, int go, float[] gpad) {
+        int span = g.outH() * p.width();
+        int outPlane = g.outH() * g.outW();
+        for (int t = 0; t < planes; t++) {
+            for (int y = 0; y < g.outH(); y++) {
+                System.arraycopy(gy, go + t * outPlane + y * g.outW(), gpad, t * span + y * p.width(), g.outW());
+            }
+        }
+    }
+
     /** Copies one image's sums in padded width into its dense {@code [outputs, OH, OW]} output block. */
     private static void dropPaddingColumns(Im2col.Geometry g, Padding p, int outputs, float[] acc, float[] out,
             int at) {
@@ -214,13 +250,43 @@ public final class DirectConv {
         int span = g.outH() * p.width();
         int taps = g.kernelH() * g.kernelW();
         int outPlane = g.outH() * g.outW();
+        if (PLANES != null) {
+            int len = p.length();
+            int length = n * len;
+            int[] shifts = new int[taps];
+            for (int t = 0; t < taps; t++) {
+                shifts[t] = (t / g.kernelW()) * g.dilationH() * p.width() + (t % g.kernelW()) * g.dilationW();
+            }
+            try (Scratch scratch = Scratch.take()) {
+                // Each output's gradients of all images side by side, image b at b·len in padded width: then the
+                // sum over images and positions is one flat run of length n·len for every tap.
+                float[] rows = (float[]) scratch.array(Scratch.Slot.SIDE, true, outputs * length);
+                Arrays.fill(rows, 0, outputs * length, 0f);
+                for (int o = 0; o < outputs; o++) {
+                    for (int b = 0; b < n; b++) {
+                        for (int y = 0; y < g.outH(); y++) {
+                            System.arraycopy(gy, go + (b * outputs + o) * outPlane + y * g.outW(), rows,
+                                    o * length + b * len + y * p.width(), g.outW());
+                        }
+                    }
+                }
+                Parallel.forRange(g.channels(), (long) n * outputs * taps * span, (from, to) -> {
+                    // One plane of slack for the shifted reads past the last image; zero borders (fill writes only
+                    // interiors). Not the Scratch: the tasks may run on this thread, whose scratch is taken.
+                    float[] pads = weightPlanes(length + len);
+                    for (int c = from; c < to; c++) {
+                        for (int b = 0; b < n; b++) {
+                            fill(g, p, x, xo + b * sN + c * sC, sH, sW, pads, b * len);
+                        }
+                        PLANES.weightSums(outputs, shifts, length, rows, length, pads, gw, c * taps, g.channels() * taps);
+                    }
+                });
+            }
+            return;
+        }
         // The output gradient in padded width, zero in the extra columns, so whole shifted rows can be dotted.
         float[] gpad = new float[n * outputs * span];
-        for (int t = 0; t < n * outputs; t++) {
-            for (int y = 0; y < g.outH(); y++) {
-                System.arraycopy(gy, go + t * outPlane + y * g.outW(), gpad, t * span + y * p.width(), g.outW());
-            }
-        }
+        widen(g, p, n * outputs, gy, go, gpad);
         Parallel.forRange(g.channels(), (long) n * outputs * taps * span, (from, to) -> {
             float[] pad = new float[p.length()];
             float[] sums = new float[outputs * taps];

@@ -410,7 +410,7 @@ final class ConvOps {
         int n = x.shape[0];
         Tensor wd = dense(w);
         Tensor out = into != null ? into : Tensor.empty(x.dtype, geo.outShape(n));
-        if (x.dtype == DType.FLOAT32 && DirectConv.paysForward(g, geo.cout, geo.groups)) {
+        if (runsDirect(geo, x)) {
             DirectConv.forward(g, n, geo.cout, (float[]) x.data, x.offset, x.strides[0], x.strides[1], x.strides[2],
                     x.strides[3], (float[]) wd.data, wd.offset, (float[]) out.data, out.offset);
             return out;
@@ -563,7 +563,7 @@ final class ConvOps {
             return direct;
         }
         Geom conv = transposeAsConvolution(geo);
-        return conv != null && DirectConv.paysForward(conv.group, conv.cout, conv.groups) ? conv : null;
+        return conv != null && DirectConv.pays(conv.group, conv.cout, conv.groups) ? conv : null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.jinn.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -111,5 +112,111 @@ final class VectorDirectConv implements DirectConv.Planes {
             }
             acc[o * span + p] = s;
         }
+    }
+
+    @Override
+    public void weightSums(int outputs, int[] shifts, int length, float[] g, int gRow, float[] pad, float[] gw,
+            int gwo, int gwRow) {
+        int terms = shifts.length;
+        int o = 0;
+        for (; o + 4 <= outputs; o += 4) {
+            int t = 0;
+            for (; t + 3 <= terms; t += 3) {
+                fourByThree(o, t, shifts, length, g, gRow, pad, gw, gwo, gwRow);
+            }
+            for (; t < terms; t++) {
+                for (int i = 0; i < 4; i++) {
+                    gw[gwo + (o + i) * gwRow + t] = oneByOne((o + i) * gRow, shifts[t], length, g, pad);
+                }
+            }
+        }
+        for (; o < outputs; o++) {
+            for (int t = 0; t < terms; t++) {
+                gw[gwo + o * gwRow + t] = oneByOne(o * gRow, shifts[t], length, g, pad);
+            }
+        }
+    }
+
+    /**
+     * Outputs {@code o .. o+3} by terms {@code t .. t+2}: twelve sums in registers, seven loads per twelve
+     * multiply-adds. One flat loop, as in the forward sum.
+     */
+    private static void fourByThree(int o, int t, int[] shifts, int length, float[] g, int gRow, float[] pad,
+            float[] gw, int gwo, int gwRow) {
+        int step = FLOATS.length();
+        int bound = FLOATS.loopBound(length);
+        int s0 = shifts[t];
+        int s1 = shifts[t + 1];
+        int s2 = shifts[t + 2];
+        int g0o = o * gRow;
+        FloatVector a00 = FloatVector.zero(FLOATS);
+        FloatVector a01 = FloatVector.zero(FLOATS);
+        FloatVector a02 = FloatVector.zero(FLOATS);
+        FloatVector a10 = FloatVector.zero(FLOATS);
+        FloatVector a11 = FloatVector.zero(FLOATS);
+        FloatVector a12 = FloatVector.zero(FLOATS);
+        FloatVector a20 = FloatVector.zero(FLOATS);
+        FloatVector a21 = FloatVector.zero(FLOATS);
+        FloatVector a22 = FloatVector.zero(FLOATS);
+        FloatVector a30 = FloatVector.zero(FLOATS);
+        FloatVector a31 = FloatVector.zero(FLOATS);
+        FloatVector a32 = FloatVector.zero(FLOATS);
+        for (int j = 0; j < bound; j += step) {
+            FloatVector x0 = FloatVector.fromArray(FLOATS, pad, j + s0);
+            FloatVector x1 = FloatVector.fromArray(FLOATS, pad, j + s1);
+            FloatVector x2 = FloatVector.fromArray(FLOATS, pad, j + s2);
+            FloatVector g0 = FloatVector.fromArray(FLOATS, g, g0o + j);
+            FloatVector g1 = FloatVector.fromArray(FLOATS, g, g0o + gRow + j);
+            FloatVector g2 = FloatVector.fromArray(FLOATS, g, g0o + 2 * gRow + j);
+            FloatVector g3 = FloatVector.fromArray(FLOATS, g, g0o + 3 * gRow + j);
+            a00 = g0.fma(x0, a00);
+            a01 = g0.fma(x1, a01);
+            a02 = g0.fma(x2, a02);
+            a10 = g1.fma(x0, a10);
+            a11 = g1.fma(x1, a11);
+            a12 = g1.fma(x2, a12);
+            a20 = g2.fma(x0, a20);
+            a21 = g2.fma(x1, a21);
+            a22 = g2.fma(x2, a22);
+            a30 = g3.fma(x0, a30);
+            a31 = g3.fma(x1, a31);
+            a32 = g3.fma(x2, a32);
+        }
+        int r = gwo + o * gwRow + t;
+        gw[r] = a00.reduceLanes(VectorOperators.ADD) + tail(g0o, s0, bound, length, g, pad);
+        gw[r + 1] = a01.reduceLanes(VectorOperators.ADD) + tail(g0o, s1, bound, length, g, pad);
+        gw[r + 2] = a02.reduceLanes(VectorOperators.ADD) + tail(g0o, s2, bound, length, g, pad);
+        r += gwRow;
+        gw[r] = a10.reduceLanes(VectorOperators.ADD) + tail(g0o + gRow, s0, bound, length, g, pad);
+        gw[r + 1] = a11.reduceLanes(VectorOperators.ADD) + tail(g0o + gRow, s1, bound, length, g, pad);
+        gw[r + 2] = a12.reduceLanes(VectorOperators.ADD) + tail(g0o + gRow, s2, bound, length, g, pad);
+        r += gwRow;
+        gw[r] = a20.reduceLanes(VectorOperators.ADD) + tail(g0o + 2 * gRow, s0, bound, length, g, pad);
+        gw[r + 1] = a21.reduceLanes(VectorOperators.ADD) + tail(g0o + 2 * gRow, s1, bound, length, g, pad);
+        gw[r + 2] = a22.reduceLanes(VectorOperators.ADD) + tail(g0o + 2 * gRow, s2, bound, length, g, pad);
+        r += gwRow;
+        gw[r] = a30.reduceLanes(VectorOperators.ADD) + tail(g0o + 3 * gRow, s0, bound, length, g, pad);
+        gw[r + 1] = a31.reduceLanes(VectorOperators.ADD) + tail(g0o + 3 * gRow, s1, bound, length, g, pad);
+        gw[r + 2] = a32.reduceLanes(VectorOperators.ADD) + tail(g0o + 3 * gRow, s2, bound, length, g, pad);
+    }
+
+    /** One output (its row of g from {@code go}) by one term. */
+    private static float oneByOne(int go, int shift, int length, float[] g, float[] pad) {
+        int step = FLOATS.length();
+        int bound = FLOATS.loopBound(length);
+        FloatVector a = FloatVector.zero(FLOATS);
+        for (int j = 0; j < bound; j += step) {
+            a = FloatVector.fromArray(FLOATS, g, go + j).fma(FloatVector.fromArray(FLOATS, pad, j + shift), a);
+        }
+        return a.reduceLanes(VectorOperators.ADD) + tail(go, shift, bound, length, g, pad);
+    }
+
+    /** {@code Σ g[go + j]·pad[j + shift]} over the positions {@code [from, length)} after the last whole vector. */
+    private static float tail(int go, int shift, int from, int length, float[] g, float[] pad) {
+        float s = 0f;
+        for (int j = from; j < length; j++) {
+            s = Math.fma(g[go + j], pad[j + shift], s);
+        }
+        return s;
     }
 }
