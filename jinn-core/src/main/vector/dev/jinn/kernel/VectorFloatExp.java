@@ -2,6 +2,7 @@ package dev.jinn.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,8 +22,8 @@ final class VectorFloatExp implements FloatArrayKernel {
     private static final FloatVector HIGH = FloatVector.broadcast(FLOATS, FloatExp.HIGH);
     private static final FloatVector LOG2E = FloatVector.broadcast(FLOATS, FloatExp.LOG2E);
     private static final FloatVector SHIFTER = FloatVector.broadcast(FLOATS, FloatExp.SHIFTER);
-    private static final FloatVector LN2_HI = FloatVector.broadcast(FLOATS, FloatExp.LN2_HI);
-    private static final FloatVector LN2_LO = FloatVector.broadcast(FLOATS, FloatExp.LN2_LO);
+    private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(FLOATS, FloatExp.NEG_LN2_HI);
+    private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(FLOATS, FloatExp.NEG_LN2_LO);
     private static final FloatVector ONE = FloatVector.broadcast(FLOATS, 1f);
     private static final FloatVector C2 = FloatVector.broadcast(FLOATS, FloatExp.C2);
     private static final FloatVector C3 = FloatVector.broadcast(FLOATS, FloatExp.C3);
@@ -32,6 +33,8 @@ final class VectorFloatExp implements FloatArrayKernel {
     private static final FloatVector C7 = FloatVector.broadcast(FLOATS, FloatExp.C7);
     private static final IntVector SHIFTER_BITS = IntVector.broadcast(INTS, FloatExp.SHIFTER_BITS);
     private static final IntVector BIAS = IntVector.broadcast(INTS, FloatExp.FLOAT_BIAS);
+    private static final IntVector MIN_DIRECT = IntVector.broadcast(INTS, FloatExp.MIN_DIRECT);
+    private static final IntVector MAX_DIRECT = IntVector.broadcast(INTS, FloatExp.MAX_DIRECT);
 
     /** Instantiated by name from {@link FloatExp}. */
     VectorFloatExp() {
@@ -52,17 +55,28 @@ final class VectorFloatExp implements FloatArrayKernel {
             // The scalar algorithm lane by lane; NaN compares false both ways and passes through, as there.
             FloatVector v = in.blend(LOW, in.compare(VectorOperators.LT, LOW))
                     .blend(HIGH, in.compare(VectorOperators.GT, HIGH));
-            FloatVector t = v.mul(LOG2E).add(SHIFTER);
+            FloatVector t = v.fma(LOG2E, SHIFTER);
             FloatVector k = t.sub(SHIFTER);
-            FloatVector s = v.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
-            FloatVector poly = s.mul(C7).add(C6).mul(s).add(C5).mul(s).add(C4).mul(s).add(C3).mul(s).add(C2);
-            FloatVector u = s.add(s.mul(s).mul(poly)).add(ONE);
+            FloatVector s = k.fma(NEG_LN2_HI, v);
+            s = k.fma(NEG_LN2_LO, s);
+            FloatVector poly = C7.fma(s, C6).fma(s, C5).fma(s, C4).fma(s, C3).fma(s, C2);
+            FloatVector u = s.mul(s).fma(poly, s).add(ONE);
             IntVector ki = t.reinterpretAsInts().sub(SHIFTER_BITS);
-            IntVector a = ki.lanewise(VectorOperators.ASHR, 1);
-            FloatVector scaleA = a.add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS).reinterpretAsFloats();
-            FloatVector scaleB = ki.sub(a).add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS)
-                    .reinterpretAsFloats();
-            u.mul(scaleA).mul(scaleB).intoArray(out, oo + i);
+            VectorMask<Integer> far = ki.compare(VectorOperators.LT, MIN_DIRECT)
+                    .or(ki.compare(VectorOperators.GT, MAX_DIRECT));
+            // Each branch stores its own result: a vector merged from two branches is not kept in registers
+            // by JDK 17's compiler.
+            if (far.anyTrue()) {
+                IntVector a = ki.lanewise(VectorOperators.ASHR, 1);
+                FloatVector scaleA = a.add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS)
+                        .reinterpretAsFloats();
+                FloatVector scaleB = ki.sub(a).add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS)
+                        .reinterpretAsFloats();
+                u.mul(scaleA).mul(scaleB).intoArray(out, oo + i);
+            } else {
+                u.reinterpretAsInts().add(ki.lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS))
+                        .reinterpretAsFloats().intoArray(out, oo + i);
+            }
         }
         FloatExp.expScalar(x, xo + i, out, oo + i, n - i);
     }
