@@ -131,10 +131,38 @@ final class VectorDirectConv implements DirectConv.Planes {
             }
         }
         for (; o < outputs; o++) {
-            for (int t = 0; t < terms; t++) {
+            int t = 0;
+            for (; t + 3 <= terms; t += 3) {
+                oneByThree(o, t, shifts, length, g, gRow, pad, gw, gwo, gwRow);
+            }
+            for (; t < terms; t++) {
                 gw[gwo + o * gwRow + t] = oneByOne(o * gRow, shifts[t], length, g, pad);
             }
         }
+    }
+
+    /** Output {@code o} by terms {@code t .. t+2}: three sums, four loads per three multiply-adds. */
+    private static void oneByThree(int o, int t, int[] shifts, int length, float[] g, int gRow, float[] pad,
+            float[] gw, int gwo, int gwRow) {
+        int step = FLOATS.length();
+        int bound = FLOATS.loopBound(length);
+        int s0 = shifts[t];
+        int s1 = shifts[t + 1];
+        int s2 = shifts[t + 2];
+        int go = o * gRow;
+        FloatVector a0 = FloatVector.zero(FLOATS);
+        FloatVector a1 = FloatVector.zero(FLOATS);
+        FloatVector a2 = FloatVector.zero(FLOATS);
+        for (int j = 0; j < bound; j += step) {
+            FloatVector gv = FloatVector.fromArray(FLOATS, g, go + j);
+            a0 = gv.fma(FloatVector.fromArray(FLOATS, pad, j + s0), a0);
+            a1 = gv.fma(FloatVector.fromArray(FLOATS, pad, j + s1), a1);
+            a2 = gv.fma(FloatVector.fromArray(FLOATS, pad, j + s2), a2);
+        }
+        int r = gwo + o * gwRow + t;
+        gw[r] = a0.reduceLanes(VectorOperators.ADD) + tail(go, s0, bound, length, g, pad);
+        gw[r + 1] = a1.reduceLanes(VectorOperators.ADD) + tail(go, s1, bound, length, g, pad);
+        gw[r + 2] = a2.reduceLanes(VectorOperators.ADD) + tail(go, s2, bound, length, g, pad);
     }
 
     /**
