@@ -70,6 +70,31 @@ public final class FloatExp {
      * @return e^x
      */
     public static float exp(float x) {
+        // Unclamped first: where k lands in the direct range, x lies inside [LOW, HIGH] and the clamp would not
+        // have changed it. Everything else (large |x|, infinities, NaN, whose bits give a k far outside) takes
+        // the clamped path.
+        float t = Math.fma(x, LOG2E, SHIFTER);
+        int ki = Float.floatToRawIntBits(t) - SHIFTER_BITS;
+        if (ki < MIN_DIRECT || ki > MAX_DIRECT) {
+            return clampedExp(x);
+        }
+        float k = t - SHIFTER;
+        float s = Math.fma(k, NEG_LN2_HI, x);
+        s = Math.fma(k, NEG_LN2_LO, s);
+        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(C7, s, C6), s, C5), s, C4), s, C3), s, C2);
+        float u = Math.fma(s * s, p, s) + 1f;
+        // Exact: u is a positive normal float and the sum stays a normal exponent.
+        return Float.intBitsToFloat(Float.floatToRawIntBits(u) + (ki << MANTISSA_BITS));
+    }
+
+    /**
+     * The whole algorithm with the clamp and the two-step scaling, for any input; where k is in the direct range
+     * it gives the same bits as {@link #exp(float)}'s shortcut.
+     *
+     * @param x the argument
+     * @return e^x
+     */
+    static float clampedExp(float x) {
         float v = x < LOW ? LOW : (x > HIGH ? HIGH : x);
         float t = Math.fma(v, LOG2E, SHIFTER);
         float k = t - SHIFTER;
@@ -78,11 +103,7 @@ public final class FloatExp {
         float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(C7, s, C6), s, C5), s, C4), s, C3), s, C2);
         float u = Math.fma(s * s, p, s) + 1f;
         int ki = Float.floatToRawIntBits(t) - SHIFTER_BITS;
-        if (ki >= MIN_DIRECT && ki <= MAX_DIRECT) {
-            // Exact: u is a positive normal float and the sum stays a normal exponent.
-            return Float.intBitsToFloat(Float.floatToRawIntBits(u) + (ki << MANTISSA_BITS));
-        }
-        // A NaN lands here too (its bits give a huge k) and stays NaN.
+        // A NaN stays NaN through the multiplications.
         int a = ki >> 1;
         return u * powerOfTwo(a) * powerOfTwo(ki - a);
     }

@@ -52,32 +52,45 @@ final class VectorFloatExp implements FloatArrayKernel {
         int i = 0;
         for (; i < bound; i += step) {
             FloatVector in = FloatVector.fromArray(FLOATS, x, xo + i);
-            // The scalar algorithm lane by lane; NaN compares false both ways and passes through, as there.
-            FloatVector v = in.blend(LOW, in.compare(VectorOperators.LT, LOW))
-                    .blend(HIGH, in.compare(VectorOperators.GT, HIGH));
-            FloatVector t = v.fma(LOG2E, SHIFTER);
-            FloatVector k = t.sub(SHIFTER);
-            FloatVector s = k.fma(NEG_LN2_HI, v);
-            s = k.fma(NEG_LN2_LO, s);
-            FloatVector poly = C7.fma(s, C6).fma(s, C5).fma(s, C4).fma(s, C3).fma(s, C2);
-            FloatVector u = s.mul(s).fma(poly, s).add(ONE);
+            // The scalar algorithm lane by lane: unclamped, and where any lane's k leaves the direct range
+            // (large |x|, infinities, NaN) the whole vector again through the clamped path, as there.
+            FloatVector t = in.fma(LOG2E, SHIFTER);
             IntVector ki = t.reinterpretAsInts().sub(SHIFTER_BITS);
             VectorMask<Integer> far = ki.compare(VectorOperators.LT, MIN_DIRECT)
                     .or(ki.compare(VectorOperators.GT, MAX_DIRECT));
-            // Each branch stores its own result: a vector merged from two branches is not kept in registers
-            // by JDK 17's compiler.
             if (far.anyTrue()) {
-                IntVector a = ki.lanewise(VectorOperators.ASHR, 1);
-                FloatVector scaleA = a.add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS)
-                        .reinterpretAsFloats();
-                FloatVector scaleB = ki.sub(a).add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS)
-                        .reinterpretAsFloats();
-                u.mul(scaleA).mul(scaleB).intoArray(out, oo + i);
-            } else {
-                u.reinterpretAsInts().add(ki.lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS))
-                        .reinterpretAsFloats().intoArray(out, oo + i);
+                // Reloaded from the array, so that no vector crosses the call (it would be allocated).
+                clamped(x, xo + i, out, oo + i);
+                continue;
             }
+            FloatVector k = t.sub(SHIFTER);
+            FloatVector s = k.fma(NEG_LN2_HI, in);
+            s = k.fma(NEG_LN2_LO, s);
+            FloatVector poly = C7.fma(s, C6).fma(s, C5).fma(s, C4).fma(s, C3).fma(s, C2);
+            FloatVector u = s.mul(s).fma(poly, s).add(ONE);
+            u.reinterpretAsInts().add(ki.lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS))
+                    .reinterpretAsFloats().intoArray(out, oo + i);
         }
         FloatExp.expScalar(x, xo + i, out, oo + i, n - i);
+    }
+
+    /** One vector from {@code x[xo]} into {@code out[oo]} through {@link FloatExp#clampedExp}'s steps. */
+    private static void clamped(float[] x, int xo, float[] out, int oo) {
+        FloatVector in = FloatVector.fromArray(FLOATS, x, xo);
+        // NaN compares false both ways and passes through, as in the scalar clamp.
+        FloatVector v = in.blend(LOW, in.compare(VectorOperators.LT, LOW))
+                .blend(HIGH, in.compare(VectorOperators.GT, HIGH));
+        FloatVector t = v.fma(LOG2E, SHIFTER);
+        FloatVector k = t.sub(SHIFTER);
+        FloatVector s = k.fma(NEG_LN2_HI, v);
+        s = k.fma(NEG_LN2_LO, s);
+        FloatVector poly = C7.fma(s, C6).fma(s, C5).fma(s, C4).fma(s, C3).fma(s, C2);
+        FloatVector u = s.mul(s).fma(poly, s).add(ONE);
+        IntVector ki = t.reinterpretAsInts().sub(SHIFTER_BITS);
+        IntVector a = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector scaleA = a.add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS).reinterpretAsFloats();
+        FloatVector scaleB = ki.sub(a).add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS)
+                .reinterpretAsFloats();
+        u.mul(scaleA).mul(scaleB).intoArray(out, oo);
     }
 }
