@@ -22,8 +22,8 @@ final class VectorFloatExp implements FloatArrayKernel {
     private static final FloatVector HIGH = FloatVector.broadcast(FLOATS, FloatExp.HIGH);
     private static final FloatVector LOG2E = FloatVector.broadcast(FLOATS, FloatExp.LOG2E);
     private static final FloatVector SHIFTER = FloatVector.broadcast(FLOATS, FloatExp.SHIFTER);
-    private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(FLOATS, FloatExp.NEG_LN2_HI);
-    private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(FLOATS, FloatExp.NEG_LN2_LO);
+    private static final FloatVector LN2_HI = FloatVector.broadcast(FLOATS, FloatExp.LN2_HI);
+    private static final FloatVector LN2_LO = FloatVector.broadcast(FLOATS, FloatExp.LN2_LO);
     private static final FloatVector ONE = FloatVector.broadcast(FLOATS, 1f);
     private static final FloatVector C2 = FloatVector.broadcast(FLOATS, FloatExp.C2);
     private static final FloatVector C3 = FloatVector.broadcast(FLOATS, FloatExp.C3);
@@ -54,7 +54,7 @@ final class VectorFloatExp implements FloatArrayKernel {
             FloatVector in = FloatVector.fromArray(FLOATS, x, xo + i);
             // The scalar algorithm lane by lane: unclamped, and where any lane's k leaves the direct range
             // (large |x|, infinities, NaN) the whole vector again through the clamped path, as there.
-            FloatVector t = in.fma(LOG2E, SHIFTER);
+            FloatVector t = in.mul(LOG2E).add(SHIFTER);
             IntVector ki = t.reinterpretAsInts().sub(SHIFTER_BITS);
             VectorMask<Integer> far = ki.compare(VectorOperators.LT, MIN_DIRECT)
                     .or(ki.compare(VectorOperators.GT, MAX_DIRECT));
@@ -64,10 +64,9 @@ final class VectorFloatExp implements FloatArrayKernel {
                 continue;
             }
             FloatVector k = t.sub(SHIFTER);
-            FloatVector s = k.fma(NEG_LN2_HI, in);
-            s = k.fma(NEG_LN2_LO, s);
-            FloatVector poly = C7.fma(s, C6).fma(s, C5).fma(s, C4).fma(s, C3).fma(s, C2);
-            FloatVector u = s.mul(s).fma(poly, s).add(ONE);
+            FloatVector s = in.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+            FloatVector poly = s.mul(C7).add(C6).mul(s).add(C5).mul(s).add(C4).mul(s).add(C3).mul(s).add(C2);
+            FloatVector u = s.add(s.mul(s).mul(poly)).add(ONE);
             u.reinterpretAsInts().add(ki.lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS))
                     .reinterpretAsFloats().intoArray(out, oo + i);
         }
@@ -80,12 +79,11 @@ final class VectorFloatExp implements FloatArrayKernel {
         // NaN compares false both ways and passes through, as in the scalar clamp.
         FloatVector v = in.blend(LOW, in.compare(VectorOperators.LT, LOW))
                 .blend(HIGH, in.compare(VectorOperators.GT, HIGH));
-        FloatVector t = v.fma(LOG2E, SHIFTER);
+        FloatVector t = v.mul(LOG2E).add(SHIFTER);
         FloatVector k = t.sub(SHIFTER);
-        FloatVector s = k.fma(NEG_LN2_HI, v);
-        s = k.fma(NEG_LN2_LO, s);
-        FloatVector poly = C7.fma(s, C6).fma(s, C5).fma(s, C4).fma(s, C3).fma(s, C2);
-        FloatVector u = s.mul(s).fma(poly, s).add(ONE);
+        FloatVector s = v.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+        FloatVector poly = s.mul(C7).add(C6).mul(s).add(C5).mul(s).add(C4).mul(s).add(C3).mul(s).add(C2);
+        FloatVector u = s.add(s.mul(s).mul(poly)).add(ONE);
         IntVector ki = t.reinterpretAsInts().sub(SHIFTER_BITS);
         IntVector a = ki.lanewise(VectorOperators.ASHR, 1);
         FloatVector scaleA = a.add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS).reinterpretAsFloats();
