@@ -26,6 +26,12 @@ final class OuterProduct {
      * @param co C's offset
      */
     static void run(int m, int n, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co) {
+        if (bs == 1 && ThinGemm.VECTOR != null) {
+            // The vector loop: one pass over C (the scalar one below makes two).
+            Parallel.forRange(m, n, (from, to) ->
+                    ThinGemm.VECTOR.outer(to - from, n, a, ao + from * as, as, b, bo, c, co + from * n));
+            return;
+        }
         Parallel.forRange(m, n, (from, to) -> {
             for (int i = from; i < to; i++) {
                 float ai = a[ao + i * as];

@@ -68,6 +68,22 @@ final class ThinGemm {
          */
         void rowUpdates(int m, int n, int k, float[] a, int ao, int ar, int ac, float[] b, int bo, int br, float[] c,
                 int co, boolean accumulate);
+
+        /**
+         * The outer product {@code C[i,j] = a[ao + i·as]·b[bo + j]} of a column and a contiguous row: one rounded
+         * product per element, as every product gives.
+         *
+         * @param m  rows of C
+         * @param n  columns of C
+         * @param a  the column's storage
+         * @param ao its offset
+         * @param as its stride
+         * @param b  the row's storage (contiguous)
+         * @param bo its offset
+         * @param c  C's storage, contiguous rows of n
+         * @param co C's offset
+         */
+        void outer(int m, int n, float[] a, int ao, int as, float[] b, int bo, float[] c, int co);
     }
 
     /**

@@ -478,7 +478,7 @@ final class ConvOps {
      * irrelevant) or, when null, into a new tensor.
      */
     static Tensor transposeKernel(Geom geo, Tensor y, Tensor w, Tensor into) {
-        Geom direct = directTransposeGeometry(geo);
+        Geom direct = transposeRunsAsConvolution(geo, y.dtype);
         if (direct != null) {
             return convKernel(direct, y, flippedKernel(geo, w), into);
         }
@@ -528,18 +528,41 @@ final class ConvOps {
      */
     static Geom directTransposeGeometry(Geom geo) {
         Im2col.Geometry g = geo.group;
+        // Equal sizes favour the direct form: im2col copies rows where col2im adds them element by element.
+        if ((long) (geo.cout / geo.groups) * g.height() * g.width() > (long) g.channels() * g.cols()) {
+            return null;
+        }
+        return transposeAsConvolution(geo);
+    }
+
+    /**
+     * The convolution that computes the stride-1 transposed convolution {@code T} of {@code geo} (see
+     * {@link #directTransposeGeometry}), whatever it costs, or null where it does not apply.
+     */
+    private static Geom transposeAsConvolution(Geom geo) {
+        Im2col.Geometry g = geo.group;
         int padH = g.dilationH() * (g.kernelH() - 1) - g.padH();
         int padW = g.dilationW() * (g.kernelW() - 1) - g.padW();
         if (g.strideH() != 1 || g.strideW() != 1 || padH < 0 || padW < 0) {
             return null;
         }
         int og = geo.cout / geo.groups;
-        // Equal sizes favour the direct form: im2col copies rows where col2im adds them element by element.
-        if ((long) og * g.height() * g.width() > (long) g.channels() * g.cols()) {
-            return null;
-        }
         return new Geom(geo.cout, geo.cin, geo.groups, new Im2col.Geometry(og, g.outH(), g.outW(), g.kernelH(),
                 g.kernelW(), 1, 1, padH, padW, g.dilationH(), g.dilationW(), g.height(), g.width()));
+    }
+
+    /**
+     * The direct form for {@link #transposeKernel}: {@link #directTransposeGeometry}'s choice, or, for float32,
+     * any stride-1 transposed convolution whose direct convolution {@link DirectConv} computes without column
+     * matrices (there the more-output-than-input case costs no im2col copy either).
+     */
+    private static Geom transposeRunsAsConvolution(Geom geo, DType dtype) {
+        Geom direct = directTransposeGeometry(geo);
+        if (direct != null || dtype != DType.FLOAT32) {
+            return direct;
+        }
+        Geom conv = transposeAsConvolution(geo);
+        return conv != null && DirectConv.pays(conv.group, conv.cout, conv.groups) ? conv : null;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.jinn.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -32,6 +33,8 @@ final class VectorFloatExp implements FloatArrayKernel {
     private static final FloatVector C7 = FloatVector.broadcast(FLOATS, FloatExp.C7);
     private static final IntVector SHIFTER_BITS = IntVector.broadcast(INTS, FloatExp.SHIFTER_BITS);
     private static final IntVector BIAS = IntVector.broadcast(INTS, FloatExp.FLOAT_BIAS);
+    private static final IntVector MIN_DIRECT = IntVector.broadcast(INTS, FloatExp.MIN_DIRECT);
+    private static final IntVector MAX_DIRECT = IntVector.broadcast(INTS, FloatExp.MAX_DIRECT);
 
     /** Instantiated by name from {@link FloatExp}. */
     VectorFloatExp() {
@@ -49,21 +52,43 @@ final class VectorFloatExp implements FloatArrayKernel {
         int i = 0;
         for (; i < bound; i += step) {
             FloatVector in = FloatVector.fromArray(FLOATS, x, xo + i);
-            // The scalar algorithm lane by lane; NaN compares false both ways and passes through, as there.
-            FloatVector v = in.blend(LOW, in.compare(VectorOperators.LT, LOW))
-                    .blend(HIGH, in.compare(VectorOperators.GT, HIGH));
-            FloatVector t = v.mul(LOG2E).add(SHIFTER);
+            // The scalar algorithm lane by lane: unclamped, and where any lane's k leaves the direct range
+            // (large |x|, infinities, NaN) the whole vector again through the clamped path, as there.
+            FloatVector t = in.mul(LOG2E).add(SHIFTER);
+            IntVector ki = t.reinterpretAsInts().sub(SHIFTER_BITS);
+            VectorMask<Integer> far = ki.compare(VectorOperators.LT, MIN_DIRECT)
+                    .or(ki.compare(VectorOperators.GT, MAX_DIRECT));
+            if (far.anyTrue()) {
+                // Reloaded from the array, so that no vector crosses the call (it would be allocated).
+                clamped(x, xo + i, out, oo + i);
+                continue;
+            }
             FloatVector k = t.sub(SHIFTER);
-            FloatVector s = v.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+            FloatVector s = in.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
             FloatVector poly = s.mul(C7).add(C6).mul(s).add(C5).mul(s).add(C4).mul(s).add(C3).mul(s).add(C2);
             FloatVector u = s.add(s.mul(s).mul(poly)).add(ONE);
-            IntVector ki = t.reinterpretAsInts().sub(SHIFTER_BITS);
-            IntVector a = ki.lanewise(VectorOperators.ASHR, 1);
-            FloatVector scaleA = a.add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS).reinterpretAsFloats();
-            FloatVector scaleB = ki.sub(a).add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS)
-                    .reinterpretAsFloats();
-            u.mul(scaleA).mul(scaleB).intoArray(out, oo + i);
+            u.reinterpretAsInts().add(ki.lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS))
+                    .reinterpretAsFloats().intoArray(out, oo + i);
         }
         FloatExp.expScalar(x, xo + i, out, oo + i, n - i);
+    }
+
+    /** One vector from {@code x[xo]} into {@code out[oo]} through {@link FloatExp#clampedExp}'s steps. */
+    private static void clamped(float[] x, int xo, float[] out, int oo) {
+        FloatVector in = FloatVector.fromArray(FLOATS, x, xo);
+        // NaN compares false both ways and passes through, as in the scalar clamp.
+        FloatVector v = in.blend(LOW, in.compare(VectorOperators.LT, LOW))
+                .blend(HIGH, in.compare(VectorOperators.GT, HIGH));
+        FloatVector t = v.mul(LOG2E).add(SHIFTER);
+        FloatVector k = t.sub(SHIFTER);
+        FloatVector s = v.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+        FloatVector poly = s.mul(C7).add(C6).mul(s).add(C5).mul(s).add(C4).mul(s).add(C3).mul(s).add(C2);
+        FloatVector u = s.add(s.mul(s).mul(poly)).add(ONE);
+        IntVector ki = t.reinterpretAsInts().sub(SHIFTER_BITS);
+        IntVector a = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector scaleA = a.add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS).reinterpretAsFloats();
+        FloatVector scaleB = ki.sub(a).add(BIAS).lanewise(VectorOperators.LSHL, FloatExp.MANTISSA_BITS)
+                .reinterpretAsFloats();
+        u.mul(scaleA).mul(scaleB).intoArray(out, oo);
     }
 }

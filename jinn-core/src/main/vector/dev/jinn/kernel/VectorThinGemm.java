@@ -107,6 +107,33 @@ final class VectorThinGemm implements ThinGemm.Kernel {
         }
     }
 
+    @Override
+    public void outer(int m, int n, float[] a, int ao, int as, float[] b, int bo, float[] c, int co) {
+        // One load of b, one multiply and one store per vector of C (b's row stays in L1 across the rows); the
+        // scalar loop it replaces copied each row of b into C and scaled it there, two passes over C.
+        int step = FLOATS.length();
+        int bound4 = n - n % (4 * step);
+        int bound = FLOATS.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            float ai = a[ao + i * as];
+            FloatVector x = FloatVector.broadcast(FLOATS, ai);
+            int ci = co + i * n;
+            int j = 0;
+            for (; j < bound4; j += 4 * step) {
+                x.mul(FloatVector.fromArray(FLOATS, b, bo + j)).intoArray(c, ci + j);
+                x.mul(FloatVector.fromArray(FLOATS, b, bo + j + step)).intoArray(c, ci + j + step);
+                x.mul(FloatVector.fromArray(FLOATS, b, bo + j + 2 * step)).intoArray(c, ci + j + 2 * step);
+                x.mul(FloatVector.fromArray(FLOATS, b, bo + j + 3 * step)).intoArray(c, ci + j + 3 * step);
+            }
+            for (; j < bound; j += step) {
+                x.mul(FloatVector.fromArray(FLOATS, b, bo + j)).intoArray(c, ci + j);
+            }
+            for (; j < n; j++) {
+                c[ci + j] = ai * b[bo + j];
+            }
+        }
+    }
+
     /** At least {@code n} zeros. */
     private static float[] zeros(int n) {
         float[] z = zeros;

@@ -46,7 +46,12 @@ class DirectConvTest {
         "5, 6, 6, 3, 3, 0, 1, 1", // valid convolution, one output
         "2, 8, 5, 3, 3, 2, 2, 4", // dilation
         "4, 5, 11, 1, 3, 1, 1, 16", // a 1x3 kernel, the most outputs taken
-        "1, 9, 4, 2, 2, 0, 1, 3" // an even kernel
+        "1, 9, 4, 2, 2, 0, 1, 3", // an even kernel
+        // Images wide enough for the register-blocked vector loops (pairs of vectors of positions) and their
+        // tails: the i-ResNet's 16x16 with a block of four outputs and one left over, then a dilated case whose
+        // span is not a multiple of the vector pair.
+        "6, 16, 16, 3, 3, 1, 1, 5",
+        "3, 13, 21, 3, 3, 1, 2, 8"
     })
     void forwardAndWeightGradientMatchTheDefinition(int c, int h, int w, int kh, int kw, int pad, int dil,
             int outputs) {
