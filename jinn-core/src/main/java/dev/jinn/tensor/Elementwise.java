@@ -373,6 +373,20 @@ final class Elementwise {
             copyInto(x, out);
             return out;
         }
+        if (x.dtype.isFloatingPoint() && outType.isFloatingPoint() && x.numel > 0) {
+            // Widening into a reduction's float64 accumulator, or narrowing its result back, of a strided view:
+            // whole runs with a typed loop instead of a type switch per element.
+            RunLayout runs = RunLayout.of(x.shape, x.strides, out.strides);
+            int inner = runs.inner();
+            Parallel.forRange(x.numel / inner, inner, (from, to) -> {
+                StridedWalk w = runs.runStarts(x.offset, 0).seek(from);
+                for (int r = from; r < to; r++) {
+                    convertRun(x.data(), w.off0, runs.innerA(), out.data(), w.off1, runs.innerB(), inner);
+                    w.next();
+                }
+            });
+            return out;
+        }
         Parallel.forRange(x.numel, 1, (from, to) -> {
             StridedWalk w = new StridedWalk(x.shape, x.strides, x.offset).seek(from);
             for (int i = from; i < to; i++) {
@@ -406,6 +420,22 @@ final class Elementwise {
                 w.next();
             }
         });
+    }
+
+    /** Copies {@code n} elements from a float32 array to a float64 one or back, each read with its own stride. */
+    private static void convertRun(Object src, int si, int ss, Object dst, int di, int ds, int n) {
+        if (src instanceof float[] s) {
+            double[] d = (double[]) dst;
+            for (int i = 0; i < n; i++) {
+                d[di + i * ds] = s[si + i * ss];
+            }
+        } else {
+            double[] s = (double[]) src;
+            float[] d = (float[]) dst;
+            for (int i = 0; i < n; i++) {
+                d[di + i * ds] = (float) s[si + i * ss];
+            }
+        }
     }
 
     /** Copies {@code n} elements between two arrays of one type, each read with its own stride. */

@@ -43,6 +43,30 @@ class ViewOpsTest {
     // -------------------------------------------------------------------------------------- reshape/view
 
     @Test
+    void convertingAStridedViewBetweenFloatTypesReadsItInLogicalOrder() {
+        Rng rng = new Rng(3);
+        for (DType from : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            DType to = from == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32;
+            Tensor base = Tensors.randn(rng, from, 4, 6, 5);
+            // A transposed view, a narrowed one (runs of 2 inside rows of 5) and a strided slice of both.
+            Tensor[] views = {base.transpose(0, 2), base.narrow(2, 1, 2), base.transpose(1, 2).narrow(0, 1, 3)};
+            for (Tensor v : views) {
+                Tensor converted = v.to(to);
+                assertThat(converted.dtype()).isEqualTo(to);
+                assertThat(converted.shape()).containsExactly(v.shape());
+                double[] expected = v.contiguous().toDoubleArray();
+                double[] actual = converted.toDoubleArray();
+                for (int i = 0; i < expected.length; i++) {
+                    // float64 -> float32 rounds each value once; float32 -> float64 is exact.
+                    double want = to == DType.FLOAT32 ? (float) expected[i] : expected[i];
+                    assertThat(actual[i]).as("%s %s element %d", from, java.util.Arrays.toString(v.shape()), i)
+                            .isEqualTo(want);
+                }
+            }
+        }
+    }
+
+    @Test
     void reshapeInfersMinusOneAndSharesStorageWhenContiguous() {
         Tensor x = iota(2, 3, 4);
         Tensor flat = x.reshape(-1);
