@@ -197,7 +197,8 @@ final class LinalgOps {
         DType type = BinaryOps.resultType(a, b);
         Tensor x = a.dtype == type ? a : Elementwise.copy(a, type);
         Tensor y = b.dtype == type ? b : Elementwise.copy(b, type);
-        Tensor out = Tensor.empty(type, outShape);
+        // Every product writes its whole block of C (Gemm's contract: written, not accumulated; k = 0 writes zeros).
+        Tensor out = Tensor.uninitialized(type, outShape);
         int batches = Shapes.numel(batch);
         StridedWalk w = new StridedWalk(batch,
                 Shapes.broadcastStrides(batchA, Arrays.copyOf(x.strides, ra - 2), batch), x.offset,

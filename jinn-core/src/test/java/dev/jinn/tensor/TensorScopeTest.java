@@ -318,6 +318,10 @@ class TensorScopeTest {
                 a.transpose(0, 1).contiguous(), a.transpose(0, 1).mul(a.transpose(0, 1)), a.narrow(1, 3, 12).copy(),
                 a.to(dtype == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32), a.sum(0), a.mean(1), a.softplus(),
                 a.matmul(a.transpose(0, 1)), Tensor.cat(List.of(a, a.neg()), 1), a.maximum(b),
+                // Products write their output without clearing it: the outer (k = 1), thin, empty (k = 0), batched.
+                a.narrow(1, 0, 1).matmul(a.narrow(0, 0, 1)), a.matmul(a.narrow(0, 0, 2).transpose(0, 1)),
+                a.narrow(1, 0, 0).matmul(a.narrow(0, 0, 0)),
+                a.reshape(4, 8, 24).matmul(a.reshape(4, 8, 24).transpose(1, 2)),
                 Tensors.zeros(dtype, 32, 24).add(1), Tensors.zerosLike(a).scatterAdd(1, a.argmax(1, true), a));
         List<Double> out = new ArrayList<>();
         for (Tensor r : results) {
