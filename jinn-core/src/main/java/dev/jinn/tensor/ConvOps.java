@@ -408,7 +408,8 @@ final class ConvOps {
         Im2col.Geometry g = geo.group;
         int n = x.shape[0];
         Tensor wd = dense(w);
-        Tensor out = into != null ? into : Tensor.empty(x.dtype, geo.outShape(n));
+        // Both paths write every output element (the direct sums, or each group's product block per image chunk).
+        Tensor out = into != null ? into : Tensor.uninitialized(x.dtype, geo.outShape(n));
         if (runsDirect(geo, x)) {
             DirectConv.forward(g, n, geo.cout, (float[]) x.data(), x.offset, x.strides[0], x.strides[1], x.strides[2],
                     x.strides[3], (float[]) wd.data(), wd.offset, (float[]) out.data(), out.offset);

@@ -322,6 +322,12 @@ class TensorScopeTest {
                 a.narrow(1, 0, 1).matmul(a.narrow(0, 0, 1)), a.matmul(a.narrow(0, 0, 2).transpose(0, 1)),
                 a.narrow(1, 0, 0).matmul(a.narrow(0, 0, 0)),
                 a.reshape(4, 8, 24).matmul(a.reshape(4, 8, 24).transpose(1, 2)),
+                // Convolutions write their output without clearing it: direct (few outputs), im2col + GEMM, grouped.
+                Convolutions.conv2d(a.reshape(2, 4, 8, 12), a.narrow(0, 0, 3).reshape(2, 4, 3, 3), null, 1, 1),
+                Convolutions.conv2d(a.reshape(2, 4, 8, 12), a.reshape(-1).narrow(0, 0, 20 * 4 * 9).reshape(20, 4, 3, 3),
+                        null, 1, 0),
+                Convolutions.conv2d(a.reshape(2, 4, 8, 12), a.reshape(-1).narrow(0, 0, 8 * 2 * 9).reshape(8, 2, 3, 3),
+                        null, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 2),
                 Tensors.zeros(dtype, 32, 24).add(1), Tensors.zerosLike(a).scatterAdd(1, a.argmax(1, true), a));
         List<Double> out = new ArrayList<>();
         for (Tensor r : results) {
