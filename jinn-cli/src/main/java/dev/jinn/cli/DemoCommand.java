@@ -1,5 +1,6 @@
 package dev.jinn.cli;
 
+import dev.jinn.check.Require;
 import dev.jinn.model.Architecture;
 import dev.jinn.model.ModelConfig;
 import dev.jinn.cli.data.TrainingData;
@@ -44,7 +45,7 @@ final class DemoCommand extends JinnCommand {
     @Override
     int run(PrintWriter o, PrintWriter err) throws Exception {
         if (steps != null) {
-            OptionChecks.atLeast("--steps", steps, 1);
+            Require.atLeast(1, steps, "--steps");
         }
         Path dir = outDir != null ? outDir : Path.of("jinn-out", digits ? "digits" : "demo");
         long defaultSteps = digits ? 2000 : 3000;

@@ -36,14 +36,16 @@ final class ModelRows implements Closeable {
     }
 
     /**
-     * Checks the batch size, loads the model and opens the data file, which must hold the model's columns (and
-     * its condition column, for a conditional model).
+     * Loads the model and opens the data file, which must hold the model's columns (and its condition column, for
+     * a conditional model).
      *
-     * @throws IllegalArgumentException when {@code batch < 1}
-     * @throws IOException              when a file cannot be read or does not fit
+     * @param modelFile the model file
+     * @param data      the CSV file
+     * @param batch     rows per batch, already checked ({@link RowsInput#batch()})
+     * @return the model and its rows
+     * @throws IOException when a file cannot be read or does not fit
      */
     static ModelRows open(Path modelFile, Path data, int batch) throws IOException {
-        OptionChecks.atLeast("--batch", batch, 1);
         ModelFile m = ModelFile.load(modelFile);
         return new ModelRows(m, CsvData.open(data, m.transform().columns(), m.transform().condition().column()),
                 batch);

@@ -1,18 +1,12 @@
 package dev.jinn.cli;
 
 /**
- * Range checks of numeric option values, made before any file is touched, with messages that name the option as
- * the user typed it (the library's own checks name its builder's fields instead). Failures are usage errors.
+ * The real-valued option checks worded for the command line ("a positive finite number"), made before any file is
+ * touched; lower bounds of whole numbers use {@link dev.jinn.check.Require#atLeast} with the option's name. Failures
+ * are usage errors.
  */
 final class OptionChecks {
     private OptionChecks() {
-    }
-
-    /** Requires {@code value >= min}. */
-    static void atLeast(String option, long value, long min) {
-        if (value < min) {
-            throw new IllegalArgumentException(option + " must be >= " + min + ", got " + value);
-        }
     }
 
     /** Requires a finite {@code value > 0}. */

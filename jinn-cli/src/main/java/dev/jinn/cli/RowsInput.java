@@ -1,5 +1,6 @@
 package dev.jinn.cli;
 
+import dev.jinn.check.Require;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
@@ -34,7 +35,7 @@ final class RowsInput {
 
     /** The batch size, checked. */
     int batch() {
-        OptionChecks.atLeast("--batch", batch, 1);
+        Require.atLeast(1, batch, "--batch");
         return batch;
     }
 

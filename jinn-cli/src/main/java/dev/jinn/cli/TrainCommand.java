@@ -1,5 +1,6 @@
 package dev.jinn.cli;
 
+import dev.jinn.check.Require;
 import dev.jinn.model.Architecture;
 import dev.jinn.model.ModelConfig;
 import dev.jinn.cli.data.TrainingData;
@@ -67,13 +68,13 @@ final class TrainCommand extends JinnCommand {
     @Override
     int run(PrintWriter o, PrintWriter err) throws Exception {
         TrainSettings.Builder settings = training.settings();
-        OptionChecks.atLeast("--blocks", blocks, 1);
-        OptionChecks.atLeast("--hidden", hidden, 1);
+        Require.atLeast(1, blocks, "--blocks");
+        Require.atLeast(1, hidden, "--hidden");
         if (bins != null) {
             if (!arch.binned()) {
                 throw new IllegalArgumentException("--bins applies to --arch nsf only, not " + arch.id());
             }
-            OptionChecks.atLeast("--bins", bins, 1);
+            Require.atLeast(1, bins, "--bins");
         }
         if (noise != null) {
             OptionChecks.nonNegative("--noise", noise);

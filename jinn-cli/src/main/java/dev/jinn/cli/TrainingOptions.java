@@ -1,5 +1,6 @@
 package dev.jinn.cli;
 
+import dev.jinn.check.Require;
 import dev.jinn.train.LrSchedule;
 import dev.jinn.train.TrainSettings;
 import picocli.CommandLine.Option;
@@ -63,15 +64,15 @@ final class TrainingOptions {
      * @throws IllegalArgumentException naming the first bad option and its value
      */
     TrainSettings.Builder settings() {
-        OptionChecks.atLeast("--steps", steps, 1);
-        OptionChecks.atLeast("--batch", batch, 1);
+        Require.atLeast(1, steps, "--steps");
+        Require.atLeast(1, batch, "--batch");
         OptionChecks.positive("--lr", lr);
         OptionChecks.nonNegative("--weight-decay", weightDecay);
-        OptionChecks.atLeast("--warmup", warmup, 0);
+        Require.atLeast(0, warmup, "--warmup");
         OptionChecks.nonNegative("--clip", clip);
-        OptionChecks.atLeast("--validate-every", validateEvery, 1);
-        OptionChecks.atLeast("--patience", patience, 0);
-        OptionChecks.atLeast("--checkpoint-every", checkpointEvery, 0);
+        Require.atLeast(1, validateEvery, "--validate-every");
+        Require.atLeast(0, patience, "--patience");
+        Require.atLeast(0, checkpointEvery, "--checkpoint-every");
         return TrainSettings.builder().steps(steps).batchSize(batch).lr(lr).weightDecay(weightDecay)
                 .schedule(schedule).warmupSteps(warmup).clipGradNorm(clip).validateEvery(validateEvery)
                 .patience(patience).seed(seed);

@@ -153,13 +153,9 @@ final class BufferPool {
 
     /** The table slot of a key, inserting it when asked (holding the lock); -1 when absent and not inserting. */
     private static int slot(long key, boolean insert) {
-        int mask = keys.length - 1;
-        int i = Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask;
-        while (keys[i] != 0) {
-            if (keys[i] == key) {
-                return i;
-            }
-            i = (i + 1) & mask;
+        int i = probe(keys, key);
+        if (keys[i] == key) {
+            return i;
         }
         if (!insert) {
             return -1;
@@ -174,6 +170,16 @@ final class BufferPool {
         return i;
     }
 
+    /** Where {@code key} is in {@code table}, or the empty slot where it would go (linear probing). */
+    private static int probe(long[] table, long key) {
+        int mask = table.length - 1;
+        int i = Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask;
+        while (table[i] != 0 && table[i] != key) {
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
     private static void grow() {
         long[] oldKeys = keys;
         Object[][] oldStacks = stacks;
@@ -181,13 +187,9 @@ final class BufferPool {
         keys = new long[2 * oldKeys.length];
         stacks = new Object[keys.length][];
         sizes = new int[keys.length];
-        int mask = keys.length - 1;
         for (int j = 0; j < oldKeys.length; j++) {
             if (oldKeys[j] != 0) {
-                int i = Long.hashCode(oldKeys[j] * 0x9E3779B97F4A7C15L) & mask;
-                while (keys[i] != 0) {
-                    i = (i + 1) & mask;
-                }
+                int i = probe(keys, oldKeys[j]);
                 keys[i] = oldKeys[j];
                 stacks[i] = oldStacks[j];
                 sizes[i] = oldSizes[j];

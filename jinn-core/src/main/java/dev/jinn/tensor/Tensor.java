@@ -100,22 +100,16 @@ public final class Tensor {
 
     /** The storage array; every kernel reaches it through here. */
     Object data() {
-        if (closed) {
-            throw closedError();
-        }
+        requireOpen();
         return storage;
     }
 
-    private IllegalStateException closedError() {
-        return new IllegalStateException("tensor of shape " + Shapes.str(shape) + " was created in a TensorScope"
-                + " that has closed (its storage may belong to another tensor now); keep() it in the scope, persist()"
-                + " it, or copy the values out (item(), toFloatArray()) before the scope closes");
-    }
-
     /** Throws when this tensor is closed (see {@link TensorScope}). */
-    void requireOpen(String op) {
+    void requireOpen() {
         if (closed) {
-            throw closedError();
+            throw new IllegalStateException("tensor of shape " + Shapes.str(shape) + " was created in a TensorScope"
+                    + " that has closed (its storage may belong to another tensor now); keep() it in the scope,"
+                    + " persist() it, or copy the values out (item(), toFloatArray()) before the scope closes");
         }
     }
 

@@ -259,7 +259,7 @@ public final class TensorScope implements AutoCloseable {
 
     /** Moves t (and its grad) into {@code target} (an enclosing scope, or null for none), if it closes earlier. */
     private static void moveTo(Tensor t, TensorScope target) {
-        t.requireOpen("keep");
+        t.requireOpen();
         TensorScope owner = t.owner;
         if (owner != null && owner != target && (target == null || owner.serialAfter(target))) {
             t.owner = target;
